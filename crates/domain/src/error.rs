@@ -1,0 +1,27 @@
+//! The one error type of the domain crate.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum DomainError {
+    #[error("'{0}' is not an ISO 4217 currency code")]
+    UnknownCurrency(String),
+    #[error("cannot combine {left} and {right} amounts without a conversion")]
+    CurrencyMismatch { left: String, right: String },
+    #[error("amount {amount} has more decimals than {currency} allows ({minor_units})")]
+    TooManyDecimals {
+        amount: String,
+        currency: String,
+        minor_units: u32,
+    },
+    #[error("'{0}' is not a decimal amount")]
+    InvalidAmount(String),
+    #[error("amount overflows the supported range")]
+    AmountOverflow,
+    #[error("IBAN is invalid: {0}")]
+    InvalidIban(String),
+    #[error("BIC '{0}' is invalid: it must be 8 or 11 characters, bank and country code letters")]
+    InvalidBic(String),
+    #[error("account key is empty")]
+    EmptyAccountKey,
+}

@@ -1,0 +1,150 @@
+//! International Bank Account Numbers, validated by their ISO 13616 check digits.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::mask::mask_account;
+use crate::DomainError;
+
+/// Longest IBAN any country issues (Russia, 33); anything longer is not an IBAN.
+pub const IBAN_CHARS_MAX: usize = 34;
+const IBAN_CHARS_MIN: usize = 15;
+
+/// A valid IBAN in electronic form (no spaces, upper case). `Debug` and `Display` mask it; the
+/// full number is only available through [`Iban::reveal`], so leaks are greppable.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Iban(String);
+
+impl Iban {
+    pub fn parse(text: &str) -> Result<Iban, DomainError> {
+        let compact: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        if compact.len() < IBAN_CHARS_MIN || compact.len() > IBAN_CHARS_MAX {
+            return Err(DomainError::InvalidIban(format!(
+                "{} has {} characters, an IBAN has {IBAN_CHARS_MIN} to {IBAN_CHARS_MAX}",
+                mask_account(&compact),
+                compact.len()
+            )));
+        }
+        if !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(DomainError::InvalidIban(format!(
+                "{} holds characters other than letters and digits",
+                mask_account(&compact)
+            )));
+        }
+        let bytes = compact.as_bytes();
+        let country_ok = bytes[0].is_ascii_uppercase() && bytes[1].is_ascii_uppercase();
+        let check_ok = bytes[2].is_ascii_digit() && bytes[3].is_ascii_digit();
+        if !country_ok || !check_ok {
+            return Err(DomainError::InvalidIban(format!(
+                "{} must start with a country code and two check digits",
+                mask_account(&compact)
+            )));
+        }
+        if mod97(&compact) != 1 {
+            return Err(DomainError::InvalidIban(format!(
+                "{} fails the ISO 13616 check digits",
+                mask_account(&compact)
+            )));
+        }
+        Ok(Iban(compact))
+    }
+
+    /// The whole number. Call only where the full value must leave the process (the ledger,
+    /// the wire to the owner's own screen, a payment file).
+    pub fn reveal(&self) -> &str {
+        &self.0
+    }
+
+    pub fn country(&self) -> &str {
+        &self.0[..2]
+    }
+
+    pub fn masked(&self) -> String {
+        mask_account(&self.0)
+    }
+}
+
+/// ISO 7064 MOD 97-10 over the rearranged IBAN, computed piecewise so no big integers are needed.
+fn mod97(iban: &str) -> u32 {
+    let rearranged = iban[4..].chars().chain(iban[..4].chars());
+    let mut remainder: u32 = 0;
+    for c in rearranged {
+        let value = c.to_digit(36).expect("checked alphanumeric above");
+        // Letters expand to two digits (A = 10 … Z = 35).
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
+    }
+    remainder
+}
+
+impl fmt::Display for Iban {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+impl fmt::Debug for Iban {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Iban({})", self.masked())
+    }
+}
+
+impl FromStr for Iban {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Iban::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_valid_ibans_in_any_spacing() {
+        for valid in [
+            "DE89370400440532013000",
+            "DE89 3704 0044 0532 0130 00",
+            "gb82west12345698765432",
+            "NL91ABNA0417164300",
+            "CH9300762011623852957",
+            "FR1420041010050500013M02606",
+            "BE68539007547034",
+        ] {
+            assert!(Iban::parse(valid).is_ok(), "{valid}");
+        }
+    }
+
+    #[test]
+    fn refuses_wrong_check_digits_and_shapes() {
+        for invalid in [
+            "DE88370400440532013000",
+            "DE8937040044053201300",
+            "1289370400440532013000",
+            "DE89-3704-0044-0532-0130-00",
+            "DE",
+            "",
+        ] {
+            assert!(Iban::parse(invalid).is_err(), "{invalid}");
+        }
+    }
+
+    #[test]
+    fn formatting_never_leaks_the_digits() {
+        let iban = Iban::parse("DE89370400440532013000").unwrap();
+        for shown in [format!("{iban}"), format!("{iban:?}"), format!("{iban:#?}")] {
+            assert!(!shown.contains("37040044"), "{shown}");
+            assert!(shown.contains("3000"));
+        }
+        let error = Iban::parse("DE88370400440532013000").unwrap_err().to_string();
+        assert!(!error.contains("37040044"), "{error}");
+        assert_eq!(iban.reveal(), "DE89370400440532013000");
+    }
+}

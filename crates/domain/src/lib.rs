@@ -1,0 +1,19 @@
+//! Canonical domain types shared by every Cashline crate: money, currencies, bank identifiers.
+//!
+//! Nothing here knows about files, databases or windows. Types validate on construction, so a
+//! value of one of these types is always well-formed.
+
+pub mod account;
+pub mod bic;
+pub mod currency;
+pub mod error;
+pub mod iban;
+pub mod mask;
+pub mod money;
+
+pub use account::AccountKey;
+pub use bic::Bic;
+pub use currency::Currency;
+pub use error::DomainError;
+pub use iban::Iban;
+pub use money::Money;

@@ -1,0 +1,215 @@
+//! Money: an exact decimal amount in one currency, never a float.
+
+use std::fmt;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::{Currency, DomainError};
+
+/// An amount in one currency with at most the currency's minor units.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// Builds money from an exact decimal, refusing amounts finer than the currency allows:
+    /// a bank that sends `1.005 EUR` has sent something wrong, and rounding would hide it.
+    pub fn new(amount: Decimal, currency: Currency) -> Result<Money, DomainError> {
+        let normalized = amount.normalize();
+        if normalized.scale() > currency.minor_units() {
+            return Err(DomainError::TooManyDecimals {
+                amount: amount.to_string(),
+                currency: currency.to_string(),
+                minor_units: currency.minor_units(),
+            });
+        }
+        Ok(Money { amount, currency })
+    }
+
+    pub fn zero(currency: Currency) -> Money {
+        Money {
+            amount: Decimal::ZERO,
+            currency,
+        }
+    }
+
+    /// Parses a plain decimal string such as `-1234.50` (a dot, no grouping).
+    pub fn parse(amount: &str, currency: Currency) -> Result<Money, DomainError> {
+        let trimmed = amount.trim();
+        let valid = !trimmed.is_empty()
+            && trimmed
+                .chars()
+                .enumerate()
+                .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')));
+        if !valid {
+            return Err(DomainError::InvalidAmount(amount.to_string()));
+        }
+        let decimal: Decimal = trimmed
+            .trim_start_matches('+')
+            .parse()
+            .map_err(|_| DomainError::InvalidAmount(amount.to_string()))?;
+        Money::new(decimal, currency)
+    }
+
+    /// Money from integer minor units, as the ledger stores it.
+    pub fn from_minor(amount_minor: i64, currency: Currency) -> Money {
+        Money {
+            amount: Decimal::new(amount_minor, currency.minor_units()),
+            currency,
+        }
+    }
+
+    /// The amount in integer minor units (cents for EUR). Exact, because construction refused
+    /// finer amounts; fails only beyond ±9.2e18 minor units.
+    pub fn amount_minor(&self) -> Result<i64, DomainError> {
+        let scaled = self.amount * Decimal::from(10i64.pow(self.currency.minor_units()));
+        i64::try_from(scaled.trunc()).map_err(|_| DomainError::AmountOverflow)
+    }
+
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    pub fn is_negative(&self) -> bool {
+        self.amount.is_sign_negative() && !self.amount.is_zero()
+    }
+
+    pub fn negated(&self) -> Money {
+        Money {
+            amount: -self.amount,
+            currency: self.currency,
+        }
+    }
+
+    pub fn checked_add(&self, other: &Money) -> Result<Money, DomainError> {
+        self.same_currency(other)?;
+        let amount = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or(DomainError::AmountOverflow)?;
+        Ok(Money {
+            amount,
+            currency: self.currency,
+        })
+    }
+
+    pub fn checked_sub(&self, other: &Money) -> Result<Money, DomainError> {
+        self.checked_add(&other.negated())
+    }
+
+    fn same_currency(&self, other: &Money) -> Result<(), DomainError> {
+        if self.currency != other.currency {
+            return Err(DomainError::CurrencyMismatch {
+                left: self.currency.to_string(),
+                right: other.currency.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The amount as the wire and screens show it: exactly the currency's minor units,
+    /// `"1234.50"`, `"-7.50"`, `"1200"` for JPY.
+    pub fn amount_text(&self) -> String {
+        // Construction guarantees the scale is at most the minor units, so this only pads.
+        let mut value = self
+            .amount
+            .round_dp_with_strategy(self.currency.minor_units(), RoundingStrategy::ToZero);
+        value.rescale(self.currency.minor_units());
+        if value.is_zero() {
+            value.set_sign_positive(true);
+        }
+        value.to_string()
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount_text(), self.currency)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn eur(s: &str) -> Money {
+        Money::parse(s, Currency::EUR).unwrap()
+    }
+
+    #[test]
+    fn text_has_exactly_the_minor_units() {
+        assert_eq!(eur("1234.5").amount_text(), "1234.50");
+        assert_eq!(eur("-7.5").amount_text(), "-7.50");
+        assert_eq!(eur("0").amount_text(), "0.00");
+        assert_eq!(eur("-0.00").amount_text(), "0.00");
+        let jpy = Money::parse("1200", Currency::JPY).unwrap();
+        assert_eq!(jpy.amount_text(), "1200");
+        let bhd = Money::parse("1.5", Currency::from_code("BHD").unwrap()).unwrap();
+        assert_eq!(bhd.amount_text(), "1.500");
+    }
+
+    #[test]
+    fn refuses_finer_amounts_than_the_currency() {
+        assert!(matches!(
+            Money::parse("1.005", Currency::EUR),
+            Err(DomainError::TooManyDecimals { .. })
+        ));
+        assert!(Money::parse("10.5", Currency::JPY).is_err());
+        // Trailing zeros are not extra precision.
+        assert_eq!(eur("1.500").amount_text(), "1.50");
+    }
+
+    #[test]
+    fn refuses_non_decimal_text() {
+        for bad in ["", "1,50", "1e3", "abc", "--1", "1.2.3", "NaN"] {
+            assert!(Money::parse(bad, Currency::EUR).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn never_mixes_currencies() {
+        let usd = Money::parse("1", Currency::USD).unwrap();
+        assert!(matches!(
+            eur("1").checked_add(&usd),
+            Err(DomainError::CurrencyMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn minor_units_round_trip() {
+        let m = eur("-1234.56");
+        assert_eq!(m.amount_minor().unwrap(), -123456);
+        assert_eq!(Money::from_minor(-123456, Currency::EUR), m);
+    }
+
+    proptest! {
+        #[test]
+        fn minor_units_round_trip_for_any_amount(minor in -1_000_000_000_000i64..1_000_000_000_000i64) {
+            for currency in [Currency::EUR, Currency::JPY, Currency::from_code("KWD").unwrap()] {
+                let money = Money::from_minor(minor, currency);
+                prop_assert_eq!(money.amount_minor().unwrap(), minor);
+                let reparsed = Money::parse(&money.amount_text(), currency).unwrap();
+                prop_assert_eq!(reparsed, money);
+            }
+        }
+
+        #[test]
+        fn addition_is_exact(a in -1_000_000_000i64..1_000_000_000, b in -1_000_000_000i64..1_000_000_000) {
+            let sum = Money::from_minor(a, Currency::EUR).checked_add(&Money::from_minor(b, Currency::EUR)).unwrap();
+            prop_assert_eq!(sum.amount_minor().unwrap(), a + b);
+        }
+    }
+}
