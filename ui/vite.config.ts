@@ -3,6 +3,8 @@ import { defineConfig } from 'vite';
 
 // During `npm run dev`, API calls can be proxied to a running `cashline serve`
 // (set CASHLINE_SERVE_ORIGIN=http://127.0.0.1:PORT and open /?token=... on the dev server).
+// (Declared here rather than pulling in @types/node for one variable.)
+declare const process: { env: Record<string, string | undefined> };
 const serveOrigin = process.env.CASHLINE_SERVE_ORIGIN;
 
 export default defineConfig({

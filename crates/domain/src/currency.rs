@@ -30,8 +30,8 @@ impl Currency {
         if bytes.len() != 3 {
             return Err(DomainError::UnknownCurrency(code.to_string()));
         }
-        let minor_units = minor_units_of(&upper)
-            .ok_or_else(|| DomainError::UnknownCurrency(code.to_string()))?;
+        let minor_units =
+            minor_units_of(&upper).ok_or_else(|| DomainError::UnknownCurrency(code.to_string()))?;
         Ok(Currency {
             code: [bytes[0], bytes[1], bytes[2]],
             minor_units,
@@ -141,7 +141,13 @@ mod tests {
 
     #[test]
     fn constants_match_the_table() {
-        for c in [Currency::EUR, Currency::USD, Currency::GBP, Currency::CHF, Currency::JPY] {
+        for c in [
+            Currency::EUR,
+            Currency::USD,
+            Currency::GBP,
+            Currency::CHF,
+            Currency::JPY,
+        ] {
             assert_eq!(Currency::from_code(c.code()).unwrap(), c);
         }
     }

@@ -143,7 +143,9 @@ mod tests {
             assert!(!shown.contains("37040044"), "{shown}");
             assert!(shown.contains("3000"));
         }
-        let error = Iban::parse("DE88370400440532013000").unwrap_err().to_string();
+        let error = Iban::parse("DE88370400440532013000")
+            .unwrap_err()
+            .to_string();
         assert!(!error.contains("37040044"), "{error}");
         assert_eq!(iban.reveal(), "DE89370400440532013000");
     }

@@ -8,6 +8,7 @@ pub mod bic;
 pub mod currency;
 pub mod error;
 pub mod iban;
+pub mod kinds;
 pub mod mask;
 pub mod money;
 
@@ -16,4 +17,5 @@ pub use bic::Bic;
 pub use currency::Currency;
 pub use error::DomainError;
 pub use iban::Iban;
+pub use kinds::{BalanceType, EntryStatus, StatementKind};
 pub use money::Money;

@@ -1,0 +1,81 @@
+//! The closed vocabularies of the canonical model: statement kinds, balance types, entry
+//! statuses. Their `as_str` names are the ones stored in the ledger and shown on the wire.
+
+use std::fmt;
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// What a statement is for: end-of-day (camt.053, MT940), intraday report (camt.052,
+    /// MT942) or single debit/credit notifications (camt.054).
+    StatementKind {
+        EndOfDay => "end_of_day",
+        Intraday => "intraday",
+        Notification => "notification",
+    }
+}
+
+vocabulary! {
+    /// Balance types as banks report them (ISO 20022 codes in brackets in the parsers).
+    BalanceType {
+        OpeningBooked => "opening_booked",
+        ClosingBooked => "closing_booked",
+        InterimBooked => "interim_booked",
+        InterimAvailable => "interim_available",
+        OpeningAvailable => "opening_available",
+        ClosingAvailable => "closing_available",
+        ForwardAvailable => "forward_available",
+        Information => "information",
+    }
+}
+
+vocabulary! {
+    /// Whether an entry has been booked by the bank, is still pending, or is information only.
+    EntryStatus {
+        Booked => "booked",
+        Pending => "pending",
+        Information => "info",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for kind in BalanceType::ALL {
+            assert_eq!(BalanceType::parse(kind.as_str()), Some(*kind));
+        }
+        for status in EntryStatus::ALL {
+            assert_eq!(EntryStatus::parse(status.as_str()), Some(*status));
+        }
+        for kind in StatementKind::ALL {
+            assert_eq!(StatementKind::parse(kind.as_str()), Some(*kind));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Start-up and hash routing (`#/positions`, `#/import`) between the screens.
+
+import './style.css';
+import { startApi } from './api';
+import { replaceChildren } from './dom';
+import { importView } from './views/import';
+import { positionsView } from './views/positions';
+import type { View } from './views/view';
+
+const ROUTES: Record<string, View> = {
+  positions: positionsView,
+  import: importView,
+};
+const ROUTE_DEFAULT = 'positions';
+
+// Before anything else: the HTTP transport takes the access token out of the URL.
+startApi();
+
+const container = document.getElementById('view');
+if (!container) throw new Error('index.html has no #view element');
+const view: HTMLElement = container;
+
+/** Bumped on each navigation; a screen's `alive()` compares against it. */
+let generation = 0;
+
+function routeName(): string {
+  const name = /^#\/([a-z-]+)/.exec(location.hash)?.[1];
+  return name !== undefined && name in ROUTES ? name : ROUTE_DEFAULT;
+}
+
+function render(): void {
+  const name = routeName();
+  if (location.hash !== `#/${name}`) {
+    // Normalise unknown or empty hashes without adding a history entry.
+    history.replaceState(history.state, '', `#/${name}`);
+  }
+  const screen = ROUTES[name] ?? positionsView;
+  generation += 1;
+  const mine = generation;
+  for (const link of Array.from(document.querySelectorAll<HTMLAnchorElement>('nav a[data-route]'))) {
+    if (link.dataset.route === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  document.title = `${screen.title} · Cashline`;
+  replaceChildren(view);
+  screen.mount(view, () => generation === mine);
+}
+
+// A file dropped outside the drop zone must not make the window navigate to it.
+window.addEventListener('dragover', (event) => event.preventDefault());
+window.addEventListener('drop', (event) => event.preventDefault());
+window.addEventListener('hashchange', render);
+render();
