@@ -15,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CASHLINE_BIN = path.resolve(HERE, process.env.CASHLINE_BIN ?? '../../target/debug/cashline');
+const CASHLINE_BIN = process.env.CASHLINE_BIN
+  ? path.resolve(process.env.CASHLINE_BIN)
+  : path.resolve(HERE, '../../target/debug/cashline');
 const CHROMIUM_BIN = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const FIXTURE = path.resolve(HERE, '../fixtures/camt053/demo-single.xml');
 const ARTIFACTS = path.join(HERE, 'artifacts');

@@ -53,6 +53,31 @@ impl Iban {
         Ok(Iban(compact))
     }
 
+    /// Builds an IBAN from a country code and a national account number (BBAN), computing
+    /// the check digits, as banks do when they issue one.
+    pub fn from_country_and_bban(country: &str, bban: &str) -> Result<Iban, DomainError> {
+        let provisional = format!(
+            "{}00{}",
+            country.to_ascii_uppercase(),
+            bban.to_ascii_uppercase()
+        );
+        if provisional.len() < IBAN_CHARS_MIN
+            || provisional.len() > IBAN_CHARS_MAX
+            || !provisional.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(DomainError::InvalidIban(format!(
+                "{} cannot form an IBAN",
+                mask_account(&provisional)
+            )));
+        }
+        let check = 98 - mod97(&provisional);
+        Iban::parse(&format!(
+            "{}{check:02}{}",
+            &provisional[..2],
+            &provisional[4..]
+        ))
+    }
+
     /// The whole number. Call only where the full value must leave the process (the ledger,
     /// the wire to the owner's own screen, a payment file).
     pub fn reveal(&self) -> &str {
@@ -134,6 +159,14 @@ mod tests {
         ] {
             assert!(Iban::parse(invalid).is_err(), "{invalid}");
         }
+    }
+
+    #[test]
+    fn computes_check_digits_for_a_national_number() {
+        let iban = Iban::from_country_and_bban("DE", "370400440532013000").unwrap();
+        assert_eq!(iban.reveal(), "DE89370400440532013000");
+        let iban = Iban::from_country_and_bban("GB", "WEST12345698765432").unwrap();
+        assert_eq!(iban.reveal(), "GB82WEST12345698765432");
     }
 
     #[test]

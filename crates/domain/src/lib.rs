@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod bic;
+pub mod clock;
 pub mod currency;
 pub mod error;
 pub mod iban;
@@ -14,6 +15,7 @@ pub mod money;
 
 pub use account::AccountKey;
 pub use bic::Bic;
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use currency::Currency;
 pub use error::DomainError;
 pub use iban::Iban;

@@ -1,0 +1,55 @@
+//! `statement`: one bank statement (or intraday report, or notification), known by identity.
+
+use chrono::{DateTime, Utc};
+
+use crate::time::instant_text;
+use crate::{LedgerError, Tx};
+
+pub struct NewStatement<'a> {
+    pub account_id: i64,
+    pub source_file_id: i64,
+    pub kind: &'a str,
+    pub format: &'a str,
+    pub message_id: &'a str,
+    pub statement_ref: &'a str,
+    pub sequence_number: Option<&'a str>,
+    pub page_number: Option<u32>,
+    pub created_at_bank: Option<DateTime<Utc>>,
+    pub period_from: Option<DateTime<Utc>>,
+    pub period_to: Option<DateTime<Utc>>,
+    pub identity_key: &'a str,
+    pub imported_at: DateTime<Utc>,
+}
+
+pub async fn exists(tx: &mut Tx<'_>, identity_key: &str) -> Result<bool, LedgerError> {
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM statement WHERE identity_key = ?")
+        .bind(identity_key)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
+pub async fn insert(tx: &mut Tx<'_>, statement: &NewStatement<'_>) -> Result<i64, LedgerError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO statement (account_id, source_file_id, kind, format, message_id, statement_ref,
+           sequence_number, page_number, created_at_bank, period_from_at, period_to_at,
+           identity_key, imported_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(statement.account_id)
+    .bind(statement.source_file_id)
+    .bind(statement.kind)
+    .bind(statement.format)
+    .bind(statement.message_id)
+    .bind(statement.statement_ref)
+    .bind(statement.sequence_number)
+    .bind(statement.page_number.map(i64::from))
+    .bind(statement.created_at_bank.map(instant_text))
+    .bind(statement.period_from.map(instant_text))
+    .bind(statement.period_to.map(instant_text))
+    .bind(statement.identity_key)
+    .bind(instant_text(statement.imported_at))
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
