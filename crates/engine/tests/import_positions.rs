@@ -1,0 +1,244 @@
+//! Import → positions through the real ledger: idempotency, all-or-nothing, balance checks.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+use cashline_bankfile::camt::write::camt053_document;
+use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement};
+use cashline_domain::{AccountKey, BalanceType, Currency, EntryStatus, Iban, Money, StatementKind};
+use cashline_engine::import::{import_file, ImportRequest, ImportStatus};
+use cashline_engine::position::positions;
+use cashline_engine::EngineError;
+use cashline_ledger::{entry, Ledger};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
+}
+
+fn statement(
+    iban: &str,
+    statement_ref: &str,
+    day: &str,
+    opening_minor: i64,
+    amounts: &[i64],
+    closing_minor: i64,
+) -> ParsedStatement {
+    let iban = Iban::parse(iban).unwrap();
+    let currency = Currency::EUR;
+    let day: NaiveDate = day.parse().unwrap();
+    ParsedStatement {
+        kind: StatementKind::EndOfDay,
+        message_id: format!("MSG-{statement_ref}"),
+        statement_ref: statement_ref.into(),
+        sequence_number: None,
+        page_number: None,
+        created_at: Some(day.and_hms_opt(18, 0, 0).unwrap().and_utc()),
+        period_from: None,
+        period_to: None,
+        account: ParsedAccount {
+            key: AccountKey::from_iban(&iban),
+            iban: Some(iban),
+            currency,
+            bic: None,
+            bank_name: None,
+            owner_name: None,
+        },
+        balances: vec![
+            ParsedBalance {
+                balance_type: BalanceType::OpeningBooked,
+                amount: Money::from_minor(opening_minor, currency),
+                date: day,
+                as_of: None,
+            },
+            ParsedBalance {
+                balance_type: BalanceType::ClosingBooked,
+                amount: Money::from_minor(closing_minor, currency),
+                date: day,
+                as_of: None,
+            },
+        ],
+        entries: amounts
+            .iter()
+            .enumerate()
+            .map(|(index, minor)| ParsedEntry {
+                amount: Money::from_minor(*minor, currency),
+                status: EntryStatus::Booked,
+                reversal: false,
+                booking_date: Some(day),
+                value_date: Some(day),
+                bank_ref: None,
+                entry_ref: None,
+                end_to_end_id: None,
+                counterparty_name: Some("Card payment".into()),
+                counterparty_iban: None,
+                remittance: Some(format!("line {}", index % 2)),
+                creditor_reference: None,
+                bank_transaction_code: None,
+                source_element: String::new(),
+            })
+            .collect(),
+        line: 0,
+    }
+}
+
+fn file(statements: &[ParsedStatement]) -> Vec<u8> {
+    camt053_document(8, "MSG", now(), statements).into_bytes()
+}
+
+async fn import(
+    ledger: &Ledger,
+    name: &str,
+    bytes: &[u8],
+) -> Result<cashline_engine::import::FileImport, EngineError> {
+    import_file(
+        ledger,
+        ImportRequest {
+            file_name: name,
+            bytes,
+            user: "alice",
+            now: now(),
+        },
+    )
+    .await
+}
+
+async fn ledger() -> (tempfile::TempDir, Ledger) {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(&dir.path().join("ledger.sqlite"))
+        .await
+        .unwrap();
+    (dir, ledger)
+}
+
+#[tokio::test]
+async fn positions_are_the_closing_balances_of_the_file() {
+    let (_dir, ledger) = ledger().await;
+    let bytes = file(&[
+        statement(
+            "DE89370400440532013000",
+            "S1",
+            "2026-11-24",
+            100_000,
+            &[2_500, -1_000],
+            101_500,
+        ),
+        statement("NL91ABNA0417164300", "S2", "2026-11-24", 5_000, &[], 5_000),
+    ]);
+    let report = import(&ledger, "a.xml", &bytes).await.unwrap();
+    assert_eq!(report.status, ImportStatus::Imported);
+    assert_eq!((report.statements_new, report.entries_new), (2, 2));
+    let report = positions(&ledger, "2026-11-25".parse().unwrap())
+        .await
+        .unwrap();
+    let booked: Vec<(String, String, bool)> = report
+        .accounts
+        .iter()
+        .map(|p| {
+            (
+                p.account.reveal().to_string(),
+                p.booked.amount_text(),
+                p.stale,
+            )
+        })
+        .collect();
+    assert_eq!(
+        booked,
+        vec![
+            (
+                "DE89370400440532013000".to_string(),
+                "1015.00".to_string(),
+                false
+            ),
+            ("NL91ABNA0417164300".to_string(), "50.00".to_string(), false)
+        ]
+    );
+    assert_eq!(report.totals[0].booked.amount_text(), "1065.00");
+    // A week later nothing new arrived: both are stale.
+    let later = positions(&ledger, "2026-12-02".parse().unwrap())
+        .await
+        .unwrap();
+    assert!(later.accounts.iter().all(|p| p.stale));
+}
+
+#[tokio::test]
+async fn the_same_file_or_statement_twice_adds_nothing() {
+    let (_dir, ledger) = ledger().await;
+    let first = statement(
+        "DE89370400440532013000",
+        "S1",
+        "2026-11-24",
+        0,
+        &[700, 700],
+        1_400,
+    );
+    let bytes = file(std::slice::from_ref(&first));
+    import(&ledger, "a.xml", &bytes).await.unwrap();
+    // Two equal card payments on one statement are both kept.
+    assert_eq!(entry::count(ledger.pool()).await.unwrap(), 2);
+
+    let again = import(&ledger, "a-copy.xml", &bytes).await.unwrap();
+    assert_eq!(again.status, ImportStatus::Duplicate);
+    // Same statement in another message (other bytes): still a duplicate.
+    let resent = camt053_document(8, "OTHER-MSG", now(), std::slice::from_ref(&first)).into_bytes();
+    assert_eq!(
+        import(&ledger, "b.xml", &resent).await.unwrap().status,
+        ImportStatus::Duplicate
+    );
+    assert_eq!(entry::count(ledger.pool()).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_bad_file_changes_nothing() {
+    let (_dir, ledger) = ledger().await;
+    let good = statement("DE89370400440532013000", "S1", "2026-11-24", 0, &[100], 100);
+    let bad = statement("NL91ABNA0417164300", "S2", "2026-11-24", 0, &[100], 100);
+    let text = String::from_utf8(file(&[good, bad])).unwrap();
+    // Break the second statement's entry only: the first must not be half-written.
+    let position = text.rfind("<CdtDbtInd>CRDT</CdtDbtInd>\n<Sts>").unwrap();
+    let mut broken = text.clone();
+    broken.replace_range(
+        position..position + "<CdtDbtInd>CRDT".len(),
+        "<CdtDbtInd>XXXX",
+    );
+    let error = import(&ledger, "broken.xml", broken.as_bytes())
+        .await
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(message.starts_with("broken.xml: line "), "{message}");
+    assert!(message.contains("Stmt[2]/Ntry[1]/CdtDbtInd"), "{message}");
+    assert_eq!(entry::count(ledger.pool()).await.unwrap(), 0);
+    assert!(positions(&ledger, "2026-11-25".parse().unwrap())
+        .await
+        .unwrap()
+        .accounts
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_statement_that_does_not_add_up_is_imported_with_an_exception() {
+    let (_dir, ledger) = ledger().await;
+    let bytes = file(&[statement(
+        "DE89370400440532013000",
+        "S1",
+        "2026-11-24",
+        1_000,
+        &[500],
+        1_600,
+    )]);
+    let report = import(&ledger, "a.xml", &bytes).await.unwrap();
+    assert_eq!(report.status, ImportStatus::Imported);
+    assert_eq!(report.exceptions_opened.len(), 1);
+    let exceptions =
+        cashline_ledger::exception::list(ledger.pool(), Some("balance_mismatch"), None)
+            .await
+            .unwrap();
+    assert_eq!(exceptions.len(), 1);
+    assert!(
+        exceptions[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("difference 1.00 EUR"),
+        "{:?}",
+        exceptions[0].detail
+    );
+}
