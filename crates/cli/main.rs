@@ -1,1 +1,348 @@
-fn main() {}
+//! `cashline`: the command line. It parses arguments, calls the service layer and prints what
+//! comes back, as tables or (with `--json`) as exactly one JSON document.
+
+mod logging;
+mod output;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context};
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand};
+
+use cashline_domain::{Clock, FixedClock, SystemClock};
+use cashline_http::LocalServer;
+use cashline_service::{EntriesQuery, Service, ServiceConfig};
+
+#[derive(Parser)]
+#[command(name = "cashline", version, about = "Cash positions, payments and reconciliation for small finance teams")]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct GlobalArgs {
+    /// The ledger file (default: the user's data folder).
+    #[arg(long, global = true, env = "CASHLINE_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Who is acting, recorded in the audit log (default: the OS user).
+    #[arg(long, global = true, env = "CASHLINE_USER", value_name = "NAME")]
+    user: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import bank files (format detected from content); each file is all-or-nothing.
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cash positions: the latest booked and available balance of every account.
+    Positions {
+        /// Positions as they stood at the end of this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bank entries, filtered by account and booking date.
+    Entries {
+        #[arg(long, value_name = "ACCOUNT")]
+        account: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Exceptions waiting for a person (balance mismatches, …).
+    Exceptions {
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Serve the web UI and its API on 127.0.0.1 with a random access token.
+    Serve {
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Load the demo data first.
+        #[arg(long)]
+        demo: bool,
+        /// Folder of the built web UI.
+        #[arg(long, env = "CASHLINE_UI_DIR", value_name = "DIR")]
+        ui: Option<PathBuf>,
+    },
+    /// Load demo data, then open the desktop window (or serve the web UI without a display).
+    Demo {
+        /// Serve the web UI even where a display exists.
+        #[arg(long)]
+        web: bool,
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        #[arg(long, env = "CASHLINE_UI_DIR", value_name = "DIR")]
+        ui: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Re-compute the audit log's hash chain.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A failure that has already been reported (e.g. one file of several failed to import).
+#[derive(Debug)]
+struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("failed")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let data_dir = data_dir();
+    logging::init(&data_dir);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cashline: cannot start: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli, &data_dir)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if error.downcast_ref::<Reported>().is_none() {
+                tracing::error!(error = format!("{error:#}"), "command failed");
+                eprintln!("cashline: {error:#}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("CASHLINE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| dirs::data_dir().map(|d| d.join("cashline")))
+        .unwrap_or_else(|| PathBuf::from(".cashline"))
+}
+
+/// `CASHLINE_NOW` (RFC 3339) freezes the clock, for reproducible runs and tests.
+fn clock() -> anyhow::Result<Arc<dyn Clock>> {
+    match std::env::var("CASHLINE_NOW") {
+        Ok(text) => {
+            let at = DateTime::parse_from_rfc3339(&text)
+                .with_context(|| format!("CASHLINE_NOW '{text}' is not an RFC 3339 time"))?;
+            Ok(Arc::new(FixedClock(at.with_timezone(&Utc))))
+        }
+        Err(_) => Ok(Arc::new(SystemClock)),
+    }
+}
+
+fn user(global: &GlobalArgs) -> String {
+    global
+        .user
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+async fn open(db: PathBuf, user: String) -> anyhow::Result<Service> {
+    let service = Service::open(ServiceConfig {
+        db_path: db.clone(),
+        user,
+        clock: clock()?,
+    })
+    .await?;
+    tracing::info!(db = %db.display(), "ledger open");
+    Ok(service)
+}
+
+async fn run(cli: Cli, data_dir: &Path) -> anyhow::Result<()> {
+    let user = user(&cli.global);
+    let default_db = data_dir.join("ledger.sqlite");
+    match cli.command {
+        Command::Demo { web, port, ui } => {
+            // The demo never touches the real ledger unless asked to with --db.
+            let db = cli.global.db.unwrap_or_else(|| data_dir.join("demo").join("ledger.sqlite"));
+            let service = open(db.clone(), user).await?;
+            load_demo(&service, data_dir).await?;
+            if !web && has_display() {
+                if let Some(desktop) = desktop_binary() {
+                    service.close().await;
+                    return open_window(&desktop, &db);
+                }
+                println!("The desktop app is not built (cargo build -p cashline-desktop); serving the web UI instead.");
+            }
+            serve(service, port, ui).await
+        }
+        Command::Serve { port, demo, ui } => {
+            let service = open(cli.global.db.unwrap_or(default_db), user).await?;
+            if demo {
+                load_demo(&service, data_dir).await?;
+            }
+            serve(service, port, ui).await
+        }
+        command => {
+            let service = open(cli.global.db.unwrap_or(default_db), user).await?;
+            let result = run_read_or_import(&service, command).await;
+            service.close().await;
+            result
+        }
+    }
+}
+
+async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Import { files, json } => {
+            let report = service.import_paths(&files).await;
+            for file in report.files.iter().filter(|f| f.error.is_some()) {
+                eprintln!("cashline: {}", file.error.as_deref().unwrap_or_default());
+            }
+            if json {
+                output::json(&report)?;
+            } else {
+                output::import(&report);
+            }
+            if report.any_failed() {
+                return Err(Reported.into());
+            }
+        }
+        Command::Positions { as_of, json } => {
+            let report = service.positions(as_of).await?;
+            if json {
+                output::json(&report)?;
+            } else {
+                output::positions(&report);
+            }
+        }
+        Command::Entries { account, from, to, json } => {
+            let report = service.entries(EntriesQuery { account, from, to, limit: None }).await?;
+            if json {
+                output::json(&report)?;
+            } else {
+                output::entries(&report);
+            }
+        }
+        Command::Exceptions { kind, state, json } => {
+            let report = service.exceptions(kind.as_deref(), state.as_deref()).await?;
+            if json {
+                output::json(&report)?;
+            } else {
+                output::exceptions(&report);
+            }
+        }
+        Command::Audit { command: AuditCommand::Verify { json } } => {
+            let report = service.audit_verify().await?;
+            if json {
+                output::json(&report)?;
+            } else if report.ok {
+                println!("The audit log verifies: {} records.", report.records);
+            } else {
+                println!(
+                    "The audit log does NOT verify: record {} was changed or a record before it was removed.",
+                    report.first_bad.as_deref().unwrap_or("?")
+                );
+            }
+            if !report.ok {
+                return Err(Reported.into());
+            }
+        }
+        Command::Serve { .. } | Command::Demo { .. } => unreachable!("handled by run"),
+    }
+    Ok(())
+}
+
+async fn load_demo(service: &Service, data_dir: &Path) -> anyhow::Result<()> {
+    let folder = data_dir.join("demo").join("files");
+    let paths = cashline_demo::write_files(&folder, service.today(), cashline_demo::DEMO_BUSINESS_DAYS)
+        .with_context(|| format!("cannot write the demo files to {}", folder.display()))?;
+    let report = service.import_paths(&paths).await;
+    let imported = report.files.iter().filter(|f| f.status == "imported").count();
+    if let Some(failed) = report.files.iter().find(|f| f.status == "failed") {
+        return Err(anyhow!("a demo file failed to import: {}", failed.error.as_deref().unwrap_or_default()));
+    }
+    println!(
+        "Demo data: {} statement files in {} ({} new).",
+        paths.len(),
+        folder.display(),
+        imported
+    );
+    Ok(())
+}
+
+fn has_display() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+/// The desktop app sits next to this binary when both are built or installed together.
+fn desktop_binary() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let candidate = exe.parent()?.join("cashline-desktop");
+    candidate.is_file().then_some(candidate)
+}
+
+fn open_window(desktop: &Path, db: &Path) -> anyhow::Result<()> {
+    println!("Opening the Cashline window…");
+    let status = std::process::Command::new(desktop)
+        .arg("--db")
+        .arg(db)
+        .status()
+        .with_context(|| format!("cannot start {}", desktop.display()))?;
+    if !status.success() {
+        return Err(anyhow!("the desktop app exited with {status}"));
+    }
+    Ok(())
+}
+
+fn ui_dir(explicit: Option<PathBuf>) -> PathBuf {
+    if let Some(dir) = explicit {
+        return dir;
+    }
+    // Installed next to the binary, else the build tree this binary came from.
+    let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|p| p.join("ui")));
+    match beside {
+        Some(dir) if dir.join("index.html").is_file() => dir,
+        _ => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/dist")),
+    }
+}
+
+async fn serve(service: Service, port: u16, ui: Option<PathBuf>) -> anyhow::Result<()> {
+    let server = LocalServer::bind(service, port, ui_dir(ui)).await?;
+    println!("Cashline is serving the web UI at {}", server.url());
+    println!("Only this machine can reach it, and only with the token in that address. Press Ctrl-C to stop.");
+    std::io::stdout().flush()?;
+    server
+        .run(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

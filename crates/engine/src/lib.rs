@@ -5,4 +5,7 @@ pub mod error;
 pub mod import;
 pub mod position;
 
+/// Largest file accepted for import, in bytes.
+pub use cashline_bankfile::FILE_BYTES_MAX;
+
 pub use error::EngineError;

@@ -1,1 +1,10 @@
-//! placeholder
+//! The service layer: the only door into Cashline. Every front (the `cashline` CLI, the local
+//! HTTP API behind `cashline serve`, the Tauri commands of the desktop app) calls these
+//! methods unchanged and sends their wire types as they are.
+
+pub mod error;
+pub mod service;
+pub mod wire;
+
+pub use error::{ErrorBody, ServiceError};
+pub use service::{EntriesQuery, Service, ServiceConfig, FILE_BYTES_MAX};

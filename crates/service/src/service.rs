@@ -1,0 +1,309 @@
+//! `Service`: the commands of Cashline, one method each.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate, SecondsFormat};
+use tracing::{info_span, Instrument};
+
+use cashline_chart::balances::{balances_by_currency_svg, CurrencySeries};
+use cashline_domain::{mask::mask_account, Clock, Currency, Money};
+use cashline_engine::import::{import_file, ImportRequest, ImportStatus};
+use cashline_engine::position;
+use cashline_ledger::{audit, balance, entry, exception, time, Ledger};
+
+use crate::wire;
+use crate::ServiceError;
+
+/// Largest file accepted for import, in bytes (the parsers' own limit).
+pub const FILE_BYTES_MAX: usize = cashline_engine::FILE_BYTES_MAX;
+/// How many days of history the balances chart shows.
+const CHART_DAYS: i64 = 30;
+
+pub struct ServiceConfig {
+    pub db_path: PathBuf,
+    /// Recorded in the audit log for every change.
+    pub user: String,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Cheap to clone: every front holds one and shares it between requests.
+#[derive(Clone)]
+pub struct Service {
+    ledger: Ledger,
+    user: Arc<str>,
+    clock: Arc<dyn Clock>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EntriesQuery {
+    pub account: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub limit: Option<u32>,
+}
+
+impl Service {
+    pub async fn open(config: ServiceConfig) -> Result<Service, ServiceError> {
+        let ledger = Ledger::open(&config.db_path).await?;
+        Ok(Service {
+            ledger,
+            user: config.user.into(),
+            clock: config.clock,
+        })
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.now().date_naive()
+    }
+
+    /// Imports files from disk, each on its own: one that fails imports nothing and the others
+    /// go on. Failures are reported in the result, not as an error.
+    pub async fn import_paths(&self, paths: &[PathBuf]) -> wire::ImportReport {
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let name = path.display().to_string();
+            let result = match read_limited(path) {
+                Ok(bytes) => self.import_one(&name, &bytes).await,
+                Err(message) => failed(&name, None, message),
+            };
+            files.push(result);
+        }
+        wire::ImportReport { files }
+    }
+
+    /// Imports one file's bytes, as the UI sends them.
+    pub async fn import_bytes(&self, file_name: &str, bytes: &[u8]) -> wire::ImportReport {
+        let result = if bytes.len() > FILE_BYTES_MAX {
+            failed(
+                file_name,
+                None,
+                format!("{file_name}: the file is {} bytes, more than the {FILE_BYTES_MAX}-byte limit", bytes.len()),
+            )
+        } else {
+            self.import_one(file_name, bytes).await
+        };
+        wire::ImportReport { files: vec![result] }
+    }
+
+    async fn import_one(&self, file_name: &str, bytes: &[u8]) -> wire::FileResult {
+        let request = ImportRequest {
+            file_name,
+            bytes,
+            user: &self.user,
+            now: self.clock.now(),
+        };
+        match import_file(&self.ledger, request).instrument(info_span!("command", name = "import")).await {
+            Ok(report) => wire::FileResult {
+                file: report.file_name,
+                format: Some(report.format),
+                status: match report.status {
+                    ImportStatus::Imported => "imported",
+                    ImportStatus::Duplicate => "duplicate",
+                },
+                statements: report.statements,
+                entries: report.entries,
+                new_entries: report.entries_new,
+                error: None,
+                warnings: report.warnings,
+                exceptions: report.exceptions_opened,
+            },
+            Err(error) => failed(file_name, None, error.to_string()),
+        }
+    }
+
+    pub async fn positions(&self, as_of: Option<NaiveDate>) -> Result<wire::PositionsReport, ServiceError> {
+        let now = self.clock.now();
+        let as_of_date = as_of.unwrap_or_else(|| now.date_naive());
+        let report = position::positions(&self.ledger, as_of_date)
+            .instrument(info_span!("command", name = "positions"))
+            .await?;
+        let as_of_text = match as_of {
+            // A past date is reported as its end of day: the figures are those known then.
+            Some(date) => format!("{date}T23:59:59Z"),
+            None => now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        };
+        Ok(wire::PositionsReport {
+            as_of: as_of_text,
+            as_of_date: as_of_date.to_string(),
+            accounts: report
+                .accounts
+                .into_iter()
+                .map(|p| wire::AccountPosition {
+                    account: p.account.reveal().to_string(),
+                    account_masked: p.account.masked(),
+                    bank: p.bank,
+                    currency: p.booked.currency().to_string(),
+                    booked: p.booked.amount_text(),
+                    available: p.available.map(|m| m.amount_text()),
+                    booked_date: p.booked_date.to_string(),
+                    as_of: p.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
+                    source: p.source,
+                    stale: p.stale,
+                })
+                .collect(),
+            totals: report
+                .totals
+                .into_iter()
+                .map(|t| wire::CurrencyTotal {
+                    currency: t.booked.currency().to_string(),
+                    booked: t.booked.amount_text(),
+                    accounts: t.accounts,
+                })
+                .collect(),
+            consolidated: None,
+        })
+    }
+
+    pub async fn entries(&self, query: EntriesQuery) -> Result<wire::EntriesReport, ServiceError> {
+        if let (Some(from), Some(to)) = (query.from, query.to) {
+            if from > to {
+                return Err(ServiceError::BadRequest(format!("--from {from} is after --to {to}")));
+            }
+        }
+        let filter = entry::EntryFilter {
+            account_key: query.account.map(|a| a.split_whitespace().collect::<String>().to_ascii_uppercase()),
+            from: query.from,
+            to: query.to,
+            limit: query.limit,
+        };
+        let rows = entry::list(self.ledger.pool(), &filter)
+            .instrument(info_span!("command", name = "entries"))
+            .await?;
+        let mut entries = Vec::with_capacity(rows.len());
+        for row in rows {
+            let currency = Currency::from_code(&row.currency).map_err(cashline_engine::EngineError::from)?;
+            entries.push(wire::Entry {
+                account: row.account_key,
+                bank_ref: row.bank_ref.or(row.entry_ref),
+                booking_date: row.booking_date,
+                value_date: row.value_date,
+                amount: Money::from_minor(row.amount_minor, currency).amount_text(),
+                currency: row.currency,
+                status: row.status,
+                reversal: row.reversal != 0,
+                end_to_end_id: row.end_to_end_id,
+                counterparty: row.counterparty_name,
+                counterparty_iban: row.counterparty_iban,
+                remittance: row.remittance,
+                creditor_reference: row.creditor_reference,
+                bank_transaction_code: row.bank_transaction_code,
+            });
+        }
+        Ok(wire::EntriesReport { entries })
+    }
+
+    pub async fn exceptions(&self, kind: Option<&str>, state: Option<&str>) -> Result<wire::ExceptionsReport, ServiceError> {
+        let rows = exception::list(self.ledger.pool(), kind, state).await?;
+        Ok(wire::ExceptionsReport {
+            exceptions: rows
+                .into_iter()
+                .map(|row| wire::Exception {
+                    id: row.id.to_string(),
+                    kind: row.kind,
+                    subject: row.subject,
+                    detail: row.detail,
+                    state: row.state,
+                    owner: row.owner,
+                    opened_at: row.opened_at,
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn audit_verify(&self) -> Result<wire::AuditReport, ServiceError> {
+        let report = audit::verify(self.ledger.pool()).await?;
+        Ok(wire::AuditReport {
+            records: report.records,
+            ok: report.first_bad.is_none(),
+            first_bad: report.first_bad.map(|id| id.to_string()),
+        })
+    }
+
+    /// Total closing booked balance per currency per day over the last 30 days, as SVG.
+    /// Each account's last known closing carries forward over days without a statement.
+    pub async fn balances_chart_svg(&self) -> Result<String, ServiceError> {
+        let today = self.today();
+        let from = today - Duration::days(CHART_DAYS);
+        // Balances before the window seed the carried-forward values at its start.
+        let rows = balance::daily_closings(self.ledger.pool(), from - Duration::days(CHART_DAYS * 12)).await?;
+        let mut latest: BTreeMap<(String, String), i64> = BTreeMap::new();
+        let mut days: BTreeMap<NaiveDate, BTreeMap<String, i64>> = BTreeMap::new();
+        let mut index = 0;
+        let mut day = from;
+        while day <= today {
+            while index < rows.len() && time::parse_date(&rows[index].balance_date)? <= day {
+                let row = &rows[index];
+                latest.insert((row.currency.clone(), row.account_key.clone()), row.amount_minor);
+                index += 1;
+            }
+            let mut totals: BTreeMap<String, i64> = BTreeMap::new();
+            for ((currency, _), minor) in &latest {
+                *totals.entry(currency.clone()).or_insert(0) += minor;
+            }
+            if !totals.is_empty() {
+                days.insert(day, totals);
+            }
+            day += Duration::days(1);
+        }
+        let mut by_currency: BTreeMap<String, Vec<(NaiveDate, Money)>> = BTreeMap::new();
+        for (day, totals) in days {
+            for (code, minor) in totals {
+                let currency = Currency::from_code(&code).map_err(cashline_engine::EngineError::from)?;
+                by_currency.entry(code).or_default().push((day, Money::from_minor(minor, currency)));
+            }
+        }
+        let series: Vec<CurrencySeries> = by_currency
+            .into_iter()
+            .map(|(code, points)| CurrencySeries {
+                currency: Currency::from_code(&code).expect("validated above"),
+                points,
+            })
+            .collect();
+        Ok(balances_by_currency_svg(&series)?)
+    }
+
+    pub async fn close(&self) {
+        self.ledger.close().await;
+    }
+}
+
+fn failed(file_name: &str, format: Option<String>, message: String) -> wire::FileResult {
+    wire::FileResult {
+        file: file_name.to_string(),
+        format,
+        status: "failed",
+        statements: 0,
+        entries: 0,
+        new_entries: 0,
+        error: Some(message),
+        warnings: Vec::new(),
+        exceptions: Vec::new(),
+    }
+}
+
+/// Reads a file, refusing one over the limit before reading it.
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let name = path.display();
+    let metadata = std::fs::metadata(path).map_err(|e| format!("{name}: cannot read the file: {e}"))?;
+    if !metadata.is_file() {
+        return Err(format!("{name}: is not a file"));
+    }
+    if metadata.len() > FILE_BYTES_MAX as u64 {
+        return Err(format!(
+            "{name}: the file is {} bytes, more than the {FILE_BYTES_MAX}-byte limit",
+            metadata.len()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("{name}: cannot read the file: {e}"))
+}
+
+/// Account numbers in logs are masked; this is the one helper fronts use for that.
+pub fn masked(account: &str) -> String {
+    mask_account(account)
+}
