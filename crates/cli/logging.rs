@@ -11,15 +11,20 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::Layer;
 
 pub fn init(data_dir: &Path) {
-    let stderr_filter = EnvFilter::try_from_env("CASHLINE_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let stderr_filter =
+        EnvFilter::try_from_env("CASHLINE_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_filter(stderr_filter);
     let log_dir = data_dir.join("logs");
-    let file = std::fs::create_dir_all(&log_dir)
-        .ok()
-        .and_then(|_| OpenOptions::new().create(true).append(true).open(log_dir.join("cashline.log")).ok());
+    let file = std::fs::create_dir_all(&log_dir).ok().and_then(|_| {
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log_dir.join("cashline.log"))
+            .ok()
+    });
     let file_layer = file.map(|file| {
         tracing_subscriber::fmt::layer()
             .with_writer(Mutex::new(file))
@@ -27,5 +32,8 @@ pub fn init(data_dir: &Path) {
             .with_filter(EnvFilter::new("info,sqlx=warn"))
     });
     // A second init (tests calling main twice) is harmless; ignore it.
-    let _ = tracing_subscriber::registry().with(stderr).with(file_layer).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(stderr)
+        .with(file_layer)
+        .try_init();
 }

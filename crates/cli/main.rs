@@ -18,7 +18,11 @@ use cashline_http::LocalServer;
 use cashline_service::{EntriesQuery, Service, ServiceConfig};
 
 #[derive(Parser)]
-#[command(name = "cashline", version, about = "Cash positions, payments and reconciliation for small finance teams")]
+#[command(
+    name = "cashline",
+    version,
+    about = "Cash positions, payments and reconciliation for small finance teams"
+)]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -127,7 +131,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let data_dir = data_dir();
     logging::init(&data_dir);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("cashline: cannot start: {error}");
@@ -191,7 +199,10 @@ async fn run(cli: Cli, data_dir: &Path) -> anyhow::Result<()> {
     match cli.command {
         Command::Demo { web, port, ui } => {
             // The demo never touches the real ledger unless asked to with --db.
-            let db = cli.global.db.unwrap_or_else(|| data_dir.join("demo").join("ledger.sqlite"));
+            let db = cli
+                .global
+                .db
+                .unwrap_or_else(|| data_dir.join("demo").join("ledger.sqlite"));
             let service = open(db.clone(), user).await?;
             load_demo(&service, data_dir).await?;
             if !web && has_display() {
@@ -243,8 +254,20 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                 output::positions(&report);
             }
         }
-        Command::Entries { account, from, to, json } => {
-            let report = service.entries(EntriesQuery { account, from, to, limit: None }).await?;
+        Command::Entries {
+            account,
+            from,
+            to,
+            json,
+        } => {
+            let report = service
+                .entries(EntriesQuery {
+                    account,
+                    from,
+                    to,
+                    limit: None,
+                })
+                .await?;
             if json {
                 output::json(&report)?;
             } else {
@@ -252,14 +275,18 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
             }
         }
         Command::Exceptions { kind, state, json } => {
-            let report = service.exceptions(kind.as_deref(), state.as_deref()).await?;
+            let report = service
+                .exceptions(kind.as_deref(), state.as_deref())
+                .await?;
             if json {
                 output::json(&report)?;
             } else {
                 output::exceptions(&report);
             }
         }
-        Command::Audit { command: AuditCommand::Verify { json } } => {
+        Command::Audit {
+            command: AuditCommand::Verify { json },
+        } => {
             let report = service.audit_verify().await?;
             if json {
                 output::json(&report)?;
@@ -282,12 +309,20 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
 
 async fn load_demo(service: &Service, data_dir: &Path) -> anyhow::Result<()> {
     let folder = data_dir.join("demo").join("files");
-    let paths = cashline_demo::write_files(&folder, service.today(), cashline_demo::DEMO_BUSINESS_DAYS)
-        .with_context(|| format!("cannot write the demo files to {}", folder.display()))?;
+    let paths =
+        cashline_demo::write_files(&folder, service.today(), cashline_demo::DEMO_BUSINESS_DAYS)
+            .with_context(|| format!("cannot write the demo files to {}", folder.display()))?;
     let report = service.import_paths(&paths).await;
-    let imported = report.files.iter().filter(|f| f.status == "imported").count();
+    let imported = report
+        .files
+        .iter()
+        .filter(|f| f.status == "imported")
+        .count();
     if let Some(failed) = report.files.iter().find(|f| f.status == "failed") {
-        return Err(anyhow!("a demo file failed to import: {}", failed.error.as_deref().unwrap_or_default()));
+        return Err(anyhow!(
+            "a demo file failed to import: {}",
+            failed.error.as_deref().unwrap_or_default()
+        ));
     }
     println!(
         "Demo data: {} statement files in {} ({} new).",
@@ -299,7 +334,9 @@ async fn load_demo(service: &Service, data_dir: &Path) -> anyhow::Result<()> {
 }
 
 fn has_display() -> bool {
-    ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
 /// The desktop app sits next to this binary when both are built or installed together.
@@ -327,7 +364,9 @@ fn ui_dir(explicit: Option<PathBuf>) -> PathBuf {
         return dir;
     }
     // Installed next to the binary, else the build tree this binary came from.
-    let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|p| p.join("ui")));
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|p| p.join("ui")));
     match beside {
         Some(dir) if dir.join("index.html").is_file() => dir,
         _ => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/dist")),

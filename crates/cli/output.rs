@@ -51,7 +51,11 @@ pub fn import(report: &wire::ImportReport) {
             ]
         })
         .collect();
-    table(&["file", "format", "status", "statements", "entries", "new"], &rows, &[3, 4, 5]);
+    table(
+        &["file", "format", "status", "statements", "entries", "new"],
+        &rows,
+        &[3, 4, 5],
+    );
     for file in &report.files {
         for exception in &file.exceptions {
             println!("exception in {}: {exception}", file.file);
@@ -79,11 +83,28 @@ pub fn positions(report: &wire::PositionsReport) {
                 p.available.clone().unwrap_or_else(|| "-".into()),
                 p.booked_date.clone(),
                 p.source.clone(),
-                if p.stale { "stale".into() } else { String::new() },
+                if p.stale {
+                    "stale".into()
+                } else {
+                    String::new()
+                },
             ]
         })
         .collect();
-    table(&["account", "bank", "ccy", "booked", "available", "date", "source", ""], &rows, &[3, 4]);
+    table(
+        &[
+            "account",
+            "bank",
+            "ccy",
+            "booked",
+            "available",
+            "date",
+            "source",
+            "",
+        ],
+        &rows,
+        &[3, 4],
+    );
     println!();
     let totals: Vec<Vec<String>> = report
         .totals
@@ -105,11 +126,28 @@ pub fn entries(report: &wire::EntriesReport) {
                 e.currency.clone(),
                 e.status.clone(),
                 e.counterparty.clone().unwrap_or_default(),
-                e.remittance.clone().unwrap_or_default().chars().take(40).collect(),
+                e.remittance
+                    .clone()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(40)
+                    .collect(),
             ]
         })
         .collect();
-    table(&["booked", "account", "amount", "ccy", "status", "counterparty", "remittance"], &rows, &[2]);
+    table(
+        &[
+            "booked",
+            "account",
+            "amount",
+            "ccy",
+            "status",
+            "counterparty",
+            "remittance",
+        ],
+        &rows,
+        &[2],
+    );
 }
 
 pub fn exceptions(report: &wire::ExceptionsReport) {
@@ -120,7 +158,15 @@ pub fn exceptions(report: &wire::ExceptionsReport) {
     let rows: Vec<Vec<String>> = report
         .exceptions
         .iter()
-        .map(|e| vec![e.id.clone(), e.kind.clone(), e.state.clone(), e.opened_at.clone(), e.subject.clone()])
+        .map(|e| {
+            vec![
+                e.id.clone(),
+                e.kind.clone(),
+                e.state.clone(),
+                e.opened_at.clone(),
+                e.subject.clone(),
+            ]
+        })
         .collect();
     table(&["id", "kind", "state", "opened", "subject"], &rows, &[0]);
 }

@@ -16,7 +16,10 @@ pub const FILE_NAME_HEADER: &str = "x-file-name";
 
 /// Positions as of a date (`YYYY-MM-DD`), or as of now. JS: `invoke('positions', { asOf })`.
 #[tauri::command]
-async fn positions(service: State<'_, Service>, as_of: Option<String>) -> Result<wire::PositionsReport, ErrorBody> {
+async fn positions(
+    service: State<'_, Service>,
+    as_of: Option<String>,
+) -> Result<wire::PositionsReport, ErrorBody> {
     let as_of = parse_date("asOf", as_of.as_deref())?;
     service.positions(as_of).await.map_err(|e| e.body())
 }
@@ -42,16 +45,20 @@ async fn entries(
 /// encodeURIComponent(file.name) } })` with `bytes` an `ArrayBuffer` or `Uint8Array`, so the
 /// file travels as a raw body and not as a JSON array of numbers.
 #[tauri::command]
-async fn import_file(service: State<'_, Service>, request: Request<'_>) -> Result<wire::ImportReport, ErrorBody> {
+async fn import_file(
+    service: State<'_, Service>,
+    request: Request<'_>,
+) -> Result<wire::ImportReport, ErrorBody> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(bad_request(
             "import_file takes the file's bytes as a raw body (an ArrayBuffer or Uint8Array), not JSON",
         ));
     };
-    let header = request
-        .headers()
-        .get(FILE_NAME_HEADER)
-        .ok_or_else(|| bad_request(format!("import_file needs the file's name in the {FILE_NAME_HEADER} header")))?;
+    let header = request.headers().get(FILE_NAME_HEADER).ok_or_else(|| {
+        bad_request(format!(
+            "import_file needs the file's name in the {FILE_NAME_HEADER} header"
+        ))
+    })?;
     let file_name = decode_file_name(header.as_bytes())?;
     Ok(service.import_bytes(&file_name, bytes).await)
 }
@@ -82,9 +89,15 @@ fn parse_date(name: &str, text: Option<&str>) -> Result<Option<NaiveDate>, Error
 pub fn decode_file_name(value: &[u8]) -> Result<String, ErrorBody> {
     let name = percent_encoding::percent_decode(value)
         .decode_utf8()
-        .map_err(|_| bad_request(format!("the {FILE_NAME_HEADER} header is not percent-encoded UTF-8")))?;
+        .map_err(|_| {
+            bad_request(format!(
+                "the {FILE_NAME_HEADER} header is not percent-encoded UTF-8"
+            ))
+        })?;
     if name.trim().is_empty() {
-        return Err(bad_request(format!("the {FILE_NAME_HEADER} header is empty")));
+        return Err(bad_request(format!(
+            "the {FILE_NAME_HEADER} header is empty"
+        )));
     }
     Ok(name.into_owned())
 }
@@ -94,7 +107,12 @@ pub fn decode_file_name(value: &[u8]) -> Result<String, ErrorBody> {
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> tauri::Builder<R> {
     builder
         .manage(service)
-        .invoke_handler(tauri::generate_handler![positions, entries, import_file, balances_chart])
+        .invoke_handler(tauri::generate_handler![
+            positions,
+            entries,
+            import_file,
+            balances_chart
+        ])
 }
 
 /// Builds the app with the window of `tauri.conf.json` and runs it until its last window
@@ -149,7 +167,9 @@ mod tests {
         let service = tauri::async_runtime::block_on(Service::open(ServiceConfig {
             db_path: dir.join("ledger.sqlite"),
             user: "tester".into(),
-            clock: Arc::new(FixedClock(Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap())),
+            clock: Arc::new(FixedClock(
+                Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap(),
+            )),
         }))
         .expect("open the service");
         let app = app_builder(mock_builder(), service)
@@ -175,14 +195,17 @@ mod tests {
             cmd: cmd.into(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
-            url: "http://tauri.localhost".parse().unwrap(),
+            // The app's own origin on Linux: custom commands are refused to any other.
+            url: "tauri://localhost".parse().unwrap(),
             body,
             headers: header_map,
             invoke_key: INVOKE_KEY.to_string(),
         };
         get_ipc_response(webview, request).map(|body| match body {
             InvokeResponseBody::Json(json) => serde_json::from_str(&json).unwrap(),
-            InvokeResponseBody::Raw(bytes) => serde_json::Value::String(String::from_utf8(bytes).unwrap()),
+            InvokeResponseBody::Raw(bytes) => {
+                serde_json::Value::String(String::from_utf8(bytes).unwrap())
+            }
         })
     }
 
@@ -201,8 +224,13 @@ mod tests {
         assert_eq!(report["files"][0]["status"], "imported", "{report}");
         assert_eq!(report["files"][0]["file"], "demo single é.xml");
 
-        let positions = invoke(&webview, "positions", serde_json::json!({ "asOf": "2026-11-20" }).into(), &[])
-            .expect("positions");
+        let positions = invoke(
+            &webview,
+            "positions",
+            serde_json::json!({ "asOf": "2026-11-20" }).into(),
+            &[],
+        )
+        .expect("positions");
         let account = &positions["accounts"][0];
         assert_eq!(account["account"], "DE89370400440532013000");
         assert_eq!(account["booked"], "12345.67");
@@ -216,7 +244,13 @@ mod tests {
         .expect("entries");
         assert_eq!(entries["entries"].as_array().unwrap().len(), 3, "{entries}");
 
-        let svg = invoke(&webview, "balances_chart", serde_json::json!({}).into(), &[]).expect("chart");
+        let svg = invoke(
+            &webview,
+            "balances_chart",
+            serde_json::json!({}).into(),
+            &[],
+        )
+        .expect("chart");
         assert!(svg.as_str().unwrap().contains("<svg"), "{svg}");
     }
 
@@ -225,9 +259,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (_app, webview) = app(dir.path());
 
-        let error = invoke(&webview, "positions", serde_json::json!({ "asOf": "20.11.2026" }).into(), &[]).unwrap_err();
+        let error = invoke(
+            &webview,
+            "positions",
+            serde_json::json!({ "asOf": "20.11.2026" }).into(),
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(error["code"], "bad_request");
-        assert!(error["message"].as_str().unwrap().contains("20.11.2026"), "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains("20.11.2026"),
+            "{error}"
+        );
 
         let error = invoke(
             &webview,
@@ -237,10 +280,20 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(error["code"], "bad_request");
-        assert!(error["message"].as_str().unwrap().contains("raw body"), "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains("raw body"),
+            "{error}"
+        );
 
-        let error = invoke(&webview, "import_file", InvokeBody::Raw(b"x".to_vec()), &[]).unwrap_err();
-        assert!(error["message"].as_str().unwrap().contains(FILE_NAME_HEADER), "{error}");
+        let error =
+            invoke(&webview, "import_file", InvokeBody::Raw(b"x".to_vec()), &[]).unwrap_err();
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains(FILE_NAME_HEADER),
+            "{error}"
+        );
 
         let error = invoke(
             &webview,
@@ -254,7 +307,10 @@ mod tests {
 
     #[test]
     fn file_names_are_percent_decoded() {
-        assert_eq!(decode_file_name(b"Konto%C3%BCbersicht%20Nov.xml").unwrap(), "Kontoübersicht Nov.xml");
+        assert_eq!(
+            decode_file_name(b"Konto%C3%BCbersicht%20Nov.xml").unwrap(),
+            "Kontoübersicht Nov.xml"
+        );
         assert_eq!(decode_file_name(b"plain.xml").unwrap(), "plain.xml");
         assert!(decode_file_name(b"%FF%FE").is_err());
         assert!(decode_file_name(b"").is_err());

@@ -25,7 +25,9 @@ fn main() -> ExitCode {
     let args = Args::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(EnvFilter::try_from_env("CASHLINE_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_env("CASHLINE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
 
     if !cashline_desktop::display_available() {
@@ -33,7 +35,9 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let Some(db_path) = args.db.or_else(cashline_desktop::default_db_path) else {
-        eprintln!("cashline-desktop: no ledger given and no home folder to keep one in: pass --db PATH");
+        eprintln!(
+            "cashline-desktop: no ledger given and no home folder to keep one in: pass --db PATH"
+        );
         return ExitCode::FAILURE;
     };
     let user = args
@@ -51,7 +55,10 @@ fn main() -> ExitCode {
     let service = match opened {
         Ok(service) => service,
         Err(error) => {
-            eprintln!("cashline-desktop: cannot open the ledger {}: {error}", db_path.display());
+            eprintln!(
+                "cashline-desktop: cannot open the ledger {}: {error}",
+                db_path.display()
+            );
             return ExitCode::FAILURE;
         }
     };

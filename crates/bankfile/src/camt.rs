@@ -258,6 +258,18 @@ impl<'a> Walker<'a> {
                     let line = self.line_at(position);
                     self.end(line)?;
                 }
+                Event::Text(text) if self.stack.is_empty() => {
+                    // Only white space may stand outside the root element: anything else means
+                    // the XML is wrapped in something that is not a bank file.
+                    if !text.iter().all(u8::is_ascii_whitespace) {
+                        return Err(ParseError::Xml {
+                            line: self.line_at(position),
+                            message:
+                                "text outside the root element; this is not a plain XML document"
+                                    .into(),
+                        });
+                    }
+                }
                 Event::Text(text) => {
                     if let Some(open) = self.stack.last_mut() {
                         let value = text.unescape().map_err(|e| ParseError::Xml {

@@ -32,10 +32,14 @@ const PALETTE: [RGBColor; 5] = [
 /// Draws the panels; an empty input gives a small SVG saying there is no data.
 pub fn balances_by_currency_svg(series: &[CurrencySeries]) -> Result<String, ChartError> {
     let mut svg = String::new();
-    let panels = series.iter().filter(|s| !s.points.is_empty()).collect::<Vec<_>>();
+    let panels = series
+        .iter()
+        .filter(|s| !s.points.is_empty())
+        .collect::<Vec<_>>();
     let height = PANEL_HEIGHT_PIXELS * (panels.len().max(1) as u32);
     {
-        let root = SVGBackend::with_string(&mut svg, (CHART_WIDTH_PIXELS, height)).into_drawing_area();
+        let root =
+            SVGBackend::with_string(&mut svg, (CHART_WIDTH_PIXELS, height)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_error)?;
         if panels.is_empty() {
             root.draw(&Text::new("No balances yet", (20, 30), ("sans-serif", 16)))
@@ -61,19 +65,39 @@ fn draw_panel<DB: DrawingBackend>(
         .iter()
         .map(|(date, money)| (*date, money.amount().to_f64().unwrap_or(0.0)))
         .collect();
-    let first = coordinates.first().map(|p| p.0).expect("panels are never empty");
-    let last = coordinates.last().map(|p| p.0).expect("panels are never empty");
+    let first = coordinates
+        .first()
+        .map(|p| p.0)
+        .expect("panels are never empty");
+    let last = coordinates
+        .last()
+        .map(|p| p.0)
+        .expect("panels are never empty");
     // A single day still gets a visible axis.
     let (start, end) = if first == last {
-        (first - chrono::Duration::days(1), last + chrono::Duration::days(1))
+        (
+            first - chrono::Duration::days(1),
+            last + chrono::Duration::days(1),
+        )
     } else {
         (first, last)
     };
-    let low = coordinates.iter().map(|p| p.1).fold(f64::INFINITY, f64::min).min(0.0);
-    let high = coordinates.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max).max(0.0);
+    let low = coordinates
+        .iter()
+        .map(|p| p.1)
+        .fold(f64::INFINITY, f64::min)
+        .min(0.0);
+    let high = coordinates
+        .iter()
+        .map(|p| p.1)
+        .fold(f64::NEG_INFINITY, f64::max)
+        .max(0.0);
     let padding = ((high - low).abs() * 0.1).max(1.0);
     let mut chart = ChartBuilder::on(area)
-        .caption(format!("{} closing booked", series.currency), ("sans-serif", 16))
+        .caption(
+            format!("{} closing booked", series.currency),
+            ("sans-serif", 16),
+        )
         .margin(10)
         .margin_right(RIGHT_MARGIN_PIXELS)
         .x_label_area_size(28)
@@ -91,10 +115,17 @@ fn draw_panel<DB: DrawingBackend>(
         .draw()
         .map_err(draw_error)?;
     chart
-        .draw_series(LineSeries::new(coordinates.iter().copied(), color.stroke_width(2)))
+        .draw_series(LineSeries::new(
+            coordinates.iter().copied(),
+            color.stroke_width(2),
+        ))
         .map_err(draw_error)?;
     chart
-        .draw_series(coordinates.iter().map(|point| Circle::new(*point, 3, color.filled())))
+        .draw_series(
+            coordinates
+                .iter()
+                .map(|point| Circle::new(*point, 3, color.filled())),
+        )
         .map_err(draw_error)?;
     Ok(())
 }
@@ -123,7 +154,10 @@ mod tests {
             },
             CurrencySeries {
                 currency: Currency::JPY,
-                points: vec![(day("2026-11-24"), Money::from_minor(1_200_000, Currency::JPY))],
+                points: vec![(
+                    day("2026-11-24"),
+                    Money::from_minor(1_200_000, Currency::JPY),
+                )],
             },
         ];
         let svg = balances_by_currency_svg(&series).unwrap();

@@ -10,7 +10,9 @@ use rand::{Rng, SeedableRng};
 
 use cashline_bankfile::camt::write::camt053_document;
 use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement};
-use cashline_domain::{AccountKey, BalanceType, Bic, Currency, EntryStatus, Iban, Money, StatementKind};
+use cashline_domain::{
+    AccountKey, BalanceType, Bic, Currency, EntryStatus, Iban, Money, StatementKind,
+};
 
 /// Business days of history the demo writes.
 pub const DEMO_BUSINESS_DAYS: usize = 20;
@@ -31,20 +33,87 @@ struct DemoAccount {
 }
 
 const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { owner: "Northwind Handel GmbH", bank: "Commerzbank", bank_slug: "commerzbank", bic: "COBADEFFXXX", country: "DE", bban: "370400440532013000", currency: "EUR", opening_minor: 184_250_000, camt_version: 8, scale: 12_000 },
-    DemoAccount { owner: "Northwind Handel GmbH", bank: "Deutsche Bank", bank_slug: "deutsche-bank", bic: "DEUTDEFFXXX", country: "DE", bban: "500700100925836100", currency: "EUR", opening_minor: 52_310_455, camt_version: 2, scale: 4_000 },
-    DemoAccount { owner: "Northwind Trading Ltd", bank: "Barclays", bank_slug: "barclays", bic: "BARCGB22XXX", country: "GB", bban: "BARC20000055779911", currency: "GBP", opening_minor: 73_900_120, camt_version: 8, scale: 8_000 },
-    DemoAccount { owner: "Northwind Schweiz AG", bank: "UBS Switzerland", bank_slug: "ubs", bic: "UBSWCHZH80A", country: "CH", bban: "002300A1023502601", currency: "CHF", opening_minor: 31_775_000, camt_version: 4, scale: 6_000 },
-    DemoAccount { owner: "Northwind Inc.", bank: "JPMorgan Chase", bank_slug: "chase", bic: "CHASUS33XXX", country: "US", bban: "000123456789", currency: "USD", opening_minor: 96_040_310, camt_version: 8, scale: 15_000 },
+    DemoAccount {
+        owner: "Northwind Handel GmbH",
+        bank: "Commerzbank",
+        bank_slug: "commerzbank",
+        bic: "COBADEFFXXX",
+        country: "DE",
+        bban: "370400440532013000",
+        currency: "EUR",
+        opening_minor: 184_250_000,
+        camt_version: 8,
+        scale: 12_000,
+    },
+    DemoAccount {
+        owner: "Northwind Handel GmbH",
+        bank: "Deutsche Bank",
+        bank_slug: "deutsche-bank",
+        bic: "DEUTDEFFXXX",
+        country: "DE",
+        bban: "500700100925836100",
+        currency: "EUR",
+        opening_minor: 52_310_455,
+        camt_version: 2,
+        scale: 4_000,
+    },
+    DemoAccount {
+        owner: "Northwind Trading Ltd",
+        bank: "Barclays",
+        bank_slug: "barclays",
+        bic: "BARCGB22XXX",
+        country: "GB",
+        bban: "BARC20000055779911",
+        currency: "GBP",
+        opening_minor: 73_900_120,
+        camt_version: 8,
+        scale: 8_000,
+    },
+    DemoAccount {
+        owner: "Northwind Schweiz AG",
+        bank: "UBS Switzerland",
+        bank_slug: "ubs",
+        bic: "UBSWCHZH80A",
+        country: "CH",
+        bban: "002300A1023502601",
+        currency: "CHF",
+        opening_minor: 31_775_000,
+        camt_version: 4,
+        scale: 6_000,
+    },
+    DemoAccount {
+        owner: "Northwind Inc.",
+        bank: "JPMorgan Chase",
+        bank_slug: "chase",
+        bic: "CHASUS33XXX",
+        country: "US",
+        bban: "000123456789",
+        currency: "USD",
+        opening_minor: 96_040_310,
+        camt_version: 8,
+        scale: 15_000,
+    },
 ];
 
 const CUSTOMERS: &[&str] = &[
-    "Contoso Retail SE", "Fabrikam Logistics BV", "Adventure Works SARL", "Tailspin Toys AG",
-    "Wide World Importers Ltd", "Litware Systems GmbH", "Proseware Inc.", "Lucerne Publishing AG",
+    "Contoso Retail SE",
+    "Fabrikam Logistics BV",
+    "Adventure Works SARL",
+    "Tailspin Toys AG",
+    "Wide World Importers Ltd",
+    "Litware Systems GmbH",
+    "Proseware Inc.",
+    "Lucerne Publishing AG",
 ];
 const SUPPLIERS: &[&str] = &[
-    "Coho Winery SA", "Alpine Ski House GmbH", "Margie's Travel Ltd", "Trey Research Inc.",
-    "Blue Yonder Airlines", "Humongous Insurance AG", "Southridge Video GmbH", "Fourth Coffee BV",
+    "Coho Winery SA",
+    "Alpine Ski House GmbH",
+    "Margie's Travel Ltd",
+    "Trey Research Inc.",
+    "Blue Yonder Airlines",
+    "Humongous Insurance AG",
+    "Southridge Video GmbH",
+    "Fourth Coffee BV",
 ];
 
 /// One file of demo data: its name and its bytes.
@@ -77,7 +146,8 @@ fn account_key(account: &DemoAccount) -> (AccountKey, Option<Iban>) {
         let key = AccountKey::parse(account.bban).expect("demo account numbers are valid");
         return (key, None);
     }
-    let iban = Iban::from_country_and_bban(account.country, account.bban).expect("demo BBANs form IBANs");
+    let iban =
+        Iban::from_country_and_bban(account.country, account.bban).expect("demo BBANs form IBANs");
     (AccountKey::from_iban(&iban), Some(iban))
 }
 
@@ -87,12 +157,21 @@ fn creditor_reference(reference: &str) -> String {
     let mut remainder: u32 = 0;
     for c in rearranged.chars() {
         let value = c.to_digit(36).expect("alphanumeric reference");
-        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
     }
     format!("RF{:02}{reference}", 98 - remainder)
 }
 
-fn demo_entries(rng: &mut StdRng, account: &DemoAccount, currency: Currency, day: NaiveDate) -> Vec<ParsedEntry> {
+fn demo_entries(
+    rng: &mut StdRng,
+    account: &DemoAccount,
+    currency: Currency,
+    day: NaiveDate,
+) -> Vec<ParsedEntry> {
     let count = rng.random_range(3..=10);
     let mut entries = Vec::with_capacity(count + 1);
     let unit = 10i64.pow(currency.minor_units());
@@ -104,11 +183,25 @@ fn demo_entries(rng: &mut StdRng, account: &DemoAccount, currency: Currency, day
         let invoice = rng.random_range(10_000..99_999);
         let (amount_minor, name, remittance, code, reference) = if receipt {
             let customer = CUSTOMERS[rng.random_range(0..CUSTOMERS.len())];
-            let reference = rng.random_bool(0.5).then(|| creditor_reference(&format!("INV{invoice}")));
-            (magnitude, customer, format!("Invoice INV-{invoice}"), "PMNT/RCDT/ESCT", reference)
+            let reference = rng
+                .random_bool(0.5)
+                .then(|| creditor_reference(&format!("INV{invoice}")));
+            (
+                magnitude,
+                customer,
+                format!("Invoice INV-{invoice}"),
+                "PMNT/RCDT/ESCT",
+                reference,
+            )
         } else {
             let supplier = SUPPLIERS[rng.random_range(0..SUPPLIERS.len())];
-            (-magnitude, supplier, format!("Payment of bill {invoice}"), "PMNT/ICDT/ESCT", None)
+            (
+                -magnitude,
+                supplier,
+                format!("Payment of bill {invoice}"),
+                "PMNT/ICDT/ESCT",
+                None,
+            )
         };
         entries.push(ParsedEntry {
             amount: Money::from_minor(amount_minor, currency),
@@ -116,7 +209,12 @@ fn demo_entries(rng: &mut StdRng, account: &DemoAccount, currency: Currency, day
             reversal: false,
             booking_date: Some(day),
             value_date: Some(day),
-            bank_ref: Some(format!("{}-{}-{:03}", account.bank_slug.to_uppercase(), day.format("%Y%m%d"), index + 1)),
+            bank_ref: Some(format!(
+                "{}-{}-{:03}",
+                account.bank_slug.to_uppercase(),
+                day.format("%Y%m%d"),
+                index + 1
+            )),
             entry_ref: Some(format!("{}", index + 1)),
             end_to_end_id: Some(format!("NW-{}-{invoice}", day.format("%y%m%d"))),
             counterparty_name: Some(name.to_string()),
@@ -135,7 +233,11 @@ fn demo_entries(rng: &mut StdRng, account: &DemoAccount, currency: Currency, day
             reversal: false,
             booking_date: Some(day),
             value_date: Some(day),
-            bank_ref: Some(format!("{}-{}-FEE", account.bank_slug.to_uppercase(), day.format("%Y%m%d"))),
+            bank_ref: Some(format!(
+                "{}-{}-FEE",
+                account.bank_slug.to_uppercase(),
+                day.format("%Y%m%d")
+            )),
             entry_ref: None,
             end_to_end_id: None,
             counterparty_name: None,
@@ -180,7 +282,16 @@ pub fn generate(today: NaiveDate, business_days: usize) -> Vec<DemoFile> {
                     entries.push(funding_entry(account, day, funding));
                 }
                 if day >= first {
-                    files.push(statement_file(account, &key, iban.clone(), currency, day, opening, closing, entries));
+                    files.push(statement_file(
+                        account,
+                        &key,
+                        iban.clone(),
+                        currency,
+                        day,
+                        opening,
+                        closing,
+                        entries,
+                    ));
                 }
             }
             continue_day(&mut day);
@@ -196,7 +307,11 @@ fn funding_entry(account: &DemoAccount, day: NaiveDate, amount: Money) -> Parsed
         reversal: false,
         booking_date: Some(day),
         value_date: Some(day),
-        bank_ref: Some(format!("{}-{}-POOL", account.bank_slug.to_uppercase(), day.format("%Y%m%d"))),
+        bank_ref: Some(format!(
+            "{}-{}-POOL",
+            account.bank_slug.to_uppercase(),
+            day.format("%Y%m%d")
+        )),
         entry_ref: None,
         end_to_end_id: Some(format!("NW-POOL-{}", day.format("%y%m%d"))),
         counterparty_name: Some("Northwind Treasury Centre".into()),
@@ -223,14 +338,18 @@ fn statement_file(
     closing: Money,
     entries: Vec<ParsedEntry>,
 ) -> DemoFile {
-    let created_at = Utc
-        .from_utc_datetime(&day.and_hms_opt(19, 30, 0).expect("a valid time"));
-    let sequence = (day - NaiveDate::from_ymd_opt(day.year(), 1, 1).expect("a valid date")).num_days() + 1;
+    let created_at = Utc.from_utc_datetime(&day.and_hms_opt(19, 30, 0).expect("a valid time"));
+    let sequence =
+        (day - NaiveDate::from_ymd_opt(day.year(), 1, 1).expect("a valid date")).num_days() + 1;
     let previous = day - Duration::days(1);
     let available = closing;
     let statement = ParsedStatement {
         kind: StatementKind::EndOfDay,
-        message_id: format!("{}-{}", account.bank_slug.to_uppercase(), day.format("%Y%m%d")),
+        message_id: format!(
+            "{}-{}",
+            account.bank_slug.to_uppercase(),
+            day.format("%Y%m%d")
+        ),
         statement_ref: format!("{}-{}", key.reveal(), day.format("%Y%m%d")),
         sequence_number: Some(sequence.to_string()),
         page_number: Some(1),
@@ -246,9 +365,24 @@ fn statement_file(
             owner_name: Some(account.owner.to_string()),
         },
         balances: vec![
-            ParsedBalance { balance_type: BalanceType::OpeningBooked, amount: opening, date: previous, as_of: None },
-            ParsedBalance { balance_type: BalanceType::ClosingBooked, amount: closing, date: day, as_of: None },
-            ParsedBalance { balance_type: BalanceType::ClosingAvailable, amount: available, date: day, as_of: None },
+            ParsedBalance {
+                balance_type: BalanceType::OpeningBooked,
+                amount: opening,
+                date: previous,
+                as_of: None,
+            },
+            ParsedBalance {
+                balance_type: BalanceType::ClosingBooked,
+                amount: closing,
+                date: day,
+                as_of: None,
+            },
+            ParsedBalance {
+                balance_type: BalanceType::ClosingAvailable,
+                amount: available,
+                date: day,
+                as_of: None,
+            },
         ],
         entries,
         line: 0,
@@ -260,13 +394,21 @@ fn statement_file(
         std::slice::from_ref(&statement),
     );
     DemoFile {
-        name: format!("{}_{}_camt053.xml", day.format("%Y-%m-%d"), account.bank_slug),
+        name: format!(
+            "{}_{}_camt053.xml",
+            day.format("%Y-%m-%d"),
+            account.bank_slug
+        ),
         bytes: document.into_bytes(),
     }
 }
 
 /// Writes the demo files into `dir` (created if needed) and returns their paths.
-pub fn write_files(dir: &Path, today: NaiveDate, business_days: usize) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_files(
+    dir: &Path,
+    today: NaiveDate,
+    business_days: usize,
+) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut paths = Vec::new();
     for file in generate(today, business_days) {
@@ -291,7 +433,8 @@ mod tests {
         let files = generate(today(), DEMO_BUSINESS_DAYS);
         assert_eq!(files.len(), DEMO_BUSINESS_DAYS * ACCOUNTS.len());
         for file in &files {
-            let parsed = cashline_bankfile::parse(&file.bytes).unwrap_or_else(|e| panic!("{}: {e}", file.name));
+            let parsed = cashline_bankfile::parse(&file.bytes)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.name));
             for statement in &parsed.statements {
                 assert_eq!(balance_check(statement).unwrap(), None, "{}", file.name);
                 assert!(!statement.entries.is_empty());
@@ -303,10 +446,15 @@ mod tests {
     fn the_same_day_gives_the_same_files() {
         let first = generate(today(), 3);
         let again = generate(today(), 3);
-        assert!(first.iter().zip(&again).all(|(a, b)| a.name == b.name && a.bytes == b.bytes));
+        assert!(first
+            .iter()
+            .zip(&again)
+            .all(|(a, b)| a.name == b.name && a.bytes == b.bytes));
         // A later run overlaps the earlier window with identical statements.
         let later = generate(today() + Duration::days(1), 3);
-        let overlap = later.iter().filter(|f| first.iter().any(|g| g.name == f.name && g.bytes == f.bytes));
+        let overlap = later
+            .iter()
+            .filter(|f| first.iter().any(|g| g.name == f.name && g.bytes == f.bytes));
         assert!(overlap.count() >= ACCOUNTS.len());
     }
 

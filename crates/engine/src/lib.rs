@@ -9,3 +9,8 @@ pub mod position;
 pub use cashline_bankfile::FILE_BYTES_MAX;
 
 pub use error::EngineError;
+
+/// The format a file is in, by content, for reports about files that failed.
+pub fn detect_format(bytes: &[u8]) -> Option<String> {
+    cashline_bankfile::detect(bytes).map(|format| format.to_string())
+}

@@ -49,14 +49,20 @@ pub struct LocalServer {
 
 impl LocalServer {
     /// Binds 127.0.0.1 only: the API must never be reachable from another machine.
-    pub async fn bind(service: Service, port: u16, ui_dir: PathBuf) -> Result<LocalServer, HttpError> {
+    pub async fn bind(
+        service: Service,
+        port: u16,
+        ui_dir: PathBuf,
+    ) -> Result<LocalServer, HttpError> {
         if !ui_dir.join("index.html").is_file() {
             return Err(HttpError::UiMissing(ui_dir.display().to_string()));
         }
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
             .await
             .map_err(|source| HttpError::Bind { port, source })?;
-        let address = listener.local_addr().map_err(|source| HttpError::Bind { port, source })?;
+        let address = listener
+            .local_addr()
+            .map_err(|source| HttpError::Bind { port, source })?;
         let token = Alphanumeric.sample_string(&mut rand::rng(), TOKEN_CHARS);
         let router = router(service, token.clone(), ui_dir);
         Ok(LocalServer {
@@ -77,7 +83,10 @@ impl LocalServer {
     }
 
     /// Serves until `shutdown` completes.
-    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), HttpError> {
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), HttpError> {
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await
@@ -104,7 +113,12 @@ fn router(service: Service, token: String, ui_dir: PathBuf) -> Router {
 
 /// Compares in constant time, so the token cannot be guessed byte by byte from timings.
 fn token_matches(given: &str, expected: &str) -> bool {
-    given.len() == expected.len() && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -140,7 +154,13 @@ fn service_error(error: ServiceError) -> Response {
 }
 
 fn bad_request(message: String) -> Response {
-    error_response(StatusCode::BAD_REQUEST, ErrorBody { code: "bad_request", message })
+    error_response(
+        StatusCode::BAD_REQUEST,
+        ErrorBody {
+            code: "bad_request",
+            message,
+        },
+    )
 }
 
 fn parse_date(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, Response> {
@@ -158,7 +178,10 @@ struct PositionsParams {
     as_of: Option<String>,
 }
 
-async fn positions(State(state): State<AppState>, Query(params): Query<PositionsParams>) -> Response {
+async fn positions(
+    State(state): State<AppState>,
+    Query(params): Query<PositionsParams>,
+) -> Response {
     let as_of = match parse_date("as_of", params.as_of.as_deref()) {
         Ok(date) => date,
         Err(response) => return response,
@@ -178,7 +201,10 @@ struct EntriesParams {
 }
 
 async fn entries(State(state): State<AppState>, Query(params): Query<EntriesParams>) -> Response {
-    let (from, to) = match (parse_date("from", params.from.as_deref()), parse_date("to", params.to.as_deref())) {
+    let (from, to) = match (
+        parse_date("from", params.from.as_deref()),
+        parse_date("to", params.to.as_deref()),
+    ) {
         (Ok(from), Ok(to)) => (from, to),
         (Err(response), _) | (_, Err(response)) => return response,
     };
@@ -200,8 +226,15 @@ struct ExceptionsParams {
     state: Option<String>,
 }
 
-async fn exceptions(State(state): State<AppState>, Query(params): Query<ExceptionsParams>) -> Response {
-    match state.service.exceptions(params.kind.as_deref(), params.state.as_deref()).await {
+async fn exceptions(
+    State(state): State<AppState>,
+    Query(params): Query<ExceptionsParams>,
+) -> Response {
+    match state
+        .service
+        .exceptions(params.kind.as_deref(), params.state.as_deref())
+        .await
+    {
         Ok(report) => Json(report).into_response(),
         Err(error) => service_error(error),
     }
@@ -212,7 +245,11 @@ struct ImportParams {
     file: Option<String>,
 }
 
-async fn import(State(state): State<AppState>, Query(params): Query<ImportParams>, body: Bytes) -> Response {
+async fn import(
+    State(state): State<AppState>,
+    Query(params): Query<ImportParams>,
+    body: Bytes,
+) -> Response {
     let Some(name) = params.file.filter(|f| !f.trim().is_empty()) else {
         return bad_request("the import needs the file's name as ?file=NAME".into());
     };
@@ -226,7 +263,10 @@ async fn balances_chart(State(state): State<AppState>) -> Response {
     match state.service.balances_chart_svg().await {
         Ok(svg) => {
             let mut headers = HeaderMap::new();
-            headers.insert(header::CONTENT_TYPE, "image/svg+xml".parse().expect("a valid header value"));
+            headers.insert(
+                header::CONTENT_TYPE,
+                "image/svg+xml".parse().expect("a valid header value"),
+            );
             (headers, svg).into_response()
         }
         Err(error) => service_error(error),

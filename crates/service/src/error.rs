@@ -31,7 +31,9 @@ impl ServiceError {
         match self {
             ServiceError::BadRequest(_) => "bad_request",
             ServiceError::NotFound(_) => "not_found",
-            ServiceError::Ledger(_) | ServiceError::Engine(_) | ServiceError::Chart(_) => "internal",
+            ServiceError::Ledger(_) | ServiceError::Engine(_) | ServiceError::Chart(_) => {
+                "internal"
+            }
         }
     }
 

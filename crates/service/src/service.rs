@@ -83,12 +83,17 @@ impl Service {
             failed(
                 file_name,
                 None,
-                format!("{file_name}: the file is {} bytes, more than the {FILE_BYTES_MAX}-byte limit", bytes.len()),
+                format!(
+                    "{file_name}: the file is {} bytes, more than the {FILE_BYTES_MAX}-byte limit",
+                    bytes.len()
+                ),
             )
         } else {
             self.import_one(file_name, bytes).await
         };
-        wire::ImportReport { files: vec![result] }
+        wire::ImportReport {
+            files: vec![result],
+        }
     }
 
     async fn import_one(&self, file_name: &str, bytes: &[u8]) -> wire::FileResult {
@@ -98,7 +103,10 @@ impl Service {
             user: &self.user,
             now: self.clock.now(),
         };
-        match import_file(&self.ledger, request).instrument(info_span!("command", name = "import")).await {
+        match import_file(&self.ledger, request)
+            .instrument(info_span!("command", name = "import"))
+            .await
+        {
             Ok(report) => wire::FileResult {
                 file: report.file_name,
                 format: Some(report.format),
@@ -113,11 +121,17 @@ impl Service {
                 warnings: report.warnings,
                 exceptions: report.exceptions_opened,
             },
-            Err(error) => failed(file_name, None, error.to_string()),
+            Err(error) => {
+                let format = cashline_engine::detect_format(bytes);
+                failed(file_name, format, error.to_string())
+            }
         }
     }
 
-    pub async fn positions(&self, as_of: Option<NaiveDate>) -> Result<wire::PositionsReport, ServiceError> {
+    pub async fn positions(
+        &self,
+        as_of: Option<NaiveDate>,
+    ) -> Result<wire::PositionsReport, ServiceError> {
         let now = self.clock.now();
         let as_of_date = as_of.unwrap_or_else(|| now.date_naive());
         let report = position::positions(&self.ledger, as_of_date)
@@ -163,11 +177,17 @@ impl Service {
     pub async fn entries(&self, query: EntriesQuery) -> Result<wire::EntriesReport, ServiceError> {
         if let (Some(from), Some(to)) = (query.from, query.to) {
             if from > to {
-                return Err(ServiceError::BadRequest(format!("--from {from} is after --to {to}")));
+                return Err(ServiceError::BadRequest(format!(
+                    "--from {from} is after --to {to}"
+                )));
             }
         }
         let filter = entry::EntryFilter {
-            account_key: query.account.map(|a| a.split_whitespace().collect::<String>().to_ascii_uppercase()),
+            account_key: query.account.map(|a| {
+                a.split_whitespace()
+                    .collect::<String>()
+                    .to_ascii_uppercase()
+            }),
             from: query.from,
             to: query.to,
             limit: query.limit,
@@ -177,7 +197,8 @@ impl Service {
             .await?;
         let mut entries = Vec::with_capacity(rows.len());
         for row in rows {
-            let currency = Currency::from_code(&row.currency).map_err(cashline_engine::EngineError::from)?;
+            let currency =
+                Currency::from_code(&row.currency).map_err(cashline_engine::EngineError::from)?;
             entries.push(wire::Entry {
                 account: row.account_key,
                 bank_ref: row.bank_ref.or(row.entry_ref),
@@ -198,7 +219,11 @@ impl Service {
         Ok(wire::EntriesReport { entries })
     }
 
-    pub async fn exceptions(&self, kind: Option<&str>, state: Option<&str>) -> Result<wire::ExceptionsReport, ServiceError> {
+    pub async fn exceptions(
+        &self,
+        kind: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<wire::ExceptionsReport, ServiceError> {
         let rows = exception::list(self.ledger.pool(), kind, state).await?;
         Ok(wire::ExceptionsReport {
             exceptions: rows
@@ -231,7 +256,9 @@ impl Service {
         let today = self.today();
         let from = today - Duration::days(CHART_DAYS);
         // Balances before the window seed the carried-forward values at its start.
-        let rows = balance::daily_closings(self.ledger.pool(), from - Duration::days(CHART_DAYS * 12)).await?;
+        let rows =
+            balance::daily_closings(self.ledger.pool(), from - Duration::days(CHART_DAYS * 12))
+                .await?;
         let mut latest: BTreeMap<(String, String), i64> = BTreeMap::new();
         let mut days: BTreeMap<NaiveDate, BTreeMap<String, i64>> = BTreeMap::new();
         let mut index = 0;
@@ -239,7 +266,10 @@ impl Service {
         while day <= today {
             while index < rows.len() && time::parse_date(&rows[index].balance_date)? <= day {
                 let row = &rows[index];
-                latest.insert((row.currency.clone(), row.account_key.clone()), row.amount_minor);
+                latest.insert(
+                    (row.currency.clone(), row.account_key.clone()),
+                    row.amount_minor,
+                );
                 index += 1;
             }
             let mut totals: BTreeMap<String, i64> = BTreeMap::new();
@@ -254,8 +284,12 @@ impl Service {
         let mut by_currency: BTreeMap<String, Vec<(NaiveDate, Money)>> = BTreeMap::new();
         for (day, totals) in days {
             for (code, minor) in totals {
-                let currency = Currency::from_code(&code).map_err(cashline_engine::EngineError::from)?;
-                by_currency.entry(code).or_default().push((day, Money::from_minor(minor, currency)));
+                let currency =
+                    Currency::from_code(&code).map_err(cashline_engine::EngineError::from)?;
+                by_currency
+                    .entry(code)
+                    .or_default()
+                    .push((day, Money::from_minor(minor, currency)));
             }
         }
         let series: Vec<CurrencySeries> = by_currency
@@ -290,7 +324,8 @@ fn failed(file_name: &str, format: Option<String>, message: String) -> wire::Fil
 /// Reads a file, refusing one over the limit before reading it.
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     let name = path.display();
-    let metadata = std::fs::metadata(path).map_err(|e| format!("{name}: cannot read the file: {e}"))?;
+    let metadata =
+        std::fs::metadata(path).map_err(|e| format!("{name}: cannot read the file: {e}"))?;
     if !metadata.is_file() {
         return Err(format!("{name}: is not a file"));
     }

@@ -250,3 +250,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn xml_wrapped_in_other_text_is_refused() {
+    let xml = document(8, &sample_statement(&[100], Currency::EUR));
+    let wrapped = format!("Feature: a camt test\n  \"\"\"\n{xml}\n  \"\"\"\n");
+    assert!(matches!(
+        rejection(&wrapped),
+        ParseError::Xml { line: 1, .. }
+    ));
+    let trailing = format!("{xml}garbage");
+    assert!(matches!(rejection(&trailing), ParseError::Xml { .. }));
+}

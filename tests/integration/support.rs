@@ -1,0 +1,88 @@
+//! Helpers: a fresh workspace per test and a `cashline` command bound to it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A day fixed for every test, so staleness and dates never depend on when tests run.
+pub const NOW: &str = "2026-11-23T09:00:00Z";
+
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace {
+            dir: tempfile::tempdir().expect("a temp dir"),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("ledger.sqlite")
+    }
+
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cashline"));
+        command
+            .env("CASHLINE_HOME", self.dir.path().join("home"))
+            .env("CASHLINE_NOW", NOW)
+            .env_remove("CASHLINE_DB")
+            .env_remove("CASHLINE_LOG")
+            .arg("--db")
+            .arg(self.db())
+            .arg("--user")
+            .arg("tester");
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("cashline runs")
+    }
+
+    /// Runs a `--json` read command that must succeed and returns its one JSON document.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?} printed no single JSON document ({e}): {}",
+                String::from_utf8_lossy(&output.stdout)
+            )
+        })
+    }
+
+    pub fn write(&self, name: &str, content: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, content).expect("write a fixture");
+        path
+    }
+}
+
+pub fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(relative: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(relative)
+}
+
+/// The shared corpus of real bank files, beside the repository. CI always has it; a local
+/// run without it says so instead of passing silently.
+pub fn corpus() -> Option<PathBuf> {
+    let path = std::env::var_os("CASHLINE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared/corpus"));
+    if path.is_dir() {
+        Some(path)
+    } else {
+        eprintln!(
+            "NOTE: the corpus is absent at {}: corpus tests cannot run here",
+            path.display()
+        );
+        None
+    }
+}
