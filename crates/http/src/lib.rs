@@ -109,6 +109,27 @@ fn router(service: Service, token: String, ui_dir: PathBuf) -> Router {
     Router::new()
         .nest("/api", api)
         .fallback_service(ServeDir::new(ui_dir).fallback(ServeFile::new(index)))
+        .layer(middleware::from_fn(security_headers))
+}
+
+/// The page is only ever served to this machine's own browser, but it shows bank data, and
+/// its address carries the token: no third-party content, no framing, no referrer.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let pairs = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    for (name, value) in pairs {
+        headers.insert(name, header::HeaderValue::from_static(value));
+    }
+    response
 }
 
 /// Compares in constant time, so the token cannot be guessed byte by byte from timings.
