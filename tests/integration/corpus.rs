@@ -6,14 +6,14 @@ use std::path::Path;
 
 use crate::support::{corpus, Workspace};
 
-enum Expect {
+pub enum Expect {
     /// Imported with this many statements and entries.
     Imported { statements: u64, entries: u64 },
     /// Rejected with an error sentence containing this text.
     Rejected { because: &'static str },
 }
 
-use Expect::{Imported, Rejected};
+pub use Expect::{Imported, Rejected};
 
 /// Why each rejection is right, in the words of the test:
 /// - genkgo-camt's fixtures mix currencies (SEK, EUR, CHF, JPY) on one account to exercise
@@ -87,17 +87,18 @@ const TABLE: &[(&str, Expect)] = &[
     ("camt054/moov-io-iso20022/camt054-returns_p_ch5109000000250092291_1110097606_0_2020112500512470.xml", Imported { statements: 1, entries: 1 }),
 ];
 
-fn corpus_files(root: &Path) -> Vec<String> {
+/// Every file under the given corpus folders, relative to the corpus root, except `skip`ped
+/// extensions (another project's expected-parse files beside the samples).
+pub fn corpus_files(root: &Path, folders: &[&str], skip_extensions: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
-    for folder in ["camt052", "camt053", "camt054"] {
+    for folder in folders {
         let mut stack = vec![root.join(folder)];
         while let Some(dir) = stack.pop() {
             for item in std::fs::read_dir(&dir).unwrap() {
                 let path = item.unwrap().path();
                 if path.is_dir() {
                     stack.push(path);
-                } else if path.extension().is_none_or(|e| e != "json") {
-                    // The .json files beside the samples are another project's expected parse.
+                } else if path.extension().is_none_or(|e| !skip_extensions.iter().any(|s| e == *s)) {
                     found.push(path.strip_prefix(root).unwrap().display().to_string());
                 }
             }
@@ -107,20 +108,15 @@ fn corpus_files(root: &Path) -> Vec<String> {
     found
 }
 
-#[test]
-fn every_camt_file_in_the_corpus_has_its_stated_outcome() {
+/// Imports every listed file into a fresh ledger and checks its stated outcome; fails on any
+/// corpus file under `folders` that the table does not list.
+pub fn check_table(folders: &[&str], skip_extensions: &[&str], table: &[(&str, Expect)]) {
     let Some(root) = corpus() else { return };
-    let files = corpus_files(&root);
-    let unlisted: Vec<&String> = files
-        .iter()
-        .filter(|f| !TABLE.iter().any(|(p, _)| p == f))
-        .collect();
-    assert!(
-        unlisted.is_empty(),
-        "corpus files without a stated outcome: {unlisted:?}"
-    );
+    let files = corpus_files(&root, folders, skip_extensions);
+    let unlisted: Vec<&String> = files.iter().filter(|f| !table.iter().any(|(p, _)| p == f)).collect();
+    assert!(unlisted.is_empty(), "corpus files without a stated outcome: {unlisted:?}");
     let mut problems = Vec::new();
-    for (relative, expect) in TABLE {
+    for (relative, expect) in table {
         let path = root.join(relative);
         if !path.is_file() {
             problems.push(format!("{relative}: listed but not in the corpus"));
@@ -132,22 +128,10 @@ fn every_camt_file_in_the_corpus_has_its_stated_outcome() {
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let result = &report["files"][0];
         match expect {
-            Imported {
-                statements,
-                entries,
-            } => {
-                let got = (
-                    result["status"].as_str(),
-                    result["statements"].as_u64(),
-                    result["entries"].as_u64(),
-                );
-                if got != (Some("imported"), Some(*statements), Some(*entries))
-                    || !output.status.success()
-                {
-                    problems.push(format!(
-                        "{relative}: expected imported {statements}/{entries}, got {got:?} {}",
-                        result["error"]
-                    ));
+            Imported { statements, entries } => {
+                let got = (result["status"].as_str(), result["statements"].as_u64(), result["entries"].as_u64());
+                if got != (Some("imported"), Some(*statements), Some(*entries)) || !output.status.success() {
+                    problems.push(format!("{relative}: expected imported {statements}/{entries}, got {got:?} {}", result["error"]));
                 }
                 let again = workspace.json(&["import", path.to_str().unwrap(), "--json"]);
                 if again["files"][0]["status"] != "duplicate" {
@@ -157,19 +141,11 @@ fn every_camt_file_in_the_corpus_has_its_stated_outcome() {
             Rejected { because } => {
                 let error = result["error"].as_str().unwrap_or_default();
                 let stderr = String::from_utf8_lossy(&output.stderr);
-                if result["status"] != "failed"
-                    || output.status.code() != Some(1)
-                    || !error.contains(because)
-                {
-                    problems.push(format!(
-                        "{relative}: expected rejection containing '{because}', got {} '{error}'",
-                        result["status"]
-                    ));
+                if result["status"] != "failed" || output.status.code() != Some(1) || !error.contains(because) {
+                    problems.push(format!("{relative}: expected rejection containing '{because}', got {} '{error}'", result["status"]));
                 }
                 if !stderr.contains(relative.rsplit('/').next().unwrap()) {
-                    problems.push(format!(
-                        "{relative}: the error does not name the file: {stderr}"
-                    ));
+                    problems.push(format!("{relative}: the error does not name the file: {stderr}"));
                 }
                 let entries = workspace.json(&["entries", "--json"]);
                 if entries["entries"] != serde_json::json!([]) {
@@ -179,4 +155,9 @@ fn every_camt_file_in_the_corpus_has_its_stated_outcome() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_camt_file_in_the_corpus_has_its_stated_outcome() {
+    check_table(&["camt052", "camt053", "camt054"], &["json"], TABLE);
 }
