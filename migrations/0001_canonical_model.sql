@@ -228,7 +228,7 @@ CREATE TABLE exception_case (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN (
         'balance_mismatch', 'duplicate', 'unmatched_entry', 'unmatched_item', 'payment_rejected',
-        'payment_duplicate', 'cutoff_missed', 'stale_balance', 'sync_failed', 'sequence_gap',
+        'payment_duplicate', 'cutoff_missed', 'stale_balance', 'sync_failed', 'sequence_gap', 'missing_days',
         'data_not_received'
     )),
     subject TEXT NOT NULL,

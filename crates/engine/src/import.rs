@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use tracing::{info, info_span, warn};
 
@@ -37,6 +37,8 @@ pub struct FileImport {
     pub statements_new: usize,
     pub entries: usize,
     pub entries_new: u64,
+    /// Entries first seen in an intraday report, now booked by this file's statements.
+    pub entries_promoted: u64,
     pub exceptions_opened: Vec<String>,
     pub warnings: Vec<String>,
 }
@@ -112,6 +114,7 @@ async fn write_file(
         statements_new: 0,
         entries: entries_total,
         entries_new: 0,
+        entries_promoted: 0,
         exceptions_opened: Vec::new(),
         warnings: parsed.warnings.clone(),
     };
@@ -136,6 +139,7 @@ async fn write_file(
         if let Some(written) = written {
             report.statements_new += 1;
             report.entries_new += written.entries_new;
+            report.entries_promoted += written.entries_promoted;
             report.exceptions_opened.extend(written.exceptions_opened);
         }
     }
@@ -147,6 +151,7 @@ async fn write_file(
             "format": format,
             "statements_new": report.statements_new,
             "entries_new": report.entries_new,
+            "entries_promoted": report.entries_promoted,
         });
         let record = audit::NewAuditRecord {
             actor: request.user,
@@ -161,6 +166,7 @@ async fn write_file(
 
 struct WrittenStatement {
     entries_new: u64,
+    entries_promoted: u64,
     exceptions_opened: Vec<String>,
 }
 
@@ -266,9 +272,11 @@ async fn write_statement(
     balance::insert_many(tx, &balances, request.now).await?;
 
     let entries = entry_rows(parsed, account_id, statement_id)?;
-    let entries_new = entry::insert_new(tx, &entries, request.now).await?;
+    let promote = parsed.kind != StatementKind::Intraday;
+    let written = entry::insert_new(tx, &entries, promote, request.now).await?;
 
-    let mut exceptions_opened = Vec::new();
+    let mut exceptions_opened =
+        continuity_check(tx, request, parsed, account_id, statement_id).await?;
     if let Some(problem) = balance_check(parsed)? {
         let subject = format!(
             "statement {} of account {}",
@@ -291,9 +299,123 @@ async fn write_statement(
         exceptions_opened.push(format!("balance_mismatch: {subject}: {problem}"));
     }
     Ok(Some(WrittenStatement {
-        entries_new,
+        entries_new: written.inserted,
+        entries_promoted: written.promoted,
         exceptions_opened,
     }))
+}
+
+/// Flags what an end-of-day statement says about the ones before it: a jump in the sequence
+/// numbers, or business days with no statement at all.
+async fn continuity_check(
+    tx: &mut Tx<'_>,
+    request: &ImportRequest<'_>,
+    parsed: &ParsedStatement,
+    account_id: i64,
+    statement_id: i64,
+) -> Result<Vec<String>, EngineError> {
+    if parsed.kind != StatementKind::EndOfDay {
+        return Ok(Vec::new());
+    }
+    let Some(closing) = parsed
+        .balances
+        .iter()
+        .find(|b| b.balance_type == BalanceType::ClosingBooked)
+    else {
+        return Ok(Vec::new());
+    };
+    // The first page of a multi-page statement has no previous page to compare with.
+    if parsed.page_number.is_some_and(|page| page > 1) {
+        return Ok(Vec::new());
+    }
+    let Some(previous) = statement::previous_end_of_day(tx, account_id, closing.date).await? else {
+        return Ok(Vec::new());
+    };
+    let previous_date = cashline_ledger::time::parse_date(&previous.closing_date)?;
+    let mut problems = Vec::new();
+    let account = parsed.account.key.masked();
+    let sequences = (
+        previous
+            .sequence_number
+            .as_deref()
+            .and_then(|s| s.trim_start_matches('0').parse::<u64>().ok()),
+        parsed
+            .sequence_number
+            .as_deref()
+            .and_then(|s| s.trim_start_matches('0').parse::<u64>().ok()),
+    );
+    // Banks restart numbering each year, so only a forward jump within a year is a gap.
+    if let (Some(before), Some(now)) = sequences {
+        if now > before + 1 && previous_date.year() == closing.date.year() {
+            problems.push((
+                "sequence_gap",
+                format!(
+                    "statements {} to {} of account {account} are missing (sequence jumps from {before} to {now})",
+                    before + 1,
+                    now - 1
+                ),
+            ));
+        }
+    }
+    let missing: Vec<NaiveDate> = business_days_between(previous_date, closing.date);
+    if !missing.is_empty() && missing.len() <= MISSING_DAYS_REPORTED_MAX {
+        let days: Vec<String> = missing.iter().map(|d| d.to_string()).collect();
+        problems.push((
+            "missing_days",
+            format!(
+                "no end-of-day statement for account {account} on {}",
+                days.join(", ")
+            ),
+        ));
+    } else if !missing.is_empty() {
+        problems.push((
+            "missing_days",
+            format!(
+                "no end-of-day statement for account {account} on {} business days from {} to {}",
+                missing.len(),
+                missing[0],
+                missing[missing.len() - 1]
+            ),
+        ));
+    }
+    let mut opened = Vec::new();
+    for (kind, detail) in problems {
+        let subject = format!(
+            "account {account} before statement {}",
+            parsed.statement_ref
+        );
+        exception::open(
+            tx,
+            &exception::NewException {
+                kind,
+                subject: &subject,
+                detail: Some(&detail),
+                account_id: Some(account_id),
+                statement_id: Some(statement_id),
+            },
+            request.now,
+        )
+        .await?;
+        opened.push(format!("{kind}: {detail}"));
+    }
+    Ok(opened)
+}
+
+/// Longest list of missing days spelled out one by one in an exception.
+const MISSING_DAYS_REPORTED_MAX: usize = 10;
+
+/// Weekdays strictly between two dates. Bank holidays come with the calendars of the
+/// positions work; until then a holiday shows as a missing day, which a person dismisses.
+fn business_days_between(after: NaiveDate, before: NaiveDate) -> Vec<NaiveDate> {
+    let mut days = Vec::new();
+    let mut day = after + chrono::Duration::days(1);
+    while day < before {
+        if !matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+            days.push(day);
+        }
+        day += chrono::Duration::days(1);
+    }
+    days
 }
 
 /// `camt.053.001.08` → `camt.053`: the source shown beside a balance.
@@ -317,20 +439,18 @@ fn entry_rows(
         let amount_minor = parsed_entry.amount.amount_minor()?;
         let base = match &parsed_entry.bank_ref {
             Some(reference) => format!("ref:{reference}|{amount_minor}"),
+            // Without a bank reference the content is the identity. The booking date and the
+            // bank's entry number are left out: a pending entry gets both only when booked.
             None => format!(
-                "fp:{}|{}|{amount_minor}|{}|{}|{}|{}",
-                parsed_entry
-                    .booking_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
+                "fp:{}|{amount_minor}|{}|{}|{}",
                 parsed_entry
                     .value_date
+                    .or(parsed_entry.booking_date)
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
                 parsed_entry.end_to_end_id.as_deref().unwrap_or(""),
                 parsed_entry.counterparty_name.as_deref().unwrap_or(""),
                 parsed_entry.remittance.as_deref().unwrap_or(""),
-                parsed_entry.entry_ref.as_deref().unwrap_or(""),
             ),
         };
         let occurrence = occurrences.entry(base.clone()).or_insert(0);

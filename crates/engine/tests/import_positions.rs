@@ -242,3 +242,151 @@ async fn a_statement_that_does_not_add_up_is_imported_with_an_exception() {
         exceptions[0].detail
     );
 }
+
+fn intraday(mut statement: ParsedStatement) -> ParsedStatement {
+    statement.kind = StatementKind::Intraday;
+    statement.statement_ref = format!("{}-INTRADAY", statement.statement_ref);
+    statement
+        .balances
+        .retain(|b| b.balance_type == BalanceType::ClosingBooked);
+    statement.balances[0].balance_type = BalanceType::InterimAvailable;
+    for entry in &mut statement.entries {
+        entry.status = EntryStatus::Pending;
+        entry.booking_date = None;
+    }
+    statement
+}
+
+fn camt052(statements: &[ParsedStatement]) -> Vec<u8> {
+    String::from_utf8(file(statements))
+        .unwrap()
+        .replace("camt.053.001.08", "camt.052.001.08")
+        .replace("BkToCstmrStmt", "BkToCstmrAcctRpt")
+        .replace("<Stmt>", "<Rpt>")
+        .replace("</Stmt>", "</Rpt>")
+        .replace("StmtPgntn", "RptPgntn")
+        .into_bytes()
+}
+
+#[tokio::test]
+async fn an_intraday_entry_booked_at_end_of_day_is_counted_once() {
+    let end_of_day = statement(
+        "DE89370400440532013000",
+        "S1",
+        "2026-11-24",
+        0,
+        &[700, 700, -250],
+        1_150,
+    );
+    let (_dir, alone) = ledger().await;
+    import(&alone, "eod.xml", &file(std::slice::from_ref(&end_of_day)))
+        .await
+        .unwrap();
+
+    let (_dir2, ledger) = ledger().await;
+    let report = import(
+        &ledger,
+        "intraday.xml",
+        &camt052(&[intraday(end_of_day.clone())]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.entries_new, 3);
+    let report = import(&ledger, "eod.xml", &file(std::slice::from_ref(&end_of_day)))
+        .await
+        .unwrap();
+    assert_eq!((report.entries_new, report.entries_promoted), (0, 3));
+    assert_eq!(entry::count(ledger.pool()).await.unwrap(), 3);
+    let rows = entry::list(ledger.pool(), &entry::EntryFilter::default())
+        .await
+        .unwrap();
+    assert!(rows
+        .iter()
+        .all(|r| r.status == "booked" && r.booking_date.as_deref() == Some("2026-11-24")));
+
+    let day: NaiveDate = "2026-11-25".parse().unwrap();
+    let with_intraday: Vec<String> = positions(&ledger, day)
+        .await
+        .unwrap()
+        .accounts
+        .iter()
+        .map(|p| p.booked.to_string())
+        .collect();
+    let eod_only: Vec<String> = positions(&alone, day)
+        .await
+        .unwrap()
+        .accounts
+        .iter()
+        .map(|p| p.booked.to_string())
+        .collect();
+    assert_eq!(with_intraday, eod_only);
+}
+
+#[tokio::test]
+async fn gaps_in_sequence_and_days_are_flagged() {
+    let (_dir, ledger) = ledger().await;
+    let mut monday = statement("DE89370400440532013000", "S1", "2026-11-16", 0, &[100], 100);
+    monday.sequence_number = Some("10".into());
+    let mut thursday = statement(
+        "DE89370400440532013000",
+        "S4",
+        "2026-11-19",
+        100,
+        &[100],
+        200,
+    );
+    thursday.sequence_number = Some("13".into());
+    import(&ledger, "monday.xml", &file(&[monday]))
+        .await
+        .unwrap();
+    let report = import(&ledger, "thursday.xml", &file(&[thursday]))
+        .await
+        .unwrap();
+    assert_eq!(
+        report.exceptions_opened.len(),
+        2,
+        "{:?}",
+        report.exceptions_opened
+    );
+    let gaps = cashline_ledger::exception::list(ledger.pool(), Some("sequence_gap"), None)
+        .await
+        .unwrap();
+    assert!(
+        gaps[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("statements 11 to 12"),
+        "{:?}",
+        gaps[0].detail
+    );
+    let days = cashline_ledger::exception::list(ledger.pool(), Some("missing_days"), None)
+        .await
+        .unwrap();
+    assert!(
+        days[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .ends_with("on 2026-11-17, 2026-11-18"),
+        "{:?}",
+        days[0].detail
+    );
+
+    // The next business day in sequence raises nothing.
+    let mut friday = statement("DE89370400440532013000", "S5", "2026-11-20", 200, &[], 200);
+    friday.sequence_number = Some("14".into());
+    assert!(import(&ledger, "friday.xml", &file(&[friday]))
+        .await
+        .unwrap()
+        .exceptions_opened
+        .is_empty());
+    // Nor does Monday after a weekend.
+    let mut next_monday = statement("DE89370400440532013000", "S6", "2026-11-23", 200, &[], 200);
+    next_monday.sequence_number = Some("15".into());
+    assert!(import(&ledger, "next-monday.xml", &file(&[next_monday]))
+        .await
+        .unwrap()
+        .exceptions_opened
+        .is_empty());
+}

@@ -32,16 +32,31 @@ pub struct NewEntry {
     pub source_element: Option<String>,
 }
 
-/// Inserts entries that the ledger does not hold yet (by account and identity key) and
-/// returns how many were new.
+/// What writing a statement's entries did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EntriesWritten {
+    /// Entries the ledger did not hold in any form.
+    pub inserted: u64,
+    /// Pending entries (from an intraday report) now booked by an end-of-day statement.
+    pub promoted: u64,
+}
+
+/// Inserts entries that the ledger does not hold yet (by account and identity key). With
+/// `promote_pending`, an entry the ledger holds as provisional (pending, or from an intraday
+/// report) is the same entry, now booked: it is updated in place and owned by the new
+/// statement, never counted twice. All `entries` belong to one account.
 pub async fn insert_new(
     tx: &mut Tx<'_>,
     entries: &[NewEntry],
+    promote_pending: bool,
     now: DateTime<Utc>,
-) -> Result<u64, LedgerError> {
+) -> Result<EntriesWritten, LedgerError> {
     let created_at = instant_text(now);
-    let mut inserted = 0;
+    let mut written = EntriesWritten::default();
     for batch in entries.chunks(INSERT_BATCH_ROWS) {
+        if promote_pending {
+            written.promoted += promote(tx, batch).await?;
+        }
         let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO entry (account_id, statement_id, identity_key, booking_date, value_date,
                amount_minor, currency, status, reversal, bank_ref, entry_ref, end_to_end_id,
@@ -70,9 +85,58 @@ pub async fn insert_new(
                 .push_bind(created_at.clone());
         });
         query.push(" ON CONFLICT (account_id, identity_key) DO NOTHING");
-        inserted += query.build().execute(&mut **tx).await?.rows_affected();
+        written.inserted += query.build().execute(&mut **tx).await?.rows_affected();
     }
-    Ok(inserted)
+    Ok(written)
+}
+
+/// Entries still provisional: pending, or reported only by an intraday report so far.
+const PROVISIONAL: &str =
+    "(status = 'pending' OR statement_id IN (SELECT id FROM statement WHERE kind = 'intraday'))";
+
+/// Books the provisional entries of `batch` that the ledger already holds.
+async fn promote(tx: &mut Tx<'_>, batch: &[NewEntry]) -> Result<u64, LedgerError> {
+    let Some(first) = batch.first() else {
+        return Ok(0);
+    };
+    let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        "SELECT identity_key FROM entry WHERE {PROVISIONAL} AND account_id = "
+    ));
+    query
+        .push_bind(first.account_id)
+        .push(" AND identity_key IN (");
+    let mut keys = query.separated(", ");
+    for entry in batch {
+        keys.push_bind(entry.identity_key.clone());
+    }
+    query.push(")");
+    let pending: Vec<(String,)> = query.build_query_as().fetch_all(&mut **tx).await?;
+    let mut promoted = 0;
+    for (key,) in pending {
+        let entry = batch
+            .iter()
+            .find(|e| e.identity_key == key)
+            .expect("selected from this batch");
+        let update = format!(
+            "UPDATE entry SET status = ?, statement_id = ?, booking_date = ?, value_date = COALESCE(?, value_date),
+               bank_ref = COALESCE(?, bank_ref), source_element = ?
+             WHERE account_id = ? AND identity_key = ? AND {PROVISIONAL}"
+        );
+        // Only constant text is formatted in; every value is bound.
+        promoted += sqlx::query(sqlx::AssertSqlSafe(update))
+            .bind(entry.status)
+            .bind(entry.statement_id)
+            .bind(entry.booking_date.map(date_text))
+            .bind(entry.value_date.map(date_text))
+            .bind(entry.bank_ref.clone())
+            .bind(entry.source_element.clone())
+            .bind(entry.account_id)
+            .bind(&key)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    }
+    Ok(promoted)
 }
 
 #[derive(Debug, Clone, Default)]

@@ -53,3 +53,29 @@ pub async fn insert(tx: &mut Tx<'_>, statement: &NewStatement<'_>) -> Result<i64
     .await?;
     Ok(id)
 }
+
+/// The end-of-day statement of an account closing most recently before a day.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PreviousStatement {
+    pub sequence_number: Option<String>,
+    pub closing_date: String,
+}
+
+pub async fn previous_end_of_day(
+    tx: &mut Tx<'_>,
+    account_id: i64,
+    before: chrono::NaiveDate,
+) -> Result<Option<PreviousStatement>, LedgerError> {
+    let found = sqlx::query_as::<_, PreviousStatement>(
+        "SELECT s.sequence_number, b.balance_date AS closing_date
+           FROM balance b JOIN statement s ON s.id = b.statement_id
+          WHERE b.account_id = ? AND b.balance_type = 'closing_booked' AND s.kind = 'end_of_day'
+            AND b.balance_date < ?
+          ORDER BY b.balance_date DESC, b.id DESC LIMIT 1",
+    )
+    .bind(account_id)
+    .bind(crate::time::date_text(before))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found)
+}

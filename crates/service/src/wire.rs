@@ -23,6 +23,8 @@ pub struct FileResult {
     pub statements: usize,
     pub entries: usize,
     pub new_entries: u64,
+    /// Entries first reported intraday (pending) and now booked by this file.
+    pub promoted_entries: u64,
     pub error: Option<String>,
     pub warnings: Vec<String>,
     pub exceptions: Vec<String>,
