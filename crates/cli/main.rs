@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand};
 
 use cashline_domain::{Clock, FixedClock, SystemClock};
 use cashline_http::LocalServer;
-use cashline_service::{EntriesQuery, Service, ServiceConfig};
+use cashline_service::{EntriesQuery, ImportOptions, Service, ServiceConfig};
 
 #[derive(Parser)]
 #[command(
@@ -46,8 +46,16 @@ enum Command {
     Import {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Read the files as CSV with this saved mapping, whatever their header.
+        #[arg(long, value_name = "NAME")]
+        csv_mapping: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Saved CSV mappings: how each bank's CSV export is read.
+    CsvMapping {
+        #[command(subcommand)]
+        command: CsvMappingCommand,
     },
     /// Cash positions: the latest booked and available balance of every account.
     Positions {
@@ -103,6 +111,22 @@ enum Command {
         port: u16,
         #[arg(long, env = "CASHLINE_UI_DIR", value_name = "DIR")]
         ui: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CsvMappingCommand {
+    /// Save a mapping from its JSON definition (replacing one of the same name).
+    Add {
+        #[arg(value_name = "MAPPING.json")]
+        file: PathBuf,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    Remove {
+        name: String,
     },
 }
 
@@ -232,8 +256,14 @@ async fn run(cli: Cli, data_dir: &Path) -> anyhow::Result<()> {
 
 async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Import { files, json } => {
-            let report = service.import_paths(&files).await;
+        Command::Import {
+            files,
+            csv_mapping,
+            json,
+        } => {
+            let report = service
+                .import_paths(&files, &ImportOptions { csv_mapping })
+                .await;
             for file in report.files.iter().filter(|f| f.error.is_some()) {
                 eprintln!("cashline: {}", file.error.as_deref().unwrap_or_default());
             }
@@ -284,6 +314,35 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                 output::exceptions(&report);
             }
         }
+        Command::CsvMapping { command } => match command {
+            CsvMappingCommand::Add { file } => {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let definition: serde_json::Value = serde_json::from_str(&text)
+                    .with_context(|| format!("{} is not JSON", file.display()))?;
+                let saved = service.csv_mapping_save(definition).await?;
+                println!(
+                    "Saved CSV mapping '{}': it reads files whose header is {}",
+                    saved.name, saved.header
+                );
+            }
+            CsvMappingCommand::List { json } => {
+                let report = service.csv_mappings().await?;
+                if json {
+                    output::json(&report)?;
+                } else if report.mappings.is_empty() {
+                    println!("No CSV mappings saved.");
+                } else {
+                    for mapping in &report.mappings {
+                        println!("{}: {}", mapping.name, mapping.header);
+                    }
+                }
+            }
+            CsvMappingCommand::Remove { name } => {
+                service.csv_mapping_remove(&name).await?;
+                println!("Removed CSV mapping '{name}'.");
+            }
+        },
         Command::Audit {
             command: AuditCommand::Verify { json },
         } => {
@@ -312,7 +371,9 @@ async fn load_demo(service: &Service, data_dir: &Path) -> anyhow::Result<()> {
     let paths =
         cashline_demo::write_files(&folder, service.today(), cashline_demo::DEMO_BUSINESS_DAYS)
             .with_context(|| format!("cannot write the demo files to {}", folder.display()))?;
-    let report = service.import_paths(&paths).await;
+    let report = service
+        .import_paths(&paths, &ImportOptions::default())
+        .await;
     let imported = report
         .files
         .iter()
@@ -375,9 +436,14 @@ fn ui_dir(explicit: Option<PathBuf>) -> PathBuf {
 
 async fn serve(service: Service, port: u16, ui: Option<PathBuf>) -> anyhow::Result<()> {
     let server = LocalServer::bind(service, port, ui_dir(ui)).await?;
-    println!("Cashline is serving the web UI at {}", server.url());
-    println!("Only this machine can reach it, and only with the token in that address. Press Ctrl-C to stop.");
-    std::io::stdout().flush()?;
+    // Whoever started us may stop reading stdout once it has the URL; that is no reason to stop.
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "Cashline is serving the web UI at {}", server.url());
+    let _ = writeln!(
+        stdout,
+        "Only this machine can reach it, and only with the token in that address. Press Ctrl-C to stop."
+    );
+    let _ = stdout.flush();
     server
         .run(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -98,7 +98,10 @@ pub fn corpus_files(root: &Path, folders: &[&str], skip_extensions: &[&str]) -> 
                 let path = item.unwrap().path();
                 if path.is_dir() {
                     stack.push(path);
-                } else if path.extension().is_none_or(|e| !skip_extensions.iter().any(|s| e == *s)) {
+                } else if path
+                    .extension()
+                    .is_none_or(|e| !skip_extensions.iter().any(|s| e == *s))
+                {
                     found.push(path.strip_prefix(root).unwrap().display().to_string());
                 }
             }
@@ -111,10 +114,28 @@ pub fn corpus_files(root: &Path, folders: &[&str], skip_extensions: &[&str]) -> 
 /// Imports every listed file into a fresh ledger and checks its stated outcome; fails on any
 /// corpus file under `folders` that the table does not list.
 pub fn check_table(folders: &[&str], skip_extensions: &[&str], table: &[(&str, Expect)]) {
+    check_table_prepared(folders, skip_extensions, table, &|_| (), &|_| Vec::new());
+}
+
+/// Like [`check_table`], with a `prepare` step on each fresh workspace (saving CSV mappings)
+/// and extra `import` arguments per file.
+pub fn check_table_prepared(
+    folders: &[&str],
+    skip_extensions: &[&str],
+    table: &[(&str, Expect)],
+    prepare: &dyn Fn(&Workspace),
+    import_arguments: &dyn Fn(&str) -> Vec<String>,
+) {
     let Some(root) = corpus() else { return };
     let files = corpus_files(&root, folders, skip_extensions);
-    let unlisted: Vec<&String> = files.iter().filter(|f| !table.iter().any(|(p, _)| p == f)).collect();
-    assert!(unlisted.is_empty(), "corpus files without a stated outcome: {unlisted:?}");
+    let unlisted: Vec<&String> = files
+        .iter()
+        .filter(|f| !table.iter().any(|(p, _)| p == f))
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "corpus files without a stated outcome: {unlisted:?}"
+    );
     let mut problems = Vec::new();
     for (relative, expect) in table {
         let path = root.join(relative);
@@ -124,16 +145,34 @@ pub fn check_table(folders: &[&str], skip_extensions: &[&str], table: &[(&str, E
         }
         // A fresh ledger per file: the outcome must not depend on what came before.
         let workspace = Workspace::new();
-        let output = workspace.run(&["import", path.to_str().unwrap(), "--json"]);
+        prepare(&workspace);
+        let extra = import_arguments(relative);
+        let mut arguments = vec!["import", path.to_str().unwrap(), "--json"];
+        arguments.extend(extra.iter().map(String::as_str));
+        let output = workspace.run(&arguments);
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let result = &report["files"][0];
         match expect {
-            Imported { statements, entries } => {
-                let got = (result["status"].as_str(), result["statements"].as_u64(), result["entries"].as_u64());
-                if got != (Some("imported"), Some(*statements), Some(*entries)) || !output.status.success() {
-                    problems.push(format!("{relative}: expected imported {statements}/{entries}, got {got:?} {}", result["error"]));
+            Imported {
+                statements,
+                entries,
+            } => {
+                let got = (
+                    result["status"].as_str(),
+                    result["statements"].as_u64(),
+                    result["entries"].as_u64(),
+                );
+                if got != (Some("imported"), Some(*statements), Some(*entries))
+                    || !output.status.success()
+                {
+                    problems.push(format!(
+                        "{relative}: expected imported {statements}/{entries}, got {got:?} {}",
+                        result["error"]
+                    ));
                 }
-                let again = workspace.json(&["import", path.to_str().unwrap(), "--json"]);
+                let again = workspace.run(&arguments);
+                let again: serde_json::Value =
+                    serde_json::from_slice(&again.stdout).unwrap_or_default();
                 if again["files"][0]["status"] != "duplicate" {
                     problems.push(format!("{relative}: a second import was not a duplicate"));
                 }
@@ -141,11 +180,19 @@ pub fn check_table(folders: &[&str], skip_extensions: &[&str], table: &[(&str, E
             Rejected { because } => {
                 let error = result["error"].as_str().unwrap_or_default();
                 let stderr = String::from_utf8_lossy(&output.stderr);
-                if result["status"] != "failed" || output.status.code() != Some(1) || !error.contains(because) {
-                    problems.push(format!("{relative}: expected rejection containing '{because}', got {} '{error}'", result["status"]));
+                if result["status"] != "failed"
+                    || output.status.code() != Some(1)
+                    || !error.contains(because)
+                {
+                    problems.push(format!(
+                        "{relative}: expected rejection containing '{because}', got {} '{error}'",
+                        result["status"]
+                    ));
                 }
                 if !stderr.contains(relative.rsplit('/').next().unwrap()) {
-                    problems.push(format!("{relative}: the error does not name the file: {stderr}"));
+                    problems.push(format!(
+                        "{relative}: the error does not name the file: {stderr}"
+                    ));
                 }
                 let entries = workspace.json(&["entries", "--json"]);
                 if entries["entries"] != serde_json::json!([]) {

@@ -8,6 +8,8 @@ use crate::support::{fixture, Workspace};
 
 struct Server {
     child: Child,
+    /// Kept open: the server may still write to it.
+    _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
     port: u16,
     token: String,
 }
@@ -49,6 +51,7 @@ fn start(workspace: &Workspace) -> Server {
     let (port, token) = rest.split_once("/?token=").unwrap();
     Server {
         child,
+        _stdout: lines,
         port: port.parse().unwrap(),
         token: token.to_string(),
     }

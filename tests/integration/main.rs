@@ -3,5 +3,6 @@
 
 mod cli;
 mod corpus;
+mod corpus_csv;
 mod http;
 mod support;

@@ -5,12 +5,13 @@
 //! fault. Nothing here touches the ledger.
 
 pub mod camt;
+pub mod csv_mapping;
 pub mod error;
 pub mod format;
 pub mod statement;
 
 pub use error::ParseError;
-pub use format::{detect, parse, FileFormat};
+pub use format::{detect, parse, parse_with, FileFormat};
 pub use statement::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile, ParsedStatement};
 
 /// Largest file the parsers accept, in bytes. A statement file larger than this is not a

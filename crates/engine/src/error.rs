@@ -12,6 +12,9 @@ pub enum EngineError {
     BadFile { file: String, source: ParseError },
     #[error("{file}: {message}")]
     Inconsistent { file: String, message: String },
+    /// A request that cannot be carried out as asked (an invalid mapping, an unknown name).
+    #[error("{0}")]
+    InvalidRequest(String),
     #[error(transparent)]
     Domain(#[from] DomainError),
     #[error(transparent)]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
-use tracing::{info, info_span, warn};
+use tracing::{info, info_span, warn, Instrument};
 
 use cashline_bankfile::{ParsedFile, ParsedStatement};
 use cashline_domain::{BalanceType, EntryStatus, Money, StatementKind};
@@ -48,6 +48,8 @@ pub struct ImportRequest<'a> {
     pub bytes: &'a [u8],
     pub user: &'a str,
     pub now: DateTime<Utc>,
+    /// Read the file as CSV with this saved mapping, whatever its header.
+    pub csv_mapping: Option<&'a str>,
 }
 
 /// Parses and imports one file. A file that fails changes nothing in the ledger.
@@ -60,12 +62,30 @@ pub async fn import_file(
         file = request.file_name,
         bytes = request.bytes.len()
     );
-    let _entered = span.enter();
+    import_traced(ledger, request).instrument(span).await
+}
+
+async fn import_traced(
+    ledger: &Ledger,
+    request: ImportRequest<'_>,
+) -> Result<FileImport, EngineError> {
     let digest = hex::encode(Sha256::digest(request.bytes));
+    let mappings = crate::csv_mapping::load(ledger).await?;
+    let forced = match request.csv_mapping {
+        Some(name) => Some(mappings.iter().find(|m| m.name == name).ok_or_else(|| {
+            EngineError::Inconsistent {
+                file: request.file_name.to_string(),
+                message: format!("there is no saved CSV mapping named '{name}'"),
+            }
+        })?),
+        None => None,
+    };
     let parsed =
-        cashline_bankfile::parse(request.bytes).map_err(|source| EngineError::BadFile {
-            file: request.file_name.to_string(),
-            source,
+        cashline_bankfile::parse_with(request.bytes, &mappings, forced).map_err(|source| {
+            EngineError::BadFile {
+                file: request.file_name.to_string(),
+                source,
+            }
         })?;
     let mut tx = ledger.begin().await?;
     let result = write_file(&mut tx, &request, &digest, &parsed).await;

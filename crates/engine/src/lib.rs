@@ -1,6 +1,7 @@
 //! Cashline's engines. They decide; adapters (the bank-file parsers) translate and the ledger
 //! stores. Nothing here knows which window, command line or HTTP request it is serving.
 
+pub mod csv_mapping;
 pub mod error;
 pub mod import;
 pub mod position;
@@ -8,6 +9,7 @@ pub mod position;
 /// Largest file accepted for import, in bytes.
 pub use cashline_bankfile::FILE_BYTES_MAX;
 
+pub use cashline_bankfile::csv_mapping::CsvMapping as CsvMappingDefinition;
 pub use error::EngineError;
 
 /// The format a file is in, by content, for reports about files that failed.

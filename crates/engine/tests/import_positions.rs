@@ -96,6 +96,7 @@ async fn import(
             bytes,
             user: "alice",
             now: now(),
+            csv_mapping: None,
         },
     )
     .await

@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -18,7 +18,9 @@ use serde::Deserialize;
 use thiserror::Error;
 use tower_http::services::{ServeDir, ServeFile};
 
-use cashline_service::{EntriesQuery, ErrorBody, Service, ServiceError, FILE_BYTES_MAX};
+use cashline_service::{
+    EntriesQuery, ErrorBody, ImportOptions, Service, ServiceError, FILE_BYTES_MAX,
+};
 
 /// Characters in the access token: 32 alphanumerics, about 190 bits.
 const TOKEN_CHARS: usize = 32;
@@ -102,6 +104,11 @@ fn router(service: Service, token: String, ui_dir: PathBuf) -> Router {
         .route("/exceptions", get(exceptions))
         .route("/import", post(import))
         .route("/charts/balances.svg", get(balances_chart))
+        .route("/csv-mappings", get(csv_mappings).post(csv_mapping_save))
+        .route(
+            "/csv-mappings/{name}",
+            axum::routing::delete(csv_mapping_remove),
+        )
         .layer(DefaultBodyLimit::max(FILE_BYTES_MAX))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
         .with_state(state);
@@ -165,9 +172,9 @@ fn error_response(status: StatusCode, body: ErrorBody) -> Response {
 }
 
 fn service_error(error: ServiceError) -> Response {
-    let status = match error {
-        ServiceError::BadRequest(_) => StatusCode::BAD_REQUEST,
-        ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
+    let status = match error.code() {
+        "bad_request" => StatusCode::BAD_REQUEST,
+        "not_found" => StatusCode::NOT_FOUND,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     tracing::warn!(%error, "request failed");
@@ -264,6 +271,7 @@ async fn exceptions(
 #[derive(Deserialize)]
 struct ImportParams {
     file: Option<String>,
+    csv_mapping: Option<String>,
 }
 
 async fn import(
@@ -276,8 +284,35 @@ async fn import(
     };
     // Only the base name: a path from the browser means nothing on this machine.
     let name = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
-    let report = state.service.import_bytes(&name, &body).await;
+    let options = ImportOptions {
+        csv_mapping: params.csv_mapping.filter(|m| !m.is_empty()),
+    };
+    let report = state.service.import_bytes(&name, &body, &options).await;
     Json(report).into_response()
+}
+
+async fn csv_mappings(State(state): State<AppState>) -> Response {
+    match state.service.csv_mappings().await {
+        Ok(report) => Json(report).into_response(),
+        Err(error) => service_error(error),
+    }
+}
+
+async fn csv_mapping_save(
+    State(state): State<AppState>,
+    Json(definition): Json<serde_json::Value>,
+) -> Response {
+    match state.service.csv_mapping_save(definition).await {
+        Ok(mapping) => Json(mapping).into_response(),
+        Err(error) => service_error(error),
+    }
+}
+
+async fn csv_mapping_remove(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    match state.service.csv_mapping_remove(&name).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => service_error(error),
+    }
 }
 
 async fn balances_chart(State(state): State<AppState>) -> Response {

@@ -8,6 +8,7 @@ pub mod account;
 pub mod audit;
 pub mod balance;
 pub mod bank;
+pub mod csv_mapping;
 pub mod entry;
 pub mod error;
 pub mod exception;

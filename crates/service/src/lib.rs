@@ -7,4 +7,4 @@ pub mod service;
 pub mod wire;
 
 pub use error::{ErrorBody, ServiceError};
-pub use service::{EntriesQuery, Service, ServiceConfig, FILE_BYTES_MAX};
+pub use service::{EntriesQuery, ImportOptions, Service, ServiceConfig, FILE_BYTES_MAX};

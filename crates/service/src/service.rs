@@ -9,8 +9,10 @@ use tracing::{info_span, Instrument};
 
 use cashline_chart::balances::{balances_by_currency_svg, CurrencySeries};
 use cashline_domain::{mask::mask_account, Clock, Currency, Money};
+use cashline_engine::csv_mapping;
 use cashline_engine::import::{import_file, ImportRequest, ImportStatus};
 use cashline_engine::position;
+use cashline_engine::CsvMappingDefinition as CsvMapping;
 use cashline_ledger::{audit, balance, entry, exception, time, Ledger};
 
 use crate::wire;
@@ -34,6 +36,13 @@ pub struct Service {
     ledger: Ledger,
     user: Arc<str>,
     clock: Arc<dyn Clock>,
+}
+
+/// How files are to be read.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Read every file as CSV with this saved mapping, whatever its header says.
+    pub csv_mapping: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -64,12 +73,16 @@ impl Service {
 
     /// Imports files from disk, each on its own: one that fails imports nothing and the others
     /// go on. Failures are reported in the result, not as an error.
-    pub async fn import_paths(&self, paths: &[PathBuf]) -> wire::ImportReport {
+    pub async fn import_paths(
+        &self,
+        paths: &[PathBuf],
+        options: &ImportOptions,
+    ) -> wire::ImportReport {
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let name = path.display().to_string();
             let result = match read_limited(path) {
-                Ok(bytes) => self.import_one(&name, &bytes).await,
+                Ok(bytes) => self.import_one(&name, &bytes, options).await,
                 Err(message) => failed(&name, None, message),
             };
             files.push(result);
@@ -78,7 +91,12 @@ impl Service {
     }
 
     /// Imports one file's bytes, as the UI sends them.
-    pub async fn import_bytes(&self, file_name: &str, bytes: &[u8]) -> wire::ImportReport {
+    pub async fn import_bytes(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        options: &ImportOptions,
+    ) -> wire::ImportReport {
         let result = if bytes.len() > FILE_BYTES_MAX {
             failed(
                 file_name,
@@ -89,19 +107,25 @@ impl Service {
                 ),
             )
         } else {
-            self.import_one(file_name, bytes).await
+            self.import_one(file_name, bytes, options).await
         };
         wire::ImportReport {
             files: vec![result],
         }
     }
 
-    async fn import_one(&self, file_name: &str, bytes: &[u8]) -> wire::FileResult {
+    async fn import_one(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        options: &ImportOptions,
+    ) -> wire::FileResult {
         let request = ImportRequest {
             file_name,
             bytes,
             user: &self.user,
             now: self.clock.now(),
+            csv_mapping: options.csv_mapping.as_deref(),
         };
         match import_file(&self.ledger, request)
             .instrument(info_span!("command", name = "import"))
@@ -301,6 +325,32 @@ impl Service {
             })
             .collect();
         Ok(balances_by_currency_svg(&series)?)
+    }
+
+    /// Saves a CSV mapping given as the JSON of `CsvMapping` (replacing one of that name).
+    pub async fn csv_mapping_save(
+        &self,
+        definition: serde_json::Value,
+    ) -> Result<wire::CsvMapping, ServiceError> {
+        let mapping: CsvMapping = serde_json::from_value(definition)
+            .map_err(|e| ServiceError::BadRequest(format!("the CSV mapping is not valid: {e}")))?;
+        csv_mapping::save(&self.ledger, &mapping, &self.user, self.clock.now()).await?;
+        Ok(wire::CsvMapping::from_definition(&mapping))
+    }
+
+    pub async fn csv_mappings(&self) -> Result<wire::CsvMappingsReport, ServiceError> {
+        let mappings = csv_mapping::load(&self.ledger).await?;
+        Ok(wire::CsvMappingsReport {
+            mappings: mappings
+                .iter()
+                .map(wire::CsvMapping::from_definition)
+                .collect(),
+        })
+    }
+
+    pub async fn csv_mapping_remove(&self, name: &str) -> Result<(), ServiceError> {
+        csv_mapping::remove(&self.ledger, name, &self.user, self.clock.now()).await?;
+        Ok(())
     }
 
     pub async fn close(&self) {

@@ -114,3 +114,26 @@ pub struct AuditReport {
     pub ok: bool,
     pub first_bad: Option<String>,
 }
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CsvMappingsReport {
+    pub mappings: Vec<CsvMapping>,
+}
+
+/// A saved mapping: its name, the header it recognises, and its whole definition.
+#[derive(Debug, Clone, Serialize)]
+pub struct CsvMapping {
+    pub name: String,
+    pub header: String,
+    pub definition: serde_json::Value,
+}
+
+impl CsvMapping {
+    pub fn from_definition(mapping: &cashline_engine::CsvMappingDefinition) -> CsvMapping {
+        CsvMapping {
+            name: mapping.name.clone(),
+            header: mapping.header.clone(),
+            definition: serde_json::to_value(mapping).unwrap_or_default(),
+        }
+    }
+}
