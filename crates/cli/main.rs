@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand};
 
 use cashline_domain::{Clock, FixedClock, SystemClock};
 use cashline_http::LocalServer;
-use cashline_service::{EntriesQuery, ImportOptions, Service, ServiceConfig};
+use cashline_service::{inbox, EntriesQuery, ImportOptions, Service, ServiceConfig};
 
 #[derive(Parser)]
 #[command(
@@ -44,11 +44,26 @@ struct GlobalArgs {
 enum Command {
     /// Import bank files (format detected from content); each file is all-or-nothing.
     Import {
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required_unless_present = "watch", value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Keep watching this folder and import every file that lands in it (moved to
+        /// imported/ or failed/ afterwards). With --json, one JSON line per file.
+        #[arg(long, value_name = "DIR", conflicts_with = "files")]
+        watch: Option<PathBuf>,
         /// Read the files as CSV with this saved mapping, whatever their header.
         #[arg(long, value_name = "NAME")]
         csv_mapping: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// This installation's settings (the watched inbox folder).
+    Settings {
+        /// Watch this folder for bank files while the app or `cashline serve` runs.
+        #[arg(long, value_name = "DIR", conflicts_with = "no_inbox")]
+        inbox: Option<PathBuf>,
+        /// Stop watching an inbox folder.
+        #[arg(long)]
+        no_inbox: bool,
         #[arg(long)]
         json: bool,
     },
@@ -257,9 +272,40 @@ async fn run(cli: Cli, data_dir: &Path) -> anyhow::Result<()> {
 async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Import {
+            watch: Some(folder),
+            json,
+            ..
+        } => {
+            let folder = std::path::absolute(&folder).unwrap_or(folder);
+            println!(
+                "Watching {} for bank files. Press Ctrl-C to stop.",
+                folder.display()
+            );
+            let print = |result: &cashline_service::wire::FileResult| {
+                if json {
+                    println!("{}", serde_json::to_string(result).unwrap_or_default());
+                } else {
+                    match &result.error {
+                        Some(error) => println!("failed: {error}"),
+                        None => println!(
+                            "{}: {} ({} new entries)",
+                            result.status, result.file, result.new_entries
+                        ),
+                    }
+                }
+            };
+            let stop = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            inbox::watch(service, &folder, print, stop)
+                .await
+                .with_context(|| format!("cannot watch {}", folder.display()))?;
+        }
+        Command::Import {
             files,
             csv_mapping,
             json,
+            ..
         } => {
             let report = service
                 .import_paths(&files, &ImportOptions { csv_mapping })
@@ -312,6 +358,28 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                 output::json(&report)?;
             } else {
                 output::exceptions(&report);
+            }
+        }
+        Command::Settings {
+            inbox,
+            no_inbox,
+            json,
+        } => {
+            let settings = if no_inbox {
+                service.set_inbox_folder(None).await?
+            } else if let Some(folder) = inbox {
+                let folder = std::path::absolute(&folder).unwrap_or(folder);
+                service.set_inbox_folder(Some(&folder)).await?
+            } else {
+                service.settings().await?
+            };
+            if json {
+                output::json(&settings)?;
+            } else {
+                println!(
+                    "inbox folder: {}",
+                    settings.inbox_folder.as_deref().unwrap_or("(none)")
+                );
             }
         }
         Command::CsvMapping { command } => match command {
@@ -435,6 +503,8 @@ fn ui_dir(explicit: Option<PathBuf>) -> PathBuf {
 }
 
 async fn serve(service: Service, port: u16, ui: Option<PathBuf>) -> anyhow::Result<()> {
+    let inbox_folder = service.inbox_folder().await?;
+    let watcher_service = service.clone();
     let server = LocalServer::bind(service, port, ui_dir(ui)).await?;
     // Whoever started us may stop reading stdout once it has the URL; that is no reason to stop.
     let mut stdout = std::io::stdout();
@@ -443,11 +513,30 @@ async fn serve(service: Service, port: u16, ui: Option<PathBuf>) -> anyhow::Resu
         stdout,
         "Only this machine can reach it, and only with the token in that address. Press Ctrl-C to stop."
     );
+    if let Some(folder) = &inbox_folder {
+        let _ = writeln!(stdout, "Watching the inbox folder {}.", folder.display());
+    }
     let _ = stdout.flush();
+    let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
+    let watcher = inbox_folder.map(|folder| {
+        let mut stop = stop_receiver.clone();
+        tokio::spawn(async move {
+            let stopped = async move {
+                let _ = stop.changed().await;
+            };
+            if let Err(error) = inbox::watch(&watcher_service, &folder, |_| (), stopped).await {
+                tracing::error!(%error, folder = %folder.display(), "the inbox watcher stopped");
+            }
+        })
+    });
     server
         .run(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    let _ = stop_sender.send(true);
+    if let Some(watcher) = watcher {
+        let _ = watcher.await;
+    }
     Ok(())
 }

@@ -5,4 +5,5 @@ mod cli;
 mod corpus;
 mod corpus_csv;
 mod http;
+mod inbox;
 mod support;

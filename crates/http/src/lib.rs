@@ -105,6 +105,7 @@ fn router(service: Service, token: String, ui_dir: PathBuf) -> Router {
         .route("/import", post(import))
         .route("/charts/balances.svg", get(balances_chart))
         .route("/csv-mappings", get(csv_mappings).post(csv_mapping_save))
+        .route("/settings", get(settings).put(settings_save))
         .route(
             "/csv-mappings/{name}",
             axum::routing::delete(csv_mapping_remove),
@@ -289,6 +290,29 @@ async fn import(
     };
     let report = state.service.import_bytes(&name, &body, &options).await;
     Json(report).into_response()
+}
+
+async fn settings(State(state): State<AppState>) -> Response {
+    match state.service.settings().await {
+        Ok(settings) => Json(settings).into_response(),
+        Err(error) => service_error(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct SettingsBody {
+    inbox_folder: Option<String>,
+}
+
+async fn settings_save(State(state): State<AppState>, Json(body): Json<SettingsBody>) -> Response {
+    let folder = body
+        .inbox_folder
+        .filter(|f| !f.trim().is_empty())
+        .map(PathBuf::from);
+    match state.service.set_inbox_folder(folder.as_deref()).await {
+        Ok(settings) => Json(settings).into_response(),
+        Err(error) => service_error(error),
+    }
 }
 
 async fn csv_mappings(State(state): State<AppState>) -> Response {

@@ -12,6 +12,7 @@ pub mod csv_mapping;
 pub mod entry;
 pub mod error;
 pub mod exception;
+pub mod setting;
 pub mod source_file;
 pub mod statement;
 pub mod time;

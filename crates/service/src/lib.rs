@@ -3,6 +3,7 @@
 //! methods unchanged and sends their wire types as they are.
 
 pub mod error;
+pub mod inbox;
 pub mod service;
 pub mod wire;
 

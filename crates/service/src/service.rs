@@ -13,13 +13,15 @@ use cashline_engine::csv_mapping;
 use cashline_engine::import::{import_file, ImportRequest, ImportStatus};
 use cashline_engine::position;
 use cashline_engine::CsvMappingDefinition as CsvMapping;
-use cashline_ledger::{audit, balance, entry, exception, time, Ledger};
+use cashline_ledger::{audit, balance, entry, exception, setting, time, Ledger};
 
 use crate::wire;
 use crate::ServiceError;
 
 /// Largest file accepted for import, in bytes (the parsers' own limit).
 pub const FILE_BYTES_MAX: usize = cashline_engine::FILE_BYTES_MAX;
+/// The setting naming the watched inbox folder.
+const INBOX_SETTING: &str = "inbox_folder";
 /// How many days of history the balances chart shows.
 const CHART_DAYS: i64 = 30;
 
@@ -351,6 +353,44 @@ impl Service {
     pub async fn csv_mapping_remove(&self, name: &str) -> Result<(), ServiceError> {
         csv_mapping::remove(&self.ledger, name, &self.user, self.clock.now()).await?;
         Ok(())
+    }
+
+    /// The watched inbox folder set in the app, if any.
+    pub async fn inbox_folder(&self) -> Result<Option<PathBuf>, ServiceError> {
+        Ok(setting::get(self.ledger.pool(), INBOX_SETTING)
+            .await?
+            .map(PathBuf::from))
+    }
+
+    /// Sets (or with `None` clears) the watched inbox folder. The folder must exist.
+    pub async fn set_inbox_folder(
+        &self,
+        folder: Option<&Path>,
+    ) -> Result<wire::Settings, ServiceError> {
+        if let Some(folder) = folder {
+            if !folder.is_absolute() || !folder.is_dir() {
+                return Err(ServiceError::BadRequest(format!(
+                    "the inbox folder {} must be an existing folder, given as a full path",
+                    folder.display()
+                )));
+            }
+        }
+        let value = folder.map(|f| f.display().to_string());
+        setting::set(
+            self.ledger.pool(),
+            INBOX_SETTING,
+            value.as_deref(),
+            &self.user,
+            self.clock.now(),
+        )
+        .await?;
+        self.settings().await
+    }
+
+    pub async fn settings(&self) -> Result<wire::Settings, ServiceError> {
+        Ok(wire::Settings {
+            inbox_folder: self.inbox_folder().await?.map(|f| f.display().to_string()),
+        })
     }
 
     pub async fn close(&self) {

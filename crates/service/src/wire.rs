@@ -137,3 +137,9 @@ impl CsvMapping {
         }
     }
 }
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    /// The folder watched for new bank files, or `null`.
+    pub inbox_folder: Option<String>,
+}

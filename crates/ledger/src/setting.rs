@@ -1,0 +1,46 @@
+//! `app_setting`: this installation's settings, by name.
+
+use chrono::{DateTime, Utc};
+
+use crate::time::instant_text;
+use crate::LedgerError;
+
+pub async fn get(pool: &sqlx::SqlitePool, name: &str) -> Result<Option<String>, LedgerError> {
+    let found: Option<(String,)> = sqlx::query_as("SELECT value FROM app_setting WHERE name = ?")
+        .bind(name)
+        .fetch_optional(pool)
+        .await?;
+    Ok(found.map(|(value,)| value))
+}
+
+/// Sets a setting, or removes it with `None`.
+pub async fn set(
+    pool: &sqlx::SqlitePool,
+    name: &str,
+    value: Option<&str>,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<(), LedgerError> {
+    match value {
+        Some(value) => {
+            sqlx::query(
+                "INSERT INTO app_setting (name, value, updated_by, updated_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+                   updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            )
+            .bind(name)
+            .bind(value)
+            .bind(user)
+            .bind(instant_text(now))
+            .execute(pool)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM app_setting WHERE name = ?")
+                .bind(name)
+                .execute(pool)
+                .await?;
+        }
+    }
+    Ok(())
+}
