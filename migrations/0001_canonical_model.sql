@@ -62,6 +62,8 @@ CREATE TABLE source_file (
     file_name TEXT NOT NULL,
     format TEXT NOT NULL,
     size_bytes INTEGER NOT NULL CHECK (size_bytes >= 0),
+    statements_count INTEGER NOT NULL DEFAULT 0,
+    entries_count INTEGER NOT NULL DEFAULT 0,
     imported_at TEXT NOT NULL,
     imported_by TEXT NOT NULL
 );

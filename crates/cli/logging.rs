@@ -1,5 +1,6 @@
-//! Logging: warnings and errors to stderr, everything from `info` on to a log file in the data
-//! folder. Account numbers are masked where they are logged (their types print masked).
+//! Logging: everything from `info` on to a log file in the data folder; stderr carries only the
+//! one plain sentence of an error, unless `CASHLINE_LOG` asks for log lines there too. Account
+//! numbers are masked where they are logged (their types print masked).
 
 use std::fs::OpenOptions;
 use std::path::Path;
@@ -12,7 +13,7 @@ use tracing_subscriber::Layer;
 
 pub fn init(data_dir: &Path) {
     let stderr_filter =
-        EnvFilter::try_from_env("CASHLINE_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+        EnvFilter::try_from_env("CASHLINE_LOG").unwrap_or_else(|_| EnvFilter::new("off"));
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)

@@ -51,7 +51,8 @@ async fn import_file(
 ) -> Result<wire::ImportReport, ErrorBody> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(bad_request(
-            "import_file takes the file's bytes as a raw body (an ArrayBuffer or Uint8Array), not JSON",
+            "import_file takes the file's bytes as a raw body (an ArrayBuffer or Uint8Array), \
+             not JSON",
         ));
     };
     let header = request.headers().get(FILE_NAME_HEADER).ok_or_else(|| {
@@ -60,7 +61,13 @@ async fn import_file(
         ))
     })?;
     let file_name = decode_file_name(header.as_bytes())?;
-    Ok(service.import_bytes(&file_name, bytes).await)
+    Ok(service
+        .import_bytes(
+            &file_name,
+            bytes,
+            &cashline_service::ImportOptions::default(),
+        )
+        .await)
 }
 
 /// The balances chart of the last 30 days, as an SVG document.
@@ -102,8 +109,8 @@ pub fn decode_file_name(value: &[u8]) -> Result<String, ErrorBody> {
     Ok(name.into_owned())
 }
 
-/// Adds Cashline's state and commands to a builder: the real app passes `tauri::Builder::default()`,
-/// tests pass `tauri::test::mock_builder()`.
+/// Adds Cashline's state and commands to a builder: the real app passes
+/// `tauri::Builder::default()`, tests pass `tauri::test::mock_builder()`.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> tauri::Builder<R> {
     builder
         .manage(service)
@@ -238,7 +245,12 @@ mod tests {
         let entries = invoke(
             &webview,
             "entries",
-            serde_json::json!({ "account": "DE89 3704 0044 0532 0130 00", "from": "2026-11-01", "to": null }).into(),
+            serde_json::json!({
+                "account": "DE89 3704 0044 0532 0130 00",
+                "from": "2026-11-01",
+                "to": null,
+            })
+            .into(),
             &[],
         )
         .expect("entries");

@@ -16,7 +16,7 @@ struct Args {
     /// The ledger file [default: ~/.local/share/cashline/ledger.sqlite].
     #[arg(long, env = "CASHLINE_DB", value_name = "PATH")]
     db: Option<PathBuf>,
-    /// Recorded in the audit log for every change [default: $USER].
+    /// Recorded in the audit log for every change [default: $USER or $LOGNAME].
     #[arg(long, env = "CASHLINE_USER", value_name = "NAME")]
     user: Option<String>,
 }
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
     let user = args
         .user
         .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
         .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| "unknown".to_string());
 

@@ -20,7 +20,7 @@ const SCREENSHOT = env('SCREENSHOT');
 const ACCOUNT = 'DE89370400440532013000';
 const ROW = `[data-testid="position-row"][data-account="${ACCOUNT}"]`;
 // W3C WebDriver's key for an element reference.
-const ELEMENT = 'element-6066-11e4-a52e-4a5ef97b7da0';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -31,11 +31,15 @@ class WebDriverError extends Error {
   }
 }
 
-async function webdriver(method, path, body) {
+// No request may hang the test: a window that fails to start leaves session creation waiting.
+async function webdriver(method, path, body, timeoutMs = 30_000) {
   const response = await fetch(WEBDRIVER + path, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  }).catch((error) => {
+    throw new Error(`WebDriver ${method} ${path}: ${error.name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : error.message}`);
   });
   const text = await response.text();
   let json;
@@ -44,7 +48,8 @@ async function webdriver(method, path, body) {
   } catch {
     throw new Error(`WebDriver ${response.status}: not JSON: ${text.slice(0, 300)}`);
   }
-  if (!response.ok || json.value?.error) throw new WebDriverError(response.status, json.value);
+  // W3C WebDriver reports every error with a 4xx/5xx status.
+  if (!response.ok) throw new WebDriverError(response.status, json.value);
   return json.value;
 }
 
@@ -88,7 +93,7 @@ async function screenshot(path) {
 }
 
 before(async () => {
-  await waitFor('tauri-driver', () => fetch(`${WEBDRIVER}/status`).then((r) => (r.ok ? true : undefined)), 10_000);
+  await waitFor('tauri-driver', () => webdriver('GET', '/status', undefined, 1_000).then(() => true), 10_000);
   const created = await webdriver('POST', '/session', {
     capabilities: {
       alwaysMatch: {
@@ -98,6 +103,7 @@ before(async () => {
     },
   });
   session = created.sessionId;
+  assert.ok(session, `no session id in ${JSON.stringify(created)}`);
   await webdriver('POST', s('/timeouts'), { script: 20_000 });
 });
 
@@ -112,8 +118,12 @@ test('the positions screen shows the imported closing balance', async (t) => {
     const value = await webdriver('GET', s(`/element/${booked}/attribute/data-value`));
     assert.equal(value, '12345.67');
   } catch (error) {
-    const page = await inPage('return document.body ? document.body.innerText.slice(0, 2000) : null').catch((e) => e.message);
-    t.diagnostic(`page text: ${JSON.stringify(page)}`);
+    const page = await inPage(
+      `return { rows: document.querySelectorAll(args[0]).length, url: location.href,
+                html: document.querySelector('main')?.outerHTML.slice(0, 3000) ?? null }`,
+      ROW,
+    ).catch((e) => e.message);
+    t.diagnostic(`page: ${JSON.stringify(page)}`);
     await screenshot(SCREENSHOT.replace(/\.png$/, '-failure.png')).catch(() => {});
     throw error;
   }

@@ -79,7 +79,85 @@ export interface ImportedFile {
   statements: number;
   entries: number;
   new_entries: number;
+  /** Entries first reported intraday (pending) and now booked by this file. */
+  promoted_entries: number;
   error: string | null;
+  warnings: string[];
+  /** One sentence per exception the import opened, e.g. "balance_mismatch: statement … ". */
+  exceptions: string[];
+}
+
+/** How an import is to be read. */
+export interface ImportOptions {
+  /** Read the file as CSV with this saved mapping, whatever its header says. */
+  csvMapping?: string | null;
+  /**
+   * Told how far the upload is: a fraction from 0 to 1 of the bytes sent, 1 once all are sent
+   * and the engine is reading them, or `null` when the transport cannot tell (the desktop
+   * window), in which case it is called once, at the start.
+   */
+  onProgress?: (sentFraction: number | null) => void;
+}
+
+/** A saved CSV mapping's definition: the fields of `crates/bankfile/src/csv_mapping.rs`. */
+export interface CsvMappingDefinition {
+  name: string;
+  /** The header row the mapping was made from, fields joined by the delimiter. */
+  header: string;
+  /** One character. */
+  delimiter: string;
+  skip_rows: number;
+  footer_rows: number;
+  account: string | null;
+  account_column: string | null;
+  currency: string | null;
+  currency_column: string | null;
+  date_column: string;
+  /** A chrono format such as `%d.%m.%Y`. */
+  date_format: string;
+  value_date_column: string | null;
+  amount_column: string | null;
+  debit_column: string | null;
+  credit_column: string | null;
+  debit_credit_column: string | null;
+  debit_marker: string | null;
+  negate: boolean;
+  decimal_separator: string;
+  thousands_separator: string | null;
+  bank_ref_column: string | null;
+  counterparty_column: string | null;
+  counterparty_iban_column: string | null;
+  remittance_columns: string[];
+  balance_column: string | null;
+}
+
+export interface CsvMapping {
+  name: string;
+  header: string;
+  definition: CsvMappingDefinition;
+}
+
+export interface Settings {
+  /** The folder watched for new bank files, as a full path, or null. */
+  inbox_folder: string | null;
+}
+
+export interface ExceptionCase {
+  id: string;
+  /** e.g. balance_mismatch, sequence_gap, missing_days; new kinds are shown as they come. */
+  kind: string;
+  subject: string;
+  detail: string | null;
+  /** open, in_progress, resolved or dismissed. */
+  state: string;
+  owner: string | null;
+  /** RFC 3339 instant in UTC. */
+  opened_at: string;
+}
+
+export interface ExceptionFilter {
+  kind?: string | null;
+  state?: string | null;
 }
 
 /** An error from Cashline (`{code, message}`) or from the way there; `message` is for people. */
@@ -125,19 +203,54 @@ export async function fetchEntries(filter: EntryFilter = {}): Promise<Entry[]> {
   return decodeEntries(raw);
 }
 
-/** Imports one file; the engine answers with one result per file (normally exactly one). */
-export async function importFile(name: string, bytes: Uint8Array): Promise<ImportedFile[]> {
-  if (bytes.byteLength > IMPORT_FILE_BYTES_MAX) {
+/**
+ * Imports one file; the engine answers with one result per file (normally exactly one).
+ * A file the engine refuses is a result with status `failed`, not an error; errors are for
+ * the way there (unreadable, too large, unreachable, timed out).
+ */
+export async function importFile(name: string, content: Blob, options: ImportOptions = {}): Promise<ImportedFile[]> {
+  if (content.size > IMPORT_FILE_BYTES_MAX) {
     throw new ApiError(
       'file_too_large',
-      `${name} is ${bytes.byteLength} bytes, more than the ${IMPORT_FILE_BYTES_MAX} bytes the window accepts.`,
+      `${name} is ${content.size} bytes, more than the ${IMPORT_FILE_BYTES_MAX} bytes the window accepts.`,
     );
   }
-  const results = decodeImport(await transport().importFile(name, bytes));
+  const csvMapping = options.csvMapping ?? null;
+  if (csvMapping !== null && csvMapping.trim() === '') throw new ApiError('bad_request', 'The CSV mapping name is empty.');
+  const onProgress = options.onProgress ?? (() => undefined);
+  const results = decodeImport(await transport().importFile(name, content, csvMapping, onProgress));
   if (results.length === 0) {
     throw malformed('the import answer lists no file');
   }
   return results;
+}
+
+export async function fetchCsvMappings(): Promise<CsvMapping[]> {
+  return decodeCsvMappings(await transport().csvMappings());
+}
+
+/** Saves (or replaces, by name) a mapping; the engine checks it and names the field at fault. */
+export async function saveCsvMapping(definition: CsvMappingDefinition): Promise<CsvMapping> {
+  return decodeCsvMapping(await transport().csvMappingSave(encodeCsvMapping(definition)), 'mapping');
+}
+
+export async function removeCsvMapping(name: string): Promise<void> {
+  if (name === '') throw new ApiError('bad_request', 'The CSV mapping name is empty.');
+  await transport().csvMappingRemove(name);
+}
+
+export async function fetchSettings(): Promise<Settings> {
+  return decodeSettings(await transport().settings());
+}
+
+/** Sets the watched inbox folder (a full path), or clears it with null. */
+export async function saveInboxFolder(folder: string | null): Promise<Settings> {
+  const value = folder === null || folder.trim() === '' ? null : folder.trim();
+  return decodeSettings(await transport().settingsSave(value));
+}
+
+export async function fetchExceptions(filter: ExceptionFilter = {}): Promise<ExceptionCase[]> {
+  return decodeExceptions(await transport().exceptions(filter.kind || null, filter.state || null));
 }
 
 /** The balances chart as an SVG document text; insert it only through `parseSvg` below. */
@@ -187,8 +300,14 @@ interface RawFilter {
 interface Transport {
   positions(asOf: string | null): Promise<unknown>;
   entries(filter: RawFilter): Promise<unknown>;
-  importFile(name: string, bytes: Uint8Array): Promise<unknown>;
+  importFile(name: string, content: Blob, csvMapping: string | null, onProgress: (sentFraction: number | null) => void): Promise<unknown>;
   balancesChart(): Promise<unknown>;
+  csvMappings(): Promise<unknown>;
+  csvMappingSave(definition: Record<string, unknown>): Promise<unknown>;
+  csvMappingRemove(name: string): Promise<unknown>;
+  settings(): Promise<unknown>;
+  settingsSave(inboxFolder: string | null): Promise<unknown>;
+  exceptions(kind: string | null, state: string | null): Promise<unknown>;
 }
 
 let chosen: Transport | null = null;
@@ -217,12 +336,28 @@ function tauriTransport(): Transport {
   return {
     positions: (asOf) => call('positions', { asOf }),
     entries: (filter) => call('entries', { account: filter.account, from: filter.from, to: filter.to }),
-    importFile: async (name, bytes) => {
-      const raw = await call('import_file', bytes, { headers: { 'x-file-name': encodeURIComponent(name) } });
+    importFile: async (name, content, csvMapping, onProgress) => {
+      // invoke() reports no progress: the screen shows that the engine is busy, not how far.
+      onProgress(null);
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await content.arrayBuffer());
+      } catch {
+        throw new ApiError('unreadable', `${name} could not be read from disk.`);
+      }
+      const headers: Record<string, string> = { 'x-file-name': encodeURIComponent(name) };
+      if (csvMapping !== null) headers['x-csv-mapping'] = encodeURIComponent(csvMapping);
+      const raw = await call('import_file', bytes, { headers });
       // A raw-body command may hand back its JSON as text; accept both forms.
       return typeof raw === 'string' ? parseJson(raw) : raw;
     },
     balancesChart: () => call('balances_chart'),
+    csvMappings: () => call('csv_mappings'),
+    csvMappingSave: (definition) => call('csv_mapping_save', { definition }),
+    csvMappingRemove: (name) => call('csv_mapping_remove', { name }),
+    settings: () => call('settings'),
+    settingsSave: (inboxFolder) => call('settings_save', { inboxFolder }),
+    exceptions: (kind, state) => call('exceptions', { kind, state }),
   };
 }
 
@@ -278,25 +413,78 @@ function httpTransport(): Transport {
     return parseJson(await response.text());
   }
 
+  async function sendJson(method: 'POST' | 'PUT', path: string, body: unknown): Promise<unknown> {
+    const response = await request(
+      path,
+      { method, headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) },
+      READ_TIMEOUT_MS,
+    );
+    return parseJson(await response.text());
+  }
+
+  /**
+   * POSTs a file with XMLHttpRequest rather than fetch, because only XHR reports how many
+   * bytes of a request body have been sent.
+   */
+  function upload(path: string, content: Blob, name: string, onProgress: (sentFraction: number | null) => void): Promise<unknown> {
+    if (!token) {
+      return Promise.reject(new ApiError('unauthorized', 'No access token: open the link that `cashline serve` printed.'));
+    }
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', path);
+      xhr.responseType = 'text';
+      xhr.timeout = IMPORT_TIMEOUT_MS;
+      xhr.withCredentials = false;
+      xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      xhr.setRequestHeader('Accept', 'application/json');
+      onProgress(content.size === 0 ? 1 : 0);
+      xhr.upload.addEventListener('progress', (event) => {
+        if (event.lengthComputable && event.total > 0) onProgress(Math.min(1, event.loaded / event.total));
+      });
+      // Every byte is sent; what is left is the engine reading and writing the file.
+      xhr.upload.addEventListener('load', () => onProgress(1));
+      xhr.addEventListener('load', () => {
+        if (xhr.status >= 200 && xhr.status < 300) {
+          try {
+            resolve(parseJson(xhr.responseText));
+          } catch (error) {
+            reject(error);
+          }
+        } else {
+          reject(errorFromHttp(xhr.status, xhr.responseText));
+        }
+      });
+      xhr.addEventListener('timeout', () =>
+        reject(new ApiError('timeout', `Cashline did not finish importing ${name} within ${IMPORT_TIMEOUT_MS / 1000} seconds.`)),
+      );
+      xhr.addEventListener('error', () =>
+        reject(new ApiError('unreachable', 'Cashline cannot be reached: is `cashline serve` still running?')),
+      );
+      xhr.addEventListener('abort', () => reject(new ApiError('aborted', `The import of ${name} was stopped.`)));
+      xhr.send(content);
+    });
+  }
+
   return {
     positions: (asOf) => getJson(`/api/positions${query({ as_of: asOf })}`),
     entries: (filter) => getJson(`/api/entries${query({ account: filter.account, from: filter.from, to: filter.to })}`),
-    importFile: async (name, bytes) => {
-      const response = await request(
-        `/api/import?file=${encodeURIComponent(name)}`,
-        {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/json' },
-          body: bytes as Uint8Array<ArrayBuffer>,
-        },
-        IMPORT_TIMEOUT_MS,
-      );
-      return parseJson(await response.text());
-    },
+    importFile: (name, content, csvMapping, onProgress) =>
+      upload(`/api/import${query({ file: name, csv_mapping: csvMapping })}`, content, name, onProgress),
     balancesChart: async () => {
       const response = await request('/api/charts/balances.svg', { method: 'GET', headers: { Accept: 'image/svg+xml' } }, READ_TIMEOUT_MS);
       return response.text();
     },
+    csvMappings: () => getJson('/api/csv-mappings'),
+    csvMappingSave: (definition) => sendJson('POST', '/api/csv-mappings', definition),
+    csvMappingRemove: async (name) => {
+      await request(`/api/csv-mappings/${encodeURIComponent(name)}`, { method: 'DELETE' }, READ_TIMEOUT_MS);
+      return null;
+    },
+    settings: () => getJson('/api/settings'),
+    settingsSave: (inboxFolder) => sendJson('PUT', '/api/settings', { inbox_folder: inboxFolder }),
+    exceptions: (kind, state) => getJson(`/api/exceptions${query({ kind, state })}`),
   };
 }
 
@@ -310,17 +498,32 @@ function query(params: Record<string, string | null>): string {
 }
 
 async function httpError(response: Response): Promise<ApiError> {
+  let text = '';
+  try {
+    text = await response.text();
+  } catch {
+    // No body: the status alone makes the sentence.
+  }
+  return errorFromHttp(response.status, text);
+}
+
+function errorFromHttp(status: number, text: string): ApiError {
   let body: unknown = null;
   try {
-    body = JSON.parse(await response.text());
+    body = JSON.parse(text);
   } catch {
     // Not JSON: fall through to a sentence built from the status.
   }
   if (isErrorBody(body)) return new ApiError(body.code, body.message);
-  if (response.status === 401) {
+  if (status === 401) {
     return new ApiError('unauthorized', 'The access token was refused: open the link that `cashline serve` printed.');
   }
-  return new ApiError(`http_${response.status}`, `Cashline answered with HTTP status ${response.status}.`);
+  // Request-shape rejections from the HTTP layer come as one plain-text line; show it.
+  const line = text.trim().split('\n')[0] ?? '';
+  if (status >= 400 && status < 500 && line.length > 0 && line.length <= 300) {
+    return new ApiError(`http_${status}`, line);
+  }
+  return new ApiError(`http_${status}`, `Cashline answered with HTTP status ${status}.`);
 }
 
 function isErrorBody(value: unknown): value is { code: string; message: string } {
@@ -521,11 +724,113 @@ function decodeImportedFile(value: unknown, path: string): ImportedFile {
     statements: count(o.statements, `${path}.statements`),
     entries: count(o.entries, `${path}.entries`),
     new_entries: count(o.new_entries, `${path}.new_entries`),
+    // Older engines leave out the last three; absent means none.
+    promoted_entries: nullable(count)(o.promoted_entries, `${path}.promoted_entries`) ?? 0,
     error: nullable(text)(o.error, `${path}.error`),
+    warnings: nullable(texts)(o.warnings, `${path}.warnings`) ?? [],
+    exceptions: nullable(texts)(o.exceptions, `${path}.exceptions`) ?? [],
   };
 }
 
 function decodeImport(value: unknown): ImportedFile[] {
   const o = record(value, 'import');
   return array(o.files, 'import.files').map((v, i) => decodeImportedFile(v, `files[${i}]`));
+}
+
+function texts(value: unknown, path: string): string[] {
+  return array(value, path).map((v, i) => text(v, `${path}[${i}]`));
+}
+
+/** One character, as serde writes a Rust `char`. */
+function character(value: unknown, path: string): string {
+  const result = text(value, path);
+  if ([...result].length !== 1) throw malformed(`${path} is not one character`);
+  return result;
+}
+
+function decodeCsvMappingDefinition(value: unknown, path: string): CsvMappingDefinition {
+  const o = record(value, path);
+  const optionalText = (key: string): string | null => nullable(text)(o[key], `${path}.${key}`);
+  return {
+    name: nonEmptyText(o.name, `${path}.name`),
+    header: text(o.header, `${path}.header`),
+    // Absent fields take the engine's defaults.
+    delimiter: nullable(character)(o.delimiter, `${path}.delimiter`) ?? ',',
+    skip_rows: nullable(count)(o.skip_rows, `${path}.skip_rows`) ?? 0,
+    footer_rows: nullable(count)(o.footer_rows, `${path}.footer_rows`) ?? 0,
+    account: optionalText('account'),
+    account_column: optionalText('account_column'),
+    currency: optionalText('currency'),
+    currency_column: optionalText('currency_column'),
+    date_column: text(o.date_column, `${path}.date_column`),
+    date_format: text(o.date_format, `${path}.date_format`),
+    value_date_column: optionalText('value_date_column'),
+    amount_column: optionalText('amount_column'),
+    debit_column: optionalText('debit_column'),
+    credit_column: optionalText('credit_column'),
+    debit_credit_column: optionalText('debit_credit_column'),
+    debit_marker: optionalText('debit_marker'),
+    negate: nullable(bool)(o.negate, `${path}.negate`) ?? false,
+    decimal_separator: nullable(character)(o.decimal_separator, `${path}.decimal_separator`) ?? '.',
+    thousands_separator: nullable(character)(o.thousands_separator, `${path}.thousands_separator`),
+    bank_ref_column: optionalText('bank_ref_column'),
+    counterparty_column: optionalText('counterparty_column'),
+    counterparty_iban_column: optionalText('counterparty_iban_column'),
+    remittance_columns: nullable(texts)(o.remittance_columns, `${path}.remittance_columns`) ?? [],
+    balance_column: optionalText('balance_column'),
+  };
+}
+
+function decodeCsvMapping(value: unknown, path: string): CsvMapping {
+  const o = record(value, path);
+  return {
+    name: nonEmptyText(o.name, `${path}.name`),
+    header: text(o.header, `${path}.header`),
+    definition: decodeCsvMappingDefinition(o.definition, `${path}.definition`),
+  };
+}
+
+function decodeCsvMappings(value: unknown): CsvMapping[] {
+  const o = record(value, 'csv_mappings');
+  return array(o.mappings, 'csv_mappings.mappings').map((v, i) => decodeCsvMapping(v, `mappings[${i}]`));
+}
+
+/**
+ * The definition as the engine reads it: unset optional fields and defaults are left out, so
+ * the saved JSON says only what this bank needs.
+ */
+function encodeCsvMapping(definition: CsvMappingDefinition): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(definition)) {
+    if (value === null || value === false) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    if ((key === 'skip_rows' || key === 'footer_rows') && value === 0) continue;
+    result[key] = value;
+  }
+  return result;
+}
+
+function decodeSettings(value: unknown): Settings {
+  const o = record(value, 'settings');
+  return { inbox_folder: nullable(nonEmptyText)(o.inbox_folder, 'settings.inbox_folder') };
+}
+
+function decodeException(value: unknown, path: string): ExceptionCase {
+  const o = record(value, path);
+  // Ids are text on the wire; a number is accepted and written as text.
+  const id = typeof o.id === 'number' && Number.isSafeInteger(o.id) ? String(o.id) : nonEmptyText(o.id, `${path}.id`);
+  return {
+    id,
+    kind: nonEmptyText(o.kind, `${path}.kind`),
+    subject: text(o.subject, `${path}.subject`),
+    detail: nullable(text)(o.detail, `${path}.detail`),
+    state: nonEmptyText(o.state, `${path}.state`),
+    owner: nullable(text)(o.owner, `${path}.owner`),
+    opened_at: instant(o.opened_at, `${path}.opened_at`),
+  };
+}
+
+function decodeExceptions(value: unknown): ExceptionCase[] {
+  const o = record(value, 'exceptions');
+  return array(o.exceptions, 'exceptions.exceptions').map((v, i) => decodeException(v, `exceptions[${i}]`));
 }

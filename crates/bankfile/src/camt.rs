@@ -7,6 +7,7 @@
 //! innermost statement, balance, entry or transaction element.
 
 use std::fmt;
+use std::io::BufRead;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use quick_xml::events::{BytesStart, Event};
@@ -17,6 +18,7 @@ use cashline_domain::{
     AccountKey, BalanceType, Bic, Currency, EntryStatus, Iban, Money, StatementKind,
 };
 
+use crate::stream::{Collect, LineCounter, StatementEvent, StatementSink, ENTRY_BATCH_ROWS};
 use crate::{
     FileFormat, ParseError, ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile, ParsedStatement,
 };
@@ -86,6 +88,22 @@ pub fn detect(bytes: &[u8]) -> Option<CamtVersion> {
 
 /// Parses a whole camt document into canonical statements.
 pub fn parse(bytes: &[u8], version: CamtVersion) -> Result<ParsedFile, ParseError> {
+    let mut collect = Collect::default();
+    let warnings = parse_stream(bytes, version, &mut collect)?;
+    Ok(ParsedFile {
+        format: FileFormat::Camt(version),
+        statements: collect.statements,
+        warnings,
+    })
+}
+
+/// Streams a camt document into `sink`, statement by statement and entries in batches, so
+/// memory stays bounded whatever the file's size. Returns the warnings.
+pub fn parse_stream<R: BufRead>(
+    reader: R,
+    version: CamtVersion,
+    sink: &mut dyn StatementSink,
+) -> Result<Vec<String>, ParseError> {
     if !(VERSION_MIN..=VERSION_MAX).contains(&version.version) {
         return Err(ParseError::Unsupported {
             format: version.to_string(),
@@ -94,7 +112,7 @@ pub fn parse(bytes: &[u8], version: CamtVersion) -> Result<ParsedFile, ParseErro
             ),
         });
     }
-    Walker::new(bytes, version).run()
+    Walker::new(reader, version, sink).run()
 }
 
 /// The text and attributes of an element, collected between its start and end.
@@ -123,7 +141,19 @@ struct StatementDraft {
     bank_name: Option<String>,
     owner_name: Option<String>,
     balances: Vec<BalanceDraft>,
-    entries: Vec<EntryDraft>,
+    /// Entries seen so far, for their ordinal.
+    entry_count: usize,
+    /// Set once the statement's header went to the sink; entries can then be built.
+    header: Option<StatementContext>,
+    /// Built entries not yet handed over.
+    batch: Vec<ParsedEntry>,
+}
+
+/// What building an entry needs from its statement.
+#[derive(Clone)]
+struct StatementContext {
+    currency: Currency,
+    here: String,
 }
 
 #[derive(Default)]
@@ -168,13 +198,14 @@ struct TransactionDraft {
     creditor_reference: Option<String>,
 }
 
-struct Walker<'a> {
-    bytes: &'a [u8],
+struct Walker<'s, R: BufRead> {
+    reader: Reader<LineCounter<R>>,
     version: CamtVersion,
+    sink: &'s mut dyn StatementSink,
     stack: Vec<Open>,
     message_id: Option<String>,
     message_created_at: Option<DateTime<Utc>>,
-    statements: Vec<StatementDraft>,
+    statement_count: usize,
     statement: Option<StatementDraft>,
     balance: Option<BalanceDraft>,
     entry: Option<EntryDraft>,
@@ -188,15 +219,16 @@ struct Walker<'a> {
     warnings: Vec<String>,
 }
 
-impl<'a> Walker<'a> {
-    fn new(bytes: &'a [u8], version: CamtVersion) -> Self {
+impl<'s, R: BufRead> Walker<'s, R> {
+    fn new(reader: R, version: CamtVersion, sink: &'s mut dyn StatementSink) -> Self {
         Walker {
-            bytes,
+            reader: Reader::from_reader(LineCounter::new(reader)),
             version,
+            sink,
             stack: Vec::new(),
             message_id: None,
             message_created_at: None,
-            statements: Vec::new(),
+            statement_count: 0,
             statement: None,
             balance: None,
             entry: None,
@@ -210,9 +242,8 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn line_at(&self, position: usize) -> usize {
-        let end = position.min(self.bytes.len());
-        1 + self.bytes[..end].iter().filter(|b| **b == b'\n').count()
+    fn line(&self) -> usize {
+        self.reader.get_ref().line()
     }
 
     fn path(&self) -> String {
@@ -231,39 +262,45 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn run(mut self) -> Result<ParsedFile, ParseError> {
-        let mut reader = Reader::from_reader(self.bytes);
-        reader.config_mut().trim_text(false);
+    fn run(mut self) -> Result<Vec<String>, ParseError> {
+        self.reader.config_mut().trim_text(false);
+        let mut buffer = Vec::new();
         loop {
-            let position = reader.buffer_position() as usize;
-            let event = reader.read_event().map_err(|e| ParseError::Xml {
-                line: self.line_at(reader.error_position() as usize),
-                message: e.to_string(),
-            })?;
+            buffer.clear();
+            let line = self.line();
+            let event = match self.reader.read_event_into(&mut buffer) {
+                Ok(event) => event,
+                Err(error) => {
+                    return Err(ParseError::Xml {
+                        line: self.reader.get_ref().line(),
+                        message: error.to_string(),
+                    })
+                }
+            };
             match event {
                 Event::DocType(_) => {
                     // A DTD could declare entities; bank files never need one, so none is read.
                     return Err(ParseError::Xml {
-                        line: self.line_at(position),
+                        line,
                         message: "a DOCTYPE declaration is not accepted in bank files".into(),
                     });
                 }
-                Event::Start(start) => self.start(&start, self.line_at(position))?,
+                Event::Start(start) => {
+                    let start = start.into_owned();
+                    self.start(&start, line)?
+                }
                 Event::Empty(start) => {
-                    let line = self.line_at(position);
+                    let start = start.into_owned();
                     self.start(&start, line)?;
                     self.end(line)?;
                 }
-                Event::End(_) => {
-                    let line = self.line_at(position);
-                    self.end(line)?;
-                }
+                Event::End(_) => self.end(line)?,
                 Event::Text(text) if self.stack.is_empty() => {
                     // Only white space may stand outside the root element: anything else means
                     // the XML is wrapped in something that is not a bank file.
                     if !text.iter().all(u8::is_ascii_whitespace) {
                         return Err(ParseError::Xml {
-                            line: self.line_at(position),
+                            line,
                             message:
                                 "text outside the root element; this is not a plain XML document"
                                     .into(),
@@ -271,14 +308,11 @@ impl<'a> Walker<'a> {
                     }
                 }
                 Event::Text(text) => {
+                    let value = text.unescape().map_err(|e| ParseError::Xml {
+                        line,
+                        message: e.to_string(),
+                    })?;
                     if let Some(open) = self.stack.last_mut() {
-                        let value = text.unescape().map_err(|e| ParseError::Xml {
-                            line: 1 + self.bytes[..position.min(self.bytes.len())]
-                                .iter()
-                                .filter(|b| **b == b'\n')
-                                .count(),
-                            message: e.to_string(),
-                        })?;
                         open.text.push_str(&value);
                     }
                 }
@@ -297,20 +331,29 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        if let Some(open) = self.stack.last() {
-            let _ = open;
+        if !self.stack.is_empty() || !self.saw_root {
+            let element = if self.stack.is_empty() {
+                "Document".to_string()
+            } else {
+                self.path()
+            };
             return Err(ParseError::Truncated {
-                line: self.line_at(self.bytes.len()),
-                element: self.path(),
+                line: self.line(),
+                element,
             });
         }
-        if !self.saw_root {
-            return Err(ParseError::Truncated {
-                line: self.line_at(self.bytes.len()),
-                element: "Document".into(),
-            });
+        if self.statement_count == 0 {
+            if self.message_id.is_none() {
+                return Err(self.invalid(1, "GrpHdr/MsgId", "the message has no message id"));
+            }
+            let container = String::from_utf8_lossy(self.version.container()).into_owned();
+            return Err(self.invalid(
+                1,
+                &container,
+                format!("the message holds no {container} element"),
+            ));
         }
-        self.finish()
+        Ok(self.warnings)
     }
 
     fn start(&mut self, start: &BytesStart<'_>, line: usize) -> Result<(), ParseError> {
@@ -345,6 +388,7 @@ impl<'a> Walker<'a> {
         let name = self.stack[depth - 1].name.as_slice();
         // Document / BkToCstmrStmt / Stmt is depth 3.
         if depth == 3 && name == self.version.container() {
+            self.statement_count += 1;
             self.statement = Some(StatementDraft {
                 line,
                 ..Default::default()
@@ -357,7 +401,10 @@ impl<'a> Walker<'a> {
             });
             self.balance_depth = depth;
         } else if self.statement.is_some() && depth == self.statement_depth + 1 && name == b"Ntry" {
-            let ordinal = self.statement.as_ref().map_or(0, |s| s.entries.len()) + 1;
+            let ordinal = self.statement.as_mut().map_or(0, |s| {
+                s.entry_count += 1;
+                s.entry_count
+            });
             self.entry = Some(EntryDraft {
                 line,
                 ordinal,
@@ -400,10 +447,7 @@ impl<'a> Walker<'a> {
         if let Some(entry) = self.entry.as_mut() {
             if depth == self.entry_depth {
                 let done = self.entry.take().expect("checked above");
-                if let Some(statement) = self.statement.as_mut() {
-                    statement.entries.push(done);
-                }
-                return Ok(());
+                return self.entry_done(done);
             }
             let rel: Vec<&[u8]> = names[self.entry_depth..]
                 .iter()
@@ -429,9 +473,7 @@ impl<'a> Walker<'a> {
         }
         if let Some(statement) = self.statement.as_mut() {
             if depth == self.statement_depth {
-                let done = self.statement.take().expect("checked above");
-                self.statements.push(done);
-                return Ok(());
+                return self.statement_done();
             }
             let rel: Vec<&[u8]> = names[self.statement_depth..]
                 .iter()
@@ -459,35 +501,62 @@ impl<'a> Walker<'a> {
         Ok(())
     }
 
-    fn finish(self) -> Result<ParsedFile, ParseError> {
-        let message_id = self
-            .message_id
-            .clone()
-            .ok_or_else(|| self.invalid(1, "GrpHdr/MsgId", "the message has no message id"))?;
-        if self.statements.is_empty() {
-            let container = String::from_utf8_lossy(self.version.container()).into_owned();
-            return Err(self.invalid(
-                1,
-                &container,
-                format!("the message holds no {container} element"),
-            ));
+    /// Hands the statement's header to the sink the first time it is needed: at its first
+    /// entry, or at its end when it has none.
+    fn begin_statement(
+        &mut self,
+        first_entry_currency: Option<String>,
+    ) -> Result<StatementContext, ParseError> {
+        let statement = self.statement.as_mut().expect("called inside a statement");
+        if let Some(context) = &statement.header {
+            return Ok(context.clone());
         }
-        let mut warnings = self.warnings;
-        let mut statements = Vec::with_capacity(self.statements.len());
-        for (index, draft) in self.statements.into_iter().enumerate() {
-            statements.push(build_statement(
-                draft,
-                index + 1,
-                self.version,
-                &message_id,
-                self.message_created_at,
-                &mut warnings,
-            )?);
+        // The group header precedes every statement; without a message id nothing is named.
+        let message_id = self.message_id.clone().ok_or_else(|| ParseError::Invalid {
+            line: 1,
+            element: "GrpHdr/MsgId".into(),
+            message: "the message has no message id".into(),
+        })?;
+        let (header, context) = build_header(
+            statement,
+            first_entry_currency,
+            self.statement_count,
+            self.version,
+            &message_id,
+            self.message_created_at,
+            &mut self.warnings,
+        )?;
+        statement.header = Some(context.clone());
+        self.sink.event(StatementEvent::Begin(Box::new(header)))?;
+        Ok(context)
+    }
+
+    fn entry_done(&mut self, entry: EntryDraft) -> Result<(), ParseError> {
+        let currency = entry.amount.as_ref().map(|a| a.1.clone());
+        let context = self.begin_statement(currency)?;
+        let built = build_entry(&entry, &context)?;
+        let statement = self
+            .statement
+            .as_mut()
+            .expect("entries are inside statements");
+        statement.batch.push(built);
+        if statement.batch.len() >= ENTRY_BATCH_ROWS {
+            let batch = std::mem::take(&mut statement.batch);
+            self.sink.event(StatementEvent::Entries(batch))?;
         }
-        Ok(ParsedFile {
-            format: FileFormat::Camt(self.version),
-            statements,
-            warnings,
+        Ok(())
+    }
+
+    fn statement_done(&mut self) -> Result<(), ParseError> {
+        self.begin_statement(None)?;
+        let mut statement = self.statement.take().expect("called inside a statement");
+        if !statement.batch.is_empty() {
+            self.sink.event(StatementEvent::Entries(std::mem::take(
+                &mut statement.batch,
+            )))?;
+        }
+        self.sink.event(StatementEvent::End {
+            balances: Vec::new(),
         })
     }
 }
@@ -586,11 +655,7 @@ fn entry_field(
         [b"CdtDbtInd"] => entry.credit_debit = non_empty(text),
         [b"RvslInd"] => entry.reversal = text == "true" || text == "1",
         // Sts is plain text up to .001.08 and a choice with Cd from .001.09 on.
-        [b"Sts"] | [b"Sts", b"Cd"] => {
-            if !text.is_empty() {
-                entry.status = Some(text)
-            }
-        }
+        [b"Sts"] | [b"Sts", b"Cd"] if !text.is_empty() => entry.status = Some(text),
         [b"BookgDt", b"Dt"] => entry.booking_date = Some(parse_date_at(&text, line, path)?),
         [b"BookgDt", b"DtTm"] => {
             entry.booking_date = Some(parse_date_of_instant(&text, line, path)?)
@@ -628,14 +693,17 @@ fn transaction_field(transaction: &mut TransactionDraft, rel: &[&[u8]], text: St
     }
 }
 
-fn build_statement(
-    draft: StatementDraft,
+/// The statement without its entries, once its account and balances are read (they come
+/// before the entries in camt), and what its entries need to be built.
+fn build_header(
+    draft: &StatementDraft,
+    first_entry_currency: Option<String>,
     ordinal: usize,
     version: CamtVersion,
     message_id: &str,
     message_created_at: Option<DateTime<Utc>>,
     warnings: &mut Vec<String>,
-) -> Result<ParsedStatement, ParseError> {
+) -> Result<(ParsedStatement, StatementContext), ParseError> {
     let container = String::from_utf8_lossy(version.container()).into_owned();
     let here = format!("{container}[{ordinal}]");
     let invalid = |line: usize, element: &str, message: String| ParseError::Invalid {
@@ -694,12 +762,7 @@ fn build_statement(
                 .or_else(|| draft.balances.first())
                 .and_then(|b| b.amount.as_ref().map(|a| a.1.clone()))
         })
-        .or_else(|| {
-            draft
-                .entries
-                .first()
-                .and_then(|e| e.amount.as_ref().map(|a| a.1.clone()))
-        })
+        .or(first_entry_currency)
         .ok_or_else(|| {
             invalid(
                 draft.line,
@@ -746,83 +809,14 @@ fn build_statement(
         });
     }
 
-    let mut entries = Vec::with_capacity(draft.entries.len());
-    for entry in &draft.entries {
-        let element = format!("Ntry[{}]", entry.ordinal);
-        let amount = signed_money(
-            entry.amount.as_ref(),
-            entry.credit_debit.as_deref(),
-            currency,
-            entry.line,
-        )
-        .map_err(|(line, field, message)| invalid(line, &format!("{element}/{field}"), message))?;
-        let status = match entry.status.as_deref() {
-            Some("BOOK") => EntryStatus::Booked,
-            Some("PDNG") | Some("FUTR") => EntryStatus::Pending,
-            Some("INFO") => EntryStatus::Information,
-            Some(other) => {
-                return Err(invalid(
-                    entry.line,
-                    &format!("{element}/Sts"),
-                    format!("'{other}' is not an entry status (BOOK, PDNG, INFO, FUTR)"),
-                ))
-            }
-            None => {
-                return Err(invalid(
-                    entry.line,
-                    &format!("{element}/Sts"),
-                    "the entry has no status".into(),
-                ))
-            }
-        };
-        // A batch with several transactions keeps the entry-level fields only: the details
-        // belong to the individual transactions, not to the booked total.
-        let single = (entry.transactions.len() == 1).then(|| &entry.transactions[0]);
-        let (counterparty_name, counterparty_iban) = match single {
-            Some(tx) if amount.is_negative() => {
-                (tx.creditor_name.clone(), tx.creditor_iban.clone())
-            }
-            Some(tx) => (tx.debtor_name.clone(), tx.debtor_iban.clone()),
-            None => (None, None),
-        };
-        let remittance = single
-            .filter(|tx| !tx.unstructured.is_empty())
-            .map(|tx| tx.unstructured.join(" "))
-            .or_else(|| entry.additional_info.clone());
-        let bank_transaction_code = match (
-            &entry.domain_code,
-            &entry.family_code,
-            &entry.sub_family_code,
-        ) {
-            (Some(d), Some(f), Some(s)) => Some(format!("{d}/{f}/{s}")),
-            _ => entry.proprietary_code.clone(),
-        };
-        entries.push(ParsedEntry {
-            amount,
-            status,
-            reversal: entry.reversal,
-            booking_date: entry.booking_date,
-            value_date: entry.value_date,
-            bank_ref: entry
-                .bank_ref
-                .clone()
-                .or_else(|| single.and_then(|tx| tx.bank_ref.clone())),
-            entry_ref: entry.entry_ref.clone(),
-            end_to_end_id: single.and_then(|tx| tx.end_to_end_id.clone()),
-            counterparty_name,
-            counterparty_iban,
-            remittance,
-            creditor_reference: single.and_then(|tx| tx.creditor_reference.clone()),
-            bank_transaction_code,
-            source_element: format!("{here}/{element} (line {})", entry.line),
-        });
-    }
-
-    Ok(ParsedStatement {
+    let statement = ParsedStatement {
         kind: version.statement_kind(),
         message_id: message_id.to_string(),
         statement_ref,
-        sequence_number: draft.electronic_sequence.or(draft.legal_sequence),
+        sequence_number: draft
+            .electronic_sequence
+            .clone()
+            .or(draft.legal_sequence.clone()),
         page_number: draft.page_number,
         created_at: draft.created_at.or(message_created_at),
         period_from: draft.period_from,
@@ -832,12 +826,90 @@ fn build_statement(
             iban,
             currency,
             bic,
-            bank_name: draft.bank_name,
-            owner_name: draft.owner_name,
+            bank_name: draft.bank_name.clone(),
+            owner_name: draft.owner_name.clone(),
         },
         balances,
-        entries,
+        entries: Vec::new(),
         line: draft.line,
+    };
+    Ok((statement, StatementContext { currency, here }))
+}
+
+/// One entry, in its statement's currency.
+fn build_entry(entry: &EntryDraft, context: &StatementContext) -> Result<ParsedEntry, ParseError> {
+    let here = &context.here;
+    let currency = context.currency;
+    let invalid = |line: usize, element: &str, message: String| ParseError::Invalid {
+        line,
+        element: format!("{here}/{element}"),
+        message,
+    };
+    let element = format!("Ntry[{}]", entry.ordinal);
+    let amount = signed_money(
+        entry.amount.as_ref(),
+        entry.credit_debit.as_deref(),
+        currency,
+        entry.line,
+    )
+    .map_err(|(line, field, message)| invalid(line, &format!("{element}/{field}"), message))?;
+    let status = match entry.status.as_deref() {
+        Some("BOOK") => EntryStatus::Booked,
+        Some("PDNG") | Some("FUTR") => EntryStatus::Pending,
+        Some("INFO") => EntryStatus::Information,
+        Some(other) => {
+            return Err(invalid(
+                entry.line,
+                &format!("{element}/Sts"),
+                format!("'{other}' is not an entry status (BOOK, PDNG, INFO, FUTR)"),
+            ))
+        }
+        None => {
+            return Err(invalid(
+                entry.line,
+                &format!("{element}/Sts"),
+                "the entry has no status".into(),
+            ))
+        }
+    };
+    // A batch with several transactions keeps the entry-level fields only: the details
+    // belong to the individual transactions, not to the booked total.
+    let single = (entry.transactions.len() == 1).then(|| &entry.transactions[0]);
+    let (counterparty_name, counterparty_iban) = match single {
+        Some(tx) if amount.is_negative() => (tx.creditor_name.clone(), tx.creditor_iban.clone()),
+        Some(tx) => (tx.debtor_name.clone(), tx.debtor_iban.clone()),
+        None => (None, None),
+    };
+    let remittance = single
+        .filter(|tx| !tx.unstructured.is_empty())
+        .map(|tx| tx.unstructured.join(" "))
+        .or_else(|| entry.additional_info.clone());
+    let bank_transaction_code = match (
+        &entry.domain_code,
+        &entry.family_code,
+        &entry.sub_family_code,
+    ) {
+        (Some(d), Some(f), Some(s)) => Some(format!("{d}/{f}/{s}")),
+        _ => entry.proprietary_code.clone(),
+    };
+    Ok(ParsedEntry {
+        amount,
+        status,
+        reversal: entry.reversal,
+        booking_date: entry.booking_date,
+        value_date: entry.value_date,
+        bank_ref: entry
+            .bank_ref
+            .clone()
+            .or_else(|| single.and_then(|tx| tx.bank_ref.clone())),
+        entry_ref: entry.entry_ref.clone(),
+        end_to_end_id: single.and_then(|tx| tx.end_to_end_id.clone()),
+        counterparty_name,
+        counterparty_iban,
+        remittance,
+        creditor_reference: single.and_then(|tx| tx.creditor_reference.clone()),
+        bank_transaction_code,
+        source_element: format!("{here}/{element} (line {})", entry.line),
     })
 }
 

@@ -2,29 +2,44 @@
 
 use std::fmt;
 
+use std::io::{BufRead, Read};
+
 use crate::csv_mapping::{self, CsvMapping};
-use crate::{camt, ParseError, ParsedFile, FILE_BYTES_MAX};
+use crate::stream::{replay, Collect, StatementSink};
+use crate::{bai2, camt, swift, ParseError, ParsedFile, FILE_BYTES_MAX};
 
 /// A detected file format with its version, e.g. `camt.053.001.08`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileFormat {
     Camt(camt::CamtVersion),
+    /// SWIFT MT940 customer statement (end of day).
+    Mt940,
+    /// SWIFT MT942 interim transaction report (intraday).
+    Mt942,
     /// A bank's CSV export, read through the saved mapping of this name.
     Csv(String),
+    /// BAI2 cash management balance report.
+    Bai2,
 }
 
 impl fmt::Display for FileFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FileFormat::Camt(version) => write!(f, "{version}"),
+            FileFormat::Mt940 => f.write_str("mt940"),
+            FileFormat::Mt942 => f.write_str("mt942"),
             FileFormat::Csv(mapping) => write!(f, "csv:{mapping}"),
+            FileFormat::Bai2 => f.write_str("bai2"),
         }
     }
 }
 
 /// Says which format a file is in, looking only at its content.
 pub fn detect(bytes: &[u8]) -> Option<FileFormat> {
-    camt::detect(bytes).map(FileFormat::Camt)
+    camt::detect(bytes)
+        .map(FileFormat::Camt)
+        .or_else(|| swift::detect(bytes))
+        .or_else(|| bai2::detect(bytes).then_some(FileFormat::Bai2))
 }
 
 /// Detects and parses a file.
@@ -37,6 +52,8 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, ParseError> {
     }
     match detect(bytes) {
         Some(FileFormat::Camt(version)) => camt::parse(bytes, version),
+        Some(FileFormat::Mt940 | FileFormat::Mt942) => swift::parse(bytes),
+        Some(FileFormat::Bai2) => bai2::parse(bytes),
         Some(FileFormat::Csv(_)) => unreachable!("detect never answers CSV: it needs a mapping"),
         None => Err(ParseError::UnknownFormat),
     }
@@ -49,20 +66,74 @@ pub fn parse_with(
     mappings: &[CsvMapping],
     forced: Option<&CsvMapping>,
 ) -> Result<ParsedFile, ParseError> {
+    let format = identify(bytes, mappings, forced)?;
+    let mut collect = Collect::default();
+    let warnings = parse_stream(bytes, &format, mappings, &mut collect)?;
+    Ok(ParsedFile {
+        format,
+        statements: collect.statements,
+        warnings,
+    })
+}
+
+/// How many bytes from a file's start [`identify`] needs.
+pub const IDENTIFY_BYTES: usize = 64 * 1024;
+
+/// Says which format a file is in from its first bytes (see [`IDENTIFY_BYTES`]): a standard
+/// format by content, else the saved CSV mapping whose header it has, else a `forced` one.
+pub fn identify(
+    head: &[u8],
+    mappings: &[CsvMapping],
+    forced: Option<&CsvMapping>,
+) -> Result<FileFormat, ParseError> {
+    if let Some(mapping) = forced {
+        return Ok(FileFormat::Csv(mapping.name.clone()));
+    }
+    if let Some(format) = detect(head) {
+        return Ok(format);
+    }
+    mappings
+        .iter()
+        .find(|m| csv_mapping::matches(head, m))
+        .map(|m| FileFormat::Csv(m.name.clone()))
+        .ok_or(ParseError::UnknownFormat)
+}
+
+/// Streams a file of a known format into `sink` and returns the warnings. camt streams
+/// element by element, so memory stays bounded for any size; the line-based formats are read
+/// whole (up to [`FILE_BYTES_MAX`]) and replayed.
+pub fn parse_stream<R: BufRead>(
+    mut reader: R,
+    format: &FileFormat,
+    mappings: &[CsvMapping],
+    sink: &mut dyn StatementSink,
+) -> Result<Vec<String>, ParseError> {
+    if let FileFormat::Camt(version) = format {
+        return camt::parse_stream(reader, *version, sink);
+    }
+    let mut bytes = Vec::new();
+    let limit = FILE_BYTES_MAX as u64 + 1;
+    (&mut reader)
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ParseError::Io(e.to_string()))?;
     if bytes.len() > FILE_BYTES_MAX {
         return Err(ParseError::TooLarge {
             size_bytes: bytes.len(),
             limit_bytes: FILE_BYTES_MAX,
         });
     }
-    if let Some(mapping) = forced {
-        return csv_mapping::parse(bytes, mapping);
-    }
-    if detect(bytes).is_some() {
-        return parse(bytes);
-    }
-    match mappings.iter().find(|m| csv_mapping::matches(bytes, m)) {
-        Some(mapping) => csv_mapping::parse(bytes, mapping),
-        None => Err(ParseError::UnknownFormat),
-    }
+    let parsed = match format {
+        FileFormat::Camt(_) => unreachable!("streamed above"),
+        FileFormat::Mt940 | FileFormat::Mt942 => swift::parse(&bytes)?,
+        FileFormat::Bai2 => bai2::parse(&bytes)?,
+        FileFormat::Csv(name) => {
+            let mapping = mappings
+                .iter()
+                .find(|m| &m.name == name)
+                .ok_or_else(|| ParseError::Io(format!("the CSV mapping '{name}' is not saved")))?;
+            csv_mapping::parse(&bytes, mapping)?
+        }
+    };
+    replay(parsed, sink)
 }

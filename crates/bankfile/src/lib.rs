@@ -4,14 +4,17 @@
 //! is pure: bytes in, [`ParsedFile`] out, or a [`ParseError`] naming the line and element at
 //! fault. Nothing here touches the ledger.
 
+pub mod bai2;
 pub mod camt;
 pub mod csv_mapping;
 pub mod error;
 pub mod format;
 pub mod statement;
+pub mod stream;
+pub mod swift;
 
 pub use error::ParseError;
-pub use format::{detect, parse, parse_with, FileFormat};
+pub use format::{detect, identify, parse, parse_stream, parse_with, FileFormat, IDENTIFY_BYTES};
 pub use statement::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile, ParsedStatement};
 
 /// Largest file the parsers accept, in bytes. A statement file larger than this is not a

@@ -8,7 +8,7 @@ pub fn mask_account(value: &str) -> String {
     let chars: Vec<char> = value.chars().filter(|c| !c.is_whitespace()).collect();
     if chars.len() <= MASK_VISIBLE_CHARS {
         // Even a very short number is masked, so a log never shows a whole account number.
-        return "…".repeat(1) + &"*".repeat(chars.len());
+        return format!("…{}", "*".repeat(chars.len()));
     }
     let tail: String = chars[chars.len() - MASK_VISIBLE_CHARS..].iter().collect();
     format!("…{tail}")

@@ -1,23 +1,45 @@
-//! Statement import: one file is parsed, then written in one transaction, or not at all.
+//! Statement import: one file is read and written in one transaction, or not at all.
+//!
+//! The file streams: a parser thread hands over statements and batches of entries through a
+//! bounded queue while this task writes them, so memory stays bounded whatever the file's
+//! size. Only when the whole file has been read without error is the transaction committed.
 //!
 //! Idempotency has three guards, from coarse to fine: the file's SHA-256 digest, the
 //! statement's identity (account, currency, statement id, sequence, page) and each entry's
-//! identity (bank reference, else a content fingerprint, with an occurrence number so that two
-//! genuinely equal entries on one statement are both kept).
+//! identity (see `identity`).
 
-use std::collections::HashMap;
+mod checks;
+mod identity;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
+use tokio::sync::mpsc;
 use tracing::{info, info_span, warn, Instrument};
 
-use cashline_bankfile::{ParsedFile, ParsedStatement};
-use cashline_domain::{BalanceType, EntryStatus, Money, StatementKind};
+use cashline_bankfile::stream::{StatementEvent, StatementSink};
+use cashline_bankfile::{FileFormat, ParseError, ParsedStatement, IDENTIFY_BYTES};
+use cashline_domain::{EntryStatus, Money, StatementKind};
 use cashline_ledger::{
-    account, audit, balance, bank, entry, exception, source_file, statement, Ledger, Tx,
+    account, audit, balance, bank, entry, exception, source_file, statement, Ledger, LedgerError,
+    Tx,
 };
 
+pub use checks::{balance_check, balance_check_with_sum};
+
 use crate::EngineError;
+
+/// Largest file accepted. Files stream, so this only guards against reading a disk image by
+/// mistake.
+pub const IMPORT_FILE_BYTES_MAX: u64 = 64 * 1024 * 1024 * 1024;
+/// Event batches queued between the parser thread and the writer: enough to keep both busy,
+/// few enough that memory stays bounded.
+const EVENT_QUEUE_MAX: usize = 4;
+/// Read buffer of the parser thread.
+const READ_BUFFER_BYTES: usize = 256 * 1024;
 
 /// What importing one file did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,9 +55,9 @@ pub struct FileImport {
     pub file_name: String,
     pub format: String,
     pub status: ImportStatus,
-    pub statements: usize,
-    pub statements_new: usize,
-    pub entries: usize,
+    pub statements: u64,
+    pub statements_new: u64,
+    pub entries: u64,
     pub entries_new: u64,
     /// Entries first seen in an intraday report, now booked by this file's statements.
     pub entries_promoted: u64,
@@ -43,57 +65,204 @@ pub struct FileImport {
     pub warnings: Vec<String>,
 }
 
+/// Where the file's bytes are.
+#[derive(Clone, Copy)]
+pub enum ImportSource<'a> {
+    /// Already in memory (an upload from the UI).
+    Bytes(&'a [u8]),
+    /// On disk: read as a stream, never whole.
+    Path(&'a Path),
+}
+
 pub struct ImportRequest<'a> {
     pub file_name: &'a str,
-    pub bytes: &'a [u8],
+    pub source: ImportSource<'a>,
     pub user: &'a str,
     pub now: DateTime<Utc>,
     /// Read the file as CSV with this saved mapping, whatever its header.
     pub csv_mapping: Option<&'a str>,
 }
 
-/// Parses and imports one file. A file that fails changes nothing in the ledger.
+/// Reads and imports one file. A file that fails changes nothing in the ledger.
 pub async fn import_file(
     ledger: &Ledger,
     request: ImportRequest<'_>,
 ) -> Result<FileImport, EngineError> {
-    let span = info_span!(
-        "import",
-        file = request.file_name,
-        bytes = request.bytes.len()
-    );
+    let span = info_span!("import", file = request.file_name);
     import_traced(ledger, request).instrument(span).await
+}
+
+fn bad_file(file_name: &str, source: ParseError) -> EngineError {
+    EngineError::BadFile {
+        file: file_name.to_string(),
+        source,
+    }
+}
+
+fn io_error(file_name: &str, error: std::io::Error) -> EngineError {
+    bad_file(file_name, ParseError::Io(error.to_string()))
+}
+
+/// The file's SHA-256 and its first bytes, read in one pass for a file on disk.
+fn digest_and_head(source: ImportSource<'_>) -> std::io::Result<(String, Vec<u8>)> {
+    match source {
+        ImportSource::Bytes(bytes) => {
+            let head = bytes[..bytes.len().min(IDENTIFY_BYTES)].to_vec();
+            Ok((hex::encode(Sha256::digest(bytes)), head))
+        }
+        ImportSource::Path(path) => {
+            let size = std::fs::metadata(path)?.len();
+            if size > IMPORT_FILE_BYTES_MAX {
+                return Err(std::io::Error::other(format!(
+                    "the file is {size} bytes, more than the {IMPORT_FILE_BYTES_MAX}-byte limit"
+                )));
+            }
+            let mut file = BufReader::with_capacity(READ_BUFFER_BYTES, File::open(path)?);
+            let mut hasher = Sha256::new();
+            let mut head = Vec::with_capacity(IDENTIFY_BYTES);
+            let mut buffer = vec![0u8; READ_BUFFER_BYTES];
+            loop {
+                let read = file.read(&mut buffer)?;
+                if read == 0 {
+                    break;
+                }
+                if head.len() < IDENTIFY_BYTES {
+                    let take = (IDENTIFY_BYTES - head.len()).min(read);
+                    head.extend_from_slice(&buffer[..take]);
+                }
+                hasher.update(&buffer[..read]);
+            }
+            Ok((hex::encode(hasher.finalize()), head))
+        }
+    }
 }
 
 async fn import_traced(
     ledger: &Ledger,
     request: ImportRequest<'_>,
 ) -> Result<FileImport, EngineError> {
-    let digest = hex::encode(Sha256::digest(request.bytes));
+    let name = request.file_name;
+    let (digest, head) = match request.source {
+        ImportSource::Bytes(_) => digest_and_head(request.source),
+        ImportSource::Path(path) => {
+            let path = path.to_path_buf();
+            tokio::task::spawn_blocking(move || digest_and_head(ImportSource::Path(&path)))
+                .await
+                .map_err(|e| io_error(name, std::io::Error::other(e)))?
+        }
+    }
+    .map_err(|e| io_error(name, e))?;
     let mappings = crate::csv_mapping::load(ledger).await?;
     let forced = match request.csv_mapping {
-        Some(name) => Some(mappings.iter().find(|m| m.name == name).ok_or_else(|| {
-            EngineError::Inconsistent {
-                file: request.file_name.to_string(),
-                message: format!("there is no saved CSV mapping named '{name}'"),
-            }
-        })?),
+        Some(mapping_name) => Some(
+            mappings
+                .iter()
+                .find(|m| m.name == mapping_name)
+                .ok_or_else(|| EngineError::Inconsistent {
+                    file: name.to_string(),
+                    message: format!("there is no saved CSV mapping named '{mapping_name}'"),
+                })?,
+        ),
         None => None,
     };
-    let parsed =
-        cashline_bankfile::parse_with(request.bytes, &mappings, forced).map_err(|source| {
-            EngineError::BadFile {
-                file: request.file_name.to_string(),
-                source,
-            }
-        })?;
+    let format = cashline_bankfile::identify(&head, &mappings, forced)
+        .map_err(|source| bad_file(name, source))?;
+
     let mut tx = ledger.begin().await?;
-    let result = write_file(&mut tx, &request, &digest, &parsed).await;
-    match result {
-        Ok(report) if report.status == ImportStatus::Imported => {
-            tx.commit()
-                .await
-                .map_err(cashline_ledger::LedgerError::from)?;
+    if let Some(known) = source_file::find(&mut tx, &digest).await? {
+        tx.rollback().await.map_err(LedgerError::from)?;
+        info!("file imported before; nothing changed");
+        return Ok(FileImport {
+            file_name: name.to_string(),
+            format: known.format,
+            status: ImportStatus::Duplicate,
+            statements: known.statements_count.max(0) as u64,
+            statements_new: 0,
+            entries: known.entries_count.max(0) as u64,
+            entries_new: 0,
+            entries_promoted: 0,
+            exceptions_opened: Vec::new(),
+            warnings: Vec::new(),
+        });
+    }
+    let size_bytes = match request.source {
+        ImportSource::Bytes(bytes) => bytes.len() as u64,
+        ImportSource::Path(path) => std::fs::metadata(path)
+            .map_err(|e| io_error(name, e))?
+            .len(),
+    };
+    let source_file_id = source_file::insert(
+        &mut tx,
+        &source_file::NewSourceFile {
+            digest_sha256: &digest,
+            file_name: name,
+            format: &format.to_string(),
+            size_bytes,
+            imported_at: request.now,
+            imported_by: request.user,
+        },
+    )
+    .await?;
+
+    let (sender, receiver) = mpsc::channel(EVENT_QUEUE_MAX);
+    let parser = spawn_parser(request.source, format.clone(), mappings, sender)?;
+    let mut writer = Writer {
+        request: &request,
+        source_file_id,
+        format: &format,
+        report: FileImport {
+            file_name: name.to_string(),
+            format: format.to_string(),
+            status: ImportStatus::Duplicate,
+            statements: 0,
+            statements_new: 0,
+            entries: 0,
+            entries_new: 0,
+            entries_promoted: 0,
+            exceptions_opened: Vec::new(),
+            warnings: Vec::new(),
+        },
+        open: None,
+    };
+    let written = writer.consume(&mut tx, receiver).await;
+    // The parser ends on its own once the queue is closed, so joining it cannot hang.
+    let parsed = parser
+        .await
+        .map_err(|e| io_error(name, std::io::Error::other(e)))?;
+    let outcome = match (written, parsed) {
+        // A parse error explains a writer that stopped early better than the writer does.
+        (_, Err(source)) if !matches!(source, ParseError::Aborted(_)) => {
+            Err(bad_file(name, source))
+        }
+        (Err(error), _) => Err(error),
+        (Ok(()), Err(source)) => Err(bad_file(name, source)),
+        (Ok(()), Ok(warnings)) => {
+            let mut report = writer.report;
+            report.warnings = warnings;
+            Ok(report)
+        }
+    };
+    match outcome {
+        Ok(mut report) if report.statements_new > 0 => {
+            report.status = ImportStatus::Imported;
+            source_file::set_counts(&mut tx, source_file_id, report.statements, report.entries)
+                .await?;
+            let detail = serde_json::json!({
+                "file": name,
+                "digest_sha256": digest,
+                "format": report.format,
+                "statements_new": report.statements_new,
+                "entries_new": report.entries_new,
+                "entries_promoted": report.entries_promoted,
+            });
+            let record = audit::NewAuditRecord {
+                actor: request.user,
+                action: "statement.import",
+                subject: name,
+                detail,
+            };
+            audit::append(&mut tx, &record, request.now).await?;
+            tx.commit().await.map_err(LedgerError::from)?;
             info!(
                 format = %report.format,
                 statements_new = report.statements_new,
@@ -103,10 +272,8 @@ async fn import_traced(
             Ok(report)
         }
         Ok(report) => {
-            tx.rollback()
-                .await
-                .map_err(cashline_ledger::LedgerError::from)?;
-            info!("file is a duplicate; nothing changed");
+            tx.rollback().await.map_err(LedgerError::from)?;
+            info!("every statement was imported before; nothing changed");
             Ok(report)
         }
         Err(error) => {
@@ -118,76 +285,265 @@ async fn import_traced(
     }
 }
 
-async fn write_file(
-    tx: &mut Tx<'_>,
-    request: &ImportRequest<'_>,
-    digest: &str,
-    parsed: &ParsedFile,
-) -> Result<FileImport, EngineError> {
-    let format = parsed.format.to_string();
-    let entries_total = parsed.statements.iter().map(|s| s.entries.len()).sum();
-    let mut report = FileImport {
-        file_name: request.file_name.to_string(),
-        format: format.clone(),
-        status: ImportStatus::Duplicate,
-        statements: parsed.statements.len(),
-        statements_new: 0,
-        entries: entries_total,
-        entries_new: 0,
-        entries_promoted: 0,
-        exceptions_opened: Vec::new(),
-        warnings: parsed.warnings.clone(),
-    };
-    if source_file::exists(tx, digest).await? {
-        return Ok(report);
-    }
-    let source_file_id = source_file::insert(
-        tx,
-        &source_file::NewSourceFile {
-            digest_sha256: digest,
-            file_name: request.file_name,
-            format: &format,
-            size_bytes: request.bytes.len() as u64,
-            imported_at: request.now,
-            imported_by: request.user,
-        },
-    )
-    .await?;
-    for parsed_statement in &parsed.statements {
-        let written =
-            write_statement(tx, request, source_file_id, &format, parsed_statement).await?;
-        if let Some(written) = written {
-            report.statements_new += 1;
-            report.entries_new += written.entries_new;
-            report.entries_promoted += written.entries_promoted;
-            report.exceptions_opened.extend(written.exceptions_opened);
+/// The standard format a file is in, by its first bytes, for reports about files that failed.
+pub fn detect_format(source: ImportSource<'_>) -> Option<String> {
+    let head = match source {
+        ImportSource::Bytes(bytes) => bytes[..bytes.len().min(IDENTIFY_BYTES)].to_vec(),
+        ImportSource::Path(path) => {
+            let mut head = Vec::with_capacity(IDENTIFY_BYTES);
+            File::open(path)
+                .ok()?
+                .take(IDENTIFY_BYTES as u64)
+                .read_to_end(&mut head)
+                .ok()?;
+            head
         }
-    }
-    if report.statements_new > 0 {
-        report.status = ImportStatus::Imported;
-        let detail = serde_json::json!({
-            "file": request.file_name,
-            "digest_sha256": digest,
-            "format": format,
-            "statements_new": report.statements_new,
-            "entries_new": report.entries_new,
-            "entries_promoted": report.entries_promoted,
-        });
-        let record = audit::NewAuditRecord {
-            actor: request.user,
-            action: "statement.import",
-            subject: request.file_name,
-            detail,
-        };
-        audit::append(tx, &record, request.now).await?;
-    }
-    Ok(report)
+    };
+    cashline_bankfile::detect(&head).map(|format| format.to_string())
 }
 
-struct WrittenStatement {
-    entries_new: u64,
-    entries_promoted: u64,
-    exceptions_opened: Vec<String>,
+/// Hands parser events to the async writer; a closed queue means the writer gave up.
+struct QueueSink {
+    sender: mpsc::Sender<StatementEvent>,
+}
+
+impl StatementSink for QueueSink {
+    fn event(&mut self, event: StatementEvent) -> Result<(), ParseError> {
+        self.sender
+            .blocking_send(event)
+            .map_err(|_| ParseError::Aborted("the import stopped".into()))
+    }
+}
+
+type ParserHandle = tokio::task::JoinHandle<Result<Vec<String>, ParseError>>;
+
+fn spawn_parser(
+    source: ImportSource<'_>,
+    format: FileFormat,
+    mappings: Vec<cashline_bankfile::csv_mapping::CsvMapping>,
+    sender: mpsc::Sender<StatementEvent>,
+) -> Result<ParserHandle, EngineError> {
+    let mut sink = QueueSink { sender };
+    Ok(match source {
+        // An upload is already in memory; the copy lets the parser run on its own thread.
+        ImportSource::Bytes(bytes) => {
+            let bytes = bytes.to_vec();
+            tokio::task::spawn_blocking(move || {
+                cashline_bankfile::parse_stream(Cursor::new(bytes), &format, &mappings, &mut sink)
+            })
+        }
+        ImportSource::Path(path) => {
+            let path = path.to_path_buf();
+            tokio::task::spawn_blocking(move || {
+                let file = File::open(&path).map_err(|e| ParseError::Io(e.to_string()))?;
+                let reader = BufReader::with_capacity(READ_BUFFER_BYTES, file);
+                cashline_bankfile::parse_stream(reader, &format, &mappings, &mut sink)
+            })
+        }
+    })
+}
+
+/// The statement being written.
+struct OpenStatement {
+    header: ParsedStatement,
+    /// Imported before: read through, nothing written.
+    known: bool,
+    account_id: i64,
+    statement_id: i64,
+    occurrences: identity::Occurrences,
+    booked: Money,
+}
+
+struct Writer<'r> {
+    request: &'r ImportRequest<'r>,
+    source_file_id: i64,
+    format: &'r FileFormat,
+    report: FileImport,
+    open: Option<OpenStatement>,
+}
+
+impl Writer<'_> {
+    async fn consume(
+        &mut self,
+        tx: &mut Tx<'_>,
+        mut receiver: mpsc::Receiver<StatementEvent>,
+    ) -> Result<(), EngineError> {
+        while let Some(event) = receiver.recv().await {
+            match event {
+                StatementEvent::Begin(header) => self.begin(tx, *header).await?,
+                StatementEvent::Entries(entries) => self.entries(tx, entries).await?,
+                StatementEvent::End { balances } => {
+                    let mut open = self.open.take().expect("parsers end only what they began");
+                    open.header.balances.extend(balances);
+                    self.end(tx, open).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn begin(&mut self, tx: &mut Tx<'_>, header: ParsedStatement) -> Result<(), EngineError> {
+        self.report.statements += 1;
+        let currency = header.account.currency;
+        let identity = statement_identity(&header);
+        if statement::exists(tx, &identity).await? {
+            info!(account = %header.account.key, statement = %header.statement_ref, "statement already imported");
+            self.open = Some(OpenStatement {
+                header,
+                known: true,
+                account_id: 0,
+                statement_id: 0,
+                occurrences: Default::default(),
+                booked: Money::zero(currency),
+            });
+            return Ok(());
+        }
+        let now = self.request.now;
+        let account_data = &header.account;
+        let bank_id = match &account_data.bic {
+            Some(bic) => Some(
+                bank::ensure(
+                    tx,
+                    bic.as_str(),
+                    account_data.bank_name.as_deref(),
+                    bic.country(),
+                    now,
+                )
+                .await?,
+            ),
+            None => None,
+        };
+        let currency_code = currency.to_string();
+        let account_id = account::ensure(
+            tx,
+            &account::AccountSeen {
+                account_key: account_data.key.reveal(),
+                iban: account_data.iban.as_ref().map(|i| i.reveal()),
+                bic: account_data.bic.as_ref().map(|b| b.as_str()),
+                currency: &currency_code,
+                name: account_data.owner_name.as_deref(),
+                bank_id,
+            },
+            now,
+        )
+        .await?;
+        let statement_id = statement::insert(
+            tx,
+            &statement::NewStatement {
+                account_id,
+                source_file_id: self.source_file_id,
+                kind: header.kind.as_str(),
+                format: &self.format.to_string(),
+                message_id: &header.message_id,
+                statement_ref: &header.statement_ref,
+                sequence_number: header.sequence_number.as_deref(),
+                page_number: header.page_number,
+                created_at_bank: header.created_at,
+                period_from: header.period_from,
+                period_to: header.period_to,
+                identity_key: &identity,
+                imported_at: now,
+            },
+        )
+        .await?;
+        self.report.statements_new += 1;
+        self.open = Some(OpenStatement {
+            header,
+            known: false,
+            account_id,
+            statement_id,
+            occurrences: Default::default(),
+            booked: Money::zero(currency),
+        });
+        Ok(())
+    }
+
+    async fn entries(
+        &mut self,
+        tx: &mut Tx<'_>,
+        entries: Vec<cashline_bankfile::ParsedEntry>,
+    ) -> Result<(), EngineError> {
+        let open = self.open.as_mut().expect("entries come inside a statement");
+        self.report.entries += entries.len() as u64;
+        if open.known {
+            return Ok(());
+        }
+        for parsed_entry in entries.iter().filter(|e| e.status == EntryStatus::Booked) {
+            open.booked = open.booked.checked_add(&parsed_entry.amount)?;
+        }
+        let rows = identity::entry_rows(
+            &entries,
+            &mut open.occurrences,
+            open.account_id,
+            open.statement_id,
+        )?;
+        let promote = open.header.kind != StatementKind::Intraday;
+        let written = entry::insert_new(tx, &rows, promote, self.request.now).await?;
+        self.report.entries_new += written.inserted;
+        self.report.entries_promoted += written.promoted;
+        Ok(())
+    }
+
+    async fn end(&mut self, tx: &mut Tx<'_>, open: OpenStatement) -> Result<(), EngineError> {
+        if open.known {
+            return Ok(());
+        }
+        let now = self.request.now;
+        let parsed = &open.header;
+        let currency = parsed.account.currency.to_string();
+        let source = format_family(&self.format.to_string());
+        let balances: Vec<balance::NewBalance<'_>> = parsed
+            .balances
+            .iter()
+            .map(|parsed_balance| {
+                Ok(balance::NewBalance {
+                    account_id: open.account_id,
+                    statement_id: open.statement_id,
+                    balance_type: parsed_balance.balance_type.as_str(),
+                    amount_minor: parsed_balance.amount.amount_minor()?,
+                    currency: &currency,
+                    balance_date: parsed_balance.date,
+                    // A balance with only a date is as of the statement's creation, else the
+                    // end of that day (the most a date alone can promise).
+                    as_of: parsed_balance.as_of.unwrap_or_else(|| {
+                        parsed_balance
+                            .date
+                            .and_hms_opt(23, 59, 59)
+                            .expect("23:59:59 is a valid time")
+                            .and_utc()
+                    }),
+                    source,
+                })
+            })
+            .collect::<Result<_, EngineError>>()?;
+        balance::insert_many(tx, &balances, now).await?;
+
+        let mut opened =
+            checks::continuity_check(tx, now, parsed, open.account_id, open.statement_id).await?;
+        if let Some(problem) = balance_check_with_sum(parsed, open.booked)? {
+            let subject = format!(
+                "statement {} of account {}",
+                parsed.statement_ref,
+                parsed.account.key.masked()
+            );
+            exception::open(
+                tx,
+                &exception::NewException {
+                    kind: "balance_mismatch",
+                    subject: &subject,
+                    detail: Some(&problem),
+                    account_id: Some(open.account_id),
+                    statement_id: Some(open.statement_id),
+                },
+                now,
+            )
+            .await?;
+            warn!(account = %parsed.account.key, %problem, "balance mismatch");
+            opened.push(format!("balance_mismatch: {subject}: {problem}"));
+        }
+        self.report.exceptions_opened.extend(opened);
+        Ok(())
+    }
 }
 
 /// The statement's identity, independent of the message or file that carried it: banks re-send
@@ -207,328 +563,15 @@ fn statement_identity(statement: &ParsedStatement) -> String {
     )
 }
 
-async fn write_statement(
-    tx: &mut Tx<'_>,
-    request: &ImportRequest<'_>,
-    source_file_id: i64,
-    format: &str,
-    parsed: &ParsedStatement,
-) -> Result<Option<WrittenStatement>, EngineError> {
-    let identity = statement_identity(parsed);
-    if statement::exists(tx, &identity).await? {
-        info!(account = %parsed.account.key, statement = %parsed.statement_ref, "statement already imported");
-        return Ok(None);
-    }
-    let account_data = &parsed.account;
-    let bank_id = match &account_data.bic {
-        Some(bic) => Some(
-            bank::ensure(
-                tx,
-                bic.as_str(),
-                account_data.bank_name.as_deref(),
-                bic.country(),
-                request.now,
-            )
-            .await?,
-        ),
-        None => None,
-    };
-    let currency = account_data.currency.to_string();
-    let account_id = account::ensure(
-        tx,
-        &account::AccountSeen {
-            account_key: account_data.key.reveal(),
-            iban: account_data.iban.as_ref().map(|i| i.reveal()),
-            bic: account_data.bic.as_ref().map(|b| b.as_str()),
-            currency: &currency,
-            name: account_data.owner_name.as_deref(),
-            bank_id,
-        },
-        request.now,
-    )
-    .await?;
-    let statement_id = statement::insert(
-        tx,
-        &statement::NewStatement {
-            account_id,
-            source_file_id,
-            kind: parsed.kind.as_str(),
-            format,
-            message_id: &parsed.message_id,
-            statement_ref: &parsed.statement_ref,
-            sequence_number: parsed.sequence_number.as_deref(),
-            page_number: parsed.page_number,
-            created_at_bank: parsed.created_at,
-            period_from: parsed.period_from,
-            period_to: parsed.period_to,
-            identity_key: &identity,
-            imported_at: request.now,
-        },
-    )
-    .await?;
-
-    let source = format_family(format);
-    let mut balances = Vec::with_capacity(parsed.balances.len());
-    for parsed_balance in &parsed.balances {
-        balances.push(balance::NewBalance {
-            account_id,
-            statement_id,
-            balance_type: parsed_balance.balance_type.as_str(),
-            amount_minor: parsed_balance.amount.amount_minor()?,
-            currency: &currency,
-            balance_date: parsed_balance.date,
-            // A balance with only a date is as of the statement's creation, else the end of
-            // that day (the most a date alone can promise).
-            as_of: parsed_balance.as_of.unwrap_or_else(|| {
-                parsed_balance
-                    .date
-                    .and_hms_opt(23, 59, 59)
-                    .expect("23:59:59 is a valid time")
-                    .and_utc()
-            }),
-            source,
-        });
-    }
-    balance::insert_many(tx, &balances, request.now).await?;
-
-    let entries = entry_rows(parsed, account_id, statement_id)?;
-    let promote = parsed.kind != StatementKind::Intraday;
-    let written = entry::insert_new(tx, &entries, promote, request.now).await?;
-
-    let mut exceptions_opened =
-        continuity_check(tx, request, parsed, account_id, statement_id).await?;
-    if let Some(problem) = balance_check(parsed)? {
-        let subject = format!(
-            "statement {} of account {}",
-            parsed.statement_ref,
-            parsed.account.key.masked()
-        );
-        exception::open(
-            tx,
-            &exception::NewException {
-                kind: "balance_mismatch",
-                subject: &subject,
-                detail: Some(&problem),
-                account_id: Some(account_id),
-                statement_id: Some(statement_id),
-            },
-            request.now,
-        )
-        .await?;
-        warn!(account = %parsed.account.key, %problem, "balance mismatch");
-        exceptions_opened.push(format!("balance_mismatch: {subject}: {problem}"));
-    }
-    Ok(Some(WrittenStatement {
-        entries_new: written.inserted,
-        entries_promoted: written.promoted,
-        exceptions_opened,
-    }))
-}
-
-/// Flags what an end-of-day statement says about the ones before it: a jump in the sequence
-/// numbers, or business days with no statement at all.
-async fn continuity_check(
-    tx: &mut Tx<'_>,
-    request: &ImportRequest<'_>,
-    parsed: &ParsedStatement,
-    account_id: i64,
-    statement_id: i64,
-) -> Result<Vec<String>, EngineError> {
-    if parsed.kind != StatementKind::EndOfDay {
-        return Ok(Vec::new());
-    }
-    let Some(closing) = parsed
-        .balances
-        .iter()
-        .find(|b| b.balance_type == BalanceType::ClosingBooked)
-    else {
-        return Ok(Vec::new());
-    };
-    // The first page of a multi-page statement has no previous page to compare with.
-    if parsed.page_number.is_some_and(|page| page > 1) {
-        return Ok(Vec::new());
-    }
-    let Some(previous) = statement::previous_end_of_day(tx, account_id, closing.date).await? else {
-        return Ok(Vec::new());
-    };
-    let previous_date = cashline_ledger::time::parse_date(&previous.closing_date)?;
-    let mut problems = Vec::new();
-    let account = parsed.account.key.masked();
-    let sequences = (
-        previous
-            .sequence_number
-            .as_deref()
-            .and_then(|s| s.trim_start_matches('0').parse::<u64>().ok()),
-        parsed
-            .sequence_number
-            .as_deref()
-            .and_then(|s| s.trim_start_matches('0').parse::<u64>().ok()),
-    );
-    // Banks restart numbering each year, so only a forward jump within a year is a gap.
-    if let (Some(before), Some(now)) = sequences {
-        if now > before + 1 && previous_date.year() == closing.date.year() {
-            problems.push((
-                "sequence_gap",
-                format!(
-                    "statements {} to {} of account {account} are missing (sequence jumps from {before} to {now})",
-                    before + 1,
-                    now - 1
-                ),
-            ));
-        }
-    }
-    let missing: Vec<NaiveDate> = business_days_between(previous_date, closing.date);
-    if !missing.is_empty() && missing.len() <= MISSING_DAYS_REPORTED_MAX {
-        let days: Vec<String> = missing.iter().map(|d| d.to_string()).collect();
-        problems.push((
-            "missing_days",
-            format!(
-                "no end-of-day statement for account {account} on {}",
-                days.join(", ")
-            ),
-        ));
-    } else if !missing.is_empty() {
-        problems.push((
-            "missing_days",
-            format!(
-                "no end-of-day statement for account {account} on {} business days from {} to {}",
-                missing.len(),
-                missing[0],
-                missing[missing.len() - 1]
-            ),
-        ));
-    }
-    let mut opened = Vec::new();
-    for (kind, detail) in problems {
-        let subject = format!(
-            "account {account} before statement {}",
-            parsed.statement_ref
-        );
-        exception::open(
-            tx,
-            &exception::NewException {
-                kind,
-                subject: &subject,
-                detail: Some(&detail),
-                account_id: Some(account_id),
-                statement_id: Some(statement_id),
-            },
-            request.now,
-        )
-        .await?;
-        opened.push(format!("{kind}: {detail}"));
-    }
-    Ok(opened)
-}
-
-/// Longest list of missing days spelled out one by one in an exception.
-const MISSING_DAYS_REPORTED_MAX: usize = 10;
-
-/// Weekdays strictly between two dates. Bank holidays come with the calendars of the
-/// positions work; until then a holiday shows as a missing day, which a person dismisses.
-fn business_days_between(after: NaiveDate, before: NaiveDate) -> Vec<NaiveDate> {
-    let mut days = Vec::new();
-    let mut day = after + chrono::Duration::days(1);
-    while day < before {
-        if !matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
-            days.push(day);
-        }
-        day += chrono::Duration::days(1);
-    }
-    days
-}
-
-/// `camt.053.001.08` → `camt.053`: the source shown beside a balance.
+/// The source shown beside a balance: `camt.053.001.08` → `camt.053`, `ofx.102` → `ofx`,
+/// `csv:bank` → `csv`.
 fn format_family(format: &str) -> &'static str {
-    match format.get(..8) {
-        Some("camt.052") => "camt.052",
-        Some("camt.053") => "camt.053",
-        Some("camt.054") => "camt.054",
-        _ => "file",
-    }
-}
-
-fn entry_rows(
-    parsed: &ParsedStatement,
-    account_id: i64,
-    statement_id: i64,
-) -> Result<Vec<entry::NewEntry>, EngineError> {
-    let mut occurrences: HashMap<String, u32> = HashMap::new();
-    let mut rows = Vec::with_capacity(parsed.entries.len());
-    for parsed_entry in &parsed.entries {
-        let amount_minor = parsed_entry.amount.amount_minor()?;
-        let base = match &parsed_entry.bank_ref {
-            Some(reference) => format!("ref:{reference}|{amount_minor}"),
-            // Without a bank reference the content is the identity. The booking date and the
-            // bank's entry number are left out: a pending entry gets both only when booked.
-            None => format!(
-                "fp:{}|{amount_minor}|{}|{}|{}",
-                parsed_entry
-                    .value_date
-                    .or(parsed_entry.booking_date)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                parsed_entry.end_to_end_id.as_deref().unwrap_or(""),
-                parsed_entry.counterparty_name.as_deref().unwrap_or(""),
-                parsed_entry.remittance.as_deref().unwrap_or(""),
-            ),
-        };
-        let occurrence = occurrences.entry(base.clone()).or_insert(0);
-        *occurrence += 1;
-        rows.push(entry::NewEntry {
-            account_id,
-            statement_id,
-            identity_key: format!("{base}#{occurrence}"),
-            booking_date: parsed_entry.booking_date,
-            value_date: parsed_entry.value_date,
-            amount_minor,
-            currency: parsed_entry.amount.currency().to_string(),
-            status: parsed_entry.status.as_str(),
-            reversal: parsed_entry.reversal,
-            bank_ref: parsed_entry
-                .bank_ref
-                .clone()
-                .or_else(|| parsed_entry.entry_ref.clone()),
-            entry_ref: parsed_entry.entry_ref.clone(),
-            end_to_end_id: parsed_entry.end_to_end_id.clone(),
-            counterparty_name: parsed_entry.counterparty_name.clone(),
-            counterparty_iban: parsed_entry.counterparty_iban.clone(),
-            remittance: parsed_entry.remittance.clone(),
-            creditor_reference: parsed_entry.creditor_reference.clone(),
-            bank_transaction_code: parsed_entry.bank_transaction_code.clone(),
-            source_element: Some(parsed_entry.source_element.clone()),
-        });
-    }
-    Ok(rows)
-}
-
-/// Opening booked + booked entries must equal closing booked on an end-of-day statement that
-/// carries both balances. Returns the discrepancy in words, or `None` when it adds up.
-pub fn balance_check(parsed: &ParsedStatement) -> Result<Option<String>, EngineError> {
-    if parsed.kind != StatementKind::EndOfDay {
-        return Ok(None);
-    }
-    let find = |wanted: BalanceType| parsed.balances.iter().find(|b| b.balance_type == wanted);
-    let (Some(opening), Some(closing)) = (
-        find(BalanceType::OpeningBooked),
-        find(BalanceType::ClosingBooked),
-    ) else {
-        return Ok(None);
-    };
-    let mut computed = opening.amount;
-    for parsed_entry in parsed
-        .entries
+    const FAMILIES: &[&str] = &[
+        "camt.052", "camt.053", "camt.054", "mt940", "mt942", "bai2", "ofx", "csv",
+    ];
+    FAMILIES
         .iter()
-        .filter(|e| e.status == EntryStatus::Booked)
-    {
-        computed = computed.checked_add(&parsed_entry.amount)?;
-    }
-    if computed == closing.amount {
-        return Ok(None);
-    }
-    let difference: Money = closing.amount.checked_sub(&computed)?;
-    Ok(Some(format!(
-        "opening {} plus booked entries gives {}, but the bank's closing balance is {} (difference {})",
-        opening.amount, computed, closing.amount, difference
-    )))
+        .find(|family| format.starts_with(*family))
+        .copied()
+        .unwrap_or("file")
 }

@@ -11,8 +11,3 @@ pub use cashline_bankfile::FILE_BYTES_MAX;
 
 pub use cashline_bankfile::csv_mapping::CsvMapping as CsvMappingDefinition;
 pub use error::EngineError;
-
-/// The format a file is in, by content, for reports about files that failed.
-pub fn detect_format(bytes: &[u8]) -> Option<String> {
-    cashline_bankfile::detect(bytes).map(|format| format.to_string())
-}

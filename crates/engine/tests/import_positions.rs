@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use cashline_bankfile::camt::write::camt053_document;
 use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement};
 use cashline_domain::{AccountKey, BalanceType, Currency, EntryStatus, Iban, Money, StatementKind};
-use cashline_engine::import::{import_file, ImportRequest, ImportStatus};
+use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
 use cashline_engine::position::positions;
 use cashline_engine::EngineError;
 use cashline_ledger::{entry, Ledger};
@@ -93,7 +93,7 @@ async fn import(
         ledger,
         ImportRequest {
             file_name: name,
-            bytes,
+            source: ImportSource::Bytes(bytes),
             user: "alice",
             now: now(),
             csv_mapping: None,

@@ -14,13 +14,38 @@ pub struct NewSourceFile<'a> {
     pub imported_by: &'a str,
 }
 
-pub async fn exists(tx: &mut Tx<'_>, digest_sha256: &str) -> Result<bool, LedgerError> {
-    let found: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM source_file WHERE digest_sha256 = ?")
-            .bind(digest_sha256)
-            .fetch_optional(&mut **tx)
-            .await?;
-    Ok(found.is_some())
+/// An imported file's format and what it held, found by its digest.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KnownFile {
+    pub format: String,
+    pub statements_count: i64,
+    pub entries_count: i64,
+}
+
+pub async fn find(tx: &mut Tx<'_>, digest_sha256: &str) -> Result<Option<KnownFile>, LedgerError> {
+    Ok(sqlx::query_as::<_, KnownFile>(
+        "SELECT format, statements_count, entries_count FROM source_file WHERE digest_sha256 = ?",
+    )
+    .bind(digest_sha256)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Records how many statements and entries the file held, once it has been read through.
+pub async fn set_counts(
+    tx: &mut Tx<'_>,
+    id: i64,
+    statements: u64,
+    entries: u64,
+) -> Result<(), LedgerError> {
+    let to_i64 = |n: u64| i64::try_from(n).map_err(|_| LedgerError::Corrupt("count".into()));
+    sqlx::query("UPDATE source_file SET statements_count = ?, entries_count = ? WHERE id = ?")
+        .bind(to_i64(statements)?)
+        .bind(to_i64(entries)?)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 pub async fn insert(tx: &mut Tx<'_>, file: &NewSourceFile<'_>) -> Result<i64, LedgerError> {

@@ -10,7 +10,7 @@ use tracing::{info_span, Instrument};
 use cashline_chart::balances::{balances_by_currency_svg, CurrencySeries};
 use cashline_domain::{mask::mask_account, Clock, Currency, Money};
 use cashline_engine::csv_mapping;
-use cashline_engine::import::{import_file, ImportRequest, ImportStatus};
+use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
 use cashline_engine::position;
 use cashline_engine::CsvMappingDefinition as CsvMapping;
 use cashline_ledger::{audit, balance, entry, exception, setting, time, Ledger};
@@ -83,9 +83,11 @@ impl Service {
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let name = path.display().to_string();
-            let result = match read_limited(path) {
-                Ok(bytes) => self.import_one(&name, &bytes, options).await,
-                Err(message) => failed(&name, None, message),
+            let result = if path.is_file() {
+                self.import_one(&name, ImportSource::Path(path), options)
+                    .await
+            } else {
+                failed(&name, None, format!("{name}: there is no such file"))
             };
             files.push(result);
         }
@@ -109,7 +111,8 @@ impl Service {
                 ),
             )
         } else {
-            self.import_one(file_name, bytes, options).await
+            self.import_one(file_name, ImportSource::Bytes(bytes), options)
+                .await
         };
         wire::ImportReport {
             files: vec![result],
@@ -119,12 +122,12 @@ impl Service {
     async fn import_one(
         &self,
         file_name: &str,
-        bytes: &[u8],
+        source: ImportSource<'_>,
         options: &ImportOptions,
     ) -> wire::FileResult {
         let request = ImportRequest {
             file_name,
-            bytes,
+            source,
             user: &self.user,
             now: self.clock.now(),
             csv_mapping: options.csv_mapping.as_deref(),
@@ -149,7 +152,7 @@ impl Service {
                 exceptions: report.exceptions_opened,
             },
             Err(error) => {
-                let format = cashline_engine::detect_format(bytes);
+                let format = cashline_engine::import::detect_format(source);
                 failed(file_name, format, error.to_string())
             }
         }
@@ -411,23 +414,6 @@ fn failed(file_name: &str, format: Option<String>, message: String) -> wire::Fil
         warnings: Vec::new(),
         exceptions: Vec::new(),
     }
-}
-
-/// Reads a file, refusing one over the limit before reading it.
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let name = path.display();
-    let metadata =
-        std::fs::metadata(path).map_err(|e| format!("{name}: cannot read the file: {e}"))?;
-    if !metadata.is_file() {
-        return Err(format!("{name}: is not a file"));
-    }
-    if metadata.len() > FILE_BYTES_MAX as u64 {
-        return Err(format!(
-            "{name}: the file is {} bytes, more than the {FILE_BYTES_MAX}-byte limit",
-            metadata.len()
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("{name}: cannot read the file: {e}"))
 }
 
 /// Account numbers in logs are masked; this is the one helper fronts use for that.

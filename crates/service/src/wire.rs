@@ -20,8 +20,8 @@ pub struct FileResult {
     pub format: Option<String>,
     /// `imported`, `duplicate` or `failed`.
     pub status: &'static str,
-    pub statements: usize,
-    pub entries: usize,
+    pub statements: u64,
+    pub entries: u64,
     pub new_entries: u64,
     /// Entries first reported intraday (pending) and now booked by this file.
     pub promoted_entries: u64,

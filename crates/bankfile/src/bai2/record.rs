@@ -51,7 +51,10 @@ fn record_code_at(text: &str) -> Option<&'static str> {
     if bytes.len() < 3 || bytes[2] != b',' {
         return None;
     }
-    RECORD_CODES.iter().copied().find(|code| text.starts_with(code))
+    RECORD_CODES
+        .iter()
+        .copied()
+        .find(|code| text.starts_with(code))
 }
 
 /// Where the record body starting at `body` ends: the index of its terminating `/`, if any.
@@ -196,8 +199,7 @@ fn attach(records: &mut Vec<Record>, physical: Open) -> Result<(), ParseError> {
         });
     };
     let length: usize = last.segments.iter().map(|s| s.text.len()).sum();
-    if last.segments.len() > CONTINUATIONS_MAX || length + physical.body.len() > RECORD_BYTES_MAX
-    {
+    if last.segments.len() > CONTINUATIONS_MAX || length + physical.body.len() > RECORD_BYTES_MAX {
         return Err(ParseError::Invalid {
             line: physical.line,
             element: "record 88".into(),

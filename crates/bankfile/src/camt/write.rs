@@ -39,9 +39,9 @@ fn write_statement(xml: &mut String, version: u32, statement: &ParsedStatement) 
         escape(&statement.statement_ref)
     );
     if let Some(page) = statement.page_number {
-        let _ = write!(
+        let _ = writeln!(
             xml,
-            "<StmtPgntn><PgNb>{page}</PgNb><LastPgInd>true</LastPgInd></StmtPgntn>\n"
+            "<StmtPgntn><PgNb>{page}</PgNb><LastPgInd>true</LastPgInd></StmtPgntn>"
         );
     }
     if let Some(sequence) = &statement.sequence_number {
@@ -94,7 +94,7 @@ fn write_statement(xml: &mut String, version: u32, statement: &ParsedStatement) 
         let _ = write!(
             xml,
             "<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"{}\">{magnitude}</Amt>\
-             <CdtDbtInd>{indicator}</CdtDbtInd><Dt><Dt>{}</Dt></Dt></Bal>\n",
+             <CdtDbtInd>{indicator}</CdtDbtInd><Dt><Dt>{}</Dt></Dt></Bal>",
             balance.amount.currency(),
             balance.date
         );

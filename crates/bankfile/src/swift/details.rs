@@ -26,9 +26,9 @@ const SEPA_KEYS: &[&str] = &[
 /// Codes of the `/CODE/value` dialect (SWIFT's narrative codes as Dutch, Belgian and other
 /// banks use them).
 const SLASH_CODES: &[&str] = &[
-    "EREF", "MARF", "CSID", "CNTP", "REMI", "PURP", "ULTC", "ULTD", "ULTB", "ORDP", "BENM",
-    "NAME", "ADDR", "IBAN", "BIC", "ID", "ISDT", "TRCD", "TRTP", "RTRN", "CREF", "PREF", "ACCW",
-    "SVCL", "COAM", "OAMT", "EXCH", "CHGS", "OCMT", "BUSP", "IREF", "MREF", "CRED", "KREF",
+    "EREF", "MARF", "CSID", "CNTP", "REMI", "PURP", "ULTC", "ULTD", "ULTB", "ORDP", "BENM", "NAME",
+    "ADDR", "IBAN", "BIC", "ID", "ISDT", "TRCD", "TRTP", "RTRN", "CREF", "PREF", "ACCW", "SVCL",
+    "COAM", "OAMT", "EXCH", "CHGS", "OCMT", "BUSP", "IREF", "MREF", "CRED", "KREF",
 ];
 
 /// References that stand for "none given".
@@ -68,7 +68,11 @@ fn unwrap(lines: &[FieldLine]) -> String {
     let mut text = String::new();
     for (index, line) in lines.iter().enumerate() {
         let piece = line.text.trim_end();
-        text.push_str(if index == 0 { piece.trim_start() } else { piece });
+        text.push_str(if index == 0 {
+            piece.trim_start()
+        } else {
+            piece
+        });
         let hard_wrap = line.width >= LINE_WIDTH_WRAP && !line.text.ends_with(char::is_whitespace);
         if index + 1 < lines.len() && !hard_wrap {
             text.push(' ');
@@ -135,7 +139,10 @@ fn german_details(text: &str) -> Details {
         details.remittance = non_empty(collapse(&joined));
     }
     details.remittance = details.remittance.or(booking_text);
-    details.creditor_reference = details.remittance.as_deref().and_then(creditor_reference_in);
+    details.creditor_reference = details
+        .remittance
+        .as_deref()
+        .and_then(creditor_reference_in);
     details
 }
 
@@ -173,7 +180,9 @@ fn sepa_pairs(text: &str) -> (&str, Vec<(&'static str, &str)>) {
     let before = &text[..found.first().map_or(text.len(), |(start, _)| *start)];
     let mut pairs = Vec::with_capacity(found.len());
     for (position, (start, key)) in found.iter().enumerate() {
-        let end = found.get(position + 1).map_or(text.len(), |(next, _)| *next);
+        let end = found
+            .get(position + 1)
+            .map_or(text.len(), |(next, _)| *next);
         let value_start = (start + key.len()).min(end);
         pairs.push((*key, &text[value_start..end]));
     }
@@ -240,7 +249,10 @@ fn slash_details(text: &str) -> Option<Details> {
         // Codes this reader does not know: the whole text is the best description there is.
         None => details.remittance = non_empty(collapse(text)),
     }
-    details.creditor_reference = details.remittance.as_deref().and_then(creditor_reference_in);
+    details.creditor_reference = details
+        .remittance
+        .as_deref()
+        .and_then(creditor_reference_in);
     Some(details)
 }
 
@@ -312,7 +324,8 @@ pub(super) fn creditor_reference_in(text: &str) -> Option<String> {
 }
 
 pub(super) fn is_creditor_reference(text: &str) -> bool {
-    let length_ok = (CREDITOR_REFERENCE_CHARS_MIN..=CREDITOR_REFERENCE_CHARS_MAX).contains(&text.len());
+    let length_ok =
+        (CREDITOR_REFERENCE_CHARS_MIN..=CREDITOR_REFERENCE_CHARS_MAX).contains(&text.len());
     if !length_ok || !text.starts_with("RF") || !text.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return false;
     }

@@ -30,16 +30,13 @@ pub(super) struct Field {
     pub lines: Vec<FieldLine>,
     /// The file line the field starts on.
     pub line: usize,
+    chars: usize,
 }
 
 impl Field {
     /// The first line without surrounding blanks: the whole value of a one-line field.
     pub fn first(&self) -> &str {
         self.lines.first().map_or("", |l| l.text.trim())
-    }
-
-    fn chars(&self) -> usize {
-        self.lines.iter().map(|l| l.text.len() + 1).sum()
     }
 }
 
@@ -54,8 +51,8 @@ pub(super) struct Message {
     pub message_type: Option<String>,
     /// Whether the text came inside a `{4:` block, which must be closed by `-}`.
     pub in_block: bool,
-    /// Whether the message ended with its terminator (`-` or `-}`) rather than being cut off by
-    /// the next message or the end of the file.
+    /// Whether the message ended with its terminator `-}` rather than being cut off by the next
+    /// message or the end of the file.
     pub closed: bool,
 }
 
@@ -176,42 +173,57 @@ struct Splitter {
 
 impl Splitter {
     fn line(&mut self, number: usize, line: &str) -> Result<(), ParseError> {
+        // A line can hold the end of one message and the header of the next; each step consumes
+        // part of the line and hands back the rest, so this ends.
+        let mut pending = Some(line);
+        while let Some(text) = pending.take() {
+            pending = self.step(number, text)?;
+        }
+        Ok(())
+    }
+
+    fn step<'a>(&mut self, number: usize, line: &'a str) -> Result<Option<&'a str>, ParseError> {
         let trimmed = line.trim();
         if is_header(trimmed) {
-            return self.header(number, trimmed);
+            return Ok(self.header(number, trimmed));
         }
-        if trimmed == "-" || trimmed.starts_with("-}") {
+        // Only `-}` ends a message for certain: a lone `-` also turns up inside `:86:` where a
+        // bank wrapped its text (ING, Rabobank), and the next `:20:` starts a message anyway.
+        // Some banks put the block's closing brace on a line of its own after the `-`.
+        let block_closes =
+            trimmed.starts_with('}') && self.current.as_ref().is_some_and(|m| m.in_block);
+        if trimmed.starts_with("-}") || block_closes {
             if let Some(mut message) = self.current.take() {
                 message.closed = true;
                 message.line_end = number;
                 self.messages.push(message);
             }
             // A trailer block may follow on the same line, and after it the next header.
-            if let Some(start) = trimmed.find("{1:") {
-                return self.header(number, &trimmed[start..]);
-            }
-            return Ok(());
+            return Ok(trimmed.find("{1:").map(|start| &trimmed[start..]));
         }
         let open_tag = self
             .current
             .as_ref()
             .and_then(|m| m.fields.last())
             .map(|f| f.tag.as_str());
-        match tag_of(line) {
+        // Blanks (or a DOS end-of-file mark, made a blank by `decode`) can precede a tag.
+        let candidate = line.trim_start();
+        match tag_of(candidate) {
             Some(tag)
                 if KNOWN_TAGS.contains(&tag)
                     || !matches!(open_tag, Some("86") | Some("NS") | Some("61")) =>
             {
                 let tag = tag.to_string();
-                let content = &line[tag.len() + 2..];
-                self.field(number, tag, content);
-                Ok(())
+                let content = &candidate[tag.len() + 2..];
+                self.field(number, tag, content)?;
+                Ok(None)
             }
-            _ => self.continuation(number, line),
+            _ => self.continuation(number, line).map(|()| None),
         }
     }
 
-    fn header(&mut self, number: usize, text: &str) -> Result<(), ParseError> {
+    /// Opens a message at an application header; returns any text after `{4:` on the line.
+    fn header<'a>(&mut self, number: usize, text: &'a str) -> Option<&'a str> {
         // A new header ends the message before it, closed or not.
         if let Some(message) = self.current.take() {
             self.messages.push(message);
@@ -224,20 +236,14 @@ impl Splitter {
             in_block: true,
             ..Message::default()
         });
-        match text.find("{4:") {
-            Some(start) => {
-                let rest = &text[start + 3..];
-                if rest.trim().is_empty() {
-                    Ok(())
-                } else {
-                    self.line(number, rest)
-                }
-            }
-            None => Ok(()),
-        }
+        let rest = &text[text.find("{4:")? + 3..];
+        (!rest.trim().is_empty()).then_some(rest)
     }
 
-    fn field(&mut self, number: usize, tag: String, content: &str) {
+    fn field(&mut self, number: usize, tag: String, content: &str) -> Result<(), ParseError> {
+        if content.len() > FIELD_CHARS_MAX {
+            return Err(too_long(number, &tag));
+        }
         let starts_message = match &self.current {
             None => true,
             // A second :20: starts the next message of a file without terminators.
@@ -263,7 +269,9 @@ impl Splitter {
                 width,
             }],
             line: number,
+            chars: content.len(),
         });
+        Ok(())
     }
 
     fn continuation(&mut self, number: usize, line: &str) -> Result<(), ParseError> {
@@ -275,12 +283,9 @@ impl Splitter {
         if line.trim().is_empty() {
             return Ok(());
         }
-        if field.chars() + line.len() > FIELD_CHARS_MAX {
-            return Err(ParseError::Invalid {
-                line: number,
-                element: format!(":{}:", field.tag),
-                message: format!("the field is longer than {FIELD_CHARS_MAX} characters"),
-            });
+        field.chars += line.len() + 1;
+        if field.chars > FIELD_CHARS_MAX {
+            return Err(too_long(number, &field.tag));
         }
         field.lines.push(FieldLine {
             text: line.to_string(),
@@ -298,6 +303,14 @@ impl Splitter {
         }
         // A block with no fields at all (an empty `{4:` … `-}`) carries no statement.
         self.messages.retain(|m| !m.fields.is_empty());
+    }
+}
+
+fn too_long(line: usize, tag: &str) -> ParseError {
+    ParseError::Invalid {
+        line,
+        element: format!(":{tag}:"),
+        message: format!("the field is longer than {FIELD_CHARS_MAX} characters"),
     }
 }
 

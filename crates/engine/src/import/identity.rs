@@ -1,0 +1,86 @@
+//! Entry identity: what makes two reports of a bank entry the same entry. The bank reference
+//! and amount where the bank gives a reference, else the entry's content; with an occurrence
+//! number, so that two genuinely equal entries on one statement are both kept.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use cashline_bankfile::ParsedEntry;
+use cashline_ledger::entry;
+
+use crate::EngineError;
+
+/// Counts entries with the same identity within one statement. Only 64-bit hashes are kept,
+/// so a statement of millions of entries costs megabytes, not the entries themselves.
+#[derive(Default)]
+pub(super) struct Occurrences {
+    seen: HashMap<u64, u32>,
+}
+
+impl Occurrences {
+    fn next(&mut self, base: &str) -> u32 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        base.hash(&mut hasher);
+        let count = self.seen.entry(hasher.finish()).or_insert(0);
+        *count += 1;
+        *count
+    }
+}
+
+fn identity_base(parsed_entry: &ParsedEntry, amount_minor: i64) -> String {
+    match &parsed_entry.bank_ref {
+        Some(reference) => format!("ref:{reference}|{amount_minor}"),
+        // Without a bank reference the content is the identity. The booking date and the
+        // bank's entry number are left out: a pending entry gets both only when booked.
+        None => format!(
+            "fp:{}|{amount_minor}|{}|{}|{}",
+            parsed_entry
+                .value_date
+                .or(parsed_entry.booking_date)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            parsed_entry.end_to_end_id.as_deref().unwrap_or(""),
+            parsed_entry.counterparty_name.as_deref().unwrap_or(""),
+            parsed_entry.remittance.as_deref().unwrap_or(""),
+        ),
+    }
+}
+
+/// Ledger rows for a batch of one statement's entries.
+pub(super) fn entry_rows(
+    entries: &[ParsedEntry],
+    occurrences: &mut Occurrences,
+    account_id: i64,
+    statement_id: i64,
+) -> Result<Vec<entry::NewEntry>, EngineError> {
+    let mut rows = Vec::with_capacity(entries.len());
+    for parsed_entry in entries {
+        let amount_minor = parsed_entry.amount.amount_minor()?;
+        let base = identity_base(parsed_entry, amount_minor);
+        let occurrence = occurrences.next(&base);
+        rows.push(entry::NewEntry {
+            account_id,
+            statement_id,
+            identity_key: format!("{base}#{occurrence}"),
+            booking_date: parsed_entry.booking_date,
+            value_date: parsed_entry.value_date,
+            amount_minor,
+            currency: parsed_entry.amount.currency().to_string(),
+            status: parsed_entry.status.as_str(),
+            reversal: parsed_entry.reversal,
+            bank_ref: parsed_entry
+                .bank_ref
+                .clone()
+                .or_else(|| parsed_entry.entry_ref.clone()),
+            entry_ref: parsed_entry.entry_ref.clone(),
+            end_to_end_id: parsed_entry.end_to_end_id.clone(),
+            counterparty_name: parsed_entry.counterparty_name.clone(),
+            counterparty_iban: parsed_entry.counterparty_iban.clone(),
+            remittance: parsed_entry.remittance.clone(),
+            creditor_reference: parsed_entry.creditor_reference.clone(),
+            bank_transaction_code: parsed_entry.bank_transaction_code.clone(),
+            source_element: Some(parsed_entry.source_element.clone()),
+        });
+    }
+    Ok(rows)
+}
