@@ -13,6 +13,8 @@ use tauri::{Manager, RunEvent, Runtime, State};
 /// The header that carries the name of a file sent to `import_file`, percent-encoded by the UI
 /// (`encodeURIComponent`), since header values are ASCII.
 pub const FILE_NAME_HEADER: &str = "x-file-name";
+/// The optional header naming the saved CSV mapping to read the file with, percent-encoded.
+pub const CSV_MAPPING_HEADER: &str = "x-csv-mapping";
 
 /// Positions as of a date (`YYYY-MM-DD`), or as of now. JS: `invoke('positions', { asOf })`.
 #[tauri::command]
@@ -61,13 +63,71 @@ async fn import_file(
         ))
     })?;
     let file_name = decode_file_name(header.as_bytes())?;
-    Ok(service
-        .import_bytes(
-            &file_name,
-            bytes,
-            &cashline_service::ImportOptions::default(),
-        )
-        .await)
+    let csv_mapping = match request.headers().get(CSV_MAPPING_HEADER) {
+        Some(value) => Some(decode_file_name(value.as_bytes())?),
+        None => None,
+    };
+    let options = cashline_service::ImportOptions { csv_mapping };
+    Ok(service.import_bytes(&file_name, bytes, &options).await)
+}
+
+/// Exceptions, filtered by kind and state.
+#[tauri::command]
+async fn exceptions(
+    service: State<'_, Service>,
+    kind: Option<String>,
+    state: Option<String>,
+) -> Result<wire::ExceptionsReport, ErrorBody> {
+    service
+        .exceptions(kind.as_deref(), state.as_deref())
+        .await
+        .map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn csv_mappings(service: State<'_, Service>) -> Result<wire::CsvMappingsReport, ErrorBody> {
+    service.csv_mappings().await.map_err(|e| e.body())
+}
+
+/// Saves a CSV mapping from its JSON definition. JS: `invoke('csv_mapping_save', { definition })`.
+#[tauri::command]
+async fn csv_mapping_save(
+    service: State<'_, Service>,
+    definition: serde_json::Value,
+) -> Result<wire::CsvMapping, ErrorBody> {
+    service
+        .csv_mapping_save(definition)
+        .await
+        .map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn csv_mapping_remove(service: State<'_, Service>, name: String) -> Result<(), ErrorBody> {
+    service
+        .csv_mapping_remove(&name)
+        .await
+        .map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn settings(service: State<'_, Service>) -> Result<wire::Settings, ErrorBody> {
+    service.settings().await.map_err(|e| e.body())
+}
+
+/// Sets or clears the watched inbox folder. JS: `invoke('settings_save', { inboxFolder })`.
+/// The watcher follows the new setting when the app next starts.
+#[tauri::command]
+async fn settings_save(
+    service: State<'_, Service>,
+    inbox_folder: Option<String>,
+) -> Result<wire::Settings, ErrorBody> {
+    let folder = inbox_folder
+        .filter(|f| !f.trim().is_empty())
+        .map(PathBuf::from);
+    service
+        .set_inbox_folder(folder.as_deref())
+        .await
+        .map_err(|e| e.body())
 }
 
 /// The balances chart of the last 30 days, as an SVG document.
@@ -118,13 +178,35 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
             positions,
             entries,
             import_file,
-            balances_chart
+            balances_chart,
+            exceptions,
+            csv_mappings,
+            csv_mapping_save,
+            csv_mapping_remove,
+            settings,
+            settings_save
         ])
 }
 
 /// Builds the app with the window of `tauri.conf.json` and runs it until its last window
 /// closes; the ledger is closed cleanly on the way out.
 pub fn run_app(builder: tauri::Builder<tauri::Wry>, service: Service) -> tauri::Result<()> {
+    // The watched inbox runs beside the window for as long as the app does.
+    let watcher_service = service.clone();
+    tauri::async_runtime::spawn(async move {
+        match watcher_service.inbox_folder().await {
+            Ok(Some(folder)) => {
+                let forever = std::future::pending::<()>();
+                if let Err(error) =
+                    cashline_service::inbox::watch(&watcher_service, &folder, |_| (), forever).await
+                {
+                    tracing::error!(%error, folder = %folder.display(), "the inbox watcher stopped");
+                }
+            }
+            Ok(None) => {}
+            Err(error) => tracing::error!(error = %error, "cannot read the inbox setting"),
+        }
+    });
     let app = app_builder(builder, service).build(tauri::generate_context!())?;
     app.run(|app, event| {
         if let RunEvent::Exit = event {
