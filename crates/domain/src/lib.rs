@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod bic;
+pub mod calendar;
 pub mod clock;
 pub mod currency;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod money;
 
 pub use account::AccountKey;
 pub use bic::Bic;
+pub use calendar::BusinessCalendar;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use currency::Currency;
 pub use error::DomainError;

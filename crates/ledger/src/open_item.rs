@@ -1,0 +1,113 @@
+//! `open_item`: receivables and payables from the ERP, by source and external id.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::time::{date_text, instant_text};
+use crate::{LedgerError, Tx};
+
+pub struct NewOpenItem<'a> {
+    pub source: &'a str,
+    pub external_id: &'a str,
+    pub kind: &'a str,
+    pub counterparty_name: Option<&'a str>,
+    pub counterparty_iban: Option<&'a str>,
+    pub amount_minor: i64,
+    pub currency: &'a str,
+    pub due_date: Option<NaiveDate>,
+    pub reference: Option<&'a str>,
+    pub entity_id: Option<i64>,
+}
+
+/// Inserts or refreshes an item (the ERP is the source of truth for its fields); returns
+/// whether it was new.
+pub async fn upsert(
+    tx: &mut Tx<'_>,
+    item: &NewOpenItem<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, LedgerError> {
+    let at = instant_text(now);
+    let existed: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM open_item WHERE source = ? AND external_id = ?")
+            .bind(item.source)
+            .bind(item.external_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    sqlx::query(
+        "INSERT INTO open_item (source, external_id, kind, counterparty_name, counterparty_iban, amount_minor,
+           currency, due_date, reference, entity_id, state, imported_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)
+         ON CONFLICT (source, external_id) DO UPDATE SET kind = excluded.kind,
+           counterparty_name = excluded.counterparty_name, counterparty_iban = excluded.counterparty_iban,
+           amount_minor = excluded.amount_minor, currency = excluded.currency, due_date = excluded.due_date,
+           reference = excluded.reference, entity_id = COALESCE(excluded.entity_id, open_item.entity_id),
+           updated_at = excluded.updated_at",
+    )
+    .bind(item.source)
+    .bind(item.external_id)
+    .bind(item.kind)
+    .bind(item.counterparty_name)
+    .bind(item.counterparty_iban)
+    .bind(item.amount_minor)
+    .bind(item.currency)
+    .bind(item.due_date.map(date_text))
+    .bind(item.reference)
+    .bind(item.entity_id)
+    .bind(&at)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(existed.is_none())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenItemRow {
+    pub id: i64,
+    pub source: String,
+    pub external_id: String,
+    pub kind: String,
+    pub counterparty_name: Option<String>,
+    pub counterparty_iban: Option<String>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub due_date: Option<String>,
+    pub reference: Option<String>,
+    pub collection_probability_text: Option<String>,
+    pub state: String,
+    pub entity_code: Option<String>,
+}
+
+pub async fn list(
+    pool: &sqlx::SqlitePool,
+    kind: Option<&str>,
+    state: Option<&str>,
+) -> Result<Vec<OpenItemRow>, LedgerError> {
+    Ok(sqlx::query_as::<_, OpenItemRow>(
+        "SELECT o.id, o.source, o.external_id, o.kind, o.counterparty_name, o.counterparty_iban, o.amount_minor,
+                o.currency, o.due_date, o.reference, o.collection_probability_text, o.state, e.code AS entity_code
+           FROM open_item o LEFT JOIN entity e ON e.id = o.entity_id
+          WHERE (?1 IS NULL OR o.kind = ?1) AND (?2 IS NULL OR o.state = ?2)
+          ORDER BY o.due_date, o.external_id",
+    )
+    .bind(kind)
+    .bind(state)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Sets the probability (0 to 1, as decimal text) that a receivable is collected when due.
+pub async fn set_probability(
+    tx: &mut Tx<'_>,
+    source: &str,
+    external_id: &str,
+    probability_text: &str,
+) -> Result<bool, LedgerError> {
+    let done = sqlx::query(
+        "UPDATE open_item SET collection_probability_text = ? WHERE source = ? AND external_id = ?",
+    )
+    .bind(probability_text)
+    .bind(source)
+    .bind(external_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
