@@ -15,7 +15,9 @@ use clap::{Args, Parser, Subcommand};
 
 use cashline_domain::{Clock, FixedClock, SystemClock};
 use cashline_http::LocalServer;
-use cashline_service::{inbox, EntriesQuery, ImportOptions, Service, ServiceConfig};
+use cashline_service::{
+    inbox, EntriesQuery, ImportOptions, PositionsRequest, Service, ServiceConfig,
+};
 
 #[derive(Parser)]
 #[command(
@@ -77,6 +79,12 @@ enum Command {
         /// Positions as they stood at the end of this day (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         as_of: Option<NaiveDate>,
+        /// Only this entity's accounts (its code).
+        #[arg(long, value_name = "CODE")]
+        entity: Option<String>,
+        /// Consolidate into this currency (default: the entity's, else EUR).
+        #[arg(long, value_name = "CCY")]
+        reporting_currency: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -322,8 +330,19 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                 return Err(Reported.into());
             }
         }
-        Command::Positions { as_of, json } => {
-            let report = service.positions(as_of).await?;
+        Command::Positions {
+            as_of,
+            entity,
+            reporting_currency,
+            json,
+        } => {
+            let report = service
+                .positions(PositionsRequest {
+                    as_of,
+                    entity,
+                    reporting_currency,
+                })
+                .await?;
             if json {
                 output::json(&report)?;
             } else {

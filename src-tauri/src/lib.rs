@@ -21,9 +21,15 @@ pub const CSV_MAPPING_HEADER: &str = "x-csv-mapping";
 async fn positions(
     service: State<'_, Service>,
     as_of: Option<String>,
+    entity: Option<String>,
+    reporting_currency: Option<String>,
 ) -> Result<wire::PositionsReport, ErrorBody> {
-    let as_of = parse_date("asOf", as_of.as_deref())?;
-    service.positions(as_of).await.map_err(|e| e.body())
+    let request = cashline_service::PositionsRequest {
+        as_of: parse_date("asOf", as_of.as_deref())?,
+        entity: entity.filter(|e| !e.is_empty()),
+        reporting_currency: reporting_currency.filter(|c| !c.is_empty()),
+    };
+    service.positions(request).await.map_err(|e| e.body())
 }
 
 /// Booked entries, filtered by account and booking dates (`YYYY-MM-DD`, both ends included).

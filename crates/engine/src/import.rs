@@ -534,6 +534,7 @@ impl Writer<'_> {
                     detail: Some(&problem),
                     account_id: Some(open.account_id),
                     statement_id: Some(open.statement_id),
+                    about_date: None,
                 },
                 now,
             )

@@ -3,6 +3,8 @@
 
 pub mod csv_mapping;
 pub mod error;
+pub mod freshness;
+pub mod fx;
 pub mod import;
 pub mod position;
 

@@ -6,7 +6,7 @@ use cashline_bankfile::camt::write::camt053_document;
 use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement};
 use cashline_domain::{AccountKey, BalanceType, Currency, EntryStatus, Iban, Money, StatementKind};
 use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
-use cashline_engine::position::positions;
+use cashline_engine::position::{self, PositionQuery};
 use cashline_engine::EngineError;
 use cashline_ledger::{entry, Ledger};
 
@@ -102,6 +102,23 @@ async fn import(
     .await
 }
 
+async fn positions(
+    ledger: &Ledger,
+    day: NaiveDate,
+) -> Result<position::PositionReport, EngineError> {
+    // Mid-morning: the previous business day's statement was due by 09:00.
+    let at = day.and_hms_opt(10, 0, 0).unwrap().and_utc();
+    position::positions(
+        ledger,
+        &PositionQuery {
+            at,
+            entity: None,
+            reporting_currency: Currency::EUR,
+        },
+    )
+    .await
+}
+
 async fn ledger() -> (tempfile::TempDir, Ledger) {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&dir.path().join("ledger.sqlite"))
@@ -137,7 +154,7 @@ async fn positions_are_the_closing_balances_of_the_file() {
             (
                 p.account.reveal().to_string(),
                 p.booked.amount_text(),
-                p.stale,
+                p.freshness.stale,
             )
         })
         .collect();
@@ -157,7 +174,7 @@ async fn positions_are_the_closing_balances_of_the_file() {
     let later = positions(&ledger, "2026-12-02".parse().unwrap())
         .await
         .unwrap();
-    assert!(later.accounts.iter().all(|p| p.stale));
+    assert!(later.accounts.iter().all(|p| p.freshness.stale));
 }
 
 #[tokio::test]

@@ -19,7 +19,7 @@ use thiserror::Error;
 use tower_http::services::{ServeDir, ServeFile};
 
 use cashline_service::{
-    EntriesQuery, ErrorBody, ImportOptions, Service, ServiceError, FILE_BYTES_MAX,
+    EntriesQuery, ErrorBody, ImportOptions, PositionsRequest, Service, ServiceError, FILE_BYTES_MAX,
 };
 
 /// Characters in the access token: 32 alphanumerics, about 190 bits.
@@ -205,6 +205,8 @@ fn parse_date(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, Res
 #[derive(Deserialize)]
 struct PositionsParams {
     as_of: Option<String>,
+    entity: Option<String>,
+    reporting_currency: Option<String>,
 }
 
 async fn positions(
@@ -215,7 +217,12 @@ async fn positions(
         Ok(date) => date,
         Err(response) => return response,
     };
-    match state.service.positions(as_of).await {
+    let request = PositionsRequest {
+        as_of,
+        entity: params.entity.filter(|e| !e.is_empty()),
+        reporting_currency: params.reporting_currency.filter(|c| !c.is_empty()),
+    };
+    match state.service.positions(request).await {
         Ok(report) => Json(report).into_response(),
         Err(error) => service_error(error),
     }

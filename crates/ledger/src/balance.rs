@@ -119,3 +119,81 @@ pub async fn daily_closings(
     .await?;
     Ok(rows)
 }
+
+/// Everything the best-balance choice needs about one account, in one pass.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BalanceFacts {
+    pub account_id: i64,
+    pub close_minor: Option<i64>,
+    pub close_date: Option<String>,
+    pub close_as_of_at: Option<String>,
+    pub close_source: Option<String>,
+    pub interim_type: Option<String>,
+    pub interim_minor: Option<i64>,
+    pub interim_date: Option<String>,
+    pub interim_as_of_at: Option<String>,
+    pub interim_source: Option<String>,
+    pub available_minor: Option<i64>,
+    /// Booked entries after the close, up to the as-of day.
+    pub rolled_minor: i64,
+    pub rolled_count: i64,
+    pub rolled_last_date: Option<String>,
+    pub rolled_last_at: Option<String>,
+}
+
+/// For every account: its latest closing booked balance on or before `as_of_date`, the latest
+/// interim balance newer than that close, the latest available balance not older than it, and
+/// the booked entries since. Every subquery reads a covering index.
+pub async fn facts_per_account(
+    pool: &sqlx::SqlitePool,
+    as_of_date: NaiveDate,
+) -> Result<Vec<BalanceFacts>, LedgerError> {
+    let rows = sqlx::query_as::<_, BalanceFacts>(
+        "WITH latest AS (
+           SELECT a.id AS account_id,
+                  (SELECT c.id FROM balance c
+                    WHERE c.account_id = a.id AND c.balance_type = 'closing_booked' AND c.balance_date <= ?1
+                    ORDER BY c.balance_date DESC, c.as_of_at DESC, c.id DESC LIMIT 1) AS close_id
+             FROM account a),
+         with_interim AS (
+           SELECT l.account_id, l.close_id,
+                  (SELECT i.id FROM balance i
+                    WHERE i.account_id = l.account_id
+                      AND i.balance_type IN ('interim_booked', 'interim_available')
+                      AND i.balance_date <= ?1
+                      AND (cb.id IS NULL OR i.balance_date > cb.balance_date
+                           OR (i.balance_date = cb.balance_date AND i.as_of_at > cb.as_of_at))
+                    ORDER BY i.balance_date DESC, i.as_of_at DESC, (i.balance_type = 'interim_booked') DESC, i.id DESC
+                    LIMIT 1) AS interim_id
+             FROM latest l LEFT JOIN balance cb ON cb.id = l.close_id)
+         SELECT w.account_id,
+                cb.amount_minor AS close_minor, cb.balance_date AS close_date,
+                cb.as_of_at AS close_as_of_at, cb.source AS close_source,
+                ib.balance_type AS interim_type, ib.amount_minor AS interim_minor,
+                ib.balance_date AS interim_date, ib.as_of_at AS interim_as_of_at, ib.source AS interim_source,
+                (SELECT v.amount_minor FROM balance v
+                  WHERE v.account_id = w.account_id
+                    AND v.balance_type IN ('closing_available', 'interim_available')
+                    AND v.balance_date >= COALESCE(cb.balance_date, '0000-00-00') AND v.balance_date <= ?1
+                  ORDER BY v.balance_date DESC, v.as_of_at DESC, v.id DESC LIMIT 1) AS available_minor,
+                (SELECT COALESCE(SUM(e.amount_minor), 0) FROM entry e
+                  WHERE e.account_id = w.account_id AND e.status = 'booked'
+                    AND e.booking_date > COALESCE(cb.balance_date, '9999-12-31') AND e.booking_date <= ?1) AS rolled_minor,
+                (SELECT COUNT(*) FROM entry e
+                  WHERE e.account_id = w.account_id AND e.status = 'booked'
+                    AND e.booking_date > COALESCE(cb.balance_date, '9999-12-31') AND e.booking_date <= ?1) AS rolled_count,
+                (SELECT MAX(e.booking_date) FROM entry e
+                  WHERE e.account_id = w.account_id AND e.status = 'booked'
+                    AND e.booking_date > COALESCE(cb.balance_date, '9999-12-31') AND e.booking_date <= ?1) AS rolled_last_date,
+                (SELECT MAX(e.created_at) FROM entry e
+                  WHERE e.account_id = w.account_id AND e.status = 'booked'
+                    AND e.booking_date > COALESCE(cb.balance_date, '9999-12-31') AND e.booking_date <= ?1) AS rolled_last_at
+           FROM with_interim w
+           LEFT JOIN balance cb ON cb.id = w.close_id
+           LEFT JOIN balance ib ON ib.id = w.interim_id",
+    )
+    .bind(date_text(as_of_date))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows)
+}

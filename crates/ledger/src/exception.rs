@@ -11,6 +11,7 @@ pub struct NewException<'a> {
     pub detail: Option<&'a str>,
     pub account_id: Option<i64>,
     pub statement_id: Option<i64>,
+    pub about_date: Option<chrono::NaiveDate>,
 }
 
 pub async fn open(
@@ -19,14 +20,15 @@ pub async fn open(
     now: DateTime<Utc>,
 ) -> Result<i64, LedgerError> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO exception_case (kind, subject, detail, account_id, statement_id, state, opened_at)
-         VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id",
+        "INSERT INTO exception_case (kind, subject, detail, account_id, statement_id, about_date, state, opened_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id",
     )
     .bind(exception.kind)
     .bind(exception.subject)
     .bind(exception.detail)
     .bind(exception.account_id)
     .bind(exception.statement_id)
+    .bind(exception.about_date.map(crate::time::date_text))
     .bind(instant_text(now))
     .fetch_one(&mut **tx)
     .await?;
@@ -59,4 +61,44 @@ pub async fn list(
     .fetch_all(pool)
     .await?;
     Ok(rows)
+}
+
+/// The open (or in-progress) exception of a kind for an account, optionally about one day.
+pub async fn find_open(
+    tx: &mut Tx<'_>,
+    account_id: i64,
+    kind: &str,
+    about_date: Option<chrono::NaiveDate>,
+) -> Result<Option<i64>, LedgerError> {
+    let found: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM exception_case
+          WHERE account_id = ? AND kind = ? AND state IN ('open', 'in_progress')
+            AND (?3 IS NULL OR about_date = ?3)
+          ORDER BY id LIMIT 1",
+    )
+    .bind(account_id)
+    .bind(kind)
+    .bind(about_date.map(crate::time::date_text))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found.map(|(id,)| id))
+}
+
+/// Resolves open exceptions of a kind for an account that the facts no longer support.
+pub async fn resolve_open(
+    tx: &mut Tx<'_>,
+    account_id: i64,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, LedgerError> {
+    let done = sqlx::query(
+        "UPDATE exception_case SET state = 'resolved', closed_at = ?
+          WHERE account_id = ? AND kind = ? AND state IN ('open', 'in_progress')",
+    )
+    .bind(instant_text(now))
+    .bind(account_id)
+    .bind(kind)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
 }

@@ -4,8 +4,10 @@
 
 pub mod error;
 pub mod inbox;
+pub mod positions;
 pub mod service;
 pub mod wire;
 
 pub use error::{ErrorBody, ServiceError};
+pub use positions::PositionsRequest;
 pub use service::{EntriesQuery, ImportOptions, Service, ServiceConfig, FILE_BYTES_MAX};

@@ -4,14 +4,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, SecondsFormat};
+use chrono::{Duration, NaiveDate};
 use tracing::{info_span, Instrument};
 
 use cashline_chart::balances::{balances_by_currency_svg, CurrencySeries};
 use cashline_domain::{mask::mask_account, Clock, Currency, Money};
 use cashline_engine::csv_mapping;
 use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
-use cashline_engine::position;
 use cashline_engine::CsvMappingDefinition as CsvMapping;
 use cashline_ledger::{audit, balance, entry, exception, setting, time, Ledger};
 
@@ -35,9 +34,9 @@ pub struct ServiceConfig {
 /// Cheap to clone: every front holds one and shares it between requests.
 #[derive(Clone)]
 pub struct Service {
-    ledger: Ledger,
-    user: Arc<str>,
-    clock: Arc<dyn Clock>,
+    pub(crate) ledger: Ledger,
+    pub(crate) user: Arc<str>,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 /// How files are to be read.
@@ -156,52 +155,6 @@ impl Service {
                 failed(file_name, format, error.to_string())
             }
         }
-    }
-
-    pub async fn positions(
-        &self,
-        as_of: Option<NaiveDate>,
-    ) -> Result<wire::PositionsReport, ServiceError> {
-        let now = self.clock.now();
-        let as_of_date = as_of.unwrap_or_else(|| now.date_naive());
-        let report = position::positions(&self.ledger, as_of_date)
-            .instrument(info_span!("command", name = "positions"))
-            .await?;
-        let as_of_text = match as_of {
-            // A past date is reported as its end of day: the figures are those known then.
-            Some(date) => format!("{date}T23:59:59Z"),
-            None => now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        };
-        Ok(wire::PositionsReport {
-            as_of: as_of_text,
-            as_of_date: as_of_date.to_string(),
-            accounts: report
-                .accounts
-                .into_iter()
-                .map(|p| wire::AccountPosition {
-                    account: p.account.reveal().to_string(),
-                    account_masked: p.account.masked(),
-                    bank: p.bank,
-                    currency: p.booked.currency().to_string(),
-                    booked: p.booked.amount_text(),
-                    available: p.available.map(|m| m.amount_text()),
-                    booked_date: p.booked_date.to_string(),
-                    as_of: p.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
-                    source: p.source,
-                    stale: p.stale,
-                })
-                .collect(),
-            totals: report
-                .totals
-                .into_iter()
-                .map(|t| wire::CurrencyTotal {
-                    currency: t.booked.currency().to_string(),
-                    booked: t.booked.amount_text(),
-                    accounts: t.accounts,
-                })
-                .collect(),
-            consolidated: None,
-        })
     }
 
     pub async fn entries(&self, query: EntriesQuery) -> Result<wire::EntriesReport, ServiceError> {

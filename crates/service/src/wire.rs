@@ -34,25 +34,49 @@ pub struct FileResult {
 pub struct PositionsReport {
     pub as_of: String,
     pub as_of_date: String,
+    pub entity: Option<String>,
+    pub reporting_currency: String,
     pub accounts: Vec<AccountPosition>,
+    /// Accounts known from an import or created by hand that have reported no balance yet.
+    pub accounts_without_data: Vec<String>,
     pub totals: Vec<CurrencyTotal>,
-    /// A reporting-currency total needs FX rates; until rates are loaded there is none, and
-    /// none is guessed.
+    /// The group total in the reporting currency; `null` when there is no account.
     pub consolidated: Option<Consolidated>,
+    pub entities: Vec<Consolidated>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountPosition {
     pub account: String,
     pub account_masked: String,
+    pub name: Option<String>,
     pub bank: Option<String>,
+    pub entity: Option<String>,
     pub currency: String,
     pub booked: String,
     pub available: Option<String>,
+    /// Which figure `booked` is: `closing_booked`, `interim_booked`, `interim_available` or
+    /// `rolled_forward`.
+    pub basis: &'static str,
     pub booked_date: String,
     pub as_of: String,
     pub source: String,
     pub stale: bool,
+    pub stale_reason: Option<String>,
+    /// The day whose end-of-day statement is due by now (daily accounts).
+    pub expected_date: Option<String>,
+    /// `booked` in the reporting currency, or `null` where no rate is known.
+    pub converted: Option<Converted>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Converted {
+    pub currency: String,
+    pub amount: String,
+    /// `null` when the account is in the reporting currency already.
+    pub rate: Option<String>,
+    pub rate_date: Option<String>,
+    pub rate_source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,9 +88,14 @@ pub struct CurrencyTotal {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Consolidated {
+    /// `group`, or an entity's code.
+    pub scope: String,
     pub currency: String,
-    pub booked: String,
-    pub rates_date: String,
+    /// `null` when a rate is missing: a partial sum is never shown as a total.
+    pub booked: Option<String>,
+    pub rates_date: Option<String>,
+    pub complete: bool,
+    pub missing_rates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

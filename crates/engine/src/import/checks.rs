@@ -96,6 +96,7 @@ pub(super) async fn continuity_check(
                 detail: Some(&detail),
                 account_id: Some(account_id),
                 statement_id: Some(statement_id),
+                about_date: None,
             },
             now,
         )

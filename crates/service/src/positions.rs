@@ -1,0 +1,162 @@
+//! The treasurer's commands: positions now or at a past date, per entity, consolidated.
+
+use chrono::{NaiveDate, SecondsFormat};
+use tracing::{info_span, Instrument};
+
+use cashline_domain::Currency;
+use cashline_engine::{freshness, position};
+use cashline_ledger::entity;
+
+use crate::wire;
+use crate::{Service, ServiceError};
+
+/// The reporting currency when neither the request nor the entity names one.
+pub const REPORTING_CURRENCY_DEFAULT: Currency = Currency::EUR;
+
+#[derive(Debug, Clone, Default)]
+pub struct PositionsRequest {
+    /// Positions as they stood at the end of this day; `None` for now.
+    pub as_of: Option<NaiveDate>,
+    pub entity: Option<String>,
+    pub reporting_currency: Option<String>,
+}
+
+impl Service {
+    pub(crate) async fn reporting_currency(
+        &self,
+        requested: Option<&str>,
+        entity_code: Option<&str>,
+    ) -> Result<Currency, ServiceError> {
+        if let Some(code) = requested {
+            return Currency::from_code(code)
+                .map_err(|e| ServiceError::BadRequest(format!("reporting currency: {e}")));
+        }
+        if let Some(code) = entity_code {
+            let found = entity::find(self.ledger.pool(), code)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound(format!("there is no entity '{code}'")))?;
+            if let Some(currency) = found.reporting_currency {
+                return Currency::from_code(&currency)
+                    .map_err(|e| ServiceError::BadRequest(e.to_string()));
+            }
+        }
+        Ok(REPORTING_CURRENCY_DEFAULT)
+    }
+
+    pub async fn positions(
+        &self,
+        request: PositionsRequest,
+    ) -> Result<wire::PositionsReport, ServiceError> {
+        let now = self.clock.now();
+        let reporting = self
+            .reporting_currency(
+                request.reporting_currency.as_deref(),
+                request.entity.as_deref(),
+            )
+            .await?;
+        let at = match request.as_of {
+            // A past day is taken at its end: the figures known then.
+            Some(date) if date < now.date_naive() => date
+                .and_hms_opt(23, 59, 59)
+                .expect("a valid time")
+                .and_utc(),
+            Some(date) if date > now.date_naive() => {
+                return Err(ServiceError::BadRequest(format!(
+                    "--as-of {date} is in the future; see `cashline forecast`"
+                )))
+            }
+            _ => now,
+        };
+        let query = position::PositionQuery {
+            at,
+            entity: request.entity.clone(),
+            reporting_currency: reporting,
+        };
+        let report = position::positions(&self.ledger, &query)
+            .instrument(info_span!("command", name = "positions"))
+            .await?;
+        // Freshness exceptions follow the present, not a look at the past.
+        if at == now {
+            freshness::sweep(&self.ledger, &report, now).await?;
+        }
+        Ok(to_wire(report, at, request.entity))
+    }
+}
+
+fn consolidated(total: &position::Consolidated) -> wire::Consolidated {
+    wire::Consolidated {
+        scope: total.scope.clone(),
+        currency: total.currency.to_string(),
+        booked: total.booked.map(|m| m.amount_text()),
+        rates_date: total.rates_date.map(|d| d.to_string()),
+        complete: total.missing_rates.is_empty(),
+        missing_rates: total.missing_rates.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+fn to_wire(
+    report: position::PositionReport,
+    at: chrono::DateTime<chrono::Utc>,
+    entity: Option<String>,
+) -> wire::PositionsReport {
+    let group = report
+        .consolidated
+        .iter()
+        .find(|c| c.scope == "group")
+        .filter(|_| !report.accounts.is_empty());
+    wire::PositionsReport {
+        as_of: at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        as_of_date: report.as_of_date.to_string(),
+        entity,
+        reporting_currency: report.reporting_currency.to_string(),
+        consolidated: group.map(consolidated),
+        entities: report
+            .consolidated
+            .iter()
+            .filter(|c| c.scope != "group")
+            .map(consolidated)
+            .collect(),
+        accounts_without_data: report
+            .accounts_without_data
+            .iter()
+            .map(|k| k.reveal().to_string())
+            .collect(),
+        totals: report
+            .totals
+            .iter()
+            .map(|t| wire::CurrencyTotal {
+                currency: t.booked.currency().to_string(),
+                booked: t.booked.amount_text(),
+                accounts: t.accounts,
+            })
+            .collect(),
+        accounts: report
+            .accounts
+            .into_iter()
+            .map(|p| wire::AccountPosition {
+                account: p.account.reveal().to_string(),
+                account_masked: p.account.masked(),
+                name: p.name,
+                bank: p.bank,
+                entity: p.entity,
+                currency: p.booked.currency().to_string(),
+                booked: p.booked.amount_text(),
+                available: p.available.map(|m| m.amount_text()),
+                basis: p.basis.as_str(),
+                booked_date: p.booked_date.to_string(),
+                as_of: p.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
+                source: p.source,
+                stale: p.freshness.stale,
+                stale_reason: p.freshness.reason,
+                expected_date: p.freshness.expected_date.map(|d| d.to_string()),
+                converted: p.converted.map(|(money, applied)| wire::Converted {
+                    currency: money.currency().to_string(),
+                    amount: money.amount_text(),
+                    rate: applied.as_ref().map(|a| a.rate.normalize().to_string()),
+                    rate_date: applied.as_ref().map(|a| a.date.to_string()),
+                    rate_source: applied.map(|a| a.source),
+                }),
+            })
+            .collect(),
+    }
+}
