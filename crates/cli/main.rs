@@ -16,7 +16,8 @@ use clap::{Args, Parser, Subcommand};
 use cashline_domain::{Clock, FixedClock, SystemClock};
 use cashline_http::LocalServer;
 use cashline_service::{
-    inbox, EntriesQuery, ImportOptions, PositionsRequest, Service, ServiceConfig,
+    inbox, AccountUpdate, EntriesQuery, ForecastRequest, ImportOptions, PositionsRequest, Service,
+    ServiceConfig,
 };
 
 #[derive(Parser)]
@@ -113,6 +114,60 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The projected balance for the coming business days.
+    Forecast {
+        #[arg(long, default_value_t = 10)]
+        days: usize,
+        #[arg(long, value_name = "CODE")]
+        entity: Option<String>,
+        #[arg(long, value_name = "CCY")]
+        reporting_currency: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Daily closing balances per account and currency over a period.
+    History {
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+        #[arg(long, value_name = "CODE")]
+        entity: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The entries of one day (today by default), with each account's running movement.
+    Intraday {
+        #[arg(long, value_name = "DATE")]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Legal entities of the group.
+    Entities {
+        #[command(subcommand)]
+        command: EntityCommand,
+    },
+    /// Bank accounts: list, and assign to entities, name, purpose and reporting cadence.
+    Accounts {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+    /// Foreign-exchange reference rates.
+    Fx {
+        #[command(subcommand)]
+        command: FxCommand,
+    },
+    /// Receivables and payables from the ERP.
+    OpenItems {
+        #[command(subcommand)]
+        command: OpenItemCommand,
+    },
+    /// Outgoing payments from the ERP's payment runs.
+    Payments {
+        #[command(subcommand)]
+        command: PaymentCommand,
+    },
     /// Serve the web UI and its API on 127.0.0.1 with a random access token.
     Serve {
         /// Port to listen on; 0 picks a free one.
@@ -134,6 +189,127 @@ enum Command {
         port: u16,
         #[arg(long, env = "CASHLINE_UI_DIR", value_name = "DIR")]
         ui: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EntityCommand {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create an entity, or change the one with this code.
+    Add {
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        country: Option<String>,
+        #[arg(long, value_name = "CCY")]
+        reporting_currency: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an account (by its IBAN or number).
+    Set {
+        account: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        purpose: Option<String>,
+        /// The entity's code; an empty string detaches the account.
+        #[arg(long)]
+        entity: Option<String>,
+        /// `daily` or `intraday`.
+        #[arg(long)]
+        cadence: Option<String>,
+        /// When the end-of-day statement is due on the next business day (HH:MM, UTC).
+        #[arg(long, value_name = "HH:MM")]
+        due: Option<String>,
+        /// For intraday accounts: a balance is expected at least this often.
+        #[arg(long, value_name = "HOURS")]
+        intraday_hours: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FxCommand {
+    /// Import an ECB eurofxref XML file (daily or history) or a base,quote,date,rate CSV.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch the ECB's daily reference rates.
+    Fetch {
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enter a rate by hand: 1 BASE = RATE QUOTE on DATE.
+    Set {
+        base: String,
+        quote: String,
+        date: NaiveDate,
+        rate: String,
+    },
+    List {
+        #[arg(long, value_name = "DATE")]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum OpenItemCommand {
+    /// Import the ERP's CSV export (idempotent by id).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the probability (0 to 1) that a receivable is paid on its due date.
+    Probability { id: String, probability: String },
+}
+
+#[derive(Subcommand)]
+enum PaymentCommand {
+    /// Import a payment run (CSV); payments are validated on the way in.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve payments; the approver must not be who prepared them.
+    Approve {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -379,6 +555,202 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                 output::exceptions(&report);
             }
         }
+        Command::Forecast {
+            days,
+            entity,
+            reporting_currency,
+            json,
+        } => {
+            let report = service
+                .forecast(ForecastRequest {
+                    days: Some(days),
+                    entity,
+                    reporting_currency,
+                })
+                .await?;
+            if json {
+                output::json(&report)?;
+            } else {
+                output::forecast(&report);
+            }
+        }
+        Command::History {
+            from,
+            to,
+            entity,
+            json,
+        } => {
+            let report = service.history(from, to, entity.as_deref()).await?;
+            if json {
+                output::json(&report)?;
+            } else {
+                output::history(&report);
+            }
+        }
+        Command::Intraday { date, json } => {
+            let report = service.intraday(date).await?;
+            if json {
+                output::json(&report)?;
+            } else {
+                output::intraday(&report);
+            }
+        }
+        Command::Entities { command } => match command {
+            EntityCommand::List { json } => {
+                let report = service.entities().await?;
+                if json {
+                    output::json(&report)?;
+                } else {
+                    for entity in &report.entities {
+                        println!(
+                            "{}  {}  {}",
+                            entity.code,
+                            entity.name,
+                            entity.reporting_currency.as_deref().unwrap_or("-")
+                        );
+                    }
+                }
+            }
+            EntityCommand::Add {
+                code,
+                name,
+                country,
+                reporting_currency,
+            } => {
+                let saved = service
+                    .entity_save(
+                        &code,
+                        &name,
+                        country.as_deref(),
+                        reporting_currency.as_deref(),
+                    )
+                    .await?;
+                println!("Saved entity {} ({}).", saved.code, saved.name);
+            }
+        },
+        Command::Accounts { command } => match command {
+            AccountCommand::List { json } => {
+                let report = service.accounts().await?;
+                if json {
+                    output::json(&report)?;
+                } else {
+                    output::accounts(&report);
+                }
+            }
+            AccountCommand::Set {
+                account,
+                name,
+                purpose,
+                entity,
+                cadence,
+                due,
+                intraday_hours,
+                json,
+            } => {
+                let update = AccountUpdate {
+                    name,
+                    purpose,
+                    entity,
+                    cadence,
+                    statement_due_time_utc: due,
+                    intraday_hours,
+                };
+                let report = service.account_update(&account, update).await?;
+                if json {
+                    output::json(&report)?;
+                } else {
+                    output::accounts(&report);
+                }
+            }
+        },
+        Command::Fx { command } => match command {
+            FxCommand::Import { file, json } => {
+                let report = service.fx_import(&file).await?;
+                output::rates_imported(&report, json)?;
+            }
+            FxCommand::Fetch { url, json } => {
+                let report = service.fx_fetch(url.as_deref()).await?;
+                output::rates_imported(&report, json)?;
+            }
+            FxCommand::Set {
+                base,
+                quote,
+                date,
+                rate,
+            } => {
+                service.fx_set(&base, &quote, date, &rate).await?;
+                println!("1 {base} = {rate} {quote} on {date} (manual).");
+            }
+            FxCommand::List { date, json } => {
+                let report = service.fx_rates(date).await?;
+                if json {
+                    output::json(&report)?;
+                } else {
+                    for rate in &report.rates {
+                        println!(
+                            "{}  1 {} = {} {}  ({})",
+                            rate.date, rate.base, rate.rate, rate.quote, rate.source
+                        );
+                    }
+                }
+            }
+        },
+        Command::OpenItems { command } => match command {
+            OpenItemCommand::Import { file, json } => {
+                let report = service.open_items_import(&file).await?;
+                if json {
+                    output::json(&report)?;
+                } else {
+                    println!(
+                        "{}: {} items, {} new.",
+                        report.file, report.items, report.new_items
+                    );
+                }
+            }
+            OpenItemCommand::List { kind, state, json } => {
+                let report = service
+                    .open_items(kind.as_deref(), state.as_deref())
+                    .await?;
+                if json {
+                    output::json(&report)?;
+                } else {
+                    output::open_items(&report);
+                }
+            }
+            OpenItemCommand::Probability { id, probability } => {
+                service.open_item_probability(&id, &probability).await?;
+                println!("Item {id} is expected with probability {probability}.");
+            }
+        },
+        Command::Payments { command } => match command {
+            PaymentCommand::Import { file, json } => {
+                let report = service.payments_import(&file).await?;
+                if json {
+                    output::json(&report)?;
+                } else {
+                    println!(
+                        "{}: {} payments, {} new.",
+                        report.file, report.payments, report.new_payments
+                    );
+                }
+            }
+            PaymentCommand::List { state, json } => {
+                let report = service.payments(state.as_deref()).await?;
+                if json {
+                    output::json(&report)?;
+                } else {
+                    output::payments(&report);
+                }
+            }
+            PaymentCommand::Approve { ids, json } => {
+                let report = service.payments_approve(&ids).await?;
+                if json {
+                    output::json(&report)?;
+                } else {
+                    output::payments(&report);
+                }
+            }
+        },
         Command::Settings {
             inbox,
             no_inbox,

@@ -170,3 +170,194 @@ pub fn exceptions(report: &wire::ExceptionsReport) {
         .collect();
     table(&["id", "kind", "state", "opened", "subject"], &rows, &[0]);
 }
+
+pub fn forecast(report: &wire::ForecastReport) {
+    if !report.complete {
+        println!(
+            "No consolidated forecast: no rate for {}.",
+            report.missing_rates.join(", ")
+        );
+    }
+    let mut blocks: Vec<(&str, &Vec<wire::ForecastDay>)> = Vec::new();
+    if report.complete {
+        blocks.push((&report.currency, &report.days));
+    }
+    for currency in &report.currencies {
+        blocks.push((&currency.currency, &currency.days));
+    }
+    for (currency, days) in blocks {
+        println!("{currency}");
+        let rows: Vec<Vec<String>> = days
+            .iter()
+            .map(|d| {
+                vec![
+                    d.date.clone(),
+                    d.opening.clone(),
+                    d.receipts.clone(),
+                    d.payments.clone(),
+                    d.closing.clone(),
+                ]
+            })
+            .collect();
+        table(
+            &["date", "opening", "receipts", "payments", "closing"],
+            &rows,
+            &[1, 2, 3, 4],
+        );
+        println!();
+    }
+}
+
+pub fn history(report: &wire::HistoryReport) {
+    for total in &report.totals {
+        println!(
+            "{} closing balances {} to {}",
+            total.currency, report.from, report.to
+        );
+        let rows: Vec<Vec<String>> = total
+            .days
+            .iter()
+            .map(|d| vec![d.date.clone(), d.closing.clone()])
+            .collect();
+        table(&["date", "closing"], &rows, &[1]);
+        println!();
+    }
+}
+
+pub fn intraday(report: &wire::IntradayReport) {
+    let rows: Vec<Vec<String>> = report
+        .entries
+        .iter()
+        .map(|e| {
+            vec![
+                cashline_service::service::masked(&e.account),
+                e.amount.clone(),
+                e.currency.clone(),
+                e.status.clone(),
+                e.running.clone(),
+                e.counterparty.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    println!("Entries of {}", report.date);
+    table(
+        &[
+            "account",
+            "amount",
+            "ccy",
+            "status",
+            "running",
+            "counterparty",
+        ],
+        &rows,
+        &[1, 4],
+    );
+}
+
+pub fn accounts(report: &wire::AccountsReport) {
+    let rows: Vec<Vec<String>> = report
+        .accounts
+        .iter()
+        .map(|a| {
+            vec![
+                a.account_masked.clone(),
+                a.currency.clone(),
+                a.bank.clone().unwrap_or_default(),
+                a.entity.clone().unwrap_or_default(),
+                a.name.clone().unwrap_or_default(),
+                if a.cadence == "intraday" {
+                    format!("intraday every {}h", a.intraday_hours.unwrap_or(4))
+                } else {
+                    format!("daily by {} UTC", a.statement_due_time_utc)
+                },
+            ]
+        })
+        .collect();
+    table(
+        &["account", "ccy", "bank", "entity", "name", "cadence"],
+        &rows,
+        &[],
+    );
+}
+
+pub fn rates_imported(report: &wire::RatesImported, as_json: bool) -> anyhow::Result<()> {
+    if as_json {
+        return json(report);
+    }
+    println!(
+        "{}: {} rates from {} to {} ({} new or changed).",
+        report.file,
+        report.rates,
+        report.first_date.as_deref().unwrap_or("-"),
+        report.last_date.as_deref().unwrap_or("-"),
+        report.written
+    );
+    for warning in &report.warnings {
+        println!("warning: {warning}");
+    }
+    Ok(())
+}
+
+pub fn open_items(report: &wire::OpenItemsReport) {
+    let rows: Vec<Vec<String>> = report
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                i.id.clone(),
+                i.kind.clone(),
+                i.amount.clone(),
+                i.currency.clone(),
+                i.due_date.clone().unwrap_or_default(),
+                i.probability.clone().unwrap_or_default(),
+                i.state.clone(),
+                i.counterparty.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "id",
+            "kind",
+            "amount",
+            "ccy",
+            "due",
+            "probability",
+            "state",
+            "counterparty",
+        ],
+        &rows,
+        &[2],
+    );
+}
+
+pub fn payments(report: &wire::PaymentsReport) {
+    let rows: Vec<Vec<String>> = report
+        .payments
+        .iter()
+        .map(|p| {
+            vec![
+                p.id.clone(),
+                p.status.clone(),
+                p.amount.clone(),
+                p.currency.clone(),
+                p.requested_date.clone(),
+                p.creditor_name.clone(),
+                p.approved_by.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "id",
+            "status",
+            "amount",
+            "ccy",
+            "requested",
+            "creditor",
+            "approved by",
+        ],
+        &rows,
+        &[2],
+    );
+}

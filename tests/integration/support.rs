@@ -22,6 +22,11 @@ impl Workspace {
     }
 
     pub fn command(&self) -> Command {
+        self.command_as("tester")
+    }
+
+    /// A command acting as another person (segregation of duties).
+    pub fn command_as(&self, user: &str) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_cashline"));
         command
             .env("CASHLINE_HOME", self.dir.path().join("home"))
@@ -31,7 +36,7 @@ impl Workspace {
             .arg("--db")
             .arg(self.db())
             .arg("--user")
-            .arg("tester");
+            .arg(user);
         command
     }
 

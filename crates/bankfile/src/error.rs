@@ -4,7 +4,7 @@ use thiserror::Error;
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum ParseError {
-    #[error("the file is not a bank statement format Cashline reads (ISO 20022 camt.052, camt.053 or camt.054, SWIFT MT940 or MT942, BAI2, or a CSV export with a saved mapping)")]
+    #[error("the file is not a bank statement format Cashline reads (ISO 20022 camt.052, camt.053 or camt.054, SWIFT MT940 or MT942, BAI2, OFX, or a CSV export with a saved mapping)")]
     UnknownFormat,
     #[error("the file is {size_bytes} bytes, more than the {limit_bytes}-byte limit")]
     TooLarge {

@@ -6,7 +6,7 @@ use std::io::{BufRead, Read};
 
 use crate::csv_mapping::{self, CsvMapping};
 use crate::stream::{replay, Collect, StatementSink};
-use crate::{bai2, camt, swift, ParseError, ParsedFile, FILE_BYTES_MAX};
+use crate::{bai2, camt, ofx, swift, ParseError, ParsedFile, FILE_BYTES_MAX};
 
 /// A detected file format with its version, e.g. `camt.053.001.08`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -20,6 +20,8 @@ pub enum FileFormat {
     Csv(String),
     /// BAI2 cash management balance report.
     Bai2,
+    /// OFX (or QFX) statement download, with the version its header declares.
+    Ofx(ofx::OfxVersion),
 }
 
 impl fmt::Display for FileFormat {
@@ -30,6 +32,7 @@ impl fmt::Display for FileFormat {
             FileFormat::Mt942 => f.write_str("mt942"),
             FileFormat::Csv(mapping) => write!(f, "csv:{mapping}"),
             FileFormat::Bai2 => f.write_str("bai2"),
+            FileFormat::Ofx(version) => write!(f, "{version}"),
         }
     }
 }
@@ -40,6 +43,7 @@ pub fn detect(bytes: &[u8]) -> Option<FileFormat> {
         .map(FileFormat::Camt)
         .or_else(|| swift::detect(bytes))
         .or_else(|| bai2::detect(bytes).then_some(FileFormat::Bai2))
+        .or_else(|| ofx::detect(bytes).map(FileFormat::Ofx))
 }
 
 /// Detects and parses a file.
@@ -54,6 +58,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, ParseError> {
         Some(FileFormat::Camt(version)) => camt::parse(bytes, version),
         Some(FileFormat::Mt940 | FileFormat::Mt942) => swift::parse(bytes),
         Some(FileFormat::Bai2) => bai2::parse(bytes),
+        Some(FileFormat::Ofx(version)) => ofx::parse(bytes, version),
         Some(FileFormat::Csv(_)) => unreachable!("detect never answers CSV: it needs a mapping"),
         None => Err(ParseError::UnknownFormat),
     }
@@ -127,6 +132,7 @@ pub fn parse_stream<R: BufRead>(
         FileFormat::Camt(_) => unreachable!("streamed above"),
         FileFormat::Mt940 | FileFormat::Mt942 => swift::parse(&bytes)?,
         FileFormat::Bai2 => bai2::parse(&bytes)?,
+        FileFormat::Ofx(version) => ofx::parse(&bytes, *version)?,
         FileFormat::Csv(name) => {
             let mapping = mappings
                 .iter()

@@ -9,6 +9,7 @@ pub mod camt;
 pub mod csv_mapping;
 pub mod error;
 pub mod format;
+pub mod ofx;
 pub mod statement;
 pub mod stream;
 pub mod swift;

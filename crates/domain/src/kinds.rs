@@ -79,3 +79,19 @@ mod tests {
         }
     }
 }
+
+vocabulary! {
+    /// Where a payment is in its life, from the ERP's approval to the bank's settlement.
+    PaymentState {
+        Imported => "imported",
+        Validated => "validated",
+        Approved => "approved",
+        Sent => "sent",
+        Acknowledged => "acknowledged",
+        Accepted => "accepted",
+        Settled => "settled",
+        Rejected => "rejected",
+        Returned => "returned",
+        Cancelled => "cancelled",
+    }
+}

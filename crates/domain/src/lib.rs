@@ -13,6 +13,7 @@ pub mod iban;
 pub mod kinds;
 pub mod mask;
 pub mod money;
+pub mod payment_state;
 
 pub use account::AccountKey;
 pub use bic::Bic;
@@ -21,5 +22,5 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use currency::Currency;
 pub use error::DomainError;
 pub use iban::Iban;
-pub use kinds::{BalanceType, EntryStatus, StatementKind};
+pub use kinds::{BalanceType, EntryStatus, PaymentState, StatementKind};
 pub use money::Money;

@@ -3,9 +3,13 @@
 
 pub mod csv_mapping;
 pub mod error;
+pub mod forecast;
 pub mod freshness;
 pub mod fx;
+pub mod history;
 pub mod import;
+pub mod open_item;
+pub mod payment;
 pub mod position;
 
 /// Largest file accepted for import, in bytes.

@@ -2,12 +2,15 @@
 //! HTTP API behind `cashline serve`, the Tauri commands of the desktop app) calls these
 //! methods unchanged and sends their wire types as they are.
 
+pub mod erp;
 pub mod error;
 pub mod inbox;
 pub mod positions;
+pub mod reference;
 pub mod service;
 pub mod wire;
 
 pub use error::{ErrorBody, ServiceError};
-pub use positions::PositionsRequest;
+pub use positions::{ForecastRequest, PositionsRequest};
+pub use reference::AccountUpdate;
 pub use service::{EntriesQuery, ImportOptions, Service, ServiceConfig, FILE_BYTES_MAX};

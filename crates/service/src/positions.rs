@@ -160,3 +160,166 @@ fn to_wire(
             .collect(),
     }
 }
+
+/// The forecast request: `days` business days from today.
+#[derive(Debug, Clone, Default)]
+pub struct ForecastRequest {
+    pub days: Option<usize>,
+    pub entity: Option<String>,
+    pub reporting_currency: Option<String>,
+}
+
+/// Business days forecast when the request does not say.
+pub const FORECAST_DAYS_DEFAULT: usize = 10;
+/// Days of history when the request gives no start.
+pub const HISTORY_DAYS_DEFAULT: i64 = 90;
+
+fn forecast_days(forecast: &cashline_engine::forecast::CurrencyForecast) -> Vec<wire::ForecastDay> {
+    forecast
+        .days
+        .iter()
+        .map(|day| wire::ForecastDay {
+            date: day.date.to_string(),
+            opening: day.opening.amount_text(),
+            receipts: day.receipts.amount_text(),
+            payments: day.payments.amount_text(),
+            closing: day.closing.amount_text(),
+            components: day
+                .components
+                .iter()
+                .map(|c| wire::ForecastComponent {
+                    kind: c.kind.as_str(),
+                    id: c.id.clone(),
+                    counterparty: c.counterparty.clone(),
+                    date: c.date.to_string(),
+                    amount: c.amount.amount_text(),
+                    currency: c.amount.currency().to_string(),
+                    probability: c.probability.map(|p| p.normalize().to_string()),
+                    weighted: c.weighted.amount_text(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+impl Service {
+    pub async fn forecast(
+        &self,
+        request: ForecastRequest,
+    ) -> Result<wire::ForecastReport, ServiceError> {
+        let reporting = self
+            .reporting_currency(
+                request.reporting_currency.as_deref(),
+                request.entity.as_deref(),
+            )
+            .await?;
+        let query = cashline_engine::forecast::ForecastQuery {
+            at: self.clock.now(),
+            days: request.days.unwrap_or(FORECAST_DAYS_DEFAULT),
+            entity: request.entity,
+            reporting_currency: reporting,
+        };
+        let report = cashline_engine::forecast::forecast(&self.ledger, &query)
+            .instrument(info_span!("command", name = "forecast"))
+            .await?;
+        Ok(wire::ForecastReport {
+            currency: reporting.to_string(),
+            days: report
+                .consolidated
+                .as_ref()
+                .map(forecast_days)
+                .unwrap_or_default(),
+            complete: report.missing_rates.is_empty(),
+            missing_rates: report.missing_rates.iter().map(|c| c.to_string()).collect(),
+            currencies: report
+                .per_currency
+                .iter()
+                .map(|f| wire::CurrencyForecast {
+                    currency: f.currency.to_string(),
+                    days: forecast_days(f),
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn history(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        entity: Option<&str>,
+    ) -> Result<wire::HistoryReport, ServiceError> {
+        let to = to.unwrap_or_else(|| self.clock.now().date_naive());
+        let from = from.unwrap_or(to - chrono::Duration::days(HISTORY_DAYS_DEFAULT));
+        let history = cashline_engine::history::history(&self.ledger, from, to, entity).await?;
+        let days = |points: &[(NaiveDate, cashline_domain::Money, bool)]| -> Vec<wire::HistoryDay> {
+            points
+                .iter()
+                .map(|(date, money, reported)| wire::HistoryDay {
+                    date: date.to_string(),
+                    closing: money.amount_text(),
+                    reported: *reported,
+                })
+                .collect()
+        };
+        Ok(wire::HistoryReport {
+            from: from.to_string(),
+            to: to.to_string(),
+            accounts: history
+                .accounts
+                .iter()
+                .map(|a| wire::AccountHistory {
+                    account: a.account.reveal().to_string(),
+                    account_masked: a.account.masked(),
+                    entity: a.entity.clone(),
+                    currency: a
+                        .points
+                        .first()
+                        .map(|p| p.closing.currency().to_string())
+                        .unwrap_or_default(),
+                    days: days(
+                        &a.points
+                            .iter()
+                            .map(|p| (p.date, p.closing, p.reported))
+                            .collect::<Vec<_>>(),
+                    ),
+                })
+                .collect(),
+            totals: history
+                .totals
+                .iter()
+                .map(|(currency, points)| wire::CurrencyHistory {
+                    currency: currency.to_string(),
+                    days: days(
+                        &points
+                            .iter()
+                            .map(|(d, m)| (*d, *m, true))
+                            .collect::<Vec<_>>(),
+                    ),
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn intraday(
+        &self,
+        date: Option<NaiveDate>,
+    ) -> Result<wire::IntradayReport, ServiceError> {
+        let date = date.unwrap_or_else(|| self.clock.now().date_naive());
+        let entries = cashline_engine::history::intraday(&self.ledger, date).await?;
+        Ok(wire::IntradayReport {
+            date: date.to_string(),
+            entries: entries
+                .into_iter()
+                .map(|e| wire::IntradayEntry {
+                    account: e.account.reveal().to_string(),
+                    amount: e.amount.amount_text(),
+                    currency: e.amount.currency().to_string(),
+                    status: e.status,
+                    counterparty: e.counterparty,
+                    remittance: e.remittance,
+                    running: e.running.amount_text(),
+                })
+                .collect(),
+        })
+    }
+}

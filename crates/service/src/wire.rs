@@ -172,3 +172,214 @@ pub struct Settings {
     /// The folder watched for new bank files, or `null`.
     pub inbox_folder: Option<String>,
 }
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastReport {
+    /// The reporting currency of the consolidated days below.
+    pub currency: String,
+    /// Consolidated over every currency at today's rates; empty when a rate is missing.
+    pub days: Vec<ForecastDay>,
+    pub complete: bool,
+    pub missing_rates: Vec<String>,
+    /// The same forecast in each currency, on that currency's business days.
+    pub currencies: Vec<CurrencyForecast>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CurrencyForecast {
+    pub currency: String,
+    pub days: Vec<ForecastDay>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastDay {
+    pub date: String,
+    pub opening: String,
+    pub receipts: String,
+    pub payments: String,
+    pub closing: String,
+    pub components: Vec<ForecastComponent>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastComponent {
+    /// `payment`, `receivable` or `payable`.
+    pub kind: &'static str,
+    pub id: String,
+    pub counterparty: Option<String>,
+    /// The requested or due date; the component counts on the day it is listed under.
+    pub date: String,
+    pub amount: String,
+    pub currency: String,
+    pub probability: Option<String>,
+    pub weighted: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryReport {
+    pub from: String,
+    pub to: String,
+    pub accounts: Vec<AccountHistory>,
+    pub totals: Vec<CurrencyHistory>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountHistory {
+    pub account: String,
+    pub account_masked: String,
+    pub entity: Option<String>,
+    pub currency: String,
+    pub days: Vec<HistoryDay>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryDay {
+    pub date: String,
+    pub closing: String,
+    pub reported: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CurrencyHistory {
+    pub currency: String,
+    pub days: Vec<HistoryDay>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IntradayReport {
+    pub date: String,
+    pub entries: Vec<IntradayEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IntradayEntry {
+    pub account: String,
+    pub amount: String,
+    pub currency: String,
+    pub status: String,
+    pub counterparty: Option<String>,
+    pub remittance: Option<String>,
+    pub running: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntitiesReport {
+    pub entities: Vec<Entity>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Entity {
+    pub code: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub reporting_currency: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountsReport {
+    pub accounts: Vec<Account>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Account {
+    pub account: String,
+    pub account_masked: String,
+    pub currency: String,
+    pub name: Option<String>,
+    pub purpose: Option<String>,
+    pub bank: Option<String>,
+    pub bic: Option<String>,
+    pub entity: Option<String>,
+    pub cadence: String,
+    pub statement_due_time_utc: String,
+    pub intraday_hours: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RatesReport {
+    pub rates: Vec<Rate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rate {
+    pub base: String,
+    pub quote: String,
+    pub date: String,
+    pub rate: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RatesImported {
+    pub file: String,
+    pub rates: usize,
+    pub written: u64,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenItemsReport {
+    pub items: Vec<OpenItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenItem {
+    pub id: String,
+    pub kind: String,
+    pub counterparty: Option<String>,
+    pub counterparty_iban: Option<String>,
+    pub amount: String,
+    pub currency: String,
+    pub due_date: Option<String>,
+    pub reference: Option<String>,
+    pub probability: Option<String>,
+    pub state: String,
+    pub source: String,
+    pub entity: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemsImported {
+    pub file: String,
+    pub items: usize,
+    pub new_items: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentsReport {
+    pub payments: Vec<Payment>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Payment {
+    pub id: String,
+    pub end_to_end_id: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub creditor_name: String,
+    pub creditor_iban: String,
+    pub amount: String,
+    pub currency: String,
+    pub requested_date: String,
+    pub reference: Option<String>,
+    pub prepared_by: String,
+    pub approved_by: Option<String>,
+    pub events: Vec<PaymentEvent>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentEvent {
+    pub status: String,
+    pub at: String,
+    pub source: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentsImported {
+    pub file: String,
+    pub payments: usize,
+    pub new_payments: usize,
+}

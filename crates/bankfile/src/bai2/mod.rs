@@ -32,8 +32,9 @@ const DISTRIBUTIONS_MAX: usize = 31;
 /// The currency of a group that names none, as the specification defines it.
 const CURRENCY_DEFAULT: &str = "USD";
 
-/// Says whether the bytes are a BAI2 file: a file header record (`01,`) whose creation date
-/// (fourth field) is six digits.
+/// Says whether the bytes are a BAI2 file: a file header record (`01,`) of eight or nine
+/// fields whose creation date is six digits and creation time a time, so that a CSV export
+/// whose first column happens to hold `01` is not taken for one.
 pub fn detect(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(DETECT_BYTES_MAX)];
     let text = String::from_utf8_lossy(head);
@@ -42,11 +43,13 @@ pub fn detect(bytes: &[u8]) -> bool {
         return false;
     }
     let first = text.split(['/', '\n']).next().unwrap_or_default();
-    let fields: Vec<&str> = first.split(',').collect();
-    fields.len() >= 6 && {
-        let date = fields[3].trim();
-        date.len() == 6 && date.bytes().all(|b| b.is_ascii_digit())
-    }
+    let fields: Vec<&str> = first.trim_end().split(',').collect();
+    let date = fields.get(3).map_or("", |f| f.trim());
+    let time = fields.get(4).map_or("", |f| f.trim());
+    (9..=10).contains(&fields.len())
+        && date.len() == 6
+        && date.bytes().all(|b| b.is_ascii_digit())
+        && parse_time(time).is_some()
 }
 
 /// Parses a whole BAI2 file into one statement per account record.
@@ -271,16 +274,10 @@ impl Reader {
     ) -> Result<(ParsedStatement, Tally, bool), ParseError> {
         let line = identifier.line;
         let mut fields = identifier.fields();
-        let account_text = fields
-            .next_field()
-            .map(|f| f.trimmed().to_string())
-            .unwrap_or_default();
+        let account_text = text_field(&mut fields);
         let key = AccountKey::parse(&account_text)
             .map_err(|e| invalid(line, "03", format!("the account number: {e}")))?;
-        let currency_text = fields
-            .next_field()
-            .map(|f| f.trimmed().to_string())
-            .unwrap_or_default();
+        let currency_text = text_field(&mut fields);
         let currency_defaulted = currency_text.is_empty() && group.currency.is_none();
         let currency = if currency_text.is_empty() {
             match group.currency {
@@ -601,14 +598,8 @@ fn funds_type(
         }
         // Value dated: a date and an optional time.
         "V" => {
-            let date = fields
-                .next_field()
-                .map(|f| f.trimmed().to_string())
-                .unwrap_or_default();
-            let time = fields
-                .next_field()
-                .map(|f| f.trimmed().to_string())
-                .unwrap_or_default();
+            let date = text_field(fields);
+            let time = text_field(fields);
             if parse_time(&time).is_none() {
                 return Err(invalid(
                     line,
@@ -629,10 +620,7 @@ fn funds_type(
         }
         // Distributed availability: a count, then that many (days, amount) pairs.
         "D" => {
-            let count_text = fields
-                .next_field()
-                .map(|f| f.trimmed().to_string())
-                .unwrap_or_default();
+            let count_text = text_field(fields);
             let count: usize = count_text
                 .parse()
                 .ok()

@@ -198,7 +198,7 @@ fn text_records_end_at_the_line_end_and_may_wrap() {
 
 #[test]
 fn a_missing_trailer_is_a_truncated_file() {
-    let cut = &SPEC_STYLE[..SPEC_STYLE.find("99,").unwrap()];
+    let cut = &SPEC_STYLE[..=SPEC_STYLE.find("\n99,").unwrap()];
     match rejection(cut) {
         ParseError::Truncated { line, element } => {
             assert_eq!(element, "record 01 of line 1");
@@ -206,7 +206,7 @@ fn a_missing_trailer_is_a_truncated_file() {
         }
         other => panic!("unexpected {other}"),
     }
-    let cut = &SPEC_STYLE[..SPEC_STYLE.find("49,").unwrap()];
+    let cut = &SPEC_STYLE[..=SPEC_STYLE.find("\n49,").unwrap()];
     assert!(
         matches!(rejection(cut), ParseError::Truncated { element, .. } if element == "record 03 of line 3")
     );
@@ -288,6 +288,9 @@ fn detection_needs_a_file_header() {
     assert!(!super::detect(b"00,0004,1/2/345,06/0321,0829,001,80,1,2/"));
     assert!(!super::detect(b"01,a,b,c\n"));
     assert!(!super::detect(b"id,kind\n01,2,3"));
+    // A CSV row that starts with 01 and has a date-like column is not a file header.
+    assert!(!super::detect(b"01,ACME,INV-7,240131,100.00,EUR\n"));
+    assert!(super::detect(b"01,A,B,240131,14:59:35,7,,,2\n"));
 }
 
 fn sample_statement(
@@ -439,6 +442,6 @@ proptest! {
         // end at the end of the file.
         let whole = file.trim_end().trim_end_matches('/').len();
         let cut = cut.min(whole - 1);
-        prop_assert!(super::parse(file[..cut].as_bytes()).is_err());
+        prop_assert!(super::parse(&file.as_bytes()[..cut]).is_err());
     }
 }

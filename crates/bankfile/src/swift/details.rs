@@ -3,8 +3,6 @@
 
 use cashline_domain::Iban;
 
-use super::tag::{FieldLine, LINE_WIDTH_WRAP};
-
 /// What an entry's `:86:` says, in canonical terms.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Details {
@@ -16,6 +14,9 @@ pub(super) struct Details {
     pub remittance: Option<String>,
     pub creditor_reference: Option<String>,
 }
+
+/// Characters in a full German remittance sub-field (`?20` … `?29`, `?60` … `?63`).
+const SUBFIELD_CHARS: usize = 27;
 
 /// SEPA keys inside German remittance lines (DFÜ-Abkommen, Anlage 3).
 const SEPA_KEYS: &[&str] = &[
@@ -39,9 +40,9 @@ pub(super) fn is_placeholder(text: &str) -> bool {
     text.is_empty() || PLACEHOLDERS.iter().any(|p| text.eq_ignore_ascii_case(p))
 }
 
-pub(super) fn parse(lines: &[FieldLine]) -> Details {
-    // German sub-fields wrap anywhere: line breaks inside them are not content.
-    let tight: String = lines.iter().map(|l| l.text.as_str()).collect();
+pub(super) fn parse(lines: &[String]) -> Details {
+    // Structured layouts wrap anywhere, even inside a code: their line breaks are not content.
+    let tight: String = lines.concat();
     let head = tight.trim_start();
     let bytes = head.as_bytes();
     let german = bytes.len() >= 3
@@ -50,35 +51,17 @@ pub(super) fn parse(lines: &[FieldLine]) -> Details {
     if german {
         return german_details(head);
     }
-    let text = unwrap(lines);
-    if let Some(details) = slash_details(&text) {
+    if let Some(details) = slash_details(&tight) {
         return details;
     }
-    let remittance = non_empty(collapse(&text));
+    // Free text wraps between words (in fixed columns, padded with blanks), so each line break
+    // is a space.
+    let remittance = non_empty(collapse(&lines.join(" ")));
     Details {
         creditor_reference: remittance.as_deref().and_then(creditor_reference_in),
         remittance,
         ..Details::default()
     }
-}
-
-/// Joins wrapped lines: without a space where the bank cut a full-width line mid-word, with one
-/// where the line ended early or in blanks.
-fn unwrap(lines: &[FieldLine]) -> String {
-    let mut text = String::new();
-    for (index, line) in lines.iter().enumerate() {
-        let piece = line.text.trim_end();
-        text.push_str(if index == 0 {
-            piece.trim_start()
-        } else {
-            piece
-        });
-        let hard_wrap = line.width >= LINE_WIDTH_WRAP && !line.text.ends_with(char::is_whitespace);
-        if index + 1 < lines.len() && !hard_wrap {
-            text.push(' ');
-        }
-    }
-    text
 }
 
 fn collapse(text: &str) -> String {
@@ -111,16 +94,18 @@ fn german_details(text: &str) -> Details {
     details.counterparty_name = non_empty(collapse(&name));
     details.counterparty_iban = account.and_then(iban_text);
 
-    // SEPA remittance is cut into 27-character pieces mid-word; older free text is one line
-    // per sub-field.
+    // SEPA remittance is cut into 27-character pieces mid-word; older free text is a line per
+    // sub-field, cut mid-word only where a line is full.
     let keyed = purpose
         .iter()
         .any(|p| SEPA_KEYS.iter().any(|k| p.contains(k)));
-    let joined = if keyed {
-        purpose.concat()
-    } else {
-        purpose.join(" ")
-    };
+    let mut joined = String::new();
+    for piece in &purpose {
+        joined.push_str(piece);
+        if !keyed && piece.chars().count() < SUBFIELD_CHARS {
+            joined.push(' ');
+        }
+    }
     if keyed {
         let (before, pairs) = sepa_pairs(&joined);
         let value = |key: &str| {
@@ -246,8 +231,16 @@ fn slash_details(text: &str) -> Option<Details> {
             };
             details.remittance = non_empty(collapse(rest.trim_matches('/')));
         }
-        // Codes this reader does not know: the whole text is the best description there is.
-        None => details.remittance = non_empty(collapse(text)),
+        // Without a counterparty either, the codes are ones this reader does not know: the whole
+        // text is the best description there is.
+        None if value("CNTP").is_none()
+            && details.counterparty_name.is_none()
+            && details.counterparty_iban.is_none()
+            && details.end_to_end_id.is_none() =>
+        {
+            details.remittance = non_empty(collapse(text))
+        }
+        None => {}
     }
     details.creditor_reference = details
         .remittance
@@ -302,7 +295,7 @@ pub(super) fn creditor_reference_in(text: &str) -> Option<String> {
                 if compact.len() > CREDITOR_REFERENCE_CHARS_MAX {
                     break;
                 }
-            } else if c == ' ' && !previous_space && compact.len() % 4 == 0 {
+            } else if c == ' ' && !previous_space && compact.len().is_multiple_of(4) {
                 // The printed form groups the reference in fours.
                 candidates.push(compact.clone());
                 previous_space = true;

@@ -20,7 +20,7 @@ mod details;
 mod tag;
 pub mod write;
 
-use tag::{Field, FieldLine, Message};
+use tag::{Field, Message};
 
 /// How far into a file detection looks for the tags that make it an MT940 or MT942; banks put
 /// at most a short file header before the first message.
@@ -142,7 +142,7 @@ struct RawBalance<'a> {
 
 struct EntryDraft<'a> {
     field: &'a Field,
-    details: Vec<FieldLine>,
+    details: Vec<String>,
 }
 
 /// `:90D:`/`:90C:`: how many debits or credits the report holds and their sum.
@@ -439,10 +439,9 @@ fn finish(
         check_sum(sum, &entries, currency, here, warnings)?;
     }
 
-    let number_text = draft
-        .number
-        .map(|f| f.first().to_string())
-        .unwrap_or_default();
+    // Some banks wrap even this short field (`:28C:0000`, then `0`).
+    let number_text = draft.number.map(|f| f.lines.concat()).unwrap_or_default();
+    let number_text = number_text.trim();
     let (number, page) = match number_text.split_once('/') {
         Some((number, page)) => (number.trim(), Some(page.trim())),
         None => (number_text.trim(), None),
@@ -640,22 +639,24 @@ fn strip_currency(text: &str) -> (&str, Option<String>) {
     if Iban::parse(text).is_ok() {
         return (text, None);
     }
-    let bytes = text.as_bytes();
-    if bytes.len() > 3 {
-        let (head, tail) = text.split_at(text.len() - 3);
-        let is_code =
-            tail.bytes().all(|b| b.is_ascii_uppercase()) && Currency::from_code(tail).is_ok();
-        let head_trimmed = head.trim_end_matches([' ', '/']);
-        let cut_ok = head_trimmed
-            .as_bytes()
-            .last()
-            .is_some_and(|b| b.is_ascii_alphanumeric());
-        let separated = head.ends_with([' ', '/']) || head.ends_with(|c: char| c.is_ascii_digit());
-        if is_code && cut_ok && separated {
-            return (head_trimmed, Some(tail.to_string()));
-        }
+    let Some(at) = text
+        .len()
+        .checked_sub(3)
+        .filter(|at| *at > 0 && text.is_char_boundary(*at))
+    else {
+        return (text, None);
+    };
+    let (head, tail) = text.split_at(at);
+    let is_code = tail.bytes().all(|b| b.is_ascii_uppercase()) && Currency::from_code(tail).is_ok();
+    // The code follows a blank, a slash or the number's last digit; after a letter it would be
+    // part of the number.
+    let separated = head.ends_with([' ', '/']) || head.ends_with(|c: char| c.is_ascii_digit());
+    let number = head.trim_end_matches([' ', '/']);
+    if is_code && separated && !number.is_empty() {
+        (number, Some(tail.to_string()))
+    } else {
+        (text, None)
     }
-    (text, None)
 }
 
 /// A `:61:` statement line as written: `2611201120C3000,00NTRFE2E-0//REF-0`.

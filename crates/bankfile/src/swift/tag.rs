@@ -5,9 +5,6 @@ use crate::ParseError;
 /// Longest field accepted, in characters. `:86:` is at most 6 × 65 by the standard; banks that
 /// ignore the standard stay far below this, and the bound keeps one field from eating memory.
 pub(super) const FIELD_CHARS_MAX: usize = 16 * 1024;
-/// Widest line the standard allows. A line this wide was most likely wrapped by the bank in the
-/// middle of a word, so its continuation is joined without a space.
-pub(super) const LINE_WIDTH_WRAP: usize = 65;
 
 /// Tags of MT940 and MT942. A line in `:86:` that starts like some other tag (`:26:37` from a
 /// wrapped time of day) is text, not a new field.
@@ -16,18 +13,11 @@ const KNOWN_TAGS: &[&str] = &[
     "62F", "62M", "64", "65", "86", "90C", "90D", "NS",
 ];
 
-/// One line of a field: its text, and how wide the line was in the file (with the tag on the
-/// first line), which tells a bank's hard wrap from a real line break.
-#[derive(Debug, Clone)]
-pub(super) struct FieldLine {
-    pub text: String,
-    pub width: usize,
-}
-
 #[derive(Debug, Clone)]
 pub(super) struct Field {
     pub tag: String,
-    pub lines: Vec<FieldLine>,
+    /// The field's lines, the first without its tag.
+    pub lines: Vec<String>,
     /// The file line the field starts on.
     pub line: usize,
     chars: usize,
@@ -36,7 +26,7 @@ pub(super) struct Field {
 impl Field {
     /// The first line without surrounding blanks: the whole value of a one-line field.
     pub fn first(&self) -> &str {
-        self.lines.first().map_or("", |l| l.text.trim())
+        self.lines.first().map_or("", |l| l.trim())
     }
 }
 
@@ -261,13 +251,9 @@ impl Splitter {
         }
         let message = self.current.as_mut().expect("a message was opened above");
         message.line_end = number;
-        let width = content.chars().count() + tag.len() + 2;
         message.fields.push(Field {
             tag,
-            lines: vec![FieldLine {
-                text: content.to_string(),
-                width,
-            }],
+            lines: vec![content.to_string()],
             line: number,
             chars: content.len(),
         });
@@ -287,10 +273,7 @@ impl Splitter {
         if field.chars > FIELD_CHARS_MAX {
             return Err(too_long(number, &field.tag));
         }
-        field.lines.push(FieldLine {
-            text: line.to_string(),
-            width: line.chars().count(),
-        });
+        field.lines.push(line.to_string());
         if let Some(message) = self.current.as_mut() {
             message.line_end = number;
         }

@@ -32,12 +32,11 @@ fn write_message(text: &mut String, statement: &ParsedStatement) {
     let bic = account.bic.as_ref().map_or("XXXXXXXXXXX".to_string(), |b| {
         format!("{:X<11}", b.as_str())
     });
+    // Logical terminal addresses: the BIC's eight characters, a terminal letter, the branch.
+    let (bank, branch) = bic.split_at(8);
     let _ = write!(
         text,
-        "{{1:F01{}{}0000000000}}{{2:O940{}N}}{{4:\r\n",
-        &bic[..8],
-        &bic[8..],
-        bic
+        "{{1:F01{bank}A{branch}0000000000}}{{2:I940{bank}X{branch}N}}{{4:\r\n"
     );
     let _ = write!(text, ":20:{}\r\n", clean(&statement.message_id, 16));
     let _ = write!(text, ":25:{}\r\n", account.key.reveal());
