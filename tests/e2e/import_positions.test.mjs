@@ -1,83 +1,32 @@
 //! End-to-end: `cashline serve` with a fresh ledger, a real Chromium importing a camt.053 file through the web UI, then the position it shows.
 //
-// Run with `tests/e2e/run.sh` (installs playwright-core, then `node --test`). The binary comes
-// from CASHLINE_BIN, else target/debug/cashline of this checkout; the browser is the system
-// Chromium (CHROMIUM_BIN, else /usr/bin/chromium), since no browser build can be downloaded.
+// Run with `tests/e2e/run.sh` (installs playwright-core, then `node --test`); the server and the
+// browser come from ./harness.mjs.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { FIXTURES, endSession, screenshot, startSession, withScreenshotOnFailure as withScreenshot } from './harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CASHLINE_BIN = process.env.CASHLINE_BIN
-  ? path.resolve(process.env.CASHLINE_BIN)
-  : path.resolve(HERE, '../../target/debug/cashline');
-const CHROMIUM_BIN = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const FIXTURE = path.resolve(HERE, '../fixtures/camt053/demo-single.xml');
-const ARTIFACTS = path.join(HERE, 'artifacts');
+const FIXTURE = path.join(FIXTURES, 'camt053/demo-single.xml');
 
 // What the fixture holds: one account, closing booked balance and the three entries' amounts.
 const FIXTURE_ACCOUNT = 'DE89370400440532013000';
 const FIXTURE_CLOSING_BOOKED = '12345.67';
 const FIXTURE_ENTRY_AMOUNTS = ['-54.33', '-600.00', '3000.00'];
 
-const SERVE_URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+/;
-const SERVE_START_TIMEOUT_MS = 30_000;
-const SERVE_STOP_TIMEOUT_MS = 5_000;
-const UI_TIMEOUT_MS = 15_000;
-/** Captured child output kept for failure messages; the rest is dropped. */
-const OUTPUT_CHARS_MAX = 64 * 1024;
-
-let workDir;
+let session;
 let server; // { child, output(), url }
-let browser;
 let page;
-const pageErrors = [];
+let pageErrors;
 
 before(async () => {
-  assert.ok(existsSync(CASHLINE_BIN), `no cashline binary at ${CASHLINE_BIN} (build it, or set CASHLINE_BIN)`);
-  assert.ok(existsSync(CHROMIUM_BIN), `no Chromium at ${CHROMIUM_BIN} (apt-get install chromium, or set CHROMIUM_BIN)`);
-  workDir = await mkdtemp(path.join(tmpdir(), 'cashline-e2e-'));
-  server = await startServe(workDir);
-  // Should the runner die without running `after`, the server still goes with it.
-  process.once('exit', () => server?.child.kill('SIGKILL'));
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_BIN,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(UI_TIMEOUT_MS);
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  session = await startSession();
+  ({ server, page, pageErrors } = session);
 });
 
 after(async () => {
-  // Each step on its own, so one failing does not leave the server or the browser running.
-  try {
-    await browser?.close();
-  } finally {
-    try {
-      await stopServe(server?.child);
-    } finally {
-      if (workDir) await rm(workDir, { recursive: true, force: true });
-    }
-  }
+  await endSession(session);
 });
 
 test('the API refuses a request without the access token', async () => {
@@ -128,8 +77,7 @@ test('importing a camt.053 file through the UI shows its closing balance as the 
     await page.locator('[data-testid="balances-chart"] svg').first().waitFor();
     assert.equal(await page.locator('[data-testid="balances-chart"] [data-testid="error"]').count(), 0);
 
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'positions.png'), fullPage: true });
+    await screenshot(page, 'positions');
   });
 });
 
@@ -140,7 +88,7 @@ test('clicking the account shows the statement entries', async () => {
     await rows.first().waitFor();
     const amounts = await rows.locator('[data-field="amount"]').evaluateAll((cells) => cells.map((c) => c.dataset.value));
     assert.deepEqual([...amounts].sort(), [...FIXTURE_ENTRY_AMOUNTS].sort());
-    await page.screenshot({ path: path.join(ARTIFACTS, 'positions-entries.png'), fullPage: true });
+    await screenshot(page, 'positions-entries');
   });
 });
 
@@ -168,73 +116,6 @@ function digits(text) {
   return text.replace(/\D/g, '');
 }
 
-async function withScreenshotOnFailure(name, body) {
-  try {
-    await body();
-  } catch (error) {
-    try {
-      await mkdir(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-    } catch {
-      // The screenshot is a help, never the reason a test fails.
-    }
-    throw error;
-  }
-}
-
-/** Starts `cashline serve` on a free port and resolves once it has printed its URL. */
-function startServe(dir) {
-  const child = spawn(CASHLINE_BIN, ['--db', path.join(dir, 'ledger.sqlite'), 'serve', '--port', '0'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      CASHLINE_USER: 'e2e',
-      CASHLINE_KEYSTORE: `file:${path.join(dir, 'keystore')}`,
-      RUST_BACKTRACE: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let captured = '';
-  const capture = (chunk) => {
-    captured = (captured + chunk.toString('utf8')).slice(-OUTPUT_CHARS_MAX);
-  };
-  const output = () => captured || '(no output)';
-
-  return new Promise((resolve, reject) => {
-    let stdoutText = '';
-    const timer = setTimeout(() => {
-      void stopServe(child);
-      reject(new Error(`cashline serve printed no URL within ${SERVE_START_TIMEOUT_MS} ms; output:\n${output()}`));
-    }, SERVE_START_TIMEOUT_MS);
-    const onExit = (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`cashline serve exited (code ${code}, signal ${signal}) before printing its URL; output:\n${output()}`));
-    };
-    child.once('exit', onExit);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${CASHLINE_BIN}: ${error.message}`));
-    });
-    child.stderr.on('data', capture);
-    child.stdout.on('data', (chunk) => {
-      capture(chunk);
-      stdoutText = (stdoutText + chunk.toString('utf8')).slice(-OUTPUT_CHARS_MAX);
-      const match = SERVE_URL_PATTERN.exec(stdoutText);
-      if (match) {
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        resolve({ child, output, url: match[0] });
-      }
-    });
-  });
-}
-
-/** Stops the server: SIGTERM, then SIGKILL if it has not exited in time. */
-async function stopServe(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), SERVE_STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
+function withScreenshotOnFailure(name, body) {
+  return withScreenshot(page, name, body);
 }

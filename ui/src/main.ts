@@ -1,15 +1,23 @@
-//! Start-up and hash routing (`#/positions`, `#/import`) between the screens.
+//! Start-up and hash routing (`#/positions`, `#/import`, `#/exceptions`, `#/csv-mappings`, `#/settings`) between the screens.
 
 import './style.css';
 import { startApi } from './api';
 import { replaceChildren } from './dom';
+import { refreshExceptionCount } from './nav';
+import { isFinished, watchUploads } from './uploads';
+import { csvMappingsView } from './views/csv-mappings';
+import { exceptionsView } from './views/exceptions';
 import { importView } from './views/import';
 import { positionsView } from './views/positions';
+import { settingsView } from './views/settings';
 import type { View } from './views/view';
 
 const ROUTES: Record<string, View> = {
   positions: positionsView,
   import: importView,
+  exceptions: exceptionsView,
+  'csv-mappings': csvMappingsView,
+  settings: settingsView,
 };
 const ROUTE_DEFAULT = 'positions';
 
@@ -25,7 +33,7 @@ let generation = 0;
 
 function routeName(): string {
   const name = /^#\/([a-z-]+)/.exec(location.hash)?.[1];
-  return name !== undefined && name in ROUTES ? name : ROUTE_DEFAULT;
+  return name !== undefined && Object.hasOwn(ROUTES, name) ? name : ROUTE_DEFAULT;
 }
 
 function render(): void {
@@ -44,10 +52,15 @@ function render(): void {
   document.title = `${screen.title} · Cashline`;
   replaceChildren(view);
   screen.mount(view, () => generation === mine);
+  void refreshExceptionCount();
 }
 
 // A file dropped outside the drop zone must not make the window navigate to it.
 window.addEventListener('dragover', (event) => event.preventDefault());
 window.addEventListener('drop', (event) => event.preventDefault());
 window.addEventListener('hashchange', render);
+// An import may open exceptions: recount once each file is finished.
+watchUploads((change) => {
+  if (change.kind === 'state' && isFinished(change.upload)) void refreshExceptionCount();
+});
 render();

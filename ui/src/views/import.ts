@@ -1,29 +1,33 @@
-//! The Import screen: pick or drop statement files, send them one by one, and list each file's result.
+//! The Import screen: pick or drop many statement files, watch each one upload and import in turn, and read each file's result.
 
-import { ApiError, IMPORT_FILE_BYTES_MAX, importFile, type ImportedFile } from '../api';
+import { fetchCsvMappings, type ImportedFile } from '../api';
 import { h, replaceChildren } from '../dom';
-import { plural } from '../format';
+import { formatBytes, plural } from '../format';
+import {
+  batchProgress,
+  clearFinished,
+  enqueueFiles,
+  isFinished,
+  needsCsvMapping,
+  retryWithMapping,
+  uploadList,
+  watchUploads,
+  type Upload,
+  type UploadChange,
+} from '../uploads';
+import { mapFileOfUpload } from './csv-mappings';
 import { type View } from './view';
 
-/** One chosen file and what became of it; kept for the life of the window so results survive navigation. */
-interface Upload {
-  name: string;
-  state: 'queued' | 'sending' | 'done' | 'failed';
-  results: ImportedFile[];
-  /** A sentence when the file never got a result from the engine (unreadable, refused, unreachable). */
-  error: string | null;
-  errorCode: string | null;
+/** Columns of the results table; detail rows span them all. */
+const COLUMNS = 10;
+
+interface DrawnUpload {
+  /** What the rows were drawn from; they are redrawn when it changes. */
+  key: string;
+  rows: HTMLTableRowElement[];
+  bar: ProgressBar;
+  badge: HTMLElement;
 }
-
-/** Files waiting, in the order they were chosen; sent strictly one at a time. */
-const queue: { upload: Upload; file: File }[] = [];
-const uploads: Upload[] = [];
-let sending = false;
-/** Redraws the results while the Import screen is shown; null when another screen is. */
-let redraw: (() => void) | null = null;
-
-/** Uploads kept on screen; the oldest are forgotten past this. */
-const UPLOADS_SHOWN_MAX = 500;
 
 export const importView: View = {
   title: 'Import',
@@ -40,22 +44,57 @@ export const importView: View = {
       'div',
       { class: 'drop-zone', 'data-testid': 'drop-zone' },
       h('p', { class: 'drop-title' }, 'Drop bank statement files here'),
-      h('p', { class: 'muted' }, 'camt.052 / 053 / 054, MT940 / MT942, BAI2, pain.002, OFX, CSV — many at once'),
+      h('p', { class: 'muted' }, 'camt.052 / 053 / 054, MT940 / MT942, BAI2, pain.002, OFX, CSV — many at once; they are sent one after the other'),
       choose,
       input,
     );
-    const results = h('div', { 'data-testid': 'import-results', class: 'results' });
+    const overall = h('div', { class: 'overall', 'data-testid': 'import-overall', 'aria-live': 'polite' });
+    const clear = h('button', { type: 'button', class: 'button subtle', 'data-testid': 'import-clear' }, 'Clear list');
+    const empty = h('p', { class: 'muted', 'data-testid': 'import-empty' }, 'No files imported in this window yet.');
+    const tbody = h('tbody', {});
+    const table = h(
+      'table',
+      { class: 'data import-table', 'data-testid': 'import-table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'File'),
+          h('th', { scope: 'col', class: 'num' }, 'Size'),
+          h('th', { scope: 'col' }, 'Progress'),
+          h('th', { scope: 'col' }, 'Status'),
+          h('th', { scope: 'col' }, 'Format'),
+          h('th', { scope: 'col', class: 'num' }, 'Statements'),
+          h('th', { scope: 'col', class: 'num' }, 'Entries'),
+          h('th', { scope: 'col', class: 'num', title: 'Entries Cashline did not have before' }, 'New'),
+          h('th', { scope: 'col', class: 'num', title: 'Pending (intraday) entries now booked by this file' }, 'Promoted'),
+          h('th', { scope: 'col', class: 'num', title: 'Entries Cashline already had from an earlier file' }, 'Duplicates'),
+        ),
+      ),
+      tbody,
+    );
 
     replaceChildren(
       container,
-      h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Import'), h('p', { class: 'subtitle' }, 'Each file is imported whole or not at all; a file imported before is reported as a duplicate.'))),
+      h(
+        'div',
+        { class: 'page-head' },
+        h(
+          'div',
+          {},
+          h('h1', {}, 'Import'),
+          h('p', { class: 'subtitle' }, 'Each file is imported whole or not at all; a file imported before is reported as a duplicate.'),
+        ),
+      ),
       zone,
-      h('section', { class: 'card' }, h('h2', {}, 'Results'), results),
+      h('section', { class: 'card', 'data-testid': 'import-results' }, h('div', { class: 'section-head' }, h('h2', {}, 'Files'), clear), overall, empty, table),
     );
 
     choose.addEventListener('click', () => input.click());
     input.addEventListener('change', () => {
-      enqueue(Array.from(input.files ?? []));
+      enqueueFiles(Array.from(input.files ?? []));
       // Cleared so choosing the same file again fires `change` again.
       input.value = '';
     });
@@ -78,167 +117,330 @@ export const importView: View = {
       event.preventDefault();
       depth = 0;
       zone.classList.remove('over');
-      enqueue(Array.from(event.dataTransfer?.files ?? []));
+      enqueueFiles(Array.from(event.dataTransfer?.files ?? []));
     });
+    clear.addEventListener('click', () => clearFinished());
 
-    redraw = () => {
-      if (!alive()) {
-        redraw = null;
+    /** Names of the saved CSV mappings, for the "read it with" select; null until known. */
+    let mappingNames: string[] | null = null;
+    const drawn = new Map<number, DrawnUpload>();
+
+    const drawUpload = (upload: Upload): DrawnUpload => {
+      const key = `${upload.state}|${upload.results.length}|${upload.csvMapping ?? ''}|${needsCsvMapping(upload) ? (mappingNames ?? []).join('\u0000') : ''}`;
+      const before = drawn.get(upload.id);
+      if (before && before.key === key) return before;
+      const next = { key, ...uploadRows(upload, mappingNames) };
+      drawn.set(upload.id, next);
+      return next;
+    };
+
+    const drawList = (): void => {
+      const list = uploadList();
+      const rows: HTMLTableRowElement[] = [];
+      const shown = new Set<number>();
+      for (const upload of list) {
+        rows.push(...drawUpload(upload).rows);
+        shown.add(upload.id);
+      }
+      for (const id of Array.from(drawn.keys())) if (!shown.has(id)) drawn.delete(id);
+      tbody.replaceChildren(...rows);
+      table.hidden = list.length === 0;
+      empty.hidden = list.length > 0;
+      drawOverall();
+    };
+
+    const drawOverall = (): void => {
+      const list = uploadList();
+      const progress = batchProgress();
+      clear.disabled = !list.some(isFinished);
+      if (list.length === 0) {
+        replaceChildren(overall);
         return;
       }
-      drawResults(results);
+      const bar = new ProgressBar('import-overall-bar', 'All files');
+      bar.set(progress.total === 0 ? 'done' : progress.running ? 'uploading' : 'done', progress.total === 0 ? 1 : progress.finished / progress.total);
+      const line = h(
+        'p',
+        { class: 'overall-line', 'data-testid': 'import-overall-line', 'data-finished': progress.finished, 'data-total': progress.total },
+        `${progress.finished} of ${plural(progress.total, 'file', 'files')}`,
+        progress.running ? (progress.current ? ` · importing ${progress.current.name}…` : ' · starting…') : ' · done',
+      );
+      replaceChildren(overall, h('div', { class: 'overall-row' }, line, bar.element), progress.running ? null : summary(list));
     };
-    redraw();
+
+    const onChange = (change: UploadChange): void => {
+      if (!alive()) {
+        stop();
+        return;
+      }
+      if (change.kind === 'progress') {
+        drawn.get(change.upload.id)?.bar.setFromUpload(change.upload);
+        const current = drawn.get(change.upload.id);
+        if (current) current.badge.textContent = statusText(change.upload);
+        return;
+      }
+      drawList();
+    };
+    const stop = watchUploads(onChange);
+    drawList();
+
+    void fetchCsvMappings()
+      .then((mappings) => {
+        if (!alive()) return;
+        mappingNames = mappings.map((m) => m.name);
+        drawList();
+      })
+      .catch(() => {
+        // Without the list the "read it with" choice is left out; creating a mapping still works.
+        mappingNames = [];
+      });
   },
 };
 
-function enqueue(files: File[]): void {
-  for (const file of files) {
-    const upload: Upload = { name: file.name, state: 'queued', results: [], error: null, errorCode: null };
-    uploads.push(upload);
-    queue.push({ upload, file });
-  }
-  if (uploads.length > UPLOADS_SHOWN_MAX) {
-    // Only finished uploads are forgotten; queued ones are still referenced by the queue.
-    const excess = uploads.length - UPLOADS_SHOWN_MAX;
-    const finished = uploads.filter((u) => u.state === 'done' || u.state === 'failed').slice(0, excess);
-    for (const upload of finished) uploads.splice(uploads.indexOf(upload), 1);
-  }
-  redraw?.();
-  void drain();
-}
-
-async function drain(): Promise<void> {
-  if (sending) return;
-  sending = true;
-  try {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const { upload, file } = next;
-      upload.state = 'sending';
-      redraw?.();
-      try {
-        if (file.size > IMPORT_FILE_BYTES_MAX) {
-          throw new ApiError('file_too_large', `${file.name} is larger than the ${IMPORT_FILE_BYTES_MAX / (1024 * 1024)} MiB the window accepts.`);
-        }
-        let bytes: Uint8Array;
-        try {
-          bytes = new Uint8Array(await file.arrayBuffer());
-        } catch {
-          throw new ApiError('unreadable', `${file.name} could not be read from disk.`);
-        }
-        upload.results = await importFile(file.name, bytes);
-        upload.state = 'done';
-      } catch (error) {
-        upload.state = 'failed';
-        upload.error = error instanceof ApiError ? error.message : `${file.name} could not be imported.`;
-        upload.errorCode = error instanceof ApiError ? error.code : 'internal';
-        if (!(error instanceof ApiError)) console.error(error);
-      }
-      redraw?.();
-    }
-  } finally {
-    sending = false;
-  }
-}
-
-function drawResults(target: HTMLElement): void {
-  if (uploads.length === 0) {
-    replaceChildren(target, h('p', { class: 'muted' }, 'No files imported in this window yet.'));
-    return;
-  }
-
-  const rows: HTMLTableRowElement[] = [];
-  for (const upload of uploads) {
-    if (upload.state === 'done') {
-      for (const result of upload.results) rows.push(resultRow(result));
-    } else {
-      rows.push(pendingOrFailedRow(upload));
-    }
-  }
-
-  const finished = uploads.every((u) => u.state === 'done' || u.state === 'failed');
-  const results = uploads.flatMap((u) => (u.state === 'done' ? u.results : []));
+function summary(list: readonly Upload[]): HTMLElement {
+  const results = list.flatMap((u) => (u.state === 'done' ? u.results : []));
   const imported = results.filter((r) => r.status === 'imported').length;
   const duplicate = results.filter((r) => r.status === 'duplicate').length;
-  const failed = results.filter((r) => r.status === 'failed').length + uploads.filter((u) => u.state === 'failed').length;
-  const summary = finished
-    ? h(
-        'p',
-        { class: 'summary', 'data-testid': 'import-summary' },
-        `${plural(imported, 'file', 'files')} imported, ${duplicate} duplicate, ${failed} failed. `,
-        imported > 0 ? h('a', { href: '#/positions', 'data-testid': 'import-to-positions' }, 'See the updated positions →') : null,
-      )
-    : h('p', { class: 'summary muted' }, `Importing… ${queue.length} waiting`);
-
-  const clear = h('button', { type: 'button', class: 'button subtle', 'data-testid': 'import-clear', disabled: !finished }, 'Clear list');
-  clear.addEventListener('click', () => {
-    uploads.splice(0, uploads.length);
-    drawResults(target);
-  });
-
-  replaceChildren(
-    target,
-    h('div', { class: 'section-head' }, summary, clear),
-    h(
-      'table',
-      { class: 'data' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, 'File'),
-          h('th', { scope: 'col' }, 'Format'),
-          h('th', { scope: 'col' }, 'Status'),
-          h('th', { scope: 'col', class: 'num' }, 'Statements'),
-          h('th', { scope: 'col', class: 'num' }, 'Entries'),
-          h('th', { scope: 'col', class: 'num' }, 'New entries'),
-          h('th', { scope: 'col' }, 'Error'),
-        ),
-      ),
-      h('tbody', {}, ...rows),
-    ),
+  const failed = results.filter((r) => r.status === 'failed').length + list.filter((u) => u.state === 'failed').length;
+  const exceptions = results.reduce((sum, r) => sum + r.exceptions.length, 0);
+  return h(
+    'p',
+    { class: 'summary', 'data-testid': 'import-summary' },
+    `${plural(imported, 'file', 'files')} imported, ${duplicate} duplicate, ${failed} failed`,
+    exceptions > 0 ? `, ${plural(exceptions, 'exception', 'exceptions')} opened. ` : '. ',
+    imported > 0 ? h('a', { href: '#/positions', 'data-testid': 'import-to-positions' }, 'See the updated positions →') : null,
+    exceptions > 0 ? ' ' : null,
+    exceptions > 0 ? h('a', { href: '#/exceptions', 'data-testid': 'import-to-exceptions' }, 'Review the exceptions →') : null,
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rows.
 
 const STATUS_LABELS: Record<string, string> = {
   imported: 'Imported',
   duplicate: 'Duplicate',
   failed: 'Failed',
   queued: 'Waiting',
-  sending: 'Importing…',
+  uploading: 'Uploading',
+  processing: 'Importing…',
 };
 
-function statusBadge(status: string): HTMLElement {
-  return h('span', { class: `badge status-${status}` }, STATUS_LABELS[status] ?? status);
+function statusText(upload: Upload): string {
+  if (upload.state === 'uploading' && upload.sentFraction !== null) {
+    return `Uploading ${Math.floor(upload.sentFraction * 100)} %`;
+  }
+  return STATUS_LABELS[upload.state] ?? upload.state;
 }
 
-function resultRow(result: ImportedFile): HTMLTableRowElement {
-  return h(
-    'tr',
-    { 'data-testid': 'import-result', 'data-status': result.status, 'data-file': result.file },
-    h('td', { 'data-field': 'file', class: 'wrap' }, result.file),
-    h('td', { 'data-field': 'format', class: 'mono' }, result.format ?? '—'),
-    h('td', { 'data-field': 'status' }, statusBadge(result.status)),
-    h('td', { 'data-field': 'statements', class: 'num' }, String(result.statements)),
-    h('td', { 'data-field': 'entries', class: 'num' }, String(result.entries)),
-    h('td', { 'data-field': 'new_entries', class: 'num' }, String(result.new_entries)),
-    h('td', { 'data-field': 'error', class: 'wrap error-text' }, result.error ?? ''),
-  );
-}
+function uploadRows(upload: Upload, mappingNames: string[] | null): Omit<DrawnUpload, 'key'> {
+  const bar = new ProgressBar('import-progress', `Import of ${upload.name}`);
+  bar.setFromUpload(upload);
+  const rows: HTMLTableRowElement[] = [];
 
-function pendingOrFailedRow(upload: Upload): HTMLTableRowElement {
+  if (upload.state === 'done' && upload.results.length > 0) {
+    const badges: HTMLElement[] = [];
+    for (const [index, result] of upload.results.entries()) {
+      const statusBadge = h('span', { class: `badge status-${result.status}` }, STATUS_LABELS[result.status] ?? result.status);
+      badges.push(statusBadge);
+      rows.push(resultRow(upload, result, index === 0 ? bar.element : null, statusBadge));
+      const detail = detailRow(upload, result, index === 0 && needsCsvMapping(upload) ? mappingNames : null);
+      if (detail) rows.push(detail);
+    }
+    return { rows, bar, badge: badges[0] ?? h('span') };
+  }
+
   const status = upload.state === 'failed' ? 'failed' : upload.state;
+  const badge = h('span', { class: `badge status-${status}`, 'data-testid': 'import-status' }, statusText(upload));
+  rows.push(
+    h(
+      'tr',
+      { 'data-testid': 'import-result', 'data-status': status, 'data-file': upload.name, 'data-code': upload.errorCode },
+      h('td', { 'data-field': 'file', class: 'wrap' }, upload.name, mappingNote(upload)),
+      h('td', { 'data-field': 'size', class: 'num muted' }, formatBytes(upload.sizeBytes)),
+      h('td', { 'data-field': 'progress' }, bar.element),
+      h('td', { 'data-field': 'status' }, badge),
+      h('td', { 'data-field': 'format', class: 'mono' }, '—'),
+      ...['statements', 'entries', 'new_entries', 'promoted_entries', 'duplicate_entries'].map((field) =>
+        h('td', { 'data-field': field, class: 'num' }, ''),
+      ),
+    ),
+  );
+  if (upload.error) {
+    rows.push(
+      h(
+        'tr',
+        { class: 'detail', 'data-testid': 'import-detail', 'data-file': upload.name },
+        h('td', { colspan: COLUMNS }, h('p', { class: 'detail-error', 'data-field': 'error' }, upload.error)),
+      ),
+    );
+  }
+  return { rows, bar, badge };
+}
+
+function mappingNote(upload: Upload): HTMLElement | null {
+  return upload.csvMapping ? h('span', { class: 'file-note' }, `read with the CSV mapping “${upload.csvMapping}”`) : null;
+}
+
+/** Entries of the file Cashline already had: all of a duplicate file's, else those neither new nor promoted. */
+function duplicateEntries(result: ImportedFile): string {
+  if (result.status === 'failed') return '';
+  if (result.status === 'duplicate') return String(result.entries);
+  const known = result.entries - result.new_entries - result.promoted_entries;
+  return known >= 0 ? String(known) : '—';
+}
+
+function resultRow(upload: Upload, result: ImportedFile, bar: HTMLElement | null, badge: HTMLElement): HTMLTableRowElement {
+  const failed = result.status === 'failed';
   return h(
     'tr',
-    { 'data-testid': 'import-result', 'data-status': status, 'data-file': upload.name, 'data-code': upload.errorCode },
-    h('td', { 'data-field': 'file', class: 'wrap' }, upload.name),
-    h('td', { 'data-field': 'format', class: 'mono' }, '—'),
-    h('td', { 'data-field': 'status' }, statusBadge(status)),
-    h('td', { 'data-field': 'statements', class: 'num' }, ''),
-    h('td', { 'data-field': 'entries', class: 'num' }, ''),
-    h('td', { 'data-field': 'new_entries', class: 'num' }, ''),
-    h('td', { 'data-field': 'error', class: 'wrap error-text' }, upload.error ?? ''),
+    { 'data-testid': 'import-result', 'data-status': result.status, 'data-file': result.file, class: bar ? null : 'continued' },
+    h('td', { 'data-field': 'file', class: 'wrap' }, result.file, mappingNote(upload)),
+    h('td', { 'data-field': 'size', class: 'num muted' }, bar ? formatBytes(upload.sizeBytes) : ''),
+    h('td', { 'data-field': 'progress' }, bar),
+    h('td', { 'data-field': 'status' }, badge),
+    h('td', { 'data-field': 'format', class: 'mono' }, result.format ?? '—'),
+    h('td', { 'data-field': 'statements', class: 'num' }, failed ? '' : String(result.statements)),
+    h('td', { 'data-field': 'entries', class: 'num' }, failed ? '' : String(result.entries)),
+    h('td', { 'data-field': 'new_entries', class: 'num' }, failed ? '' : String(result.new_entries)),
+    h('td', { 'data-field': 'promoted_entries', class: 'num' }, failed ? '' : String(result.promoted_entries)),
+    h('td', { 'data-field': 'duplicate_entries', class: 'num' }, duplicateEntries(result)),
   );
+}
+
+/** The sentences under a file's row: its error, warnings, the exceptions it opened, and what to do with an unknown CSV. */
+function detailRow(upload: Upload, result: ImportedFile, mappingNames: string[] | null): HTMLTableRowElement | null {
+  const parts: HTMLElement[] = [];
+  if (result.error) parts.push(h('p', { class: 'detail-error', 'data-field': 'error' }, result.error));
+  if (result.warnings.length > 0) {
+    parts.push(
+      h(
+        'ul',
+        { class: 'detail-list warnings', 'data-field': 'warnings' },
+        ...result.warnings.map((w) => h('li', { 'data-testid': 'import-warning' }, h('span', { class: 'badge warn' }, 'Warning'), ' ', w)),
+      ),
+    );
+  }
+  if (result.exceptions.length > 0) {
+    parts.push(
+      h(
+        'ul',
+        { class: 'detail-list exceptions', 'data-field': 'exceptions' },
+        ...result.exceptions.map((text) => {
+          // The engine writes "kind: sentence"; the kind becomes the badge.
+          const match = /^([a-z_]+): (.*)$/s.exec(text);
+          const kind = match?.[1] ?? 'exception';
+          return h(
+            'li',
+            { 'data-testid': 'import-exception', 'data-kind': kind },
+            h('span', { class: 'badge status-failed' }, `Exception opened: ${kind.replace(/_/g, ' ')}`),
+            ' ',
+            match?.[2] ?? text,
+          );
+        }),
+        h('li', {}, h('a', { href: '#/exceptions' }, 'Review on the Exceptions screen →')),
+      ),
+    );
+  }
+  if (mappingNames !== null) parts.push(csvActions(upload, mappingNames));
+  if (parts.length === 0) return null;
+  return h(
+    'tr',
+    { class: 'detail', 'data-testid': 'import-detail', 'data-file': result.file },
+    h('td', { colspan: COLUMNS }, ...parts),
+  );
+}
+
+function csvActions(upload: Upload, mappingNames: string[]): HTMLElement {
+  const create = h('button', { type: 'button', class: 'button', 'data-testid': 'import-create-mapping' }, 'Create a CSV mapping for this file');
+  create.addEventListener('click', () => mapFileOfUpload(upload.id));
+
+  const choices = mappingNames.filter((name) => name !== upload.csvMapping);
+  let withExisting: HTMLElement | null = null;
+  if (choices.length > 0) {
+    const selectId = `import-mapping-${upload.id}`;
+    const select = h(
+      'select',
+      { id: selectId, class: 'select', 'data-testid': 'import-mapping-select' },
+      h('option', { value: '' }, 'Choose a saved mapping…'),
+      ...choices.map((name) => h('option', { value: name }, name)),
+    );
+    const again = h('button', { type: 'button', class: 'button', 'data-testid': 'import-with-mapping', disabled: true }, 'Import with this mapping');
+    select.addEventListener('change', () => {
+      again.disabled = select.value === '';
+    });
+    again.addEventListener('click', () => {
+      if (select.value !== '') retryWithMapping(upload.id, select.value);
+    });
+    withExisting = h('span', { class: 'inline-form' }, h('label', { for: selectId }, 'or read it with'), select, again);
+  }
+  return h(
+    'div',
+    { class: 'detail-actions', 'data-testid': 'import-csv-actions' },
+    h(
+      'p',
+      { class: 'muted' },
+      upload.csvMapping
+        ? `The mapping “${upload.csvMapping}” does not read this file.`
+        : 'Cashline reads a bank’s CSV export once it knows the layout: which column holds the date, the amount, and so on.',
+    ),
+    h('div', { class: 'actions-row' }, create, withExisting),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress bar: a track and a fill whose width is set through the CSSOM (allowed by the CSP,
+// unlike style attributes), or an animated stripe while the size of the remaining work is unknown.
+
+class ProgressBar {
+  readonly element: HTMLElement;
+  private readonly fill: HTMLElement;
+
+  constructor(testId: string, label: string) {
+    this.fill = h('div', { class: 'progress-fill' });
+    this.element = h(
+      'div',
+      { class: 'progress', 'data-testid': testId, role: 'progressbar', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': 100 },
+      this.fill,
+    );
+  }
+
+  /** `fraction` null means "busy, amount unknown". */
+  set(state: string, fraction: number | null, result: string | null = null): void {
+    this.element.dataset.state = state;
+    if (result) this.element.dataset.result = result;
+    else delete this.element.dataset.result;
+    const indeterminate = fraction === null;
+    this.element.classList.toggle('indeterminate', indeterminate);
+    if (indeterminate) {
+      this.fill.style.width = '';
+      this.element.removeAttribute('aria-valuenow');
+      this.element.setAttribute('aria-valuetext', 'working');
+    } else {
+      const percent = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
+      this.fill.style.width = `${percent}%`;
+      this.element.setAttribute('aria-valuenow', String(percent));
+      this.element.removeAttribute('aria-valuetext');
+    }
+  }
+
+  setFromUpload(upload: Upload): void {
+    switch (upload.state) {
+      case 'queued':
+        this.set('queued', 0);
+        break;
+      case 'uploading':
+        this.set('uploading', upload.sentFraction);
+        break;
+      case 'processing':
+        this.set('processing', null);
+        break;
+      case 'done':
+        this.set('done', 1, upload.results.some((r) => r.status === 'failed') ? 'failed' : (upload.results[0]?.status ?? 'imported'));
+        break;
+      case 'failed':
+        this.set('failed', 1, 'failed');
+        break;
+    }
+  }
 }

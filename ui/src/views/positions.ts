@@ -11,6 +11,7 @@ import {
 } from '../api';
 import { h, replaceChildren } from '../dom';
 import { formatInstant, formatMoney, isNegative, plural } from '../format';
+import { refreshExceptionCount } from '../nav';
 import { errorBox, type View } from './view';
 
 /** The as-of date chosen on this screen; kept while the window lives so coming back keeps it. */
@@ -57,6 +58,8 @@ export const positionsView: View = {
         return;
       }
       if (!alive()) return;
+      // Reading positions may open freshness exceptions (stale balances, data not received).
+      void refreshExceptionCount();
       status.textContent = '';
       subtitle.textContent = `As of ${formatInstant(positions.as_of)}`;
       renderBody(body, positions, alive);

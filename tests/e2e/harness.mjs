@@ -1,0 +1,161 @@
+// What every browser end-to-end test file shares: a `cashline serve` on a fresh ledger, the system Chromium, and screenshots when a step fails.
+//
+// The binary comes from CASHLINE_BIN, else target/debug/cashline of this checkout; the browser
+// is the system Chromium (CHROMIUM_BIN, else /usr/bin/chromium), since no browser build can be
+// downloaded. Each test file starts its own server on its own ledger.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const CASHLINE_BIN = process.env.CASHLINE_BIN
+  ? path.resolve(process.env.CASHLINE_BIN)
+  : path.resolve(HERE, '../../target/debug/cashline');
+export const CHROMIUM_BIN = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+export const FIXTURES = path.resolve(HERE, '../fixtures');
+export const ARTIFACTS = path.join(HERE, 'artifacts');
+
+const SERVE_URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+/;
+const SERVE_START_TIMEOUT_MS = 30_000;
+const SERVE_STOP_TIMEOUT_MS = 5_000;
+export const UI_TIMEOUT_MS = 15_000;
+/** Captured child output kept for failure messages; the rest is dropped. */
+const OUTPUT_CHARS_MAX = 64 * 1024;
+
+/**
+ * Starts a server on a fresh ledger in a temporary folder and a Chromium page on it.
+ * Returns `{ workDir, server: { child, output(), url }, browser, page, pageErrors }`.
+ */
+export async function startSession({ viewport = { width: 1280, height: 800 }, prefix = 'cashline-e2e-' } = {}) {
+  assert.ok(existsSync(CASHLINE_BIN), `no cashline binary at ${CASHLINE_BIN} (build it, or set CASHLINE_BIN)`);
+  assert.ok(existsSync(CHROMIUM_BIN), `no Chromium at ${CHROMIUM_BIN} (apt-get install chromium, or set CHROMIUM_BIN)`);
+  const session = { workDir: await mkdtemp(path.join(tmpdir(), prefix)), server: null, browser: null, page: null, pageErrors: [] };
+  session.server = await startServe(session.workDir);
+  // Should the runner die without running `after`, the server still goes with it.
+  process.once('exit', () => session.server?.child.kill('SIGKILL'));
+
+  session.browser = await chromium.launch({
+    executablePath: CHROMIUM_BIN,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const context = await session.browser.newContext({ viewport });
+  session.page = await context.newPage();
+  session.page.setDefaultTimeout(UI_TIMEOUT_MS);
+  session.page.on('pageerror', (error) => session.pageErrors.push(String(error)));
+  return session;
+}
+
+/** Closes the browser, stops the server and removes the folder, each even if another step fails. */
+export async function endSession(session) {
+  try {
+    await session?.browser?.close();
+  } finally {
+    try {
+      await stopServe(session?.server?.child);
+    } finally {
+      if (session?.workDir) await rm(session.workDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** GETs an API path with the session's token and returns the parsed JSON. */
+export async function apiGet(session, apiPath) {
+  const url = new URL(session.server.url);
+  const response = await fetch(`${url.origin}${apiPath}`, {
+    headers: { Authorization: `Bearer ${url.searchParams.get('token')}` },
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, `${apiPath}: ${text}`);
+  return JSON.parse(text);
+}
+
+export async function withScreenshotOnFailure(page, name, body) {
+  try {
+    await body();
+  } catch (error) {
+    try {
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+    } catch {
+      // The screenshot is a help, never the reason a test fails.
+    }
+    throw error;
+  }
+}
+
+export async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Starts `cashline serve` on a free port and resolves once it has printed its URL. */
+function startServe(dir) {
+  const child = spawn(CASHLINE_BIN, ['--db', path.join(dir, 'ledger.sqlite'), 'serve', '--port', '0'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      CASHLINE_USER: 'e2e',
+      CASHLINE_KEYSTORE: `file:${path.join(dir, 'keystore')}`,
+      RUST_BACKTRACE: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let captured = '';
+  const capture = (chunk) => {
+    captured = (captured + chunk.toString('utf8')).slice(-OUTPUT_CHARS_MAX);
+  };
+  const output = () => captured || '(no output)';
+
+  return new Promise((resolve, reject) => {
+    let stdoutText = '';
+    const timer = setTimeout(() => {
+      void stopServe(child);
+      reject(new Error(`cashline serve printed no URL within ${SERVE_START_TIMEOUT_MS} ms; output:\n${output()}`));
+    }, SERVE_START_TIMEOUT_MS);
+    const onExit = (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`cashline serve exited (code ${code}, signal ${signal}) before printing its URL; output:\n${output()}`));
+    };
+    child.once('exit', onExit);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${CASHLINE_BIN}: ${error.message}`));
+    });
+    child.stderr.on('data', capture);
+    child.stdout.on('data', (chunk) => {
+      capture(chunk);
+      stdoutText = (stdoutText + chunk.toString('utf8')).slice(-OUTPUT_CHARS_MAX);
+      const match = SERVE_URL_PATTERN.exec(stdoutText);
+      if (match) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve({ child, output, url: match[0] });
+      }
+    });
+  });
+}
+
+/** Stops the server: SIGTERM, then SIGKILL if it has not exited in time. */
+async function stopServe(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), SERVE_STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
