@@ -16,8 +16,8 @@ use clap::{Args, Parser, Subcommand};
 use cashline_domain::{Clock, FixedClock, SystemClock};
 use cashline_http::LocalServer;
 use cashline_service::{
-    inbox, AccountUpdate, EntriesQuery, ForecastRequest, ImportOptions, PositionsRequest, Service,
-    ServiceConfig,
+    chart_png, inbox, AccountUpdate, ChartRequest, EntriesQuery, ForecastRequest, ImportOptions,
+    PositionsRequest, Service, ServiceConfig,
 };
 
 #[derive(Parser)]
@@ -142,6 +142,22 @@ enum Command {
         date: Option<NaiveDate>,
         #[arg(long)]
         json: bool,
+    },
+    /// Draw a chart to a file: balances, history, forecast, entities or banks (.svg or .png).
+    Chart {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_name = "CODE")]
+        entity: Option<String>,
+        #[arg(long, value_name = "CCY")]
+        reporting_currency: Option<String>,
+        #[arg(long)]
+        days: Option<usize>,
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
     },
     /// Legal entities of the group.
     Entities {
@@ -594,6 +610,38 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
             } else {
                 output::intraday(&report);
             }
+        }
+        Command::Chart {
+            name,
+            out,
+            entity,
+            reporting_currency,
+            days,
+            from,
+            to,
+        } => {
+            let request = ChartRequest {
+                chart: name,
+                entity,
+                reporting_currency,
+                days,
+                from,
+                to,
+            };
+            let svg = service.chart_svg(&request).await?;
+            let bytes = match out.extension().and_then(|e| e.to_str()) {
+                Some("png") => chart_png(&svg)?,
+                Some("svg") => svg.into_bytes(),
+                _ => {
+                    return Err(anyhow!(
+                        "{}: the chart file must end in .svg or .png",
+                        out.display()
+                    ))
+                }
+            };
+            std::fs::write(&out, bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!("Wrote {}.", out.display());
         }
         Command::Entities { command } => match command {
             EntityCommand::List { json } => {

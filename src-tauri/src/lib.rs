@@ -77,6 +77,178 @@ async fn import_file(
     Ok(service.import_bytes(&file_name, bytes, &options).await)
 }
 
+#[tauri::command]
+async fn forecast(
+    service: State<'_, Service>,
+    days: Option<usize>,
+    entity: Option<String>,
+    reporting_currency: Option<String>,
+) -> Result<wire::ForecastReport, ErrorBody> {
+    let request = cashline_service::ForecastRequest {
+        days,
+        entity: entity.filter(|e| !e.is_empty()),
+        reporting_currency: reporting_currency.filter(|c| !c.is_empty()),
+    };
+    service.forecast(request).await.map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn history(
+    service: State<'_, Service>,
+    from: Option<String>,
+    to: Option<String>,
+    entity: Option<String>,
+) -> Result<wire::HistoryReport, ErrorBody> {
+    let from = parse_date("from", from.as_deref())?;
+    let to = parse_date("to", to.as_deref())?;
+    let entity = entity.filter(|e| !e.is_empty());
+    service
+        .history(from, to, entity.as_deref())
+        .await
+        .map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn intraday(
+    service: State<'_, Service>,
+    date: Option<String>,
+) -> Result<wire::IntradayReport, ErrorBody> {
+    let date = parse_date("date", date.as_deref())?;
+    service.intraday(date).await.map_err(|e| e.body())
+}
+
+/// A chart as SVG: `balances`, `history`, `forecast`, `entities` or `banks`.
+#[tauri::command]
+async fn chart(
+    service: State<'_, Service>,
+    name: String,
+    entity: Option<String>,
+    reporting_currency: Option<String>,
+    days: Option<usize>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<String, ErrorBody> {
+    let request = cashline_service::ChartRequest {
+        chart: name,
+        entity: entity.filter(|e| !e.is_empty()),
+        reporting_currency: reporting_currency.filter(|c| !c.is_empty()),
+        days,
+        from: parse_date("from", from.as_deref())?,
+        to: parse_date("to", to.as_deref())?,
+    };
+    service.chart_svg(&request).await.map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn entities(service: State<'_, Service>) -> Result<wire::EntitiesReport, ErrorBody> {
+    service.entities().await.map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn entity_save(
+    service: State<'_, Service>,
+    code: String,
+    name: String,
+    country: Option<String>,
+    reporting_currency: Option<String>,
+) -> Result<wire::Entity, ErrorBody> {
+    service
+        .entity_save(
+            &code,
+            &name,
+            country.as_deref().filter(|c| !c.is_empty()),
+            reporting_currency.as_deref().filter(|c| !c.is_empty()),
+        )
+        .await
+        .map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn accounts(service: State<'_, Service>) -> Result<wire::AccountsReport, ErrorBody> {
+    service.accounts().await.map_err(|e| e.body())
+}
+
+/// Changes an account. JS: `invoke('account_update', { account, update: { name, purpose,
+/// entity, cadence, statementDueTimeUtc, intradayHours } })`.
+#[tauri::command]
+async fn account_update(
+    service: State<'_, Service>,
+    account: String,
+    update: AccountUpdateArgs,
+) -> Result<wire::AccountsReport, ErrorBody> {
+    let update = cashline_service::AccountUpdate {
+        name: update.name,
+        purpose: update.purpose,
+        entity: update.entity,
+        cadence: update.cadence,
+        statement_due_time_utc: update.statement_due_time_utc,
+        intraday_hours: update.intraday_hours,
+    };
+    service
+        .account_update(&account, update)
+        .await
+        .map_err(|e| e.body())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AccountUpdateArgs {
+    name: Option<String>,
+    purpose: Option<String>,
+    entity: Option<String>,
+    cadence: Option<String>,
+    statement_due_time_utc: Option<String>,
+    intraday_hours: Option<i64>,
+}
+
+#[tauri::command]
+async fn fx_rates(
+    service: State<'_, Service>,
+    date: Option<String>,
+) -> Result<wire::RatesReport, ErrorBody> {
+    let date = parse_date("date", date.as_deref())?;
+    service.fx_rates(date).await.map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn fx_set(
+    service: State<'_, Service>,
+    base: String,
+    quote: String,
+    date: String,
+    rate: String,
+) -> Result<wire::RatesImported, ErrorBody> {
+    let date =
+        parse_date("date", Some(&date))?.ok_or_else(|| bad_request("a rate needs its date"))?;
+    service
+        .fx_set(&base, &quote, date, &rate)
+        .await
+        .map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn open_items(
+    service: State<'_, Service>,
+    kind: Option<String>,
+    state: Option<String>,
+) -> Result<wire::OpenItemsReport, ErrorBody> {
+    service
+        .open_items(kind.as_deref(), state.as_deref())
+        .await
+        .map_err(|e| e.body())
+}
+
+#[tauri::command]
+async fn payments(
+    service: State<'_, Service>,
+    state: Option<String>,
+) -> Result<wire::PaymentsReport, ErrorBody> {
+    service
+        .payments(state.as_deref())
+        .await
+        .map_err(|e| e.body())
+}
+
 /// Exceptions, filtered by kind and state.
 #[tauri::command]
 async fn exceptions(
@@ -190,7 +362,19 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
             csv_mapping_save,
             csv_mapping_remove,
             settings,
-            settings_save
+            settings_save,
+            forecast,
+            history,
+            intraday,
+            chart,
+            entities,
+            entity_save,
+            accounts,
+            account_update,
+            fx_rates,
+            fx_set,
+            open_items,
+            payments
         ])
 }
 

@@ -3,7 +3,11 @@
 
 mod cli;
 mod corpus;
+mod corpus_bai2_ofx;
 mod corpus_csv;
+mod corpus_swift;
+mod forecast;
 mod http;
 mod inbox;
+mod peers_bai2;
 mod support;

@@ -2,6 +2,9 @@
 //! coordinates, after every sum has been done in decimals.
 
 pub mod balances;
+pub mod bars;
+pub mod forecast;
+pub mod png;
 
 use thiserror::Error;
 

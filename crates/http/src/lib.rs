@@ -5,22 +5,16 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::header;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use chrono::NaiveDate;
+use axum::Router;
 use rand::distr::{Alphanumeric, SampleString};
-use serde::Deserialize;
 use thiserror::Error;
 use tower_http::services::{ServeDir, ServeFile};
 
-use cashline_service::{
-    EntriesQuery, ErrorBody, ImportOptions, PositionsRequest, Service, ServiceError, FILE_BYTES_MAX,
-};
+use cashline_service::{Service, FILE_BYTES_MAX};
 
 /// Characters in the access token: 32 alphanumerics, about 190 bits.
 const TOKEN_CHARS: usize = 32;
@@ -34,6 +28,8 @@ pub enum HttpError {
     #[error("the HTTP server stopped: {0}")]
     Serve(std::io::Error),
 }
+
+mod routes;
 
 #[derive(Clone)]
 struct AppState {
@@ -98,18 +94,7 @@ impl LocalServer {
 
 fn router(service: Service, token: String, ui_dir: PathBuf) -> Router {
     let state = AppState { service, token };
-    let api = Router::new()
-        .route("/positions", get(positions))
-        .route("/entries", get(entries))
-        .route("/exceptions", get(exceptions))
-        .route("/import", post(import))
-        .route("/charts/balances.svg", get(balances_chart))
-        .route("/csv-mappings", get(csv_mappings).post(csv_mapping_save))
-        .route("/settings", get(settings).put(settings_save))
-        .route(
-            "/csv-mappings/{name}",
-            axum::routing::delete(csv_mapping_remove),
-        )
+    let api = routes::api()
         .layer(DefaultBodyLimit::max(FILE_BYTES_MAX))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
         .with_state(state);
@@ -158,205 +143,7 @@ async fn require_token(State(state): State<AppState>, request: Request, next: Ne
         .and_then(|v| v.strip_prefix("Bearer "));
     match given {
         Some(token) if token_matches(token, &state.token) => next.run(request).await,
-        _ => error_response(
-            StatusCode::UNAUTHORIZED,
-            ErrorBody {
-                code: "unauthorized",
-                message: "this request has no valid access token; open the URL that `cashline serve` printed".into(),
-            },
-        ),
-    }
-}
-
-fn error_response(status: StatusCode, body: ErrorBody) -> Response {
-    (status, Json(body)).into_response()
-}
-
-fn service_error(error: ServiceError) -> Response {
-    let status = match error.code() {
-        "bad_request" => StatusCode::BAD_REQUEST,
-        "not_found" => StatusCode::NOT_FOUND,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    tracing::warn!(%error, "request failed");
-    error_response(status, error.body())
-}
-
-fn bad_request(message: String) -> Response {
-    error_response(
-        StatusCode::BAD_REQUEST,
-        ErrorBody {
-            code: "bad_request",
-            message,
-        },
-    )
-}
-
-fn parse_date(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, Response> {
-    match value.filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(text) => text
-            .parse()
-            .map(Some)
-            .map_err(|_| bad_request(format!("{field} '{text}' is not a date (YYYY-MM-DD)"))),
-    }
-}
-
-#[derive(Deserialize)]
-struct PositionsParams {
-    as_of: Option<String>,
-    entity: Option<String>,
-    reporting_currency: Option<String>,
-}
-
-async fn positions(
-    State(state): State<AppState>,
-    Query(params): Query<PositionsParams>,
-) -> Response {
-    let as_of = match parse_date("as_of", params.as_of.as_deref()) {
-        Ok(date) => date,
-        Err(response) => return response,
-    };
-    let request = PositionsRequest {
-        as_of,
-        entity: params.entity.filter(|e| !e.is_empty()),
-        reporting_currency: params.reporting_currency.filter(|c| !c.is_empty()),
-    };
-    match state.service.positions(request).await {
-        Ok(report) => Json(report).into_response(),
-        Err(error) => service_error(error),
-    }
-}
-
-#[derive(Deserialize)]
-struct EntriesParams {
-    account: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    limit: Option<u32>,
-}
-
-async fn entries(State(state): State<AppState>, Query(params): Query<EntriesParams>) -> Response {
-    let (from, to) = match (
-        parse_date("from", params.from.as_deref()),
-        parse_date("to", params.to.as_deref()),
-    ) {
-        (Ok(from), Ok(to)) => (from, to),
-        (Err(response), _) | (_, Err(response)) => return response,
-    };
-    let query = EntriesQuery {
-        account: params.account.filter(|a| !a.is_empty()),
-        from,
-        to,
-        limit: params.limit,
-    };
-    match state.service.entries(query).await {
-        Ok(report) => Json(report).into_response(),
-        Err(error) => service_error(error),
-    }
-}
-
-#[derive(Deserialize)]
-struct ExceptionsParams {
-    kind: Option<String>,
-    state: Option<String>,
-}
-
-async fn exceptions(
-    State(state): State<AppState>,
-    Query(params): Query<ExceptionsParams>,
-) -> Response {
-    match state
-        .service
-        .exceptions(params.kind.as_deref(), params.state.as_deref())
-        .await
-    {
-        Ok(report) => Json(report).into_response(),
-        Err(error) => service_error(error),
-    }
-}
-
-#[derive(Deserialize)]
-struct ImportParams {
-    file: Option<String>,
-    csv_mapping: Option<String>,
-}
-
-async fn import(
-    State(state): State<AppState>,
-    Query(params): Query<ImportParams>,
-    body: Bytes,
-) -> Response {
-    let Some(name) = params.file.filter(|f| !f.trim().is_empty()) else {
-        return bad_request("the import needs the file's name as ?file=NAME".into());
-    };
-    // Only the base name: a path from the browser means nothing on this machine.
-    let name = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
-    let options = ImportOptions {
-        csv_mapping: params.csv_mapping.filter(|m| !m.is_empty()),
-    };
-    let report = state.service.import_bytes(&name, &body, &options).await;
-    Json(report).into_response()
-}
-
-async fn settings(State(state): State<AppState>) -> Response {
-    match state.service.settings().await {
-        Ok(settings) => Json(settings).into_response(),
-        Err(error) => service_error(error),
-    }
-}
-
-#[derive(Deserialize)]
-struct SettingsBody {
-    inbox_folder: Option<String>,
-}
-
-async fn settings_save(State(state): State<AppState>, Json(body): Json<SettingsBody>) -> Response {
-    let folder = body
-        .inbox_folder
-        .filter(|f| !f.trim().is_empty())
-        .map(PathBuf::from);
-    match state.service.set_inbox_folder(folder.as_deref()).await {
-        Ok(settings) => Json(settings).into_response(),
-        Err(error) => service_error(error),
-    }
-}
-
-async fn csv_mappings(State(state): State<AppState>) -> Response {
-    match state.service.csv_mappings().await {
-        Ok(report) => Json(report).into_response(),
-        Err(error) => service_error(error),
-    }
-}
-
-async fn csv_mapping_save(
-    State(state): State<AppState>,
-    Json(definition): Json<serde_json::Value>,
-) -> Response {
-    match state.service.csv_mapping_save(definition).await {
-        Ok(mapping) => Json(mapping).into_response(),
-        Err(error) => service_error(error),
-    }
-}
-
-async fn csv_mapping_remove(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    match state.service.csv_mapping_remove(&name).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => service_error(error),
-    }
-}
-
-async fn balances_chart(State(state): State<AppState>) -> Response {
-    match state.service.balances_chart_svg().await {
-        Ok(svg) => {
-            let mut headers = HeaderMap::new();
-            headers.insert(
-                header::CONTENT_TYPE,
-                "image/svg+xml".parse().expect("a valid header value"),
-            );
-            (headers, svg).into_response()
-        }
-        Err(error) => service_error(error),
+        _ => routes::ApiError::unauthorized().into_response(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! HTTP API behind `cashline serve`, the Tauri commands of the desktop app) calls these
 //! methods unchanged and sends their wire types as they are.
 
+pub mod charts;
 pub mod erp;
 pub mod error;
 pub mod inbox;
@@ -10,6 +11,7 @@ pub mod reference;
 pub mod service;
 pub mod wire;
 
+pub use charts::{chart_png, ChartRequest};
 pub use error::{ErrorBody, ServiceError};
 pub use positions::{ForecastRequest, PositionsRequest};
 pub use reference::AccountUpdate;

@@ -447,6 +447,8 @@ fn finish(
         None => (number_text.trim(), None),
     };
     let message_id = reference.first().to_string();
+    // The statement number counts statements per account, which is what the engine's gap check
+    // needs from a sequence number.
     let sequence_number = (!number.is_empty()).then(|| number.to_string());
     let number = sequence_number
         .clone()

@@ -668,19 +668,3 @@ proptest! {
         }
     }
 }
-
-#[test]
-#[ignore]
-fn tmp_truncate_corpus() {
-    let root = std::path::Path::new("/work/shared/corpus");
-    let list = std::fs::read_to_string("/tmp/swift_samples.txt").unwrap();
-    for relative in list.lines() {
-        let bytes = std::fs::read(root.join(relative)).unwrap();
-        for cut in 0..bytes.len() {
-            let _ = parse(&bytes[..cut]);
-            let mut flipped = bytes.clone();
-            flipped[cut] = flipped[cut].wrapping_add(1);
-            let _ = parse(&flipped);
-        }
-    }
-}
