@@ -875,28 +875,11 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
 
 async fn load_demo(service: &Service, data_dir: &Path) -> anyhow::Result<()> {
     let folder = data_dir.join("demo").join("files");
-    let paths =
-        cashline_demo::write_files(&folder, service.today(), cashline_demo::DEMO_BUSINESS_DAYS)
-            .with_context(|| format!("cannot write the demo files to {}", folder.display()))?;
-    let report = service
-        .import_paths(&paths, &ImportOptions::default())
-        .await;
-    let imported = report
-        .files
-        .iter()
-        .filter(|f| f.status == "imported")
-        .count();
-    if let Some(failed) = report.files.iter().find(|f| f.status == "failed") {
-        return Err(anyhow!(
-            "a demo file failed to import: {}",
-            failed.error.as_deref().unwrap_or_default()
-        ));
-    }
+    let loaded = service.load_demo(&folder).await?;
     println!(
-        "Demo data: {} statement files in {} ({} new).",
-        paths.len(),
+        "Demo data from {}: {}.",
         folder.display(),
-        imported
+        loaded.lines.join(", ")
     );
     Ok(())
 }
@@ -956,17 +939,13 @@ async fn serve(service: Service, port: u16, ui: Option<PathBuf>) -> anyhow::Resu
         let _ = writeln!(stdout, "Watching the inbox folder {}.", folder.display());
     }
     let _ = stdout.flush();
-    let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
-    let watcher = inbox_folder.map(|folder| {
-        let mut stop = stop_receiver.clone();
-        tokio::spawn(async move {
-            let stopped = async move {
-                let _ = stop.changed().await;
-            };
-            if let Err(error) = inbox::watch(&watcher_service, &folder, |_| (), stopped).await {
-                tracing::error!(%error, folder = %folder.display(), "the inbox watcher stopped");
-            }
-        })
+    // The watcher follows the inbox setting, so a folder set in the UI is watched at once.
+    let (stop_sender, mut stop_receiver) = tokio::sync::watch::channel(false);
+    let watcher = tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop_receiver.changed().await;
+        };
+        inbox::watch_setting(&watcher_service, |_| (), stopped).await;
     });
     server
         .run(async {
@@ -974,8 +953,6 @@ async fn serve(service: Service, port: u16, ui: Option<PathBuf>) -> anyhow::Resu
         })
         .await?;
     let _ = stop_sender.send(true);
-    if let Some(watcher) = watcher {
-        let _ = watcher.await;
-    }
+    let _ = watcher.await;
     Ok(())
 }

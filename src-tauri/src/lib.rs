@@ -293,7 +293,7 @@ async fn settings(service: State<'_, Service>) -> Result<wire::Settings, ErrorBo
 }
 
 /// Sets or clears the watched inbox folder. JS: `invoke('settings_save', { inboxFolder })`.
-/// The watcher follows the new setting when the app next starts.
+/// The running watcher follows the new setting within a few seconds.
 #[tauri::command]
 async fn settings_save(
     service: State<'_, Service>,
@@ -381,21 +381,12 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
 /// Builds the app with the window of `tauri.conf.json` and runs it until its last window
 /// closes; the ledger is closed cleanly on the way out.
 pub fn run_app(builder: tauri::Builder<tauri::Wry>, service: Service) -> tauri::Result<()> {
-    // The watched inbox runs beside the window for as long as the app does.
+    // The watched inbox runs beside the window for as long as the app does, following the
+    // setting as it changes.
     let watcher_service = service.clone();
     tauri::async_runtime::spawn(async move {
-        match watcher_service.inbox_folder().await {
-            Ok(Some(folder)) => {
-                let forever = std::future::pending::<()>();
-                if let Err(error) =
-                    cashline_service::inbox::watch(&watcher_service, &folder, |_| (), forever).await
-                {
-                    tracing::error!(%error, folder = %folder.display(), "the inbox watcher stopped");
-                }
-            }
-            Ok(None) => {}
-            Err(error) => tracing::error!(error = %error, "cannot read the inbox setting"),
-        }
+        let forever = std::future::pending::<()>();
+        cashline_service::inbox::watch_setting(&watcher_service, |_| (), forever).await;
     });
     let app = app_builder(builder, service).build(tauri::generate_context!())?;
     app.run(|app, event| {

@@ -17,8 +17,15 @@ fn options() -> &'static usvg::Options<'static> {
         let fonts = options.fontdb_mut();
         fonts.load_system_fonts();
         // fontdb's generic families default to Windows fonts; map them to what is installed.
-        let installed = |family: &str| fonts.faces().any(|face| face.families.iter().any(|(name, _)| name == family));
-        if let Some(family) = ["DejaVu Sans", "Liberation Sans", "Noto Sans"].into_iter().find(|f| installed(f)) {
+        let installed = |family: &str| {
+            fonts
+                .faces()
+                .any(|face| face.families.iter().any(|(name, _)| name == family))
+        };
+        if let Some(family) = ["DejaVu Sans", "Liberation Sans", "Noto Sans"]
+            .into_iter()
+            .find(|f| installed(f))
+        {
             fonts.set_sans_serif_family(family);
         }
         options

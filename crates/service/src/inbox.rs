@@ -124,3 +124,48 @@ pub async fn watch(
         }
     }
 }
+
+/// Watches whatever folder the inbox setting names, following changes to the setting as they
+/// are made (from the UI or the CLI) until `shutdown` resolves.
+pub async fn watch_setting(
+    service: &Service,
+    mut on_result: impl FnMut(&wire::FileResult),
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    let mut current: Option<(PathBuf, InboxScanner)> = None;
+    loop {
+        match service.inbox_folder().await {
+            Ok(setting) => {
+                if current.as_ref().map(|(folder, _)| folder) != setting.as_ref() {
+                    current = match setting {
+                        Some(folder) => match InboxScanner::new(&folder) {
+                            Ok(scanner) => {
+                                info!(folder = %folder.display(), "watching the inbox folder");
+                                Some((folder, scanner))
+                            }
+                            Err(error) => {
+                                warn!(%error, folder = %folder.display(), "cannot watch the inbox folder");
+                                None
+                            }
+                        },
+                        None => None,
+                    };
+                }
+            }
+            Err(error) => warn!(%error, "cannot read the inbox setting"),
+        }
+        if let Some((folder, scanner)) = current.as_mut() {
+            match scanner.scan(service).await {
+                Ok(results) => results.iter().for_each(&mut on_result),
+                Err(error) => {
+                    warn!(%error, folder = %folder.display(), "the inbox folder could not be read")
+                }
+            }
+        }
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = tokio::time::sleep(INBOX_POLL_INTERVAL) => {}
+        }
+    }
+}

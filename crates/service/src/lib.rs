@@ -3,6 +3,7 @@
 //! methods unchanged and sends their wire types as they are.
 
 pub mod charts;
+pub mod demo;
 pub mod erp;
 pub mod error;
 pub mod inbox;

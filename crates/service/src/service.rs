@@ -147,12 +147,13 @@ impl Service {
                 new_entries: report.entries_new,
                 promoted_entries: report.entries_promoted,
                 error: None,
+                error_code: None,
                 warnings: report.warnings,
                 exceptions: report.exceptions_opened,
             },
             Err(error) => {
                 let format = cashline_engine::import::detect_format(source);
-                failed(file_name, format, error.to_string())
+                failed_with(file_name, format, error.to_string(), error_code(&error))
             }
         }
     }
@@ -355,6 +356,33 @@ impl Service {
 }
 
 fn failed(file_name: &str, format: Option<String>, message: String) -> wire::FileResult {
+    failed_with(file_name, format, message, "unreadable")
+}
+
+/// The code of an import failure, from the engine's error.
+fn error_code(error: &cashline_engine::EngineError) -> &'static str {
+    use cashline_bankfile::ParseError;
+    match error {
+        cashline_engine::EngineError::BadFile { source, .. } => match source {
+            ParseError::UnknownFormat => "unknown_format",
+            ParseError::Truncated { .. } => "truncated",
+            ParseError::TooLarge { .. } => "too_large",
+            ParseError::Unsupported { .. } => "unsupported",
+            ParseError::Io(_) => "unreadable",
+            _ => "invalid",
+        },
+        cashline_engine::EngineError::Inconsistent { .. }
+        | cashline_engine::EngineError::InvalidRequest(_) => "invalid",
+        _ => "failed",
+    }
+}
+
+fn failed_with(
+    file_name: &str,
+    format: Option<String>,
+    message: String,
+    code: &'static str,
+) -> wire::FileResult {
     wire::FileResult {
         file: file_name.to_string(),
         format,
@@ -364,6 +392,7 @@ fn failed(file_name: &str, format: Option<String>, message: String) -> wire::Fil
         new_entries: 0,
         promoted_entries: 0,
         error: Some(message),
+        error_code: Some(code),
         warnings: Vec::new(),
         exceptions: Vec::new(),
     }

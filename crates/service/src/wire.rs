@@ -26,6 +26,9 @@ pub struct FileResult {
     /// Entries first reported intraday (pending) and now booked by this file.
     pub promoted_entries: u64,
     pub error: Option<String>,
+    /// Why the file failed, for fronts that branch on it: `unknown_format`, `invalid`,
+    /// `truncated`, `too_large`, `unsupported`, `unreadable` or `failed`.
+    pub error_code: Option<&'static str>,
     pub warnings: Vec<String>,
     pub exceptions: Vec<String>,
 }

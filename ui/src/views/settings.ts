@@ -36,7 +36,7 @@ export const settingsView: View = {
       current,
       h('label', { for: 'settings-inbox', class: 'label' }, 'Folder'),
       h('div', { class: 'inline-form' }, input, save, clear),
-      h('p', { class: 'hint' }, 'The folder must already exist. A folder set or cleared here is watched from the next start of Cashline.'),
+      h('p', { class: 'hint' }, 'The folder must already exist. Cashline starts or stops watching it within a few seconds.'),
       status,
     );
 
@@ -79,9 +79,9 @@ export const settingsView: View = {
         replaceChildren(status, h('div', { class: 'error', role: 'alert', 'data-testid': 'error', 'data-code': 'incomplete' }, 'Type the folder’s full path, or use Clear to stop watching one.'));
         return;
       }
-      void run(folder, 'Saved. Cashline watches this folder from its next start.');
+      void run(folder, 'Saved. Cashline now watches this folder.');
     });
-    clear.addEventListener('click', () => void run(null, 'Cleared. No folder is watched from the next start.'));
+    clear.addEventListener('click', () => void run(null, 'Cleared. No folder is watched.'));
 
     void (async () => {
       try {

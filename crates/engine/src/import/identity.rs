@@ -29,7 +29,16 @@ impl Occurrences {
 
 fn identity_base(parsed_entry: &ParsedEntry, amount_minor: i64) -> String {
     match &parsed_entry.bank_ref {
-        Some(reference) => format!("ref:{reference}|{amount_minor}"),
+        // The value date keeps two entries apart that a bank gave the same reference and
+        // amount on different days (anonymised files do; a pending entry already has it).
+        Some(reference) => format!(
+            "ref:{reference}|{amount_minor}|{}",
+            parsed_entry
+                .value_date
+                .or(parsed_entry.booking_date)
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        ),
         // Without a bank reference the content is the identity. The booking date and the
         // bank's entry number are left out: a pending entry gets both only when booked.
         None => format!(

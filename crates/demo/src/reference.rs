@@ -1,0 +1,140 @@
+//! The rest of the demo group: its entities, reference rates in the ECB's format, and the
+//! ERP's open items and payment run, so every screen has something true to show.
+
+use chrono::{Duration, NaiveDate};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rust_decimal::Decimal;
+
+use cashline_domain::{BusinessCalendar, Currency, Iban};
+
+use crate::{account_key, demo_days, ACCOUNTS, CUSTOMERS, SUPPLIERS};
+
+/// A demo entity and the accounts (by position in the account list) it owns.
+pub struct DemoEntity {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub country: &'static str,
+    pub reporting_currency: &'static str,
+    pub accounts: &'static [usize],
+}
+
+pub const ENTITIES: &[DemoEntity] = &[
+    DemoEntity {
+        code: "NW-DE",
+        name: "Northwind Handel GmbH",
+        country: "DE",
+        reporting_currency: "EUR",
+        accounts: &[0, 1],
+    },
+    DemoEntity {
+        code: "NW-UK",
+        name: "Northwind Trading Ltd",
+        country: "GB",
+        reporting_currency: "GBP",
+        accounts: &[2],
+    },
+    DemoEntity {
+        code: "NW-CH",
+        name: "Northwind Schweiz AG",
+        country: "CH",
+        reporting_currency: "CHF",
+        accounts: &[3],
+    },
+    DemoEntity {
+        code: "NW-US",
+        name: "Northwind Inc.",
+        country: "US",
+        reporting_currency: "USD",
+        accounts: &[4],
+    },
+];
+
+/// The account key of the demo account at `index`.
+pub fn account(index: usize) -> String {
+    account_key(&ACCOUNTS[index]).0.reveal().to_string()
+}
+
+/// Euro reference rates for the demo days, in the ECB's eurofxref format, drifting gently
+/// around realistic levels.
+pub fn ecb_rates_xml(today: NaiveDate, business_days: usize) -> String {
+    // Rates in units of 0.0001, so no float ever holds one.
+    let levels: [(&str, i64); 4] = [
+        ("USD", 10_520),
+        ("GBP", 8_440),
+        ("CHF", 9_380),
+        ("JPY", 1_612_000),
+    ];
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gesmes:Envelope xmlns:gesmes=\"http://www.gesmes.org/xml/2002-08-01\" \
+         xmlns=\"http://www.ecb.int/vocabulary/2002-08-01/eurofxref\">\n<gesmes:subject>Reference rates</gesmes:subject>\n<Cube>\n",
+    );
+    for day in demo_days(today, business_days).iter().rev() {
+        let mut rng = StdRng::seed_from_u64(day.to_string().bytes().map(u64::from).sum());
+        xml.push_str(&format!("<Cube time='{day}'>\n"));
+        for (code, level) in levels {
+            let basis_points = level + rng.random_range(-40..=40);
+            let rate = Decimal::new(basis_points, 4);
+            xml.push_str(&format!("<Cube currency='{code}' rate='{rate}'/>\n"));
+        }
+        xml.push_str("</Cube>\n");
+    }
+    xml.push_str("</Cube>\n</gesmes:Envelope>\n");
+    xml
+}
+
+fn next_days(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
+    BusinessCalendar::for_currency(Currency::EUR).next_days(today - Duration::days(1), count)
+}
+
+/// Receivables and payables due over the next weeks, in the CSV of `CLI.md`.
+pub fn open_items_csv(today: NaiveDate) -> String {
+    let mut csv = String::from("id,kind,counterparty,counterparty_iban,amount,currency,due_date,reference,entity,probability\n");
+    let days = next_days(today, 15);
+    let mut rng = StdRng::seed_from_u64(today.to_string().bytes().map(u64::from).sum());
+    for index in 0..24 {
+        let receivable = index % 3 != 2;
+        let entity = &ENTITIES[index % ENTITIES.len()];
+        let currency = ACCOUNTS[entity.accounts[0]].currency;
+        let due = days[rng.random_range(0..days.len())];
+        let amount = Decimal::new(rng.random_range(50_000..2_500_000), 2);
+        let (kind, name, probability) = if receivable {
+            let probability = ["1", "0.9", "0.75", "0.5"][rng.random_range(0..4)];
+            (
+                "receivable",
+                CUSTOMERS[index % CUSTOMERS.len()],
+                probability,
+            )
+        } else {
+            ("payable", SUPPLIERS[index % SUPPLIERS.len()], "")
+        };
+        let prefix = if receivable { "INV" } else { "BILL" };
+        csv.push_str(&format!(
+            "{prefix}-{today}-{index:03},{kind},{name},,{amount},{currency},{due},{prefix}-{index:03},{},{probability}\n",
+            entity.code,
+            today = today.format("%Y%m%d")
+        ));
+    }
+    csv
+}
+
+/// A payment run of the German entity: some payables paid, some other outgoing payments.
+pub fn payments_csv(today: NaiveDate) -> String {
+    let mut csv = String::from("id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference\n");
+    let days = next_days(today, 6);
+    let mut rng = StdRng::seed_from_u64(today.to_string().bytes().map(u64::from).sum::<u64>() + 7);
+    let debtor = account(0);
+    for index in 0..8 {
+        let creditor = Iban::from_country_and_bban("NL", &format!("ABNA04171643{:02}", index))
+            .expect("a valid demo IBAN");
+        let amount = Decimal::new(rng.random_range(20_000..900_000), 2);
+        let date = days[index % days.len()];
+        csv.push_str(&format!(
+            "PAY-{stamp}-{index:02},NW-{stamp}-{index:02},{debtor},{},{},ABNANL2A,{amount},EUR,{date},RUN-{stamp}\n",
+            SUPPLIERS[index % SUPPLIERS.len()],
+            creditor.reveal(),
+            stamp = today.format("%Y%m%d"),
+        ));
+    }
+    csv
+}

@@ -1,0 +1,128 @@
+//! Demo data for `cashline demo` and `cashline serve --demo`: statements of five banks, the
+//! group's entities, ECB rates, open items and a payment run, all written by the demo
+//! generator, then imported through the same commands a user runs.
+
+use std::path::Path;
+
+use cashline_demo::reference::{self, ENTITIES};
+use cashline_demo::DEMO_BUSINESS_DAYS;
+
+use crate::reference::AccountUpdate;
+use crate::service::ImportOptions;
+use crate::{Service, ServiceError};
+
+/// Who approves the demo's payment run: not the user who imported it.
+const DEMO_APPROVER: &str = "demo-approver";
+/// How many payments of the run the demo approves; the rest wait for the user.
+const DEMO_PAYMENTS_APPROVED: usize = 5;
+
+/// What loading the demo did, in a sentence per step.
+pub struct DemoLoaded {
+    pub statement_files: usize,
+    pub statement_files_new: usize,
+    pub lines: Vec<String>,
+}
+
+impl Service {
+    /// The same service acting as another person.
+    pub fn as_user(&self, user: &str) -> Service {
+        Service {
+            ledger: self.ledger.clone(),
+            user: user.into(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    /// Writes the demo files into `folder` and loads them. Running it again adds nothing
+    /// that is already there.
+    pub async fn load_demo(&self, folder: &Path) -> Result<DemoLoaded, ServiceError> {
+        let today = self.today();
+        let io = |e: std::io::Error| {
+            ServiceError::BadRequest(format!(
+                "cannot write the demo files to {}: {e}",
+                folder.display()
+            ))
+        };
+        let paths =
+            cashline_demo::write_files(&folder.join("statements"), today, DEMO_BUSINESS_DAYS)
+                .map_err(io)?;
+        let report = self.import_paths(&paths, &ImportOptions::default()).await;
+        if let Some(failed) = report.files.iter().find(|f| f.status == "failed") {
+            return Err(ServiceError::BadRequest(format!(
+                "a demo file failed to import: {}",
+                failed.error.as_deref().unwrap_or_default()
+            )));
+        }
+        let new = report
+            .files
+            .iter()
+            .filter(|f| f.status == "imported")
+            .count();
+        let mut lines = vec![format!("{} statement files ({new} new)", paths.len())];
+
+        for entity in ENTITIES {
+            self.entity_save(
+                entity.code,
+                entity.name,
+                Some(entity.country),
+                Some(entity.reporting_currency),
+            )
+            .await?;
+            for index in entity.accounts {
+                let update = AccountUpdate {
+                    entity: Some(entity.code.to_string()),
+                    ..Default::default()
+                };
+                self.account_update(&reference::account(*index), update)
+                    .await?;
+            }
+        }
+        lines.push(format!("{} entities", ENTITIES.len()));
+
+        let write = |name: &str, content: String| -> Result<std::path::PathBuf, ServiceError> {
+            let path = folder.join(name);
+            std::fs::write(&path, content).map_err(io)?;
+            Ok(path)
+        };
+        let rates = write(
+            "eurofxref.xml",
+            reference::ecb_rates_xml(today, DEMO_BUSINESS_DAYS),
+        )?;
+        let imported = self.fx_import(&rates).await?;
+        lines.push(format!("{} ECB reference rates", imported.rates));
+        let items = write("open-items.csv", reference::open_items_csv(today))?;
+        let imported = self.open_items_import(&items).await?;
+        lines.push(format!(
+            "{} open items ({} new)",
+            imported.items, imported.new_items
+        ));
+        let payments = write("payments.csv", reference::payments_csv(today))?;
+        let imported = self.payments_import(&payments).await?;
+        lines.push(format!(
+            "{} payments ({} new)",
+            imported.payments, imported.new_payments
+        ));
+        let waiting: Vec<String> = self
+            .payments(Some("validated"))
+            .await?
+            .payments
+            .into_iter()
+            .map(|p| p.id)
+            .take(DEMO_PAYMENTS_APPROVED)
+            .collect();
+        if !waiting.is_empty() {
+            self.as_user(DEMO_APPROVER)
+                .payments_approve(&waiting)
+                .await?;
+            lines.push(format!(
+                "{} payments approved by {DEMO_APPROVER}",
+                waiting.len()
+            ));
+        }
+        Ok(DemoLoaded {
+            statement_files: paths.len(),
+            statement_files_new: new,
+            lines,
+        })
+    }
+}
