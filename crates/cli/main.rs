@@ -159,6 +159,17 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         to: Option<NaiveDate>,
     },
+    /// Business days of a currency (TARGET2 for EUR, weekends for others).
+    Calendar {
+        #[arg(long, default_value = "EUR", value_name = "CCY")]
+        currency: String,
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Legal entities of the group.
     Entities {
         #[command(subcommand)]
@@ -642,6 +653,21 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
             std::fs::write(&out, bytes)
                 .with_context(|| format!("cannot write {}", out.display()))?;
             println!("Wrote {}.", out.display());
+        }
+        Command::Calendar {
+            currency,
+            from,
+            to,
+            json,
+        } => {
+            let report = service.calendar(&currency, from, to)?;
+            if json {
+                output::json(&report)?;
+            } else {
+                for day in &report.days {
+                    println!("{}  {}", day.date, day.closed.unwrap_or("open"));
+                }
+            }
         }
         Command::Entities { command } => match command {
             EntityCommand::List { json } => {

@@ -140,6 +140,20 @@ async fn chart(
 }
 
 #[tauri::command]
+async fn calendar(
+    service: State<'_, Service>,
+    currency: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<wire::CalendarReport, ErrorBody> {
+    let from = parse_date("from", from.as_deref())?;
+    let to = parse_date("to", to.as_deref())?;
+    service
+        .calendar(currency.as_deref().unwrap_or("EUR"), from, to)
+        .map_err(|e| e.body())
+}
+
+#[tauri::command]
 async fn entities(service: State<'_, Service>) -> Result<wire::EntitiesReport, ErrorBody> {
     service.entities().await.map_err(|e| e.body())
 }
@@ -367,6 +381,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
             history,
             intraday,
             chart,
+            calendar,
             entities,
             entity_save,
             accounts,

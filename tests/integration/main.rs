@@ -10,4 +10,5 @@ mod forecast;
 mod http;
 mod inbox;
 mod peers_bai2;
+mod rates;
 mod support;

@@ -30,6 +30,16 @@ impl BusinessCalendar {
         !(self.target2 && is_target2_holiday(date))
     }
 
+    /// Why `date` is closed (`Saturday`, `Sunday` or a holiday's name), or `None` when open.
+    pub fn closed_because(&self, date: NaiveDate) -> Option<&'static str> {
+        match date.weekday() {
+            Weekday::Sat => Some("Saturday"),
+            Weekday::Sun => Some("Sunday"),
+            _ if self.target2 => target2_holiday_name(date),
+            _ => None,
+        }
+    }
+
     /// The first business day on or after `date`.
     pub fn on_or_after(&self, date: NaiveDate) -> NaiveDate {
         let mut day = date;
@@ -100,12 +110,21 @@ pub fn easter_sunday(year: i32) -> NaiveDate {
 /// TARGET2 closing days: New Year's Day, Good Friday, Easter Monday, Labour Day, Christmas Day
 /// and 26 December.
 pub fn is_target2_holiday(date: NaiveDate) -> bool {
-    let fixed = matches!(
-        (date.month(), date.day()),
-        (1, 1) | (5, 1) | (12, 25) | (12, 26)
-    );
+    target2_holiday_name(date).is_some()
+}
+
+/// The name of the TARGET2 holiday on `date`, if it is one.
+pub fn target2_holiday_name(date: NaiveDate) -> Option<&'static str> {
     let easter = easter_sunday(date.year());
-    fixed || date == easter - Duration::days(2) || date == easter + Duration::days(1)
+    match (date.month(), date.day()) {
+        (1, 1) => Some("New Year's Day"),
+        (5, 1) => Some("Labour Day"),
+        (12, 25) => Some("Christmas Day"),
+        (12, 26) => Some("Christmas Holiday"),
+        _ if date == easter - Duration::days(2) => Some("Good Friday"),
+        _ if date == easter + Duration::days(1) => Some("Easter Monday"),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -104,6 +104,7 @@ pub(crate) fn api() -> Router<AppState> {
         .route("/csv-mappings", get(csv_mappings).post(csv_mapping_save))
         .route("/csv-mappings/{name}", delete(csv_mapping_remove))
         .route("/settings", get(settings).put(settings_save))
+        .route("/calendar", get(calendar))
         .route("/entities", get(entities).post(entity_save))
         .route("/accounts", get(accounts))
         .route("/accounts/{account}", put(account_update))
@@ -436,4 +437,21 @@ async fn payments(
     Query(params): Query<FilterParams>,
 ) -> ApiResult<cashline_service::wire::PaymentsReport> {
     ok(state.service.payments(params.state.as_deref()).await?)
+}
+
+#[derive(Deserialize)]
+struct CalendarParams {
+    currency: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn calendar(
+    State(state): State<AppState>,
+    Query(params): Query<CalendarParams>,
+) -> ApiResult<cashline_service::wire::CalendarReport> {
+    let currency = non_empty(params.currency).unwrap_or_else(|| "EUR".into());
+    let from = date("from", params.from.as_deref())?;
+    let to = date("to", params.to.as_deref())?;
+    ok(state.service.calendar(&currency, from, to)?)
 }

@@ -305,3 +305,47 @@ fn account_wire(row: account::AccountRow) -> wire::Account {
         intraday_hours: row.intraday_hours,
     }
 }
+
+/// Longest calendar served at once, in days.
+const CALENDAR_DAYS_MAX: i64 = 731;
+
+impl Service {
+    /// The business days of a currency between two dates.
+    pub fn calendar(
+        &self,
+        currency: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<wire::CalendarReport, ServiceError> {
+        let currency =
+            Currency::from_code(currency).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        let from = from.unwrap_or_else(|| self.clock.now().date_naive());
+        let to = to.unwrap_or(from + chrono::Duration::days(30));
+        if to < from || (to - from).num_days() > CALENDAR_DAYS_MAX {
+            return Err(ServiceError::BadRequest(format!(
+                "a calendar runs forward over at most {CALENDAR_DAYS_MAX} days"
+            )));
+        }
+        let calendar = cashline_domain::BusinessCalendar::for_currency(currency);
+        let mut days = Vec::new();
+        let mut day = from;
+        while day <= to {
+            let closed = calendar.closed_because(day);
+            days.push(wire::CalendarDay {
+                date: day.to_string(),
+                business_day: closed.is_none(),
+                closed,
+            });
+            day += chrono::Duration::days(1);
+        }
+        Ok(wire::CalendarReport {
+            currency: currency.to_string(),
+            calendar: if currency == Currency::EUR {
+                "TARGET2"
+            } else {
+                "weekends"
+            },
+            days,
+        })
+    }
+}

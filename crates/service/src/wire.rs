@@ -386,3 +386,19 @@ pub struct PaymentsImported {
     pub payments: usize,
     pub new_payments: usize,
 }
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarReport {
+    pub currency: String,
+    /// `TARGET2` for EUR, `weekends` for the others.
+    pub calendar: &'static str,
+    pub days: Vec<CalendarDay>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarDay {
+    pub date: String,
+    pub business_day: bool,
+    /// Why the day is closed: `Saturday`, `Sunday` or a holiday's name.
+    pub closed: Option<&'static str>,
+}
