@@ -524,11 +524,7 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
             for file in report.files.iter().filter(|f| f.error.is_some()) {
                 eprintln!("cashline: {}", file.error.as_deref().unwrap_or_default());
             }
-            if json {
-                output::json(&report)?;
-            } else {
-                output::import(&report);
-            }
+            output::show(json, &report, output::import)?;
             if report.any_failed() {
                 return Err(Reported.into());
             }
@@ -546,11 +542,7 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                     reporting_currency,
                 })
                 .await?;
-            if json {
-                output::json(&report)?;
-            } else {
-                output::positions(&report);
-            }
+            output::show(json, &report, output::positions)?;
         }
         Command::Entries {
             account,
@@ -566,21 +558,13 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                     limit: None,
                 })
                 .await?;
-            if json {
-                output::json(&report)?;
-            } else {
-                output::entries(&report);
-            }
+            output::show(json, &report, output::entries)?;
         }
         Command::Exceptions { kind, state, json } => {
             let report = service
                 .exceptions(kind.as_deref(), state.as_deref())
                 .await?;
-            if json {
-                output::json(&report)?;
-            } else {
-                output::exceptions(&report);
-            }
+            output::show(json, &report, output::exceptions)?;
         }
         Command::Forecast {
             days,
@@ -595,11 +579,7 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                     reporting_currency,
                 })
                 .await?;
-            if json {
-                output::json(&report)?;
-            } else {
-                output::forecast(&report);
-            }
+            output::show(json, &report, output::forecast)?;
         }
         Command::History {
             from,
@@ -608,19 +588,11 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
             json,
         } => {
             let report = service.history(from, to, entity.as_deref()).await?;
-            if json {
-                output::json(&report)?;
-            } else {
-                output::history(&report);
-            }
+            output::show(json, &report, output::history)?;
         }
         Command::Intraday { date, json } => {
             let report = service.intraday(date).await?;
-            if json {
-                output::json(&report)?;
-            } else {
-                output::intraday(&report);
-            }
+            output::show(json, &report, output::intraday)?;
         }
         Command::Chart {
             name,
@@ -705,11 +677,7 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
         Command::Accounts { command } => match command {
             AccountCommand::List { json } => {
                 let report = service.accounts().await?;
-                if json {
-                    output::json(&report)?;
-                } else {
-                    output::accounts(&report);
-                }
+                output::show(json, &report, output::accounts)?;
             }
             AccountCommand::Set {
                 account,
@@ -730,11 +698,7 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                     intraday_hours,
                 };
                 let report = service.account_update(&account, update).await?;
-                if json {
-                    output::json(&report)?;
-                } else {
-                    output::accounts(&report);
-                }
+                output::show(json, &report, output::accounts)?;
             }
         },
         Command::Fx { command } => match command {
@@ -785,11 +749,7 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                 let report = service
                     .open_items(kind.as_deref(), state.as_deref())
                     .await?;
-                if json {
-                    output::json(&report)?;
-                } else {
-                    output::open_items(&report);
-                }
+                output::show(json, &report, output::open_items)?;
             }
             OpenItemCommand::Probability { id, probability } => {
                 service.open_item_probability(&id, &probability).await?;
@@ -810,19 +770,11 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
             }
             PaymentCommand::List { state, json } => {
                 let report = service.payments(state.as_deref()).await?;
-                if json {
-                    output::json(&report)?;
-                } else {
-                    output::payments(&report);
-                }
+                output::show(json, &report, output::payments)?;
             }
             PaymentCommand::Approve { ids, json } => {
                 let report = service.payments_approve(&ids).await?;
-                if json {
-                    output::json(&report)?;
-                } else {
-                    output::payments(&report);
-                }
+                output::show(json, &report, output::payments)?;
             }
         },
         Command::Settings {

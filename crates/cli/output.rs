@@ -9,6 +9,16 @@ pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints `value` as the one JSON document of `--json`, else as a person reads it.
+pub fn show<T: Serialize>(as_json: bool, value: &T, human: fn(&T)) -> anyhow::Result<()> {
+    if as_json {
+        json(value)
+    } else {
+        human(value);
+        Ok(())
+    }
+}
+
 fn table(headers: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
