@@ -49,9 +49,8 @@ pub async fn history(
         )));
     }
     let accounts = account::list(ledger.pool()).await?;
-    // Closes before the window seed each account's balance on its first day.
-    let rows =
-        balance::daily_closings(ledger.pool(), from - Duration::days(HISTORY_DAYS_MAX)).await?;
+    // The latest close before the window seeds each account's balance on its first day.
+    let rows = balance::daily_closings(ledger.pool(), from, to).await?;
     let mut out = Vec::new();
     let mut totals: BTreeMap<Currency, BTreeMap<NaiveDate, Money>> = BTreeMap::new();
     for row in accounts

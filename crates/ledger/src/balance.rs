@@ -90,7 +90,8 @@ pub async fn latest_per_account(
     Ok(rows)
 }
 
-/// One account's closing booked balance on one day.
+/// One account's closing booked balance on one day (the latest of the day wins when read in
+/// order).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DailyClosingRow {
     pub account_key: String,
@@ -99,22 +100,31 @@ pub struct DailyClosingRow {
     pub amount_minor: i64,
 }
 
-/// Closing booked balances per account and day from `from` on (the last one of each day).
+/// Closing booked balances per account from `from` to `to`, plus each account's latest close
+/// before `from` (what carries into the window), ordered so that a later close of the same day
+/// comes after an earlier one. Every part reads the covering index per account.
 pub async fn daily_closings(
     pool: &sqlx::SqlitePool,
     from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<Vec<DailyClosingRow>, LedgerError> {
     let rows = sqlx::query_as::<_, DailyClosingRow>(
-        "SELECT a.account_key, a.currency, b.balance_date, b.amount_minor
-           FROM balance b JOIN account a ON a.id = b.account_id
-          WHERE b.balance_type = 'closing_booked' AND b.balance_date >= ?
-            AND b.id = (SELECT c.id FROM balance c
-                         WHERE c.account_id = b.account_id AND c.balance_type = 'closing_booked'
-                           AND c.balance_date = b.balance_date
-                         ORDER BY c.as_of_at DESC, c.id DESC LIMIT 1)
-          ORDER BY b.balance_date, a.account_key",
+        "SELECT account_key, currency, balance_date, amount_minor FROM (
+           SELECT a.account_key, a.currency, b.balance_date, b.amount_minor, b.as_of_at, b.id
+             FROM account a
+             JOIN balance b ON b.account_id = a.id AND b.balance_type = 'closing_booked'
+                           AND b.balance_date >= ?1 AND b.balance_date <= ?2
+           UNION ALL
+           SELECT a.account_key, a.currency, b.balance_date, b.amount_minor, b.as_of_at, b.id
+             FROM account a
+             JOIN balance b ON b.id = (
+                 SELECT c.id FROM balance c
+                  WHERE c.account_id = a.id AND c.balance_type = 'closing_booked' AND c.balance_date < ?1
+                  ORDER BY c.balance_date DESC, c.as_of_at DESC, c.id DESC LIMIT 1))
+         ORDER BY balance_date, as_of_at, id",
     )
     .bind(date_text(from))
+    .bind(date_text(to))
     .fetch_all(pool)
     .await?;
     Ok(rows)

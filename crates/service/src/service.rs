@@ -240,9 +240,7 @@ impl Service {
         let today = self.today();
         let from = today - Duration::days(CHART_DAYS);
         // Balances before the window seed the carried-forward values at its start.
-        let rows =
-            balance::daily_closings(self.ledger.pool(), from - Duration::days(CHART_DAYS * 12))
-                .await?;
+        let rows = balance::daily_closings(self.ledger.pool(), from, today).await?;
         let mut latest: BTreeMap<(String, String), i64> = BTreeMap::new();
         let mut days: BTreeMap<NaiveDate, BTreeMap<String, i64>> = BTreeMap::new();
         let mut index = 0;

@@ -668,3 +668,54 @@ proptest! {
         }
     }
 }
+
+// TEMPORARY differential dump (remove before handing over).
+#[test]
+#[ignore]
+fn temporary_differential_dump() {
+    use std::fmt::Write as _;
+    let out_path = std::env::var("DUMP_OUT").expect("DUMP_OUT");
+    let mut files = Vec::new();
+    fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, files);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    for folder in ["mt940", "mt942", "bai2"] {
+        walk(&std::path::Path::new("/work/shared/corpus").join(folder), &mut files);
+    }
+    let mut out = String::new();
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let mut variants: Vec<(String, Vec<u8>)> = vec![("whole".into(), bytes.clone())];
+        let n = bytes.len();
+        for k in 1..24 {
+            let cut = n * k / 24;
+            variants.push((format!("cut{cut}"), bytes[..cut].to_vec()));
+        }
+        for (k, replacement) in [b'\n', b'/', b':', b'-', b'}', b'\r', 0xE4, b'@'].iter().enumerate() {
+            for j in 0..6 {
+                if n == 0 {
+                    continue;
+                }
+                let at = (n * (2 * j + 1) / 12 + k * 7) % n;
+                let mut changed = bytes.clone();
+                changed[at] = *replacement;
+                variants.push((format!("set{at}={replacement}"), changed));
+            }
+        }
+        for (name, data) in variants {
+            let swift = crate::swift::parse(&data);
+            let bai2 = crate::bai2::parse(&data);
+            let fmt = crate::format::parse(&data);
+            writeln!(out, "== {} {name}\nSWIFT {swift:?}\nBAI2 {bai2:?}\nFMT {fmt:?}", path.display()).unwrap();
+        }
+    }
+    std::fs::write(out_path, out).unwrap();
+}
