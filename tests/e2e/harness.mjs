@@ -5,7 +5,7 @@
 // downloaded. Each test file starts its own server on its own ledger.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,15 +28,21 @@ export const UI_TIMEOUT_MS = 15_000;
 /** Captured child output kept for failure messages; the rest is dropped. */
 const OUTPUT_CHARS_MAX = 64 * 1024;
 
+/** How long one seeding command of the CLI may take. */
+const CLI_TIMEOUT_MS = 60_000;
+
 /**
  * Starts a server on a fresh ledger in a temporary folder and a Chromium page on it.
- * Returns `{ workDir, server: { child, output(), url }, browser, page, pageErrors }`.
+ * `env` is added to the server's environment (and to `runCli`'s), e.g. `{ CASHLINE_NOW:
+ * '2026-11-23T10:00:00Z' }` to freeze the clock of both. Returns `{ workDir, dbPath, env,
+ * server: { child, output(), url }, browser, page, pageErrors }`.
  */
-export async function startSession({ viewport = { width: 1280, height: 800 }, prefix = 'cashline-e2e-' } = {}) {
+export async function startSession({ viewport = { width: 1280, height: 800 }, prefix = 'cashline-e2e-', env = {} } = {}) {
   assert.ok(existsSync(CASHLINE_BIN), `no cashline binary at ${CASHLINE_BIN} (build it, or set CASHLINE_BIN)`);
   assert.ok(existsSync(CHROMIUM_BIN), `no Chromium at ${CHROMIUM_BIN} (apt-get install chromium, or set CHROMIUM_BIN)`);
-  const session = { workDir: await mkdtemp(path.join(tmpdir(), prefix)), server: null, browser: null, page: null, pageErrors: [] };
-  session.server = await startServe(session.workDir);
+  const workDir = await mkdtemp(path.join(tmpdir(), prefix));
+  const session = { workDir, dbPath: ledgerPath(workDir), env, server: null, browser: null, page: null, pageErrors: [] };
+  session.server = await startServe(session.workDir, env);
   // Should the runner die without running `after`, the server still goes with it.
   process.once('exit', () => session.server?.child.kill('SIGKILL'));
 
@@ -73,6 +79,51 @@ export async function endSession(session) {
   }
 }
 
+/**
+ * Starts one more server on a fresh ledger of its own, e.g. with another `CASHLINE_NOW`; stop
+ * it with `stopServer`. Returns `{ workDir, dbPath, env, server }`, usable with `runCli`.
+ */
+export async function startServer({ prefix = 'cashline-e2e-extra-', env = {} } = {}) {
+  const workDir = await mkdtemp(path.join(tmpdir(), prefix));
+  const server = await startServe(workDir, env);
+  process.once('exit', () => server.child.kill('SIGKILL'));
+  return { workDir, dbPath: ledgerPath(workDir), env, server };
+}
+
+/** Stops a server from `startServer` and removes its folder. */
+export async function stopServer(extra) {
+  try {
+    await stopServe(extra?.server?.child);
+  } finally {
+    if (extra?.workDir) await rm(extra.workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs the CLI on a session's ledger (the same `--db` as its server, the same extra
+ * environment) as `user`, and resolves with its stdout; a failure rejects with its stderr.
+ * `--json` output can be parsed by the caller.
+ */
+export function runCli(session, args, { user = 'e2e' } = {}) {
+  const argv = ['--db', session.dbPath, '--user', user, ...args];
+  return new Promise((resolve, reject) => {
+    execFile(
+      CASHLINE_BIN,
+      argv,
+      {
+        cwd: session.workDir,
+        env: { ...process.env, ...cliEnv(session.workDir), ...session.env },
+        timeout: CLI_TIMEOUT_MS,
+        maxBuffer: OUTPUT_CHARS_MAX * 16,
+      },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`cashline ${args.join(' ')} failed (${error.code ?? error.signal}): ${stderr || stdout}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
 /** GETs an API path with the session's token and returns the parsed JSON. */
 export async function apiGet(session, apiPath) {
   const url = new URL(session.server.url);
@@ -103,15 +154,28 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+function ledgerPath(dir) {
+  return path.join(dir, 'ledger.sqlite');
+}
+
+/** What the server and the CLI of one ledger share: its keystore and its log folder. */
+function cliEnv(dir) {
+  return {
+    CASHLINE_KEYSTORE: `file:${path.join(dir, 'keystore')}`,
+    CASHLINE_HOME: path.join(dir, 'home'),
+  };
+}
+
 /** Starts `cashline serve` on a free port and resolves once it has printed its URL. */
-function startServe(dir) {
-  const child = spawn(CASHLINE_BIN, ['--db', path.join(dir, 'ledger.sqlite'), 'serve', '--port', '0'], {
+function startServe(dir, env = {}) {
+  const child = spawn(CASHLINE_BIN, ['--db', ledgerPath(dir), 'serve', '--port', '0'], {
     cwd: dir,
     env: {
       ...process.env,
       CASHLINE_USER: 'e2e',
-      CASHLINE_KEYSTORE: `file:${path.join(dir, 'keystore')}`,
+      ...cliEnv(dir),
       RUST_BACKTRACE: '1',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -15,16 +15,40 @@ export interface Position {
   /** Full account key (IBAN or the bank's account number); never shown in a table cell. */
   account: string;
   account_masked: string;
+  /** The name given to the account (from the statement or set by hand), if any. */
+  name: string | null;
   bank: string | null;
+  /** The code of the entity the account belongs to, if any. */
+  entity: string | null;
   currency: string;
   /** Money as the wire gives it, e.g. "1234.50". */
   booked: string;
   available: string | null;
+  /**
+   * Which figure `booked` is: `closing_booked`, `interim_booked`, `interim_available` or
+   * `rolled_forward`; a newer engine's basis is shown as it comes.
+   */
+  basis: string;
   booked_date: string;
   /** RFC 3339 instant in UTC. */
   as_of: string;
   source: string;
   stale: boolean;
+  /** Why the balance is stale, one sentence; null when it is not. */
+  stale_reason: string | null;
+  /** The day whose end-of-day statement is due by now (daily accounts). */
+  expected_date: string | null;
+  /** `booked` in the reporting currency, or null where no rate is known. */
+  converted: Converted | null;
+}
+
+export interface Converted {
+  currency: string;
+  amount: string;
+  /** Null when the account is in the reporting currency already. */
+  rate: string | null;
+  rate_date: string | null;
+  rate_source: string | null;
 }
 
 export interface CurrencyTotal {
@@ -34,29 +58,216 @@ export interface CurrencyTotal {
   accounts: number | null;
 }
 
+/** A total in the reporting currency, for the group or one entity. */
 export interface Consolidated {
+  /** `group`, or an entity's code. */
+  scope: string;
   currency: string;
-  booked: string;
+  /** Null when a rate is missing: a partial sum is never a total. */
+  booked: string | null;
   rates_date: string | null;
+  complete: boolean;
+  /** The currencies with no rate into `currency`. */
+  missing_rates: string[];
 }
 
 export interface Positions {
   as_of: string;
+  /** The business day the positions are for, as the engine's clock sees it. */
+  as_of_date: string;
+  entity: string | null;
+  reporting_currency: string;
   accounts: Position[];
+  /** Full keys of accounts known but without any balance yet. */
+  accounts_without_data: string[];
   totals: CurrencyTotal[];
   consolidated: Consolidated | null;
+  entities: Consolidated[];
 }
 
-export type EntryStatus = 'booked' | 'pending';
+/** Which slice of the group, in which currency; null or empty means the engine's default. */
+export interface Scope {
+  entity?: string | null;
+  reportingCurrency?: string | null;
+}
+
+export interface ForecastComponent {
+  /** `payment`, `receivable` or `payable`. */
+  kind: string;
+  id: string;
+  counterparty: string | null;
+  /** The requested or due date. */
+  date: string;
+  amount: string;
+  currency: string;
+  /** A decimal from 0 to 1 ("0.5"), or null when certain. */
+  probability: string | null;
+  weighted: string;
+}
+
+export interface ForecastDay {
+  date: string;
+  opening: string;
+  receipts: string;
+  payments: string;
+  closing: string;
+  components: ForecastComponent[];
+}
+
+export interface Forecast {
+  /** The reporting currency of `days`. */
+  currency: string;
+  /** Consolidated days; empty when a rate is missing (`complete` false). */
+  days: ForecastDay[];
+  complete: boolean;
+  missing_rates: string[];
+  currencies: { currency: string; days: ForecastDay[] }[];
+}
+
+export interface HistoryDay {
+  date: string;
+  closing: string;
+  /** False for a day without a statement, whose closing is carried over. */
+  reported: boolean;
+}
+
+export interface AccountHistory {
+  account: string;
+  account_masked: string;
+  entity: string | null;
+  currency: string;
+  days: HistoryDay[];
+}
+
+export interface History {
+  from: string;
+  to: string;
+  accounts: AccountHistory[];
+  totals: { currency: string; days: HistoryDay[] }[];
+}
+
+export interface IntradayEntry {
+  /** Full account key; mask it for display. */
+  account: string;
+  amount: string;
+  currency: string;
+  status: string;
+  counterparty: string | null;
+  remittance: string | null;
+  /** The account's running movement for the day, after this entry. */
+  running: string;
+}
+
+export interface Intraday {
+  date: string;
+  entries: IntradayEntry[];
+}
+
+export type ChartName = 'balances' | 'history' | 'forecast' | 'entities' | 'banks';
+
+export interface ChartParams {
+  entity?: string | null;
+  reportingCurrency?: string | null;
+  days?: number | null;
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface Entity {
+  code: string;
+  name: string;
+  /** ISO 3166 country code, if given. */
+  country: string | null;
+  reporting_currency: string | null;
+}
+
+export type Cadence = 'daily' | 'intraday';
+
+export interface Account {
+  account: string;
+  account_masked: string;
+  currency: string;
+  name: string | null;
+  purpose: string | null;
+  bank: string | null;
+  bic: string | null;
+  entity: string | null;
+  /** `daily` or `intraday`; a newer engine's cadence is shown as it comes. */
+  cadence: string;
+  /** "HH:MM", UTC, on the next business day. */
+  statement_due_time_utc: string;
+  intraday_hours: number | null;
+}
+
+/** A change to an account: only the fields set are changed; entity "" detaches it. */
+export interface AccountUpdate {
+  name?: string;
+  purpose?: string;
+  entity?: string;
+  cadence?: string;
+  statementDueTimeUtc?: string;
+  intradayHours?: number;
+}
+
+export interface FxRate {
+  base: string;
+  quote: string;
+  date: string;
+  /** 1 base = rate quote, as decimal text. */
+  rate: string;
+  source: string;
+}
+
+export interface FxRateInput {
+  base: string;
+  quote: string;
+  date: string;
+  rate: string;
+}
+
+export interface RatesSaved {
+  rates: number;
+  written: number;
+  warnings: string[];
+}
+
+export interface OpenItem {
+  id: string;
+  /** `receivable` or `payable`. */
+  kind: string;
+  counterparty: string | null;
+  amount: string;
+  currency: string;
+  due_date: string | null;
+  reference: string | null;
+  probability: string | null;
+  state: string;
+  entity: string | null;
+}
+
+export interface Payment {
+  id: string;
+  end_to_end_id: string;
+  status: string;
+  reason: string | null;
+  creditor_name: string;
+  amount: string;
+  currency: string;
+  requested_date: string;
+  reference: string | null;
+  prepared_by: string;
+  approved_by: string | null;
+}
 
 export interface Entry {
   account: string;
-  bank_ref: string;
-  booking_date: string;
+  bank_ref: string | null;
+  booking_date: string | null;
   value_date: string | null;
   amount: string;
   currency: string;
-  status: EntryStatus;
+  /** `booked` or `pending`; other states are shown as they come. */
+  status: string;
   end_to_end_id: string | null;
   counterparty: string | null;
   counterparty_iban: string | null;
@@ -185,13 +396,119 @@ const IMPORT_TIMEOUT_MS = 120_000;
 export const IMPORT_FILE_BYTES_MAX = 64 * 1024 * 1024;
 /** The chart is a small generated SVG; anything bigger is not what we asked for. */
 const CHART_CHARS_MAX = 2 * 1024 * 1024;
+/** A chart rasterised for export; a few hundred kilobytes in practice. */
+const CHART_PNG_BYTES_MAX = 16 * 1024 * 1024;
+/** Forecasts are for the coming weeks, not years; the engine has its own limit too. */
+export const FORECAST_DAYS_MAX = 260;
 
 // ---------------------------------------------------------------------------------------------
 // Public calls: the only functions components use.
 
-export async function fetchPositions(asOf: string | null = null): Promise<Positions> {
-  if (asOf !== null) decodeDate(asOf, 'as_of');
-  return decodePositions(await transport().positions(asOf));
+export async function fetchPositions(asOf: string | null = null, scope: Scope = {}): Promise<Positions> {
+  if (asOf !== null) checkInput(DATE, asOf, 'The as-of date');
+  return decodePositions(await transport().positions(asOf, rawScope(scope)));
+}
+
+/** The projected balance for the coming `days` business days (the engine's default when null). */
+export async function fetchForecast(days: number | null, scope: Scope = {}): Promise<Forecast> {
+  if (days !== null && (!Number.isSafeInteger(days) || days < 1 || days > FORECAST_DAYS_MAX)) {
+    throw new ApiError('bad_request', `The number of days must be a whole number from 1 to ${FORECAST_DAYS_MAX}.`);
+  }
+  return decodeForecast(await transport().forecast(days, rawScope(scope)));
+}
+
+/** Daily closings from `from` to `to` (both default on the engine: the last 90 days). */
+export async function fetchHistory(from: string | null, to: string | null, entity: string | null = null): Promise<History> {
+  if (from) checkInput(DATE, from, 'The start date');
+  if (to) checkInput(DATE, to, 'The end date');
+  return decodeHistory(await transport().history(from || null, to || null, entity || null));
+}
+
+/** The entries of one day with running sums; today (the engine's) when `date` is null. */
+export async function fetchIntraday(date: string | null = null): Promise<Intraday> {
+  if (date) checkInput(DATE, date, 'The date');
+  return decodeIntraday(await transport().intraday(date || null));
+}
+
+/** A chart as SVG document text; insert it only through `parseSvg` below. */
+export async function fetchChart(name: ChartName, params: ChartParams = {}): Promise<string> {
+  const raw = await transport().chart(name, rawChartParams(params));
+  if (typeof raw !== 'string') throw malformed('the chart is not text');
+  if (raw.length > CHART_CHARS_MAX) throw malformed('the chart is larger than expected');
+  return raw;
+}
+
+/** Whether this host can rasterise a chart to PNG (the local server can; the desktop window cannot). */
+export function chartPngAvailable(): boolean {
+  return transport().chartPng !== null;
+}
+
+/** A chart as a PNG image, for export. */
+export async function fetchChartPng(name: ChartName, params: ChartParams = {}): Promise<Blob> {
+  const chartPng = transport().chartPng;
+  if (chartPng === null) throw new ApiError('unsupported', 'PNG export is not available in the desktop window; export the SVG.');
+  const blob = await chartPng(name, rawChartParams(params));
+  if (blob.size === 0 || blob.size > CHART_PNG_BYTES_MAX) throw malformed('the PNG image is empty or larger than expected');
+  return blob.type === 'image/png' ? blob : new Blob([blob], { type: 'image/png' });
+}
+
+export async function fetchEntities(): Promise<Entity[]> {
+  return decodeEntities(await transport().entities());
+}
+
+/** Creates an entity, or changes the one with this code. */
+export async function saveEntity(entity: Entity): Promise<Entity> {
+  const code = entity.code.trim();
+  if (code === '') throw new ApiError('bad_request', 'An entity needs a code.');
+  if (entity.name.trim() === '') throw new ApiError('bad_request', 'An entity needs a name.');
+  const raw = await transport().entitySave({
+    code,
+    name: entity.name.trim(),
+    country: entity.country?.trim() || null,
+    reportingCurrency: entity.reporting_currency || null,
+  });
+  return decodeEntity(raw, 'entity');
+}
+
+export async function fetchAccounts(): Promise<Account[]> {
+  return decodeAccounts(await transport().accounts());
+}
+
+/** Changes an account (every currency of it); answers with the account as it is now. */
+export async function updateAccount(account: string, update: AccountUpdate): Promise<Account[]> {
+  if (account === '') throw new ApiError('bad_request', 'No account given.');
+  if (update.statementDueTimeUtc !== undefined) checkInput(/^([01]\d|2[0-3]):[0-5]\d$/, update.statementDueTimeUtc, 'The due time (HH:MM)');
+  if (update.intradayHours !== undefined && (!Number.isSafeInteger(update.intradayHours) || update.intradayHours < 1 || update.intradayHours > 168)) {
+    throw new ApiError('bad_request', 'Intraday hours run from 1 to 168.');
+  }
+  return decodeAccounts(await transport().accountUpdate(account, update));
+}
+
+/** The rates known on `date` (the latest when null). */
+export async function fetchFxRates(date: string | null = null): Promise<FxRate[]> {
+  if (date) checkInput(DATE, date, 'The date');
+  return decodeRates(await transport().fxRates(date || null));
+}
+
+/** Enters a rate by hand: 1 base = rate quote on date. The rate stays text: it is never a float here. */
+export async function setFxRate(input: FxRateInput): Promise<RatesSaved> {
+  const base = input.base.trim().toUpperCase();
+  const quote = input.quote.trim().toUpperCase();
+  checkInput(CURRENCY, base, 'The base currency');
+  checkInput(CURRENCY, quote, 'The quote currency');
+  if (base === quote) throw new ApiError('bad_request', 'The base and quote currencies are the same.');
+  checkInput(DATE, input.date, 'The date');
+  const rate = input.rate.trim();
+  checkInput(RATE, rate, 'The rate (a positive decimal with a point, e.g. 1.0842)');
+  return decodeRatesSaved(await transport().fxSet({ base, quote, date: input.date, rate }));
+}
+
+export async function fetchOpenItems(kind: string | null = null, state: string | null = null): Promise<OpenItem[]> {
+  return decodeOpenItems(await transport().openItems(kind || null, state || null));
+}
+
+export async function fetchPayments(state: string | null = null): Promise<Payment[]> {
+  return decodePayments(await transport().payments(state || null));
 }
 
 export async function fetchEntries(filter: EntryFilter = {}): Promise<Entry[]> {
@@ -253,14 +570,6 @@ export async function fetchExceptions(filter: ExceptionFilter = {}): Promise<Exc
   return decodeExceptions(await transport().exceptions(filter.kind || null, filter.state || null));
 }
 
-/** The balances chart as an SVG document text; insert it only through `parseSvg` below. */
-export async function fetchBalancesChart(): Promise<string> {
-  const raw = await transport().balancesChart();
-  if (typeof raw !== 'string') throw malformed('the chart is not text');
-  if (raw.length > CHART_CHARS_MAX) throw malformed('the chart is larger than expected');
-  return raw;
-}
-
 /**
  * Parses SVG text into a detached `<svg>` element safe to insert: it must parse as
  * image/svg+xml with an `<svg>` root, and scripts, foreign objects, event handler attributes
@@ -297,17 +606,68 @@ interface RawFilter {
   to: string | null;
 }
 
+interface RawScope {
+  entity: string | null;
+  reportingCurrency: string | null;
+}
+
+interface RawChartParams extends RawScope {
+  days: number | null;
+  from: string | null;
+  to: string | null;
+}
+
+interface RawEntity {
+  code: string;
+  name: string;
+  country: string | null;
+  reportingCurrency: string | null;
+}
+
 interface Transport {
-  positions(asOf: string | null): Promise<unknown>;
+  positions(asOf: string | null, scope: RawScope): Promise<unknown>;
   entries(filter: RawFilter): Promise<unknown>;
   importFile(name: string, content: Blob, csvMapping: string | null, onProgress: (sentFraction: number | null) => void): Promise<unknown>;
-  balancesChart(): Promise<unknown>;
+  forecast(days: number | null, scope: RawScope): Promise<unknown>;
+  history(from: string | null, to: string | null, entity: string | null): Promise<unknown>;
+  intraday(date: string | null): Promise<unknown>;
+  chart(name: ChartName, params: RawChartParams): Promise<unknown>;
+  /** Null where the host cannot rasterise (the desktop window). */
+  chartPng: ((name: ChartName, params: RawChartParams) => Promise<Blob>) | null;
+  entities(): Promise<unknown>;
+  entitySave(entity: RawEntity): Promise<unknown>;
+  accounts(): Promise<unknown>;
+  accountUpdate(account: string, update: AccountUpdate): Promise<unknown>;
+  fxRates(date: string | null): Promise<unknown>;
+  fxSet(rate: FxRateInput): Promise<unknown>;
+  openItems(kind: string | null, state: string | null): Promise<unknown>;
+  payments(state: string | null): Promise<unknown>;
   csvMappings(): Promise<unknown>;
   csvMappingSave(definition: Record<string, unknown>): Promise<unknown>;
   csvMappingRemove(name: string): Promise<unknown>;
   settings(): Promise<unknown>;
   settingsSave(inboxFolder: string | null): Promise<unknown>;
   exceptions(kind: string | null, state: string | null): Promise<unknown>;
+}
+
+function rawScope(scope: Scope): RawScope {
+  return { entity: scope.entity || null, reportingCurrency: scope.reportingCurrency || null };
+}
+
+function rawChartParams(params: ChartParams): RawChartParams {
+  if (params.from) checkInput(DATE, params.from, 'The start date');
+  if (params.to) checkInput(DATE, params.to, 'The end date');
+  return {
+    ...rawScope(params),
+    days: params.days ?? null,
+    from: params.from || null,
+    to: params.to || null,
+  };
+}
+
+/** Refuses what the person typed before it goes anywhere, with a sentence naming the field. */
+function checkInput(pattern: RegExp, value: string, what: string): void {
+  if (!pattern.test(value)) throw new ApiError('bad_request', `${what} is not valid: "${value}".`);
 }
 
 let chosen: Transport | null = null;
@@ -334,7 +694,7 @@ function tauriTransport(): Transport {
     }
   }
   return {
-    positions: (asOf) => call('positions', { asOf }),
+    positions: (asOf, scope) => call('positions', { asOf, ...scope }),
     entries: (filter) => call('entries', { account: filter.account, from: filter.from, to: filter.to }),
     importFile: async (name, content, csvMapping, onProgress) => {
       // invoke() reports no progress: the screen shows that the engine is busy, not how far.
@@ -351,7 +711,20 @@ function tauriTransport(): Transport {
       // A raw-body command may hand back its JSON as text; accept both forms.
       return typeof raw === 'string' ? parseJson(raw) : raw;
     },
-    balancesChart: () => call('balances_chart'),
+    forecast: (days, scope) => call('forecast', { days, ...scope }),
+    history: (from, to, entity) => call('history', { from, to, entity }),
+    intraday: (date) => call('intraday', { date }),
+    chart: (name, params) => call('chart', { name, ...params }),
+    // The desktop shell has no rasteriser; the screens hide the PNG export there.
+    chartPng: null,
+    entities: () => call('entities'),
+    entitySave: (entity) => call('entity_save', { ...entity }),
+    accounts: () => call('accounts'),
+    accountUpdate: (account, update) => call('account_update', { account, update: { ...update } }),
+    fxRates: (date) => call('fx_rates', { date }),
+    fxSet: (rate) => call('fx_set', { ...rate }),
+    openItems: (kind, state) => call('open_items', { kind, state }),
+    payments: (state) => call('payments', { state }),
     csvMappings: () => call('csv_mappings'),
     csvMappingSave: (definition) => call('csv_mapping_save', { definition }),
     csvMappingRemove: (name) => call('csv_mapping_remove', { name }),
@@ -468,14 +841,45 @@ function httpTransport(): Transport {
   }
 
   return {
-    positions: (asOf) => getJson(`/api/positions${query({ as_of: asOf })}`),
+    positions: (asOf, scope) =>
+      getJson(`/api/positions${query({ as_of: asOf, entity: scope.entity, reporting_currency: scope.reportingCurrency })}`),
     entries: (filter) => getJson(`/api/entries${query({ account: filter.account, from: filter.from, to: filter.to })}`),
     importFile: (name, content, csvMapping, onProgress) =>
       upload(`/api/import${query({ file: name, csv_mapping: csvMapping })}`, content, name, onProgress),
-    balancesChart: async () => {
-      const response = await request('/api/charts/balances.svg', { method: 'GET', headers: { Accept: 'image/svg+xml' } }, READ_TIMEOUT_MS);
+    forecast: (days, scope) =>
+      getJson(`/api/forecast${query({ days: days === null ? null : String(days), entity: scope.entity, reporting_currency: scope.reportingCurrency })}`),
+    history: (from, to, entity) => getJson(`/api/history${query({ from, to, entity })}`),
+    intraday: (date) => getJson(`/api/intraday${query({ date })}`),
+    chart: async (name, params) => {
+      const response = await request(chartPath(name, 'svg', params), { method: 'GET', headers: { Accept: 'image/svg+xml' } }, READ_TIMEOUT_MS);
       return response.text();
     },
+    chartPng: async (name, params) => {
+      const response = await request(chartPath(name, 'png', params), { method: 'GET', headers: { Accept: 'image/png' } }, READ_TIMEOUT_MS);
+      return response.blob();
+    },
+    entities: () => getJson('/api/entities'),
+    entitySave: (entity) =>
+      sendJson('POST', '/api/entities', {
+        code: entity.code,
+        name: entity.name,
+        country: entity.country,
+        reporting_currency: entity.reportingCurrency,
+      }),
+    accounts: () => getJson('/api/accounts'),
+    accountUpdate: (account, update) =>
+      sendJson('PUT', `/api/accounts/${encodeURIComponent(account)}`, {
+        name: update.name,
+        purpose: update.purpose,
+        entity: update.entity,
+        cadence: update.cadence,
+        statement_due_time_utc: update.statementDueTimeUtc,
+        intraday_hours: update.intradayHours,
+      }),
+    fxRates: (date) => getJson(`/api/fx-rates${query({ date })}`),
+    fxSet: (rate) => sendJson('POST', '/api/fx-rates', rate),
+    openItems: (kind, state) => getJson(`/api/open-items${query({ kind, state })}`),
+    payments: (state) => getJson(`/api/payments${query({ state })}`),
     csvMappings: () => getJson('/api/csv-mappings'),
     csvMappingSave: (definition) => sendJson('POST', '/api/csv-mappings', definition),
     csvMappingRemove: async (name) => {
@@ -486,6 +890,16 @@ function httpTransport(): Transport {
     settingsSave: (inboxFolder) => sendJson('PUT', '/api/settings', { inbox_folder: inboxFolder }),
     exceptions: (kind, state) => getJson(`/api/exceptions${query({ kind, state })}`),
   };
+}
+
+function chartPath(name: ChartName, format: 'svg' | 'png', params: RawChartParams): string {
+  return `/api/charts/${name}.${format}${query({
+    entity: params.entity,
+    reporting_currency: params.reportingCurrency,
+    days: params.days === null ? null : String(params.days),
+    from: params.from,
+    to: params.to,
+  })}`;
 }
 
 function query(params: Record<string, string | null>): string {
@@ -617,6 +1031,8 @@ function currency(value: unknown, path: string): string {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A rate or a probability: an unsigned decimal with a point. */
+const RATE = /^\d+(\.\d+)?$/;
 function decodeDate(value: unknown, path: string): string {
   const result = text(value, path);
   if (!DATE.test(result)) throw malformed(`${path} is not a date ("${result}")`);
@@ -627,6 +1043,12 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{
 function instant(value: unknown, path: string): string {
   const result = text(value, path);
   if (!INSTANT.test(result)) throw malformed(`${path} is not a time ("${result}")`);
+  return result;
+}
+
+function decimal(value: unknown, path: string): string {
+  const result = text(value, path);
+  if (!RATE.test(result)) throw malformed(`${path} is not a decimal ("${result}")`);
   return result;
 }
 
@@ -643,20 +1065,38 @@ function maskAccount(account: string): string {
   return account.length <= 4 ? account : `…${account.slice(-4)}`;
 }
 
+function decodeConverted(value: unknown, path: string): Converted {
+  const o = record(value, path);
+  return {
+    currency: currency(o.currency, `${path}.currency`),
+    amount: money(o.amount, `${path}.amount`),
+    rate: nullable(decimal)(o.rate, `${path}.rate`),
+    rate_date: nullable(decodeDate)(o.rate_date, `${path}.rate_date`),
+    rate_source: nullable(text)(o.rate_source, `${path}.rate_source`),
+  };
+}
+
 function decodePosition(value: unknown, path: string): Position {
   const o = record(value, path);
   const account = nonEmptyText(o.account, `${path}.account`);
   return {
     account,
     account_masked: nullable(nonEmptyText)(o.account_masked, `${path}.account_masked`) ?? maskAccount(account),
+    name: nullable(text)(o.name, `${path}.name`),
     bank: nullable(text)(o.bank, `${path}.bank`),
+    entity: nullable(text)(o.entity, `${path}.entity`),
     currency: currency(o.currency, `${path}.currency`),
     booked: money(o.booked, `${path}.booked`),
     available: nullable(money)(o.available, `${path}.available`),
+    // Engines before the basis field only reported closing balances.
+    basis: nullable(nonEmptyText)(o.basis, `${path}.basis`) ?? 'closing_booked',
     booked_date: decodeDate(o.booked_date, `${path}.booked_date`),
     as_of: instant(o.as_of, `${path}.as_of`),
     source: text(o.source, `${path}.source`),
     stale: bool(o.stale, `${path}.stale`),
+    stale_reason: nullable(text)(o.stale_reason, `${path}.stale_reason`),
+    expected_date: nullable(decodeDate)(o.expected_date, `${path}.expected_date`),
+    converted: nullable(decodeConverted)(o.converted, `${path}.converted`),
   };
 }
 
@@ -669,37 +1109,269 @@ function decodeTotal(value: unknown, path: string): CurrencyTotal {
   };
 }
 
+function currencies(value: unknown, path: string): string[] {
+  return array(value, path).map((v, i) => currency(v, `${path}[${i}]`));
+}
+
 function decodeConsolidated(value: unknown, path: string): Consolidated {
   const o = record(value, path);
+  const booked = nullable(money)(o.booked, `${path}.booked`);
+  const complete = nullable(bool)(o.complete, `${path}.complete`) ?? booked !== null;
+  // The one rule the screens rely on: an incomplete total carries no number.
+  if (!complete && booked !== null) throw malformed(`${path} is incomplete yet has a total`);
+  if (complete && booked === null) throw malformed(`${path} is complete yet has no total`);
   return {
+    scope: nullable(nonEmptyText)(o.scope, `${path}.scope`) ?? 'group',
     currency: currency(o.currency, `${path}.currency`),
-    booked: money(o.booked, `${path}.booked`),
+    booked,
     rates_date: nullable(decodeDate)(o.rates_date, `${path}.rates_date`),
+    complete,
+    missing_rates: nullable(currencies)(o.missing_rates, `${path}.missing_rates`) ?? [],
   };
 }
 
 function decodePositions(value: unknown): Positions {
   const o = record(value, 'positions');
+  const asOf = instant(o.as_of, 'positions.as_of');
   return {
-    as_of: instant(o.as_of, 'positions.as_of'),
+    as_of: asOf,
+    as_of_date: nullable(decodeDate)(o.as_of_date, 'positions.as_of_date') ?? asOf.slice(0, 10),
+    entity: nullable(text)(o.entity, 'positions.entity'),
+    reporting_currency: nullable(currency)(o.reporting_currency, 'positions.reporting_currency') ?? 'EUR',
     accounts: array(o.accounts, 'positions.accounts').map((v, i) => decodePosition(v, `positions.accounts[${i}]`)),
+    accounts_without_data: nullable(texts)(o.accounts_without_data, 'positions.accounts_without_data') ?? [],
     totals: array(o.totals, 'positions.totals').map((v, i) => decodeTotal(v, `positions.totals[${i}]`)),
     consolidated: nullable(decodeConsolidated)(o.consolidated, 'positions.consolidated'),
+    entities: (nullable(array)(o.entities, 'positions.entities') ?? []).map((v, i) => decodeConsolidated(v, `positions.entities[${i}]`)),
   };
 }
 
-const ENTRY_STATUSES = ['booked', 'pending'] as const;
+function decodeComponent(value: unknown, path: string): ForecastComponent {
+  const o = record(value, path);
+  return {
+    kind: nonEmptyText(o.kind, `${path}.kind`),
+    id: nonEmptyText(o.id, `${path}.id`),
+    counterparty: nullable(text)(o.counterparty, `${path}.counterparty`),
+    date: decodeDate(o.date, `${path}.date`),
+    amount: money(o.amount, `${path}.amount`),
+    currency: currency(o.currency, `${path}.currency`),
+    probability: nullable(decimal)(o.probability, `${path}.probability`),
+    weighted: money(o.weighted, `${path}.weighted`),
+  };
+}
+
+function decodeForecastDay(value: unknown, path: string): ForecastDay {
+  const o = record(value, path);
+  return {
+    date: decodeDate(o.date, `${path}.date`),
+    opening: money(o.opening, `${path}.opening`),
+    receipts: money(o.receipts, `${path}.receipts`),
+    payments: money(o.payments, `${path}.payments`),
+    closing: money(o.closing, `${path}.closing`),
+    components: array(o.components, `${path}.components`).map((v, i) => decodeComponent(v, `${path}.components[${i}]`)),
+  };
+}
+
+function decodeForecastDays(value: unknown, path: string): ForecastDay[] {
+  return array(value, path).map((v, i) => decodeForecastDay(v, `${path}[${i}]`));
+}
+
+function decodeForecast(value: unknown): Forecast {
+  const o = record(value, 'forecast');
+  const days = decodeForecastDays(o.days, 'forecast.days');
+  const complete = bool(o.complete, 'forecast.complete');
+  if (!complete && days.length > 0) throw malformed('forecast is incomplete yet has consolidated days');
+  return {
+    currency: currency(o.currency, 'forecast.currency'),
+    days,
+    complete,
+    missing_rates: currencies(o.missing_rates, 'forecast.missing_rates'),
+    currencies: array(o.currencies, 'forecast.currencies').map((v, i) => {
+      const c = record(v, `forecast.currencies[${i}]`);
+      return {
+        currency: currency(c.currency, `forecast.currencies[${i}].currency`),
+        days: decodeForecastDays(c.days, `forecast.currencies[${i}].days`),
+      };
+    }),
+  };
+}
+
+function decodeHistoryDays(value: unknown, path: string): HistoryDay[] {
+  return array(value, path).map((v, i) => {
+    const o = record(v, `${path}[${i}]`);
+    return {
+      date: decodeDate(o.date, `${path}[${i}].date`),
+      closing: money(o.closing, `${path}[${i}].closing`),
+      reported: bool(o.reported, `${path}[${i}].reported`),
+    };
+  });
+}
+
+function decodeHistory(value: unknown): History {
+  const o = record(value, 'history');
+  return {
+    from: decodeDate(o.from, 'history.from'),
+    to: decodeDate(o.to, 'history.to'),
+    accounts: array(o.accounts, 'history.accounts').map((v, i) => {
+      const path = `history.accounts[${i}]`;
+      const a = record(v, path);
+      const account = nonEmptyText(a.account, `${path}.account`);
+      return {
+        account,
+        account_masked: nullable(nonEmptyText)(a.account_masked, `${path}.account_masked`) ?? maskAccount(account),
+        entity: nullable(text)(a.entity, `${path}.entity`),
+        // An account without days has no currency to report.
+        currency: text(a.currency, `${path}.currency`),
+        days: decodeHistoryDays(a.days, `${path}.days`),
+      };
+    }),
+    totals: array(o.totals, 'history.totals').map((v, i) => {
+      const t = record(v, `history.totals[${i}]`);
+      return {
+        currency: currency(t.currency, `history.totals[${i}].currency`),
+        days: decodeHistoryDays(t.days, `history.totals[${i}].days`),
+      };
+    }),
+  };
+}
+
+function decodeIntraday(value: unknown): Intraday {
+  const o = record(value, 'intraday');
+  return {
+    date: decodeDate(o.date, 'intraday.date'),
+    entries: array(o.entries, 'intraday.entries').map((v, i) => {
+      const path = `intraday.entries[${i}]`;
+      const e = record(v, path);
+      return {
+        account: nonEmptyText(e.account, `${path}.account`),
+        amount: money(e.amount, `${path}.amount`),
+        currency: currency(e.currency, `${path}.currency`),
+        status: text(e.status, `${path}.status`),
+        counterparty: nullable(text)(e.counterparty, `${path}.counterparty`),
+        remittance: nullable(text)(e.remittance, `${path}.remittance`),
+        running: money(e.running, `${path}.running`),
+      };
+    }),
+  };
+}
+
+function decodeEntity(value: unknown, path: string): Entity {
+  const o = record(value, path);
+  return {
+    code: nonEmptyText(o.code, `${path}.code`),
+    name: text(o.name, `${path}.name`),
+    country: nullable(text)(o.country, `${path}.country`),
+    reporting_currency: nullable(currency)(o.reporting_currency, `${path}.reporting_currency`),
+  };
+}
+
+function decodeEntities(value: unknown): Entity[] {
+  const o = record(value, 'entities');
+  return array(o.entities, 'entities.entities').map((v, i) => decodeEntity(v, `entities[${i}]`));
+}
+
+const HOUR_MINUTE = /^\d{2}:\d{2}$/;
+
+function decodeAccount(value: unknown, path: string): Account {
+  const o = record(value, path);
+  const account = nonEmptyText(o.account, `${path}.account`);
+  const due = text(o.statement_due_time_utc, `${path}.statement_due_time_utc`);
+  if (!HOUR_MINUTE.test(due)) throw malformed(`${path}.statement_due_time_utc is not HH:MM ("${due}")`);
+  return {
+    account,
+    account_masked: nullable(nonEmptyText)(o.account_masked, `${path}.account_masked`) ?? maskAccount(account),
+    currency: currency(o.currency, `${path}.currency`),
+    name: nullable(text)(o.name, `${path}.name`),
+    purpose: nullable(text)(o.purpose, `${path}.purpose`),
+    bank: nullable(text)(o.bank, `${path}.bank`),
+    bic: nullable(text)(o.bic, `${path}.bic`),
+    entity: nullable(text)(o.entity, `${path}.entity`),
+    cadence: nonEmptyText(o.cadence, `${path}.cadence`),
+    statement_due_time_utc: due,
+    intraday_hours: nullable(count)(o.intraday_hours, `${path}.intraday_hours`),
+  };
+}
+
+function decodeAccounts(value: unknown): Account[] {
+  const o = record(value, 'accounts');
+  return array(o.accounts, 'accounts.accounts').map((v, i) => decodeAccount(v, `accounts[${i}]`));
+}
+
+function decodeRates(value: unknown): FxRate[] {
+  const o = record(value, 'fx_rates');
+  return array(o.rates, 'fx_rates.rates').map((v, i) => {
+    const path = `rates[${i}]`;
+    const r = record(v, path);
+    return {
+      base: currency(r.base, `${path}.base`),
+      quote: currency(r.quote, `${path}.quote`),
+      date: decodeDate(r.date, `${path}.date`),
+      rate: decimal(r.rate, `${path}.rate`),
+      source: text(r.source, `${path}.source`),
+    };
+  });
+}
+
+function decodeRatesSaved(value: unknown): RatesSaved {
+  const o = record(value, 'fx_set');
+  return {
+    rates: count(o.rates, 'fx_set.rates'),
+    written: count(o.written, 'fx_set.written'),
+    warnings: nullable(texts)(o.warnings, 'fx_set.warnings') ?? [],
+  };
+}
+
+function decodeOpenItems(value: unknown): OpenItem[] {
+  const o = record(value, 'open_items');
+  return array(o.items, 'open_items.items').map((v, i) => {
+    const path = `items[${i}]`;
+    const r = record(v, path);
+    return {
+      id: nonEmptyText(r.id, `${path}.id`),
+      kind: nonEmptyText(r.kind, `${path}.kind`),
+      counterparty: nullable(text)(r.counterparty, `${path}.counterparty`),
+      amount: money(r.amount, `${path}.amount`),
+      currency: currency(r.currency, `${path}.currency`),
+      due_date: nullable(decodeDate)(r.due_date, `${path}.due_date`),
+      reference: nullable(text)(r.reference, `${path}.reference`),
+      probability: nullable(decimal)(r.probability, `${path}.probability`),
+      state: nonEmptyText(r.state, `${path}.state`),
+      entity: nullable(text)(r.entity, `${path}.entity`),
+    };
+  });
+}
+
+function decodePayments(value: unknown): Payment[] {
+  const o = record(value, 'payments');
+  return array(o.payments, 'payments.payments').map((v, i) => {
+    const path = `payments[${i}]`;
+    const r = record(v, path);
+    return {
+      id: nonEmptyText(r.id, `${path}.id`),
+      end_to_end_id: text(r.end_to_end_id, `${path}.end_to_end_id`),
+      status: nonEmptyText(r.status, `${path}.status`),
+      reason: nullable(text)(r.reason, `${path}.reason`),
+      creditor_name: text(r.creditor_name, `${path}.creditor_name`),
+      amount: money(r.amount, `${path}.amount`),
+      currency: currency(r.currency, `${path}.currency`),
+      requested_date: decodeDate(r.requested_date, `${path}.requested_date`),
+      reference: nullable(text)(r.reference, `${path}.reference`),
+      prepared_by: text(r.prepared_by, `${path}.prepared_by`),
+      approved_by: nullable(text)(r.approved_by, `${path}.approved_by`),
+    };
+  });
+}
 
 function decodeEntry(value: unknown, path: string): Entry {
   const o = record(value, path);
   return {
     account: nonEmptyText(o.account, `${path}.account`),
-    bank_ref: text(o.bank_ref, `${path}.bank_ref`),
-    booking_date: decodeDate(o.booking_date, `${path}.booking_date`),
+    bank_ref: nullable(text)(o.bank_ref, `${path}.bank_ref`),
+    booking_date: nullable(decodeDate)(o.booking_date, `${path}.booking_date`),
     value_date: nullable(decodeDate)(o.value_date, `${path}.value_date`),
     amount: money(o.amount, `${path}.amount`),
     currency: currency(o.currency, `${path}.currency`),
-    status: oneOf(ENTRY_STATUSES)(o.status, `${path}.status`),
+    status: nonEmptyText(o.status, `${path}.status`),
     end_to_end_id: nullable(text)(o.end_to_end_id, `${path}.end_to_end_id`),
     counterparty: nullable(text)(o.counterparty, `${path}.counterparty`),
     counterparty_iban: nullable(text)(o.counterparty_iban, `${path}.counterparty_iban`),

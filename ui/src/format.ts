@@ -49,3 +49,23 @@ export function humanize(code: string): string {
   const words = code.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/**
+ * A probability given as decimal text ("0.5", "0.125", "1") as a percentage ("50%", "12.5%",
+ * "100%"), by moving the decimal point two places in the text: no float is involved.
+ */
+export function formatProbability(probability: string): string {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(probability);
+  if (!match) return probability;
+  const [, whole = '0', fraction = ''] = match;
+  const padded = fraction.padEnd(2, '0');
+  const integer = `${whole}${padded.slice(0, 2)}`.replace(/^0+(?=\d)/, '');
+  const rest = padded.slice(2).replace(/0+$/, '');
+  return `${integer}${rest ? `.${rest}` : ''}%`;
+}
+
+/** An account key for a table cell: only its last four characters, as the engine masks it. */
+export function maskAccount(account: string): string {
+  const compact = account.replace(/\s+/g, '');
+  return compact.length <= 4 ? compact : `…${compact.slice(-4)}`;
+}

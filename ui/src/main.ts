@@ -1,12 +1,15 @@
-//! Start-up and hash routing (`#/positions`, `#/import`, `#/exceptions`, `#/csv-mappings`, `#/settings`) between the screens.
+//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/exceptions`, `#/accounts`, `#/csv-mappings`, `#/settings`) between the screens.
 
 import './style.css';
 import { startApi } from './api';
 import { replaceChildren } from './dom';
 import { refreshExceptionCount } from './nav';
 import { isFinished, watchUploads } from './uploads';
+import { accountsView } from './views/accounts';
 import { csvMappingsView } from './views/csv-mappings';
 import { exceptionsView } from './views/exceptions';
+import { forecastView } from './views/forecast';
+import { historyView } from './views/history';
 import { importView } from './views/import';
 import { positionsView } from './views/positions';
 import { settingsView } from './views/settings';
@@ -14,8 +17,11 @@ import type { View } from './views/view';
 
 const ROUTES: Record<string, View> = {
   positions: positionsView,
+  history: historyView,
+  forecast: forecastView,
   import: importView,
   exceptions: exceptionsView,
+  accounts: accountsView,
   'csv-mappings': csvMappingsView,
   settings: settingsView,
 };

@@ -1,23 +1,39 @@
-//! The Positions screen: balances by account, totals per currency, the balances chart, and an account's entries on click.
+//! The Positions screen: group and entity totals, totals per currency, accounts (as a list or by bank) with basis and freshness, an account's entries on click, and the balance charts.
 
 import {
-  fetchBalancesChart,
+  fetchAccounts,
   fetchEntries,
   fetchPositions,
-  parseSvg,
+  type Consolidated,
   type Entry,
   type Position,
   type Positions,
 } from '../api';
 import { h, replaceChildren } from '../dom';
-import { formatInstant, formatMoney, isNegative, plural } from '../format';
+import { formatInstant, formatMoney, isNegative, maskAccount, plural } from '../format';
 import { refreshExceptionCount } from '../nav';
-import { errorBox, type View } from './view';
+import { chartCard } from './chart-card';
+import { currencySelect, entityName, entitySelect, scope, showCurrencyUsed } from './scope';
+import { errorBox, moneyCell, type View } from './view';
 
 /** The as-of date chosen on this screen; kept while the window lives so coming back keeps it. */
 let asOfChosen: string | null = null;
 /** The account whose entries are shown, by full key. */
 let accountSelected: string | null = null;
+/** How the accounts are laid out. */
+let layoutChosen: 'list' | 'bank' = 'list';
+
+/** What each basis means, as a label and a sentence for its tooltip. */
+const BASIS: Record<string, [string, string]> = {
+  closing_booked: ['closing booked', 'The booked closing balance of the latest end-of-day statement.'],
+  interim_booked: ['interim (booked)', 'An intraday booked balance: the end-of-day statement is not in yet.'],
+  interim_available: ['interim (available)', 'An intraday available balance: the bank reported no booked figure yet.'],
+  rolled_forward: ['rolled forward', 'The last closing balance carried forward with the entries booked since.'],
+};
+
+export function basisLabel(basis: string): [string, string] {
+  return BASIS[basis] ?? [basis.replace(/_/g, ' '), ''];
+}
 
 export const positionsView: View = {
   title: 'Positions',
@@ -25,6 +41,8 @@ export const positionsView: View = {
     const status = h('div', { class: 'status', 'aria-live': 'polite' });
     const body = h('div', { class: 'positions-body' });
     const asOfInput = h('input', { type: 'date', id: 'as-of', 'data-testid': 'as-of', value: asOfChosen ?? '' });
+    const entity = entitySelect('positions-entity', () => void load());
+    const currency = currencySelect('positions-currency', () => void load());
     const refresh = h('button', { type: 'button', class: 'button', 'data-testid': 'refresh' }, 'Refresh');
     const subtitle = h('p', { class: 'subtitle', 'data-testid': 'positions-as-of' });
 
@@ -39,6 +57,10 @@ export const positionsView: View = {
           { class: 'toolbar' },
           h('label', { for: 'as-of' }, 'As of'),
           asOfInput,
+          h('label', { for: 'positions-entity' }, 'Entity'),
+          entity,
+          h('label', { for: 'positions-currency' }, 'Report in'),
+          currency,
           refresh,
         ),
       ),
@@ -46,22 +68,28 @@ export const positionsView: View = {
       body,
     );
 
+    let requested = 0;
     async function load(): Promise<void> {
+      requested += 1;
+      const mine = requested;
       status.textContent = 'Loading positions…';
       let positions: Positions;
       try {
-        positions = await fetchPositions(asOfChosen);
+        positions = await fetchPositions(asOfChosen, { entity: scope.entity, reportingCurrency: scope.reportingCurrency });
       } catch (error) {
-        if (!alive()) return;
+        if (!alive() || mine !== requested) return;
         replaceChildren(status, errorBox(error));
         replaceChildren(body);
         return;
       }
-      if (!alive()) return;
+      if (!alive() || mine !== requested) return;
       // Reading positions may open freshness exceptions (stale balances, data not received).
       void refreshExceptionCount();
       status.textContent = '';
-      subtitle.textContent = `As of ${formatInstant(positions.as_of)}`;
+      subtitle.textContent = `As of ${formatInstant(positions.as_of)}${positions.entity ? ` · ${positions.entity}` : ''} · in ${positions.reporting_currency}`;
+      // A future day has no positions yet (that is the forecast).
+      if (asOfChosen === null) asOfInput.max = positions.as_of_date;
+      showCurrencyUsed(currency, positions.reporting_currency);
       renderBody(body, positions, alive);
     }
 
@@ -81,174 +109,394 @@ function renderBody(body: HTMLElement, positions: Positions, alive: () => boolea
       h(
         'div',
         { class: 'empty', 'data-testid': 'positions-empty' },
-        'No statements imported yet — ',
+        scope.entity ? `No balances for ${scope.entity} yet — ` : 'No statements imported yet — ',
         h('a', { href: '#/import' }, 'go to Import'),
       ),
+      withoutDataCard(positions.accounts_without_data, alive),
     );
     return;
   }
 
   const entriesSection = h('section', { class: 'card', 'data-testid': 'entries-section', hidden: true });
-  const chart = h('div', { class: 'chart', 'data-testid': 'balances-chart', 'aria-busy': 'true' }, 'Loading chart…');
+  const accountsBox = h('div', { class: 'table-scroll' });
+  const onSelect = (position: Position): void => void showEntries(entriesSection, position, alive);
+  const drawAccounts = (): void => {
+    replaceChildren(
+      accountsBox,
+      layoutChosen === 'list'
+        ? positionsTable(positions, onSelect)
+        : positionsByBank(positions, onSelect),
+    );
+  };
+  const layout = h(
+    'div',
+    { class: 'segmented', role: 'group', 'aria-label': 'Layout' },
+    ...(['list', 'bank'] as const).map((value) => {
+      const button = h(
+        'button',
+        { type: 'button', class: 'segment', 'data-testid': `layout-${value}`, 'aria-pressed': String(layoutChosen === value) },
+        value === 'list' ? 'List' : 'By bank',
+      );
+      button.addEventListener('click', () => {
+        layoutChosen = value;
+        for (const other of Array.from(layout.children)) other.setAttribute('aria-pressed', String(other === button));
+        drawAccounts();
+      });
+      return button;
+    }),
+  );
+  drawAccounts();
 
+  const pastDay = asOfChosen !== null && asOfChosen < positions.as_of_date;
+  const chartScope = { entity: scope.entity, reportingCurrency: scope.reportingCurrency };
   replaceChildren(
     body,
+    kpiRow(positions),
     h(
       'section',
       { class: 'card' },
-      h('h2', {}, 'Accounts'),
-      positionsTable(positions.accounts, (position) => void showEntries(entriesSection, position, alive)),
+      h('div', { class: 'section-head' }, h('h2', {}, 'Accounts'), layout),
+      accountsBox,
     ),
     entriesSection,
+    withoutDataCard(positions.accounts_without_data, alive),
     h(
       'div',
       { class: 'grid' },
-      h('section', { class: 'card' }, h('h2', {}, 'Totals by currency'), totalsTable(positions)),
-      h('section', { class: 'card' }, h('h2', {}, 'Balances'), chart),
+      h('section', { class: 'card' }, h('h2', {}, 'Totals by entity'), entitiesTable(positions)),
+      chartCard(
+        { title: 'Balances by currency', name: 'balances', params: {}, testid: 'balances-chart', label: 'Closing balances per currency over time' },
+        alive,
+      ),
+    ),
+    pastDay ? h('p', { class: 'hint' }, 'The charts below show today’s balances, not those of the as-of date.') : null,
+    h(
+      'div',
+      { class: 'grid-2' },
+      chartCard(
+        { title: 'Balances by entity', name: 'entities', params: chartScope, testid: 'entities-chart', label: `Booked balances by entity, in ${positions.reporting_currency}` },
+        alive,
+      ),
+      chartCard(
+        { title: 'Balances by bank', name: 'banks', params: chartScope, testid: 'banks-chart', label: `Booked balances by bank, in ${positions.reporting_currency}` },
+        alive,
+      ),
     ),
   );
 
   const selected = positions.accounts.find((p) => p.account === accountSelected);
   if (selected) void showEntries(entriesSection, selected, alive);
-  void loadChart(chart, alive);
 }
 
-async function loadChart(chart: HTMLElement, alive: () => boolean): Promise<void> {
-  try {
-    const svg = parseSvg(await fetchBalancesChart());
-    if (!alive()) return;
-    svg.setAttribute('role', 'img');
-    if (!svg.hasAttribute('aria-label')) svg.setAttribute('aria-label', 'Balances by account over time');
-    replaceChildren(chart, svg);
-  } catch (error) {
-    if (!alive()) return;
-    replaceChildren(chart, errorBox(error));
-  } finally {
-    chart.removeAttribute('aria-busy');
-  }
+/** The sentence for a total that cannot be given: never a partial number. */
+function missingRatesText(total: Consolidated): string {
+  const missing = total.missing_rates.length > 0 ? total.missing_rates.join(', ') : 'some currencies';
+  return `no rate for ${missing} into ${total.currency}`;
 }
 
-function positionsTable(accounts: Position[], onSelect: (position: Position) => void): HTMLTableElement {
-  const rows = accounts.map((p) => {
-    const row = h(
-      'tr',
-      {
-        'data-testid': 'position-row',
-        'data-account': p.account,
-        class: p.account === accountSelected ? 'selectable selected' : 'selectable',
-        tabindex: 0,
-        'aria-selected': p.account === accountSelected ? 'true' : 'false',
-        title: 'Show entries',
-      },
-      h('td', { 'data-field': 'account', 'data-value': p.account, title: p.account }, p.account_masked),
-      h('td', { 'data-field': 'bank', 'data-value': p.bank ?? '' }, p.bank ?? '—'),
-      h('td', { 'data-field': 'currency', 'data-value': p.currency }, p.currency),
-      moneyCell('booked', p.booked),
-      p.available === null
-        ? h('td', { 'data-field': 'available', 'data-value': '', class: 'num muted' }, '—')
-        : moneyCell('available', p.available),
-      h('td', { 'data-field': 'booked_date', 'data-value': p.booked_date, class: 'num' }, p.booked_date),
-      h('td', { 'data-field': 'as_of', 'data-value': p.as_of, class: 'num' }, formatInstant(p.as_of)),
-      h('td', { 'data-field': 'source', 'data-value': p.source }, p.source),
+function kpiRow(positions: Positions): HTMLElement {
+  const total = positions.consolidated;
+  const scopeLabel = positions.entity ? `Total of ${positions.entity}` : 'Group total';
+  let group: HTMLElement;
+  if (total === null) {
+    group = h('div', { class: 'kpi kpi-main' }, h('div', { class: 'kpi-label' }, scopeLabel), h('div', { class: 'kpi-value muted' }, '—'));
+  } else if (!total.complete || total.booked === null) {
+    group = h(
+      'div',
+      { class: 'kpi kpi-main kpi-warn', 'data-testid': 'consolidated', 'data-complete': 'false', role: 'status' },
+      h('div', { class: 'kpi-label' }, `${scopeLabel} in ${total.currency}`),
       h(
-        'td',
-        { 'data-field': 'stale', 'data-value': String(p.stale) },
-        p.stale ? h('span', { class: 'badge warn', title: 'This balance is older than expected' }, 'Stale') : '',
+        'div',
+        { class: 'kpi-warning', 'data-testid': 'consolidated-incomplete' },
+        `No consolidated total: ${missingRatesText(total)}.`,
       ),
+      h('div', { class: 'kpi-note' }, 'Enter the missing rates under ', h('a', { href: '#/accounts' }, 'Accounts › FX rates'), '.'),
     );
-    const select = (): void => {
-      accountSelected = p.account;
-      for (const other of Array.from(row.parentElement?.children ?? [])) {
-        other.classList.remove('selected');
-        other.setAttribute('aria-selected', 'false');
-      }
-      row.classList.add('selected');
-      row.setAttribute('aria-selected', 'true');
-      onSelect(p);
-    };
-    row.addEventListener('click', select);
-    row.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        select();
-      }
-    });
-    return row;
-  });
-
-  return h(
-    'table',
-    { class: 'data', 'data-testid': 'positions-table' },
-    h(
-      'thead',
-      {},
+  } else {
+    group = h(
+      'div',
+      { class: 'kpi kpi-main', 'data-testid': 'consolidated', 'data-complete': 'true', 'data-value': total.booked, 'data-currency': total.currency },
+      h('div', { class: 'kpi-label' }, `${scopeLabel} in ${total.currency}`),
       h(
-        'tr',
-        {},
-        h('th', { scope: 'col' }, 'Account'),
-        h('th', { scope: 'col' }, 'Bank'),
-        h('th', { scope: 'col' }, 'Currency'),
-        h('th', { scope: 'col', class: 'num' }, 'Booked'),
-        h('th', { scope: 'col', class: 'num' }, 'Available'),
-        h('th', { scope: 'col', class: 'num' }, 'Booked date'),
-        h('th', { scope: 'col', class: 'num' }, 'As of'),
-        h('th', { scope: 'col' }, 'Source'),
-        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Freshness')),
+        'div',
+        { class: isNegative(total.booked) ? 'kpi-value negative' : 'kpi-value' },
+        h('span', { class: 'kpi-currency' }, total.currency),
+        ' ',
+        formatMoney(total.booked),
+      ),
+      h('div', { class: 'kpi-note' }, total.rates_date ? `At rates of ${total.rates_date}` : 'No conversion needed'),
+    );
+  }
+  const stale = positions.accounts.filter((p) => p.stale).length;
+  return h(
+    'section',
+    { class: 'kpis', 'aria-label': 'Totals' },
+    group,
+    h(
+      'div',
+      { class: 'kpi-group', 'data-testid': 'totals-table' },
+      ...positions.totals.map((t) =>
+        h(
+          'div',
+          { class: 'kpi', 'data-testid': 'total-row', 'data-currency': t.currency },
+          h('div', { class: 'kpi-label' }, t.currency),
+          h(
+            'div',
+            { class: isNegative(t.booked) ? 'kpi-value small negative' : 'kpi-value small', 'data-field': 'booked', 'data-value': t.booked },
+            formatMoney(t.booked),
+          ),
+          h('div', { class: 'kpi-note', 'data-field': 'accounts' }, t.accounts === null ? '' : plural(t.accounts, 'account', 'accounts')),
+        ),
       ),
     ),
-    h('tbody', {}, ...rows),
+    h(
+      'div',
+      { class: stale > 0 ? 'kpi kpi-fresh warn' : 'kpi kpi-fresh', 'data-testid': 'freshness' },
+      h('div', { class: 'kpi-label' }, 'Freshness'),
+      h('div', { class: 'kpi-value small' }, stale === 0 ? 'All current' : `${stale} stale`),
+      h('div', { class: 'kpi-note' }, plural(positions.accounts.length, 'account', 'accounts')),
+    ),
   );
 }
 
-function totalsTable(positions: Positions): HTMLElement {
-  const table = h(
+function entitiesTable(positions: Positions): HTMLElement {
+  if (positions.entities.length === 0) {
+    return h(
+      'p',
+      { class: 'muted', 'data-testid': 'entities-empty' },
+      'No account belongs to an entity yet. Assign accounts under ',
+      h('a', { href: '#/accounts' }, 'Accounts'),
+      '.',
+    );
+  }
+  return h(
     'table',
-    { class: 'data', 'data-testid': 'totals-table' },
+    { class: 'data', 'data-testid': 'entity-totals' },
     h(
       'thead',
       {},
       h(
         'tr',
         {},
-        h('th', { scope: 'col' }, 'Currency'),
-        h('th', { scope: 'col', class: 'num' }, 'Booked'),
-        h('th', { scope: 'col', class: 'num' }, 'Accounts'),
+        h('th', { scope: 'col' }, 'Entity'),
+        h('th', { scope: 'col', class: 'num' }, `Total (${positions.reporting_currency})`),
+        h('th', { scope: 'col', class: 'num' }, 'Rates of'),
       ),
     ),
     h(
       'tbody',
       {},
-      ...positions.totals.map((t) =>
-        h(
+      ...positions.entities.map((e) => {
+        const name = entityName(e.scope);
+        return h(
           'tr',
-          { 'data-testid': 'total-row', 'data-currency': t.currency },
-          h('td', { 'data-field': 'currency', 'data-value': t.currency }, t.currency),
-          moneyCell('booked', t.booked),
-          h('td', { 'data-field': 'accounts', class: 'num' }, t.accounts === null ? '—' : String(t.accounts)),
+          { 'data-testid': 'entity-total-row', 'data-entity': e.scope, 'data-complete': String(e.complete) },
+          h('td', { 'data-field': 'entity', title: name ?? '' }, e.scope, name ? h('span', { class: 'sub' }, name) : null),
+          e.complete && e.booked !== null
+            ? moneyCell('booked', e.booked)
+            : h('td', { 'data-field': 'booked', 'data-value': '', class: 'num warn-text wrap' }, `No total: ${missingRatesText(e)}`),
+          h('td', { 'data-field': 'rates_date', class: 'num muted' }, e.rates_date ?? '—'),
+        );
+      }),
+    ),
+  );
+}
+
+function withoutDataCard(accounts: string[], alive: () => boolean): HTMLElement | null {
+  if (accounts.length === 0) return null;
+  const list = h(
+    'ul',
+    { class: 'plain-list' },
+    ...accounts.map((a) => h('li', { 'data-testid': 'no-data-account', 'data-account': a, title: a }, h('span', { class: 'mono' }, maskAccount(a)))),
+  );
+  // Names help recognise an account by more than its last digits; they are a nicety.
+  void (async () => {
+    try {
+      const known = await fetchAccounts();
+      if (!alive()) return;
+      for (const item of Array.from(list.children) as HTMLElement[]) {
+        const found = known.find((k) => k.account === item.dataset.account);
+        const label = [found?.name, found?.bank, found?.currency].filter(Boolean).join(' · ');
+        if (label) item.append(h('span', { class: 'muted' }, ` ${label}`));
+      }
+    } catch {
+      // The masked keys stay on their own.
+    }
+  })();
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'accounts-without-data' },
+    h('h2', {}, 'Accounts without data'),
+    h('p', { class: 'hint' }, 'Known accounts that have reported no balance yet.'),
+    list,
+  );
+}
+
+const COLUMNS_LIST = ['Account', 'Entity', 'Bank', 'Ccy', 'Booked', 'Available', 'Basis', 'As of', 'Source', 'Converted', ''];
+const NUMERIC = new Set(['Booked', 'Available', 'As of', 'Converted']);
+
+function headRow(columns: string[], reporting: string): HTMLTableSectionElement {
+  return h(
+    'thead',
+    {},
+    h(
+      'tr',
+      {},
+      ...columns.map((c) =>
+        h(
+          'th',
+          { scope: 'col', class: NUMERIC.has(c) ? 'num' : null },
+          c === '' ? h('span', { class: 'visually-hidden' }, 'Freshness') : c === 'Converted' ? `In ${reporting}` : c,
         ),
       ),
     ),
   );
-  const consolidated = positions.consolidated;
+}
+
+function positionsTable(positions: Positions, onSelect: (position: Position) => void): HTMLTableElement {
+  const table = h('table', { class: 'data', 'data-testid': 'positions-table' }, headRow(COLUMNS_LIST, positions.reporting_currency));
+  table.append(h('tbody', {}, ...positions.accounts.map((p) => positionRow(p, true, table, onSelect))));
+  return table;
+}
+
+/**
+ * The accounts grouped by bank: a heading row per bank and its accounts below. Only grouping:
+ * per-bank sums come from the engine (the "By bank" chart), never from adding amounts here.
+ */
+function positionsByBank(positions: Positions, onSelect: (position: Position) => void): HTMLTableElement {
+  const columns = COLUMNS_LIST.filter((c) => c !== 'Bank');
+  const table = h('table', { class: 'data grouped', 'data-testid': 'positions-by-bank' }, headRow(columns, positions.reporting_currency));
+  const banks = new Map<string, Position[]>();
+  for (const p of positions.accounts) {
+    const key = p.bank ?? '';
+    banks.set(key, [...(banks.get(key) ?? []), p]);
+  }
+  const names = [...banks.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
+  for (const bank of names) {
+    const accounts = banks.get(bank) ?? [];
+    const currencies = [...new Set(accounts.map((a) => a.currency))].join(', ');
+    table.append(
+      h(
+        'tbody',
+        { 'data-testid': 'bank-group', 'data-bank': bank },
+        h(
+          'tr',
+          { class: 'group-row' },
+          h(
+            'th',
+            { scope: 'rowgroup', colspan: columns.length },
+            bank || 'Bank not known',
+            h('span', { class: 'group-note' }, ` · ${plural(accounts.length, 'account', 'accounts')} · ${currencies}`),
+          ),
+        ),
+        ...accounts.map((p) => positionRow(p, false, table, onSelect)),
+      ),
+    );
+  }
+  return table;
+}
+
+function positionRow(p: Position, withBank: boolean, table: HTMLTableElement, onSelect: (position: Position) => void): HTMLTableRowElement {
+  const [basis, basisMeaning] = basisLabel(p.basis);
+  const isSelected = p.account === accountSelected;
+  const entity = p.entity ? entityName(p.entity) : null;
+  const row = h(
+    'tr',
+    {
+      'data-testid': 'position-row',
+      'data-account': p.account,
+      'data-currency': p.currency,
+      'data-stale': String(p.stale),
+      class: `selectable${isSelected ? ' selected' : ''}${p.stale ? ' stale' : ''}`,
+      tabindex: 0,
+      'aria-selected': String(isSelected),
+      title: 'Show entries',
+    },
+    h(
+      'td',
+      { 'data-field': 'account', 'data-value': p.account, title: p.account },
+      h('span', { class: 'mono' }, p.account_masked),
+      p.name ? h('span', { class: 'sub' }, p.name) : null,
+    ),
+    h('td', { 'data-field': 'entity', 'data-value': p.entity ?? '', title: entity ?? '', class: p.entity ? null : 'muted' }, p.entity ?? '—'),
+    withBank ? h('td', { 'data-field': 'bank', 'data-value': p.bank ?? '' }, p.bank ?? '—') : null,
+    h('td', { 'data-field': 'currency', 'data-value': p.currency }, p.currency),
+    moneyCell('booked', p.booked),
+    p.available === null
+      ? h('td', { 'data-field': 'available', 'data-value': '', class: 'num muted' }, '—')
+      : moneyCell('available', p.available),
+    h(
+      'td',
+      { 'data-field': 'basis', 'data-value': p.basis, title: basisMeaning },
+      h('span', { class: `basis basis-${p.basis}` }, basis),
+    ),
+    h(
+      'td',
+      { 'data-field': 'as_of', 'data-value': p.as_of, class: 'num', title: p.expected_date ? `Statement expected for ${p.expected_date}` : '' },
+      h('span', { 'data-field': 'booked_date', 'data-value': p.booked_date }, p.booked_date),
+      h('span', { class: 'sub' }, `reported ${formatInstant(p.as_of)}`),
+    ),
+    h('td', { 'data-field': 'source', 'data-value': p.source }, p.source),
+    convertedCell(p),
+    h(
+      'td',
+      { 'data-field': 'stale', 'data-value': String(p.stale) },
+      p.stale
+        ? h(
+            'span',
+            {
+              class: 'badge warn',
+              'data-testid': 'stale-marker',
+              title: p.stale_reason ?? 'This balance is older than expected.',
+              'aria-label': `Stale: ${p.stale_reason ?? 'this balance is older than expected'}`,
+            },
+            'Stale',
+          )
+        : '',
+    ),
+  );
+  const select = (): void => {
+    accountSelected = p.account;
+    for (const other of Array.from(table.querySelectorAll('[data-testid="position-row"]'))) {
+      const mine = other.getAttribute('data-account') === p.account;
+      other.classList.toggle('selected', mine);
+      other.setAttribute('aria-selected', String(mine));
+    }
+    onSelect(p);
+  };
+  row.addEventListener('click', select);
+  row.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      select();
+    }
+  });
+  return row;
+}
+
+function convertedCell(p: Position): HTMLTableCellElement {
+  const c = p.converted;
+  if (c === null) {
+    return h(
+      'td',
+      { 'data-field': 'converted', 'data-value': '', class: 'num warn-text', title: `No ${p.currency} rate is known for this date.` },
+      'no rate',
+    );
+  }
+  const tooltip =
+    c.rate === null
+      ? `Already in ${c.currency}`
+      : `1 ${p.currency} = ${c.rate} ${c.currency}${c.rate_source ? ` · ${c.rate_source}` : ''}${c.rate_date ? ` · ${c.rate_date}` : ''}`;
   return h(
-    'div',
-    {},
-    table,
-    consolidated
-      ? h(
-          'p',
-          { class: 'consolidated', 'data-testid': 'consolidated', 'data-value': consolidated.booked },
-          `Consolidated: ${consolidated.currency} `,
-          h('span', { class: isNegative(consolidated.booked) ? 'num negative' : 'num' }, formatMoney(consolidated.booked)),
-          consolidated.rates_date ? ` at rates of ${consolidated.rates_date}` : '',
-        )
-      : null,
+    'td',
+    { 'data-field': 'converted', 'data-value': c.amount, 'data-rate': c.rate ?? '', class: isNegative(c.amount) ? 'num negative' : 'num', title: tooltip },
+    formatMoney(c.amount),
   );
 }
 
 async function showEntries(section: HTMLElement, position: Position, alive: () => boolean): Promise<void> {
   section.hidden = false;
-  const heading = h('h2', {}, `Entries — ${position.account_masked}`, position.bank ? ` · ${position.bank}` : '');
+  const heading = h('h2', {}, `Entries — ${position.account_masked}`, position.name ? ` · ${position.name}` : '', position.bank ? ` · ${position.bank}` : '');
   heading.title = position.account;
   const close = h('button', { type: 'button', class: 'button subtle', 'data-testid': 'entries-close' }, 'Close');
   close.addEventListener('click', () => {
@@ -262,6 +510,7 @@ async function showEntries(section: HTMLElement, position: Position, alive: () =
   const content = h('div', { class: 'status' }, 'Loading entries…');
   replaceChildren(section, h('div', { class: 'section-head' }, heading, close), content);
   section.dataset.account = position.account;
+  section.scrollIntoView({ block: 'nearest' });
 
   let entries: Entry[];
   try {
@@ -311,29 +560,25 @@ function entriesTable(entries: Entry[]): HTMLTableElement {
       ...entries.map((e) =>
         h(
           'tr',
-          { 'data-testid': 'entry-row', 'data-bank-ref': e.bank_ref, 'data-status': e.status },
-          h('td', { 'data-field': 'booking_date', class: 'num' }, e.booking_date),
+          { 'data-testid': 'entry-row', 'data-bank-ref': e.bank_ref ?? '', 'data-status': e.status },
+          h('td', { 'data-field': 'booking_date', class: 'num' }, e.booking_date ?? '—'),
           h('td', { 'data-field': 'value_date', class: 'num' }, e.value_date ?? '—'),
           moneyCell('amount', e.amount),
           h('td', { 'data-field': 'currency' }, e.currency),
-          h('td', { 'data-field': 'status' }, e.status === 'pending' ? h('span', { class: 'badge' }, 'Pending') : 'Booked'),
+          h(
+            'td',
+            { 'data-field': 'status' },
+            e.status === 'booked' ? 'Booked' : h('span', { class: 'badge' }, e.status.charAt(0).toUpperCase() + e.status.slice(1)),
+          ),
           h(
             'td',
             { 'data-field': 'counterparty', title: e.counterparty_iban ?? '' },
             e.counterparty ?? e.counterparty_iban ?? '—',
           ),
           h('td', { 'data-field': 'remittance', class: 'wrap' }, e.remittance ?? e.creditor_reference ?? ''),
-          h('td', { 'data-field': 'bank_ref', class: 'mono', title: e.end_to_end_id ? `End-to-end ID: ${e.end_to_end_id}` : '' }, e.bank_ref),
+          h('td', { 'data-field': 'bank_ref', class: 'mono', title: e.end_to_end_id ? `End-to-end ID: ${e.end_to_end_id}` : '' }, e.bank_ref ?? '—'),
         ),
       ),
     ),
-  );
-}
-
-function moneyCell(field: string, amount: string): HTMLTableCellElement {
-  return h(
-    'td',
-    { 'data-field': field, 'data-value': amount, class: isNegative(amount) ? 'num negative' : 'num' },
-    formatMoney(amount),
   );
 }

@@ -1,7 +1,8 @@
-//! What every screen shares: the mount contract and the way an error is shown.
+//! What every screen shares: the mount contract, the way an error is shown, and the cell an amount goes in.
 
 import { ApiError } from '../api';
 import { h } from '../dom';
+import { formatMoney, isNegative } from '../format';
 
 export interface View {
   title: string;
@@ -18,4 +19,13 @@ export function errorBox(error: unknown): HTMLElement {
   const message = error instanceof ApiError ? error.message : 'Something went wrong while drawing this screen.';
   const code = error instanceof ApiError ? error.code : 'internal';
   return h('div', { class: 'error', role: 'alert', 'data-testid': 'error', 'data-code': code }, message);
+}
+
+/** A table cell for an amount: grouped digits, red when negative, the wire value in `data-value`. */
+export function moneyCell(field: string, amount: string, extra: Record<string, string> = {}): HTMLTableCellElement {
+  return h(
+    'td',
+    { ...extra, 'data-field': field, 'data-value': amount, class: isNegative(amount) ? 'num negative' : 'num' },
+    formatMoney(amount),
+  );
 }
