@@ -158,6 +158,9 @@ enum Command {
         from: Option<NaiveDate>,
         #[arg(long, value_name = "DATE")]
         to: Option<NaiveDate>,
+        /// Balances at the end of this day (entities, banks).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
     },
     /// Business days of a currency (TARGET2 for EUR, weekends for others).
     Calendar {
@@ -602,6 +605,7 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
             days,
             from,
             to,
+            as_of,
         } => {
             let request = ChartRequest {
                 chart: name,
@@ -610,6 +614,7 @@ async fn run_read_or_import(service: &Service, command: Command) -> anyhow::Resu
                 days,
                 from,
                 to,
+                as_of,
             };
             let svg = service.chart_svg(&request).await?;
             let bytes = match out.extension().and_then(|e| e.to_str()) {

@@ -127,6 +127,7 @@ async fn chart(
     days: Option<usize>,
     from: Option<String>,
     to: Option<String>,
+    as_of: Option<String>,
 ) -> Result<String, ErrorBody> {
     let request = cashline_service::ChartRequest {
         chart: name,
@@ -135,6 +136,7 @@ async fn chart(
         days,
         from: parse_date("from", from.as_deref())?,
         to: parse_date("to", to.as_deref())?,
+        as_of: parse_date("asOf", as_of.as_deref())?,
     };
     service.chart_svg(&request).await.map_err(|e| e.body())
 }

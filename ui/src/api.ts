@@ -81,8 +81,14 @@ export interface Positions {
   /** Full keys of accounts known but without any balance yet. */
   accounts_without_data: string[];
   totals: CurrencyTotal[];
+  /** Totals per bank and currency, added up by the engine. */
+  banks: BankTotal[];
   consolidated: Consolidated | null;
   entities: Consolidated[];
+}
+
+export interface BankTotal extends CurrencyTotal {
+  bank: string | null;
 }
 
 /** Which slice of the group, in which currency; null or empty means the engine's default. */
@@ -1141,6 +1147,10 @@ function decodePositions(value: unknown): Positions {
     accounts: array(o.accounts, 'positions.accounts').map((v, i) => decodePosition(v, `positions.accounts[${i}]`)),
     accounts_without_data: nullable(texts)(o.accounts_without_data, 'positions.accounts_without_data') ?? [],
     totals: array(o.totals, 'positions.totals').map((v, i) => decodeTotal(v, `positions.totals[${i}]`)),
+    banks: (nullable(array)(o.banks, 'positions.banks') ?? []).map((v, i) => ({
+      ...decodeTotal(v, `positions.banks[${i}]`),
+      bank: nullable(text)(record(v, `positions.banks[${i}]`).bank, `positions.banks[${i}].bank`),
+    })),
     consolidated: nullable(decodeConsolidated)(o.consolidated, 'positions.consolidated'),
     entities: (nullable(array)(o.entities, 'positions.entities') ?? []).map((v, i) => decodeConsolidated(v, `positions.entities[${i}]`)),
   };

@@ -104,17 +104,21 @@ pub fn identify(
         .ok_or(ParseError::UnknownFormat)
 }
 
-/// Streams a file of a known format into `sink` and returns the warnings. camt streams
-/// element by element, so memory stays bounded for any size; the line-based formats are read
-/// whole (up to [`FILE_BYTES_MAX`]) and replayed.
+/// Streams a file of a known format into `sink` and returns the warnings. camt (element by
+/// element), MT940/MT942 (message by message, each at most [`swift::MESSAGE_BYTES_MAX`]) and
+/// BAI2 (record by record) stream, so memory stays bounded for any file size; OFX and CSV are
+/// read whole (up to [`FILE_BYTES_MAX`]) and replayed.
 pub fn parse_stream<R: BufRead>(
     mut reader: R,
     format: &FileFormat,
     mappings: &[CsvMapping],
     sink: &mut dyn StatementSink,
 ) -> Result<Vec<String>, ParseError> {
-    if let FileFormat::Camt(version) = format {
-        return camt::parse_stream(reader, *version, sink);
+    match format {
+        FileFormat::Camt(version) => return camt::parse_stream(reader, *version, sink),
+        FileFormat::Mt940 | FileFormat::Mt942 => return swift::parse_stream(reader, format, sink),
+        FileFormat::Bai2 => return bai2::parse_stream(reader, sink),
+        FileFormat::Ofx(_) | FileFormat::Csv(_) => {}
     }
     let mut bytes = Vec::new();
     let limit = FILE_BYTES_MAX as u64 + 1;
@@ -129,9 +133,9 @@ pub fn parse_stream<R: BufRead>(
         });
     }
     let parsed = match format {
-        FileFormat::Camt(_) => unreachable!("streamed above"),
-        FileFormat::Mt940 | FileFormat::Mt942 => swift::parse(&bytes)?,
-        FileFormat::Bai2 => bai2::parse(&bytes)?,
+        FileFormat::Camt(_) | FileFormat::Mt940 | FileFormat::Mt942 | FileFormat::Bai2 => {
+            unreachable!("streamed above")
+        }
         FileFormat::Ofx(version) => ofx::parse(&bytes, *version)?,
         FileFormat::Csv(name) => {
             let mapping = mappings

@@ -7,7 +7,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use cashline_domain::{Currency, Money};
 
-use crate::ChartError;
+use crate::{ChartError, LABEL_FONT_PIXELS};
 
 pub const PANEL_HEIGHT_PIXELS: u32 = 220;
 pub const CHART_WIDTH_PIXELS: u32 = 760;
@@ -107,6 +107,7 @@ fn draw_panel<DB: DrawingBackend>(
     let minor_units = series.currency.minor_units() as usize;
     chart
         .configure_mesh()
+        .label_style(("sans-serif", LABEL_FONT_PIXELS))
         .x_labels(6)
         .y_labels(5)
         .x_label_formatter(&|date| date.format("%d %b").to_string())

@@ -6,21 +6,22 @@ use rust_decimal::prelude::ToPrimitive;
 use cashline_domain::Money;
 
 use crate::balances::CHART_WIDTH_PIXELS;
-use crate::ChartError;
+use crate::{ChartError, LABEL_FONT_PIXELS};
 
 const BAR_PIXELS: u32 = 34;
 const BAR_COLOR: RGBColor = RGBColor(31, 94, 168);
 
 /// Bars for `rows`, all in one currency (the caller converts first, stating its rates).
-pub fn bars_svg(title: &str, rows: &[(String, Money)]) -> Result<String, ChartError> {
+/// `empty` is what the chart says when there is no row.
+pub fn bars_svg(title: &str, rows: &[(String, Money)], empty: &str) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
-        let height = 70 + BAR_PIXELS * rows.len().max(1) as u32;
+        let height = 110 + BAR_PIXELS * rows.len().max(1) as u32;
         let root =
             SVGBackend::with_string(&mut svg, (CHART_WIDTH_PIXELS, height)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_error)?;
         if rows.is_empty() {
-            root.draw(&Text::new("No balances yet", (20, 30), ("sans-serif", 16)))
+            root.draw(&Text::new(empty.to_string(), (20, 30), ("sans-serif", 16)))
                 .map_err(draw_error)?;
             root.present().map_err(draw_error)?;
             drop(root);
@@ -48,6 +49,7 @@ pub fn bars_svg(title: &str, rows: &[(String, Money)]) -> Result<String, ChartEr
             .map_err(draw_error)?;
         chart
             .configure_mesh()
+            .label_style(("sans-serif", LABEL_FONT_PIXELS))
             .y_labels(rows.len())
             .y_label_formatter(&|v| {
                 labels

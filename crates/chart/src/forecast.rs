@@ -8,7 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 use cashline_domain::{Currency, Money};
 
 use crate::balances::{CHART_WIDTH_PIXELS, PANEL_HEIGHT_PIXELS};
-use crate::ChartError;
+use crate::{ChartError, LABEL_FONT_PIXELS};
 
 #[derive(Debug, Clone)]
 pub struct ForecastDayPoint {
@@ -98,6 +98,7 @@ pub fn forecast_svg(series: &[ForecastSeries]) -> Result<String, ChartError> {
                 .map_err(draw_error)?;
             chart
                 .configure_mesh()
+                .label_style(("sans-serif", LABEL_FONT_PIXELS))
                 .x_labels(count.min(10))
                 .x_label_formatter(&|x| {
                     labels

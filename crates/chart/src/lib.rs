@@ -8,6 +8,10 @@ pub mod png;
 
 use thiserror::Error;
 
+/// Axis labels' size. Plotters scales its default with the drawing's height, which makes the
+/// labels of a short chart unreadable, so every chart sets it.
+pub(crate) const LABEL_FONT_PIXELS: u32 = 13;
+
 #[derive(Debug, Error)]
 pub enum ChartError {
     #[error("the chart could not be drawn: {0}")]

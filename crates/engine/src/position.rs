@@ -94,6 +94,8 @@ pub struct PositionReport {
     pub accounts_without_data: Vec<AccountKey>,
     /// One total per currency, in currency-code order. Currencies are never added together.
     pub totals: Vec<CurrencyTotal>,
+    /// One total per bank and currency (accounts with no known bank under `None`).
+    pub bank_totals: Vec<(Option<String>, CurrencyTotal)>,
     pub reporting_currency: Currency,
     /// The group total, then one per entity (accounts without an entity are only in the group).
     pub consolidated: Vec<Consolidated>,
@@ -135,12 +137,26 @@ pub async fn positions(
         positions.push(position);
     }
     let totals = totals_per_currency(&positions)?;
+    let mut banks: BTreeMap<Option<String>, Vec<AccountPosition>> = BTreeMap::new();
+    for position in &positions {
+        banks
+            .entry(position.bank.clone())
+            .or_default()
+            .push(position.clone());
+    }
+    let mut bank_totals = Vec::new();
+    for (bank, members) in banks {
+        for total in totals_per_currency(&members)? {
+            bank_totals.push((bank.clone(), total));
+        }
+    }
     let consolidated = consolidate(&positions, query.reporting_currency)?;
     Ok(PositionReport {
         as_of_date,
         accounts: positions,
         accounts_without_data: without_data,
         totals,
+        bank_totals,
         reporting_currency: query.reporting_currency,
         consolidated,
     })

@@ -255,6 +255,7 @@ async fn chart(
         days: params.days,
         from: date("from", params.from.as_deref())?,
         to: date("to", params.to.as_deref())?,
+        as_of: date("as_of", params.as_of.as_deref())?,
     };
     let drawn = state.service.chart_svg(&request).await?;
     match format {

@@ -22,6 +22,8 @@ pub struct ChartRequest {
     pub days: Option<usize>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Balances as they stood at the end of this day (`entities`, `banks`).
+    pub as_of: Option<NaiveDate>,
 }
 
 /// A chart's SVG as PNG.
@@ -84,8 +86,14 @@ impl Service {
                 Ok(forecast_svg(&series)?)
             }
             "entities" | "banks" => {
+                let at = match request.as_of {
+                    Some(day) if day < now.date_naive() => {
+                        day.and_hms_opt(23, 59, 59).expect("a valid time").and_utc()
+                    }
+                    _ => now,
+                };
                 let query = position::PositionQuery {
-                    at: now,
+                    at,
                     entity: request.entity.clone(),
                     reporting_currency: reporting,
                 };
@@ -127,7 +135,17 @@ impl Service {
                     let codes: Vec<String> = missing.iter().map(|c| c.to_string()).collect();
                     title.push_str(&format!(" (without {}: no rate)", codes.join(", ")));
                 }
-                Ok(bars_svg(&title, &sums.into_iter().collect::<Vec<_>>())?)
+                let empty = if missing.is_empty() {
+                    "No balances yet".to_string()
+                } else {
+                    let codes: Vec<String> = missing.iter().map(|c| c.to_string()).collect();
+                    format!("No rate to convert {} into {reporting}", codes.join(", "))
+                };
+                Ok(bars_svg(
+                    &title,
+                    &sums.into_iter().collect::<Vec<_>>(),
+                    &empty,
+                )?)
             }
             other => Err(ServiceError::BadRequest(format!(
                 "there is no chart '{other}' (balances, history, forecast, entities, banks)"

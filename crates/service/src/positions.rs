@@ -121,6 +121,16 @@ fn to_wire(
             .iter()
             .map(|k| k.reveal().to_string())
             .collect(),
+        banks: report
+            .bank_totals
+            .iter()
+            .map(|(bank, t)| wire::BankTotal {
+                bank: bank.clone(),
+                currency: t.booked.currency().to_string(),
+                booked: t.booked.amount_text(),
+                accounts: t.accounts,
+            })
+            .collect(),
         totals: report
             .totals
             .iter()
@@ -312,6 +322,7 @@ impl Service {
                 .into_iter()
                 .map(|e| wire::IntradayEntry {
                     account: e.account.reveal().to_string(),
+                    account_masked: e.account.masked(),
                     amount: e.amount.amount_text(),
                     currency: e.amount.currency().to_string(),
                     status: e.status,

@@ -43,6 +43,8 @@ pub struct PositionsReport {
     /// Accounts known from an import or created by hand that have reported no balance yet.
     pub accounts_without_data: Vec<String>,
     pub totals: Vec<CurrencyTotal>,
+    /// Totals per bank and currency (never across currencies).
+    pub banks: Vec<BankTotal>,
     /// The group total in the reporting currency; `null` when there is no account.
     pub consolidated: Option<Consolidated>,
     pub entities: Vec<Consolidated>,
@@ -84,6 +86,14 @@ pub struct Converted {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CurrencyTotal {
+    pub currency: String,
+    pub booked: String,
+    pub accounts: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BankTotal {
+    pub bank: Option<String>,
     pub currency: String,
     pub booked: String,
     pub accounts: usize,
@@ -257,6 +267,7 @@ pub struct IntradayReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct IntradayEntry {
     pub account: String,
+    pub account_masked: String,
     pub amount: String,
     pub currency: String,
     pub status: String,

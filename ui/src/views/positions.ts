@@ -360,8 +360,8 @@ function positionsTable(positions: Positions, onSelect: (position: Position) => 
 }
 
 /**
- * The accounts grouped by bank: a heading row per bank and its accounts below. Only grouping:
- * per-bank sums come from the engine (the "By bank" chart), never from adding amounts here.
+ * The accounts grouped by bank: a heading row per bank with the engine's totals per currency,
+ * and its accounts below. The UI only groups; it never adds amounts.
  */
 function positionsByBank(positions: Positions, onSelect: (position: Position) => void): HTMLTableElement {
   const columns = COLUMNS_LIST.filter((c) => c !== 'Bank');
@@ -374,7 +374,10 @@ function positionsByBank(positions: Positions, onSelect: (position: Position) =>
   const names = [...banks.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
   for (const bank of names) {
     const accounts = banks.get(bank) ?? [];
-    const currencies = [...new Set(accounts.map((a) => a.currency))].join(', ');
+    const totals = positions.banks
+      .filter((t) => (t.bank ?? '') === bank)
+      .map((t) => `${formatMoney(t.booked)} ${t.currency}`)
+      .join(' · ');
     table.append(
       h(
         'tbody',
@@ -386,7 +389,7 @@ function positionsByBank(positions: Positions, onSelect: (position: Position) =>
             'th',
             { scope: 'rowgroup', colspan: columns.length },
             bank || 'Bank not known',
-            h('span', { class: 'group-note' }, ` · ${plural(accounts.length, 'account', 'accounts')} · ${currencies}`),
+            h('span', { class: 'group-note', 'data-testid': 'bank-totals' }, ` · ${plural(accounts.length, 'account', 'accounts')} · ${totals}`),
           ),
         ),
         ...accounts.map((p) => positionRow(p, false, table, onSelect)),

@@ -6,11 +6,20 @@
 //! currency's minor units. Trailers are checked as the specification defines them (the
 //! algebraic sum of every amount, the number of records) so that a truncated or damaged file is
 //! refused rather than half-imported.
+//!
+//! The file streams record by record: each account's statement is handed over as it is read
+//! (its header at the 03, its entries in batches, its end once the 49 is checked), and only
+//! running totals are kept for the group (98) and file (99) trailers. A trailer that does not
+//! check still fails the parse, so the importer, which commits only a file read without error,
+//! rolls the whole file back.
+
+use std::io::BufRead;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use cashline_domain::{AccountKey, Currency, EntryStatus, Iban, Money, StatementKind};
 
+use crate::stream::{Collect, StatementEvent, StatementSink, ENTRY_BATCH_ROWS};
 use crate::{
     FileFormat, ParseError, ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile, ParsedStatement,
 };
@@ -19,7 +28,7 @@ mod record;
 pub mod type_code;
 pub mod write;
 
-use record::{Field, Fields, Record};
+use record::{Field, Fields, Lines, NextLine, Record, Splitter};
 use type_code::{TypeClass, TypeCode};
 
 /// How far into a file detection looks for the file header.
@@ -54,25 +63,74 @@ pub fn detect(bytes: &[u8]) -> bool {
 
 /// Parses a whole BAI2 file into one statement per account record.
 pub fn parse(bytes: &[u8]) -> Result<ParsedFile, ParseError> {
-    let text = decode(bytes);
-    let records = record::split(&text)?;
-    let last_line = text.lines().count().max(1);
+    let mut collect = Collect::default();
+    let warnings = parse_stream(bytes, &mut collect)?;
+    Ok(ParsedFile {
+        format: FileFormat::Bai2,
+        statements: collect.statements,
+        warnings,
+    })
+}
+
+/// Streams a BAI2 file into `sink`, one statement per account record, reading it line by line
+/// (a file without line breaks in pieces cut where a record ends), so memory stays bounded
+/// whatever the file's size. Returns the warnings.
+///
+/// BAI2 is ASCII; a line that is not UTF-8 is read as Latin-1 (and every line after it) so that
+/// a stray accented letter in a text field does not refuse the file.
+pub fn parse_stream<R: BufRead>(
+    reader: R,
+    sink: &mut dyn StatementSink,
+) -> Result<Vec<String>, ParseError> {
+    stream(Lines::new(reader), sink)
+}
+
+fn stream<R: BufRead>(
+    lines: Lines<R>,
+    sink: &mut dyn StatementSink,
+) -> Result<Vec<String>, ParseError> {
     Reader {
-        records,
-        next: 0,
-        last_line,
+        records: Records {
+            lines,
+            splitter: Splitter::default(),
+            ended: false,
+        },
+        sink,
+        statements: 0,
         warnings: Vec::new(),
     }
     .file()
 }
 
-/// BAI2 is ASCII; a file that is not UTF-8 is read as Latin-1 so that a stray accented letter
-/// in a text field does not refuse the file.
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
+/// The logical records of a stream, read as they are needed.
+struct Records<R> {
+    lines: Lines<R>,
+    splitter: Splitter,
+    ended: bool,
+}
+
+impl<R: BufRead> Records<R> {
+    fn next(&mut self) -> Result<Option<Record>, ParseError> {
+        loop {
+            if let Some(record) = self.splitter.next_complete(self.ended) {
+                return Ok(Some(record));
+            }
+            if self.ended {
+                return Ok(None);
+            }
+            match self.lines.next_line()? {
+                NextLine::Line(number, text) => self.splitter.line(number, &text)?,
+                NextLine::End => {
+                    self.splitter.finish()?;
+                    self.ended = true;
+                }
+            }
+        }
+    }
+
+    /// The file's last line, once its end has been read.
+    fn last_line(&self) -> usize {
+        self.lines.lines_seen().max(1)
     }
 }
 
@@ -128,10 +186,11 @@ struct Summary {
     amount: Option<i64>,
 }
 
-struct Reader {
-    records: Vec<Record>,
-    next: usize,
-    last_line: usize,
+struct Reader<'s, R> {
+    records: Records<R>,
+    sink: &'s mut dyn StatementSink,
+    /// Statements (accounts) handed over so far.
+    statements: usize,
     warnings: Vec<String>,
 }
 
@@ -143,23 +202,17 @@ fn invalid(line: usize, code: &str, message: impl Into<String>) -> ParseError {
     }
 }
 
-impl Reader {
+impl<R: BufRead> Reader<'_, R> {
     fn next_record(&mut self, inside: &Record) -> Result<Record, ParseError> {
-        let record = self
-            .records
-            .get(self.next)
-            .cloned()
-            .ok_or_else(|| ParseError::Truncated {
-                line: self.last_line,
-                element: format!("record {} of line {}", inside.code, inside.line),
-            })?;
-        self.next += 1;
-        Ok(record)
+        self.records.next()?.ok_or_else(|| ParseError::Truncated {
+            line: self.records.last_line(),
+            element: format!("record {} of line {}", inside.code, inside.line),
+        })
     }
 
-    fn file(mut self) -> Result<ParsedFile, ParseError> {
-        let header = self.records.first().cloned().ok_or(ParseError::Truncated {
-            line: self.last_line,
+    fn file(mut self) -> Result<Vec<String>, ParseError> {
+        let header = self.records.next()?.ok_or_else(|| ParseError::Truncated {
+            line: self.records.last_line(),
             element: "record 01".into(),
         })?;
         if header.code != "01" {
@@ -169,25 +222,23 @@ impl Reader {
                 "a BAI2 file starts with the file header record (01)",
             ));
         }
-        self.next = 1;
         let file = file_header(&header)?;
         let mut tally = Tally::default();
         tally.add_record(&header);
-        let mut statements = Vec::new();
         let mut groups = 0usize;
         loop {
             let record = self.next_record(&header)?;
             match record.code {
                 "02" => {
                     groups += 1;
-                    let group = self.group(record, groups, &file, &mut statements)?;
+                    let group = self.group(record, groups, &file)?;
                     tally.amount_sum += group.amount_sum;
                     tally.add(&group);
                 }
                 "99" => {
                     tally.add_record(&record);
                     file_trailer(&record, &tally, groups)?;
-                    if let Some(extra) = self.records.get(self.next) {
+                    if let Some(extra) = self.records.next()? {
                         return Err(invalid(
                             extra.line,
                             extra.code,
@@ -205,18 +256,14 @@ impl Reader {
                 }
             }
         }
-        if statements.is_empty() {
+        if self.statements == 0 {
             return Err(invalid(
                 header.line,
                 "01",
                 "the file reports no account (no 03 record)",
             ));
         }
-        Ok(ParsedFile {
-            format: FileFormat::Bai2,
-            statements,
-            warnings: self.warnings,
-        })
+        Ok(self.warnings)
     }
 
     fn group(
@@ -224,7 +271,6 @@ impl Reader {
         header_record: Record,
         ordinal: usize,
         file: &FileHeader,
-        statements: &mut Vec<ParsedStatement>,
     ) -> Result<Tally, ParseError> {
         let header = group_header(&header_record, ordinal)?;
         let mut defaulted = false;
@@ -236,7 +282,7 @@ impl Reader {
             match record.code {
                 "03" => {
                     accounts += 1;
-                    let (statement, account, currency_defaulted) =
+                    let (account, currency_defaulted) =
                         self.account(record, accounts, &header, file)?;
                     if currency_defaulted && !defaulted {
                         defaulted = true;
@@ -245,7 +291,6 @@ impl Reader {
                             header.line
                         ));
                     }
-                    statements.push(statement);
                     tally.amount_sum += account.amount_sum;
                     tally.add(&account);
                 }
@@ -265,13 +310,16 @@ impl Reader {
         }
     }
 
+    /// Reads an account (03 to 49) and hands it over as a statement: its header at once, its
+    /// entries in batches, its end once the trailer is checked. Returns the account's tally and
+    /// whether its currency was the BAI2 default.
     fn account(
         &mut self,
         identifier: Record,
         ordinal: usize,
         group: &GroupHeader,
         file: &FileHeader,
-    ) -> Result<(ParsedStatement, Tally, bool), ParseError> {
+    ) -> Result<(Tally, bool), ParseError> {
         let line = identifier.line;
         let mut fields = identifier.fields();
         let account_text = text_field(&mut fields);
@@ -295,39 +343,6 @@ impl Reader {
             .iter()
             .map(|s| i128::from(s.amount.unwrap_or(0)))
             .sum::<i128>();
-
-        let here = format!("02[{}]/03[{ordinal}]", group.ordinal);
-        let mut entries = Vec::new();
-        let trailer = loop {
-            let record = self.next_record(&identifier)?;
-            match record.code {
-                "16" => {
-                    tally.add_record(&record);
-                    let (entry, amount) = detail(
-                        &record,
-                        group,
-                        currency,
-                        &format!("{here}/16[{}]", entries.len() + 1),
-                    )?;
-                    tally.amount_sum += i128::from(amount);
-                    entries.push(entry);
-                }
-                "49" => {
-                    tally.add_record(&record);
-                    break record;
-                }
-                other => {
-                    return Err(invalid(
-                        record.line,
-                        other,
-                        "expected a transaction detail (16) or the account trailer (49)",
-                    ))
-                }
-            }
-        };
-        let declared = account_trailer(&trailer, &tally)?;
-        // The group's total adds up the accounts' trailers, as the specification defines it.
-        tally.amount_sum = declared;
 
         let as_of = match group.as_of_time {
             ReportTime::At(time) => Some(group.as_of_date.and_time(time).and_utc()),
@@ -375,10 +390,54 @@ impl Reader {
                 owner_name: None,
             },
             balances,
-            entries,
+            entries: Vec::new(),
             line,
         };
-        Ok((statement, tally, currency_defaulted))
+        self.statements += 1;
+        self.sink
+            .event(StatementEvent::Begin(Box::new(statement)))?;
+
+        let here = format!("02[{}]/03[{ordinal}]", group.ordinal);
+        let mut batch = Vec::new();
+        let mut details = 0usize;
+        let trailer = loop {
+            let record = self.next_record(&identifier)?;
+            match record.code {
+                "16" => {
+                    tally.add_record(&record);
+                    details += 1;
+                    let (entry, amount) =
+                        detail(&record, group, currency, &format!("{here}/16[{details}]"))?;
+                    tally.amount_sum += i128::from(amount);
+                    batch.push(entry);
+                    if batch.len() >= ENTRY_BATCH_ROWS {
+                        self.sink
+                            .event(StatementEvent::Entries(std::mem::take(&mut batch)))?;
+                    }
+                }
+                "49" => {
+                    tally.add_record(&record);
+                    break record;
+                }
+                other => {
+                    return Err(invalid(
+                        record.line,
+                        other,
+                        "expected a transaction detail (16) or the account trailer (49)",
+                    ))
+                }
+            }
+        };
+        let declared = account_trailer(&trailer, &tally)?;
+        // The group's total adds up the accounts' trailers, as the specification defines it.
+        tally.amount_sum = declared;
+        if !batch.is_empty() {
+            self.sink.event(StatementEvent::Entries(batch))?;
+        }
+        self.sink.event(StatementEvent::End {
+            balances: Vec::new(),
+        })?;
+        Ok((tally, currency_defaulted))
     }
 }
 

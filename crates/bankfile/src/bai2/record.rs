@@ -6,6 +6,9 @@
 //! records on one line (`…/  49,-1600,11/`), text fields holding `/` (`2/AV MAIN`), and text
 //! wrapped onto a line that starts with no record code at all.
 
+use std::collections::VecDeque;
+use std::io::{BufRead, Read};
+
 use crate::ParseError;
 
 /// Record codes that may start a physical record.
@@ -13,6 +16,17 @@ const RECORD_CODES: [&str; 8] = ["01", "02", "03", "16", "49", "88", "98", "99"]
 /// Longest logical record accepted, continuations included, in bytes; real ones stay far
 /// below (a 16 record with its text is a few hundred bytes).
 const RECORD_BYTES_MAX: usize = 64 * 1024;
+/// How much of one line is read before it is cut where a record ends, in bytes: files written
+/// without line breaks (fixed-length records, one `/` after another) stream too.
+const LINE_PIECE_BYTES: usize = 1024 * 1024;
+/// Longest stretch of a line without a record ending in it that is read, in bytes; past it the
+/// record would be refused as too long anyway.
+const LINE_BYTES_MAX: usize = 64 * 1024 * 1024;
+/// Least a piece of a long line holds before its cut, in bytes: more than an error shows of a
+/// line's start (20 characters of up to four bytes).
+const PIECE_HEAD_BYTES: usize = 128;
+/// The UTF-8 byte order mark some exports start with.
+const BOM: &[u8] = b"\xef\xbb\xbf";
 /// Most continuation (`88`) records one logical record may have.
 const CONTINUATIONS_MAX: usize = 1000;
 
@@ -77,31 +91,39 @@ struct Open {
     body: String,
 }
 
-/// Splits a whole file into logical records, continuations attached to the record they
-/// continue.
-pub(crate) fn split(text: &str) -> Result<Vec<Record>, ParseError> {
-    let mut records: Vec<Record> = Vec::new();
-    // A physical record whose end has not been seen yet (no `/`), which a following line
-    // without a record code continues.
-    let mut open: Option<Open> = None;
-    for (index, raw_line) in text.split('\n').enumerate() {
-        let line_number = index + 1;
+/// Cuts lines into logical records as they come, continuations attached to the record they
+/// continue. A record is complete once the next one that is not a continuation begins, or the
+/// input ends; until then it stays here.
+#[derive(Default)]
+pub(crate) struct Splitter {
+    records: VecDeque<Record>,
+    /// A physical record whose end has not been seen yet (no `/`), which a following line
+    /// without a record code continues.
+    open: Option<Open>,
+}
+
+impl Splitter {
+    /// Reads one line (without its line break; a trailing CR is dropped), or a piece of a long
+    /// line that ends where a record ends (see [`Lines`]).
+    pub fn line(&mut self, line_number: usize, raw_line: &str) -> Result<(), ParseError> {
+        let records = &mut self.records;
+        let open = &mut self.open;
         let line = raw_line.trim_end_matches('\r');
         let trimmed = line.trim_start_matches([' ', '\t']);
         if trimmed.trim().is_empty() {
-            continue;
+            return Ok(());
         }
         let mut rest: &str;
         if record_code_at(trimmed).is_some() {
             if let Some(done) = open.take() {
-                attach(&mut records, done)?;
+                attach(records, done)?;
             }
             rest = trimmed;
         } else if let Some(current) = open.as_mut() {
             // A wrapped line. Text (16 and its continuations) was wrapped between words; any
             // other record was cut at a fixed width, possibly inside a number.
             let text_record = current.code == "16"
-                || (current.code == "88" && records.last().is_some_and(|r| r.code == "16"));
+                || (current.code == "88" && records.back().is_some_and(|r| r.code == "16"));
             if text_record {
                 current.body.push(' ');
             }
@@ -109,13 +131,13 @@ pub(crate) fn split(text: &str) -> Result<Vec<Record>, ParseError> {
                 Some(slash) => {
                     current.body.push_str(trimmed[..slash].trim_end());
                     let done = open.take().expect("checked above");
-                    attach(&mut records, done)?;
+                    attach(records, done)?;
                     rest = trimmed[slash + 1..].trim_start_matches([' ', '\t']);
                 }
                 None => {
                     current.body.push_str(trimmed);
                     check_length(&current.body, current.line)?;
-                    continue;
+                    return Ok(());
                 }
             }
         } else {
@@ -138,7 +160,7 @@ pub(crate) fn split(text: &str) -> Result<Vec<Record>, ParseError> {
             match terminator(body) {
                 Some(slash) => {
                     attach(
-                        &mut records,
+                        records,
                         Open {
                             code,
                             line: line_number,
@@ -150,7 +172,7 @@ pub(crate) fn split(text: &str) -> Result<Vec<Record>, ParseError> {
                 None => {
                     let body = body.trim_end_matches([' ', '\t']).to_string();
                     check_length(&body, line_number)?;
-                    open = Some(Open {
+                    *open = Some(Open {
                         code,
                         line: line_number,
                         body,
@@ -159,11 +181,192 @@ pub(crate) fn split(text: &str) -> Result<Vec<Record>, ParseError> {
                 }
             }
         }
+        Ok(())
     }
-    if let Some(done) = open.take() {
-        attach(&mut records, done)?;
+
+    /// The end of the input ends the record still open.
+    pub fn finish(&mut self) -> Result<(), ParseError> {
+        if let Some(done) = self.open.take() {
+            attach(&mut self.records, done)?;
+        }
+        Ok(())
     }
-    Ok(records)
+
+    /// The next complete record; once the input has `ended`, every record is complete.
+    pub fn next_complete(&mut self, ended: bool) -> Option<Record> {
+        if self.records.len() > 1 || ended {
+            self.records.pop_front()
+        } else {
+            None
+        }
+    }
+}
+
+/// Lines (or pieces of long lines) from a stream, decoded and numbered as in the file. Each
+/// line is decoded on its own: as UTF-8 while the lines are UTF-8, and from the first that is
+/// not, it and every later one as Latin-1.
+pub(crate) struct Lines<R> {
+    reader: R,
+    /// Bytes read and not yet handed over: the line being read, without its line break.
+    pending: Vec<u8>,
+    /// The file line the pending bytes are on.
+    number: usize,
+    /// How much of a line is read before it is cut where a record ends ([`LINE_PIECE_BYTES`]).
+    piece_bytes: usize,
+    /// How many pending bytes to read before looking for a record's end again.
+    reach: usize,
+    /// Up to where `pending` was searched for a record's end without finding one.
+    searched: usize,
+    /// Whether a piece of the current line was handed over already.
+    line_started: bool,
+    /// Lines in the file so far, as `str::lines` counts them.
+    lines_seen: usize,
+    /// No byte was handed over yet (a byte order mark may start the file).
+    first: bool,
+    /// A line was not UTF-8: the file is read as Latin-1 from there on.
+    latin1: bool,
+    ended: bool,
+}
+
+/// What [`Lines::next_line`] found.
+pub(crate) enum NextLine {
+    /// A line, or a piece of a line cut where a record ends, and the file line it is on.
+    Line(usize, String),
+    End,
+}
+
+impl<R: BufRead> Lines<R> {
+    pub fn new(reader: R) -> Self {
+        Self::with_piece_bytes(reader, LINE_PIECE_BYTES)
+    }
+
+    /// As [`Lines::new`], cutting long lines after `piece_bytes` (for tests).
+    pub fn with_piece_bytes(reader: R, piece_bytes: usize) -> Self {
+        let piece_bytes = piece_bytes.max(1);
+        Lines {
+            reader,
+            pending: Vec::new(),
+            number: 1,
+            piece_bytes,
+            reach: piece_bytes,
+            searched: 0,
+            line_started: false,
+            lines_seen: 0,
+            first: true,
+            latin1: false,
+            ended: false,
+        }
+    }
+
+    /// The lines of the file, as `str::lines` counts them; final once [`NextLine::End`] came.
+    pub fn lines_seen(&self) -> usize {
+        self.lines_seen
+    }
+
+    pub fn next_line(&mut self) -> Result<NextLine, ParseError> {
+        loop {
+            if self.ended {
+                return Ok(NextLine::End);
+            }
+            let allowance = self.reach.saturating_sub(self.pending.len()).max(1);
+            let read = (&mut self.reader)
+                .take(allowance as u64)
+                .read_until(b'\n', &mut self.pending)
+                .map_err(|e| ParseError::Io(e.to_string()))?;
+            if self.pending.last() == Some(&b'\n') {
+                self.pending.pop();
+                self.lines_seen += 1;
+                self.number += 1;
+                return Ok(self.hand_over(self.number - 1, None));
+            }
+            if read == 0 {
+                self.ended = true;
+                let bom_only = self.first && self.pending == BOM;
+                if self.line_started || !(self.pending.is_empty() || bom_only) {
+                    self.lines_seen += 1;
+                }
+                return Ok(self.hand_over(self.number, None));
+            }
+            if self.pending.len() < self.reach {
+                continue;
+            }
+            // A long line: hand over what ends where a record ends, keep the rest.
+            match self.record_end() {
+                Some(cut) => return Ok(self.hand_over(self.number, Some(cut))),
+                None if self.pending.len() > LINE_BYTES_MAX => {
+                    return Err(ParseError::Invalid {
+                        line: self.number,
+                        element: "record".into(),
+                        message: format!(
+                            "the line runs for more than {} MiB without a record ending in it",
+                            LINE_BYTES_MAX / (1024 * 1024)
+                        ),
+                    });
+                }
+                None => self.reach = self.pending.len() + self.piece_bytes,
+            }
+        }
+    }
+
+    /// Where in the pending bytes a record starts right after a `/` and blanks. The reader
+    /// cuts a long line there, which changes nothing: that `/` ends a record either way, and
+    /// the piece before it is long enough to show in an error just as the whole line would.
+    fn record_end(&mut self) -> Option<usize> {
+        let bytes = &self.pending;
+        let blanks = bytes
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        let from = self
+            .searched
+            .saturating_sub(3)
+            .max(blanks + PIECE_HEAD_BYTES);
+        let to = bytes.len().saturating_sub(3);
+        self.searched = to;
+        (from..=to).rev().find(|&at| {
+            let code = &bytes[at..];
+            let starts_record =
+                code[2] == b',' && RECORD_CODES.iter().any(|c| code.starts_with(c.as_bytes()));
+            starts_record
+                && bytes[..at]
+                    .iter()
+                    .rev()
+                    .find(|b| !matches!(b, b' ' | b'\t'))
+                    == Some(&b'/')
+        })
+    }
+
+    /// Decodes the pending bytes (those before `cut`, else all) as the next line.
+    fn hand_over(&mut self, number: usize, cut: Option<usize>) -> NextLine {
+        let mut bytes = match cut {
+            Some(cut) => {
+                let rest = self.pending.split_off(cut);
+                self.line_started = true;
+                std::mem::replace(&mut self.pending, rest)
+            }
+            None => {
+                self.line_started = false;
+                std::mem::take(&mut self.pending)
+            }
+        };
+        self.searched = 0;
+        self.reach = self.piece_bytes;
+        if std::mem::take(&mut self.first) && bytes.starts_with(BOM) {
+            bytes.drain(..BOM.len());
+        }
+        let text = if self.latin1 {
+            bytes.iter().map(|b| char::from(*b)).collect()
+        } else {
+            match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(error) => {
+                    self.latin1 = true;
+                    error.as_bytes().iter().map(|b| char::from(*b)).collect()
+                }
+            }
+        };
+        NextLine::Line(number, text)
+    }
 }
 
 fn check_length(body: &str, line: usize) -> Result<(), ParseError> {
@@ -178,10 +381,10 @@ fn check_length(body: &str, line: usize) -> Result<(), ParseError> {
 }
 
 /// Adds a finished physical record: a new logical record, or a continuation of the last one.
-fn attach(records: &mut Vec<Record>, physical: Open) -> Result<(), ParseError> {
+fn attach(records: &mut VecDeque<Record>, physical: Open) -> Result<(), ParseError> {
     check_length(&physical.body, physical.line)?;
     if physical.code != "88" {
-        records.push(Record {
+        records.push_back(Record {
             code: physical.code,
             line: physical.line,
             segments: vec![Segment {
@@ -191,7 +394,7 @@ fn attach(records: &mut Vec<Record>, physical: Open) -> Result<(), ParseError> {
         });
         return Ok(());
     }
-    let Some(last) = records.last_mut() else {
+    let Some(last) = records.back_mut() else {
         return Err(ParseError::Invalid {
             line: physical.line,
             element: "record 88".into(),

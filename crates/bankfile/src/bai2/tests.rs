@@ -445,3 +445,61 @@ proptest! {
         prop_assert!(super::parse(&file.as_bytes()[..cut]).is_err());
     }
 }
+
+// TEMPORARY piece differential (remove before handing over).
+#[test]
+#[ignore]
+fn temporary_piece_differential() {
+    let mut files = Vec::new();
+    fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                walk(&path, files)
+            } else {
+                files.push(path)
+            }
+        }
+    }
+    walk(std::path::Path::new("/work/shared/corpus/bai2"), &mut files);
+    let mut checked = 0;
+    let mut oks = 0;
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let mut variants = vec![bytes.clone()];
+        let one_line: Vec<u8> = bytes
+            .iter()
+            .copied()
+            .filter(|b| *b != b'\n' && *b != b'\r')
+            .collect();
+        variants.push(one_line.clone());
+        let spaced: Vec<u8> = bytes
+            .iter()
+            .map(|b| if *b == b'\n' { b' ' } else { *b })
+            .filter(|b| *b != b'\r')
+            .collect();
+        variants.push(spaced);
+        for k in 1..10 {
+            variants.push(one_line[..one_line.len() * k / 10].to_vec());
+        }
+        for variant in variants {
+            let mut base = crate::stream::Collect::default();
+            let want = super::stream(super::record::Lines::new(&variant[..]), &mut base)
+                .map(|w| (w, format!("{:?}", base.statements)));
+            if want.is_ok() {
+                oks += 1;
+            }
+            for piece in [1usize, 2, 3, 5, 17, 64, 129, 300, 1000] {
+                let mut got = crate::stream::Collect::default();
+                let result = super::stream(
+                    super::record::Lines::with_piece_bytes(&variant[..], piece),
+                    &mut got,
+                )
+                .map(|w| (w, format!("{:?}", got.statements)));
+                assert_eq!(result, want, "{} piece {piece}", path.display());
+                checked += 1;
+            }
+        }
+    }
+    eprintln!("checked {checked}, ok {oks}");
+}

@@ -5,6 +5,8 @@
 //! and `:62F:`/`:62M:` are the opening and closing booked balances of that page, so the
 //! engine's balance check holds page by page.
 
+use std::io::BufRead;
+
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 
@@ -12,6 +14,7 @@ use cashline_domain::{
     AccountKey, BalanceType, Bic, Currency, EntryStatus, Iban, Money, StatementKind,
 };
 
+use crate::stream::{Collect, StatementEvent, StatementSink, ENTRY_BATCH_ROWS};
 use crate::{
     FileFormat, ParseError, ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile, ParsedStatement,
 };
@@ -20,7 +23,7 @@ mod details;
 mod tag;
 pub mod write;
 
-use tag::{Field, Message};
+use tag::{Field, Message, NextLine};
 
 /// How far into a file detection looks for the tags that make it an MT940 or MT942; banks put
 /// at most a short file header before the first message.
@@ -28,6 +31,10 @@ const DETECT_BYTES_MAX: usize = 64 * 1024;
 /// Most significant digits accepted in an amount: SWIFT allows 15 characters, and 18 digits
 /// still fit minor units in an `i64`.
 const AMOUNT_DIGITS_MAX: usize = 18;
+/// Largest message accepted, in bytes of memory (its text and the bookkeeping of its fields
+/// and lines). A message is held whole while it is read, so this bounds the memory a file of
+/// any size needs; real messages take kilobytes, a month of a busy account a few megabytes.
+pub const MESSAGE_BYTES_MAX: usize = 64 * 1024 * 1024;
 /// Two-digit years from this one on are read as 19YY, earlier ones as 20YY.
 const YEAR_PIVOT: u32 = 80;
 
@@ -87,37 +94,162 @@ fn classify(tags: &[String], message_type: Option<&str>) -> Option<Kind> {
 
 /// Parses every message of an MT940 or MT942 file.
 pub fn parse(bytes: &[u8]) -> Result<ParsedFile, ParseError> {
-    let file_kind = match detect(bytes) {
-        Some(FileFormat::Mt942) => Kind::Mt942,
-        Some(FileFormat::Mt940) => Kind::Mt940,
-        _ => return Err(ParseError::UnknownFormat),
-    };
-    let text = tag::decode(bytes);
-    let messages = tag::split_messages(&text)?;
-    let mut warnings = Vec::new();
-    let mut statements = Vec::with_capacity(messages.len());
-    for (index, message) in messages.iter().enumerate() {
-        let last = index + 1 == messages.len();
-        statements.push(build_statement(
-            message,
-            index + 1,
-            file_kind,
-            last,
-            &mut warnings,
-        )?);
-    }
-    if statements.is_empty() {
-        return Err(ParseError::Invalid {
-            line: 1,
-            element: "Msg[1]".into(),
-            message: "the file holds no message".into(),
-        });
-    }
+    let format = detect(bytes).ok_or(ParseError::UnknownFormat)?;
+    let mut collect = Collect::default();
+    let warnings = parse_stream(bytes, &format, &mut collect)?;
     Ok(ParsedFile {
-        format: file_kind.format(),
-        statements,
+        format,
+        statements: collect.statements,
         warnings,
     })
+}
+
+/// Streams an MT940 or MT942 file (`format` as detected from its start) into `sink`, message by
+/// message: the file is read line by line, and each message's statement is handed over before
+/// the message after the next one is read, so memory is bounded by the largest message (see
+/// [`MESSAGE_BYTES_MAX`]) whatever the file's size. Returns the warnings.
+pub fn parse_stream<R: BufRead>(
+    reader: R,
+    format: &FileFormat,
+    sink: &mut dyn StatementSink,
+) -> Result<Vec<String>, ParseError> {
+    stream(reader, format, MESSAGE_BYTES_MAX, sink)
+}
+
+/// [`parse_stream`] with the largest message as a parameter (tests use a small one).
+fn stream<R: BufRead>(
+    reader: R,
+    format: &FileFormat,
+    message_bytes_max: usize,
+    sink: &mut dyn StatementSink,
+) -> Result<Vec<String>, ParseError> {
+    let file_kind = match format {
+        FileFormat::Mt940 => Kind::Mt940,
+        FileFormat::Mt942 => Kind::Mt942,
+        _ => return Err(ParseError::UnknownFormat),
+    };
+    Streamer {
+        lines: tag::LineReader::new(reader, message_bytes_max),
+        message_bytes_max,
+        splitter: tag::Splitter::default(),
+        file_kind,
+        sink,
+        waiting: None,
+        built: 0,
+        warnings: Vec::new(),
+    }
+    .run()
+}
+
+struct Streamer<'s, R> {
+    lines: tag::LineReader<R>,
+    /// Largest message accepted, in bytes ([`MESSAGE_BYTES_MAX`]).
+    message_bytes_max: usize,
+    splitter: tag::Splitter,
+    file_kind: Kind,
+    sink: &'s mut dyn StatementSink,
+    /// A complete message not built yet: whether it is the file's last (which decides between
+    /// a truncated file and a malformed message) is known only once a later message has a
+    /// field, or the file ends.
+    waiting: Option<Message>,
+    /// Messages built so far.
+    built: usize,
+    warnings: Vec<String>,
+}
+
+impl<R: BufRead> Streamer<'_, R> {
+    fn run(mut self) -> Result<Vec<String>, ParseError> {
+        loop {
+            match self.lines.next_line()? {
+                NextLine::Line(number, text) => {
+                    self.splitter.line(number, &text)?;
+                    self.take_complete()?;
+                    if let Some(current) = self.splitter.current() {
+                        if current.bytes > self.message_bytes_max {
+                            return Err(self.too_large(current.line));
+                        }
+                        if !current.fields.is_empty() {
+                            if let Some(message) = self.waiting.take() {
+                                self.build(message, false)?;
+                            }
+                        }
+                    }
+                }
+                NextLine::TooLong(number) => {
+                    let start = self.splitter.current().map_or(number, |m| m.line);
+                    return Err(self.too_large(start));
+                }
+                NextLine::End => break,
+            }
+        }
+        self.splitter.finish();
+        self.take_complete()?;
+        if let Some(message) = self.waiting.take() {
+            self.build(message, true)?;
+        }
+        if self.built == 0 {
+            return Err(ParseError::Invalid {
+                line: 1,
+                element: "Msg[1]".into(),
+                message: "the file holds no message".into(),
+            });
+        }
+        Ok(self.warnings)
+    }
+
+    fn take_complete(&mut self) -> Result<(), ParseError> {
+        for message in self.splitter.take_complete() {
+            if let Some(before) = self.waiting.replace(message) {
+                self.build(before, false)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn build(&mut self, message: Message, last: bool) -> Result<(), ParseError> {
+        self.built += 1;
+        let mut statement = build_statement(
+            &message,
+            self.built,
+            self.file_kind,
+            last,
+            &mut self.warnings,
+        )?;
+        drop(message);
+        let entries = std::mem::take(&mut statement.entries);
+        self.sink
+            .event(StatementEvent::Begin(Box::new(statement)))?;
+        let mut entries = entries.into_iter().peekable();
+        while entries.peek().is_some() {
+            let batch: Vec<ParsedEntry> = entries.by_ref().take(ENTRY_BATCH_ROWS).collect();
+            self.sink.event(StatementEvent::Entries(batch))?;
+        }
+        self.sink.event(StatementEvent::End {
+            balances: Vec::new(),
+        })
+    }
+
+    fn too_large(&self, line: usize) -> ParseError {
+        let ordinal = self.built + usize::from(self.waiting.is_some()) + 1;
+        invalid(
+            line,
+            &format!("Msg[{ordinal}]"),
+            format!(
+                "the message starting on line {line} is larger than {}, the most one message may take; it is refused rather than held in memory",
+                size_text(self.message_bytes_max)
+            ),
+        )
+    }
+}
+
+/// `64 MiB`, or a number of bytes where that is not whole.
+fn size_text(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 fn invalid(line: usize, element: &str, message: impl Into<String>) -> ParseError {

@@ -1,5 +1,7 @@
 //! The SWIFT text layer: bytes to lines, lines to messages made of tagged fields.
 
+use std::io::BufRead;
+
 use crate::ParseError;
 
 /// Longest field accepted, in characters. `:86:` is at most 6 × 65 by the standard; banks that
@@ -44,6 +46,9 @@ pub(super) struct Message {
     /// Whether the message ended with its terminator `-}` rather than being cut off by the next
     /// message or the end of the file.
     pub closed: bool,
+    /// What the message holds in memory, in bytes: its text and each field's and line's
+    /// bookkeeping. Compared with the limit of a streamed message.
+    pub bytes: usize,
 }
 
 impl Message {
@@ -56,12 +61,18 @@ impl Message {
 /// Latin-1 or CP1252); both are read. Control characters other than line breaks and the SWIFT
 /// frame characters (SOH, ETX) become spaces, so no later step sees them.
 pub(super) fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text: String = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => bytes.iter().map(|b| windows_1252(*b)).collect(),
-    };
-    text.chars()
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => blank_controls(text.chars()),
+        Err(_) => blank_controls(bytes.iter().map(|b| windows_1252(*b))),
+    }
+}
+
+/// The UTF-8 byte order mark some exports start with.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn blank_controls(chars: impl Iterator<Item = char>) -> String {
+    chars
         .map(|c| match c {
             '\n' | '\r' | '\u{1}' | '\u{3}' => c,
             c if c.is_control() => ' ',
@@ -144,25 +155,185 @@ fn is_header(text: &str) -> bool {
     text.starts_with("{1:") || text.starts_with("{2:") || text.starts_with("{4:")
 }
 
-/// Cuts a text into messages of fields. Fails only where a field exceeds [`FIELD_CHARS_MAX`];
-/// whether the messages make sense is for the caller to judge.
-pub(super) fn split_messages(text: &str) -> Result<Vec<Message>, ParseError> {
-    let mut splitter = Splitter::default();
-    for (number, line) in lines(text) {
-        splitter.line(number, line)?;
-    }
-    splitter.finish();
-    Ok(splitter.messages)
+/// What [`LineReader::next_line`] found.
+pub(super) enum NextLine {
+    /// A logical line and the file line it is on.
+    Line(usize, String),
+    /// A logical line grew past the reader's limit before it ended; the file line it is on.
+    TooLong(usize),
+    /// The end of the input.
+    End,
 }
 
+/// Reads logical lines from a stream exactly as [`lines`] cuts a decoded text, holding one line
+/// at a time. Each line is decoded on its own: as UTF-8 while the lines are UTF-8, and from the
+/// first that is not, it and every later one as CP1252 (a whole-file decode would read the
+/// lines before it in CP1252 too, which differs only for non-ASCII UTF-8 text in a file that is
+/// not UTF-8).
+pub(super) struct LineReader<R> {
+    reader: R,
+    cut: Cut,
+    /// Longest logical line handed over, in bytes.
+    limit: usize,
+    /// No line was handed over yet (a byte order mark may start the first).
+    first: bool,
+    /// A line was not UTF-8: the file is in a Windows code page.
+    single_byte: bool,
+    ended: bool,
+}
+
+/// Where the reader is in cutting bytes into lines.
+struct Cut {
+    /// The file line the next byte is on.
+    number: usize,
+    /// The bytes of the logical line being read.
+    piece: Vec<u8>,
+    /// The last byte was a CR, so an LF right after it ends no further line.
+    after_cr: bool,
+    /// The last byte was an `@` that may be the first of an `@@` separator.
+    after_at: bool,
+}
+
+impl Cut {
+    /// Takes bytes from `buffer` into the line being read up to the end of that line; returns
+    /// how many bytes it used and, where the line ended, the file line it is on.
+    fn scan(&mut self, buffer: &[u8]) -> (usize, Option<usize>) {
+        let mut used = 0;
+        while used < buffer.len() {
+            if std::mem::take(&mut self.after_cr) && buffer[used] == b'\n' {
+                used += 1;
+                continue;
+            }
+            let rest = &buffer[used..];
+            let Some(offset) = rest
+                .iter()
+                .position(|b| matches!(b, b'\n' | b'\r' | 1 | 3 | b'@'))
+            else {
+                self.flush_at();
+                self.piece.extend_from_slice(rest);
+                return (buffer.len(), None);
+            };
+            if offset > 0 {
+                self.flush_at();
+                self.piece.extend_from_slice(&rest[..offset]);
+            }
+            used += offset + 1;
+            match rest[offset] {
+                byte @ (b'\n' | b'\r') => {
+                    self.flush_at();
+                    self.after_cr = byte == b'\r';
+                    self.number += 1;
+                    return (used, Some(self.number - 1));
+                }
+                b'@' if self.after_at => {
+                    self.after_at = false;
+                    return (used, Some(self.number));
+                }
+                b'@' => self.after_at = true,
+                // SOH and ETX frame a message: they end a line but not a file line.
+                _ => {
+                    self.flush_at();
+                    return (used, Some(self.number));
+                }
+            }
+        }
+        (used, None)
+    }
+
+    /// A lone `@` was text after all.
+    fn flush_at(&mut self) {
+        if std::mem::take(&mut self.after_at) {
+            self.piece.push(b'@');
+        }
+    }
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub fn new(reader: R, limit: usize) -> Self {
+        LineReader {
+            reader,
+            cut: Cut {
+                number: 1,
+                piece: Vec::new(),
+                after_cr: false,
+                after_at: false,
+            },
+            limit,
+            first: true,
+            single_byte: false,
+            ended: false,
+        }
+    }
+
+    pub fn next_line(&mut self) -> Result<NextLine, ParseError> {
+        if self.ended {
+            return Ok(NextLine::End);
+        }
+        loop {
+            let buffer = self
+                .reader
+                .fill_buf()
+                .map_err(|e| ParseError::Io(e.to_string()))?;
+            if buffer.is_empty() {
+                // The end of the text ends its last line, empty or not, as in [`lines`].
+                self.ended = true;
+                self.cut.flush_at();
+                return Ok(self.hand_over(self.cut.number));
+            }
+            let (used, found) = self.cut.scan(buffer);
+            self.reader.consume(used);
+            if self.cut.piece.len() > self.limit {
+                return Ok(NextLine::TooLong(found.unwrap_or(self.cut.number)));
+            }
+            if let Some(number) = found {
+                return Ok(self.hand_over(number));
+            }
+        }
+    }
+
+    fn hand_over(&mut self, number: usize) -> NextLine {
+        let mut bytes = std::mem::take(&mut self.cut.piece);
+        if std::mem::take(&mut self.first) && bytes.starts_with(BOM) {
+            bytes.drain(..BOM.len());
+        }
+        let text = if self.single_byte {
+            blank_controls(bytes.iter().map(|b| windows_1252(*b)))
+        } else {
+            match String::from_utf8(bytes) {
+                Ok(text) => blank_controls(text.chars()),
+                Err(error) => {
+                    self.single_byte = true;
+                    blank_controls(error.as_bytes().iter().map(|b| windows_1252(*b)))
+                }
+            }
+        };
+        NextLine::Line(number, text)
+    }
+}
+
+/// Cuts lines into messages of fields, as they come. Fails only where a field exceeds
+/// [`FIELD_CHARS_MAX`]; whether the messages make sense is for the caller to judge.
 #[derive(Default)]
-struct Splitter {
+pub(super) struct Splitter {
     messages: Vec<Message>,
     current: Option<Message>,
 }
 
 impl Splitter {
-    fn line(&mut self, number: usize, line: &str) -> Result<(), ParseError> {
+    /// The messages known to be complete, in file order; a block with no fields at all (an
+    /// empty `{4:` … `-}`) carries no statement and is left out.
+    pub fn take_complete(&mut self) -> Vec<Message> {
+        let mut messages = std::mem::take(&mut self.messages);
+        messages.retain(|m| !m.fields.is_empty());
+        messages
+    }
+
+    /// The message being read, if any.
+    pub fn current(&self) -> Option<&Message> {
+        self.current.as_ref()
+    }
+
+    pub fn line(&mut self, number: usize, line: &str) -> Result<(), ParseError> {
         // A line can hold the end of one message and the header of the next; each step consumes
         // part of the line and hands back the rest, so this ends.
         let mut pending = Some(line);
@@ -257,6 +428,7 @@ impl Splitter {
             line: number,
             chars: content.len(),
         });
+        message.bytes += content.len() + std::mem::size_of::<Field>();
         Ok(())
     }
 
@@ -276,16 +448,16 @@ impl Splitter {
         field.lines.push(line.to_string());
         if let Some(message) = self.current.as_mut() {
             message.line_end = number;
+            message.bytes += line.len() + std::mem::size_of::<String>();
         }
         Ok(())
     }
 
-    fn finish(&mut self) {
+    /// The end of the text ends the message being read.
+    pub fn finish(&mut self) {
         if let Some(message) = self.current.take() {
             self.messages.push(message);
         }
-        // A block with no fields at all (an empty `{4:` … `-}`) carries no statement.
-        self.messages.retain(|m| !m.fields.is_empty());
     }
 }
 

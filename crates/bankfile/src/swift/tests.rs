@@ -677,7 +677,10 @@ fn temporary_differential_dump() {
     let out_path = std::env::var("DUMP_OUT").expect("DUMP_OUT");
     let mut files = Vec::new();
     fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for path in entries {
             if path.is_dir() {
@@ -688,7 +691,10 @@ fn temporary_differential_dump() {
         }
     }
     for folder in ["mt940", "mt942", "bai2"] {
-        walk(&std::path::Path::new("/work/shared/corpus").join(folder), &mut files);
+        walk(
+            &std::path::Path::new("/work/shared/corpus").join(folder),
+            &mut files,
+        );
     }
     let mut out = String::new();
     for path in files {
@@ -699,7 +705,10 @@ fn temporary_differential_dump() {
             let cut = n * k / 24;
             variants.push((format!("cut{cut}"), bytes[..cut].to_vec()));
         }
-        for (k, replacement) in [b'\n', b'/', b':', b'-', b'}', b'\r', 0xE4, b'@'].iter().enumerate() {
+        for (k, replacement) in [b'\n', b'/', b':', b'-', b'}', b'\r', 0xE4, b'@']
+            .iter()
+            .enumerate()
+        {
             for j in 0..6 {
                 if n == 0 {
                     continue;
@@ -714,7 +723,12 @@ fn temporary_differential_dump() {
             let swift = crate::swift::parse(&data);
             let bai2 = crate::bai2::parse(&data);
             let fmt = crate::format::parse(&data);
-            writeln!(out, "== {} {name}\nSWIFT {swift:?}\nBAI2 {bai2:?}\nFMT {fmt:?}", path.display()).unwrap();
+            writeln!(
+                out,
+                "== {} {name}\nSWIFT {swift:?}\nBAI2 {bai2:?}\nFMT {fmt:?}",
+                path.display()
+            )
+            .unwrap();
         }
     }
     std::fs::write(out_path, out).unwrap();
