@@ -239,13 +239,26 @@ fn entities_scope_positions_and_a_stale_account_is_flagged() {
 #[test]
 fn history_carries_the_last_close_over_days_without_a_statement() {
     let workspace = seeded();
-    let history = workspace.json(&["history", "--from", "2026-11-19", "--to", "2026-11-23", "--json"]);
+    let history = workspace.json(&[
+        "history",
+        "--from",
+        "2026-11-19",
+        "--to",
+        "2026-11-23",
+        "--json",
+    ]);
     let account = &history["accounts"][0];
     let days: Vec<(&str, &str, bool)> = account["days"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["date"].as_str().unwrap(), d["closing"].as_str().unwrap(), d["reported"].as_bool().unwrap()))
+        .map(|d| {
+            (
+                d["date"].as_str().unwrap(),
+                d["closing"].as_str().unwrap(),
+                d["reported"].as_bool().unwrap(),
+            )
+        })
         .collect();
     // Nothing is known before the first close on the 20th; the weekend and Monday carry it.
     assert_eq!(
@@ -258,6 +271,16 @@ fn history_carries_the_last_close_over_days_without_a_statement() {
         ]
     );
     assert_eq!(history["totals"][0]["currency"], "EUR");
-    let later = workspace.json(&["history", "--from", "2026-11-22", "--to", "2026-11-23", "--json"]);
-    assert_eq!(later["accounts"][0]["days"][0]["closing"], "12345.67", "the close before the window carries in");
+    let later = workspace.json(&[
+        "history",
+        "--from",
+        "2026-11-22",
+        "--to",
+        "2026-11-23",
+        "--json",
+    ]);
+    assert_eq!(
+        later["accounts"][0]["days"][0]["closing"], "12345.67",
+        "the close before the window carries in"
+    );
 }
