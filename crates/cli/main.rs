@@ -468,7 +468,13 @@ async fn run(cli: Cli, data_dir: &Path) -> anyhow::Result<()> {
             serve(service, port, ui).await
         }
         Command::Serve { port, demo, ui } => {
-            let service = open(cli.global.db.unwrap_or(default_db), user).await?;
+            // Demo data goes to the demo ledger, never into the real one, unless --db says so.
+            let db = match (cli.global.db, demo) {
+                (Some(db), _) => db,
+                (None, true) => data_dir.join("demo").join("ledger.sqlite"),
+                (None, false) => default_db,
+            };
+            let service = open(db, user).await?;
             if demo {
                 load_demo(&service, data_dir).await?;
             }

@@ -225,5 +225,10 @@ fn demo_files_import_for_several_banks_and_currencies() {
 
 fn cashline_demo_files(home: &std::path::Path) -> Vec<std::path::PathBuf> {
     let today: chrono::NaiveDate = crate::support::NOW[..10].parse().unwrap();
-    cashline_demo::write_files(&home.join("demo-files"), today, 5).unwrap()
+    cashline_demo::write_files(
+        &home.join("demo-files"),
+        today,
+        cashline_demo::DEMO_BUSINESS_DAYS,
+    )
+    .unwrap()
 }

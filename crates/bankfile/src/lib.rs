@@ -18,6 +18,6 @@ pub use error::ParseError;
 pub use format::{detect, identify, parse, parse_stream, parse_with, FileFormat, IDENTIFY_BYTES};
 pub use statement::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile, ParsedStatement};
 
-/// Largest file the parsers accept, in bytes. A statement file larger than this is not a
-/// statement file; refusing it early keeps memory bounded.
+/// Largest file the whole-file parsers (OFX, CSV) accept, in bytes; refusing a larger one early
+/// keeps memory bounded. camt, MT940/MT942 and BAI2 stream and have no such limit.
 pub const FILE_BYTES_MAX: usize = 512 * 1024 * 1024;

@@ -341,8 +341,11 @@ fn statement_file(
     entries: Vec<ParsedEntry>,
 ) -> DemoFile {
     let created_at = Utc.from_utc_datetime(&day.and_hms_opt(19, 30, 0).expect("a valid time"));
-    let sequence =
-        (day - NaiveDate::from_ymd_opt(day.year(), 1, 1).expect("a valid date")).num_days() + 1;
+    // Banks number statements per business day, restarting each year.
+    let year_start = NaiveDate::from_ymd_opt(day.year(), 1, 1).expect("a valid date");
+    let sequence = (0..=(day - year_start).num_days())
+        .filter(|offset| is_business_day(year_start + Duration::days(*offset)))
+        .count();
     let previous = day - Duration::days(1);
     let available = closing;
     let statement = ParsedStatement {

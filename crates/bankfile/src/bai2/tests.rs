@@ -1,11 +1,17 @@
 //! BAI2 parser tests on files written here: the envelope checks, the dialects, round trips.
 
+use std::cell::Cell;
+use std::io::{BufReader, Read};
+use std::rc::Rc;
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 
 use cashline_domain::{AccountKey, BalanceType, Currency, EntryStatus, Money, StatementKind};
 
+use super::record::Lines;
 use super::write::bai2_file;
+use crate::stream::{Collect, StatementEvent, StatementSink, ENTRY_BATCH_ROWS};
 use crate::{
     parse, FileFormat, ParseError, ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement,
 };
@@ -446,60 +452,259 @@ proptest! {
     }
 }
 
-// TEMPORARY piece differential (remove before handing over).
+/// A reader that hands out a few bytes at a time and counts them, so a sink can tell how much
+/// of the input had been read when an event came.
+struct Counted<'a> {
+    bytes: &'a [u8],
+    read: Rc<Cell<usize>>,
+    step: usize,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let at = self.read.get();
+        let n = out.len().min(self.bytes.len() - at).min(self.step);
+        out[..n].copy_from_slice(&self.bytes[at..at + n]);
+        self.read.set(at + n);
+        Ok(n)
+    }
+}
+
+/// Buffer of the readers below; a sink's view of what was read is this coarse.
+const BUFFER_BYTES: usize = 4096;
+
+fn counted(bytes: &[u8], step: usize) -> (BufReader<Counted<'_>>, Rc<Cell<usize>>) {
+    let read = Rc::new(Cell::new(0));
+    let reader = Counted {
+        bytes,
+        read: Rc::clone(&read),
+        step,
+    };
+    (BufReader::with_capacity(BUFFER_BYTES, reader), read)
+}
+
+/// Notes how much of the input had been read when each statement began, and checks that the
+/// events come in order: a begin, batches of entries, an end.
+#[derive(Default)]
+struct Watch {
+    read: Rc<Cell<usize>>,
+    begun_at: Vec<usize>,
+    entries: Vec<usize>,
+    ended: usize,
+    open: bool,
+}
+
+impl StatementSink for Watch {
+    fn event(&mut self, event: StatementEvent) -> Result<(), ParseError> {
+        match event {
+            StatementEvent::Begin(statement) => {
+                assert!(!self.open, "a statement begins inside another");
+                assert!(statement.entries.is_empty());
+                self.open = true;
+                self.begun_at.push(self.read.get());
+                self.entries.push(0);
+            }
+            StatementEvent::Entries(batch) => {
+                assert!(self.open, "entries outside a statement");
+                assert!(!batch.is_empty() && batch.len() <= ENTRY_BATCH_ROWS);
+                *self.entries.last_mut().unwrap() += batch.len();
+            }
+            StatementEvent::End { .. } => {
+                assert!(self.open, "an end without a begin");
+                self.open = false;
+                self.ended += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn watched(bytes: &[u8], step: usize) -> (Result<Vec<String>, ParseError>, Watch) {
+    let (reader, read) = counted(bytes, step);
+    let mut watch = Watch {
+        read,
+        ..Watch::default()
+    };
+    let result = crate::parse_stream(reader, &FileFormat::Bai2, &[], &mut watch);
+    (result, watch)
+}
+
+/// Three hundred accounts, the 151st with 1,200 entries (three batches), the others with 12.
+fn many_accounts() -> (Vec<ParsedStatement>, String) {
+    let statements: Vec<ParsedStatement> = (0..300)
+        .map(|index| {
+            let count = if index == 150 { 1200 } else { 12 };
+            let amounts: Vec<i64> = (0..count).map(|i| (i % 7 - 3) * 1000 + 1).collect();
+            sample_statement(&amounts, Currency::USD, &["WIRE FROM ACME".to_string()])
+        })
+        .collect();
+    let text = written(&statements);
+    (statements, text)
+}
+
+fn line_of(text: &str, at: usize) -> usize {
+    text[..at].matches('\n').count() + 1
+}
+
 #[test]
-#[ignore]
-fn temporary_piece_differential() {
-    let mut files = Vec::new();
-    fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let path = e.unwrap().path();
-            if path.is_dir() {
-                walk(&path, files)
-            } else {
-                files.push(path)
+fn many_accounts_stream_one_at_a_time() {
+    let (statements, text) = many_accounts();
+    let starts: Vec<usize> = text.match_indices("\n03,").map(|(at, _)| at + 1).collect();
+    assert_eq!(starts.len(), statements.len());
+    let (result, watch) = watched(text.as_bytes(), 1000);
+    result.unwrap();
+    assert!(!watch.open);
+    assert_eq!(watch.begun_at.len(), statements.len());
+    assert_eq!(watch.ended, statements.len());
+    for (index, (statement, entries)) in statements.iter().zip(&watch.entries).enumerate() {
+        assert_eq!(statement.entries.len(), *entries, "account {}", index + 1);
+    }
+    // An account begins once its 03 record is complete, that is when the next record starts:
+    // by then no more than the account and a buffer have been read.
+    for (index, at) in watch.begun_at.iter().enumerate() {
+        let bound = starts
+            .get(index + 1)
+            .map_or(text.len(), |s| s + BUFFER_BYTES);
+        assert!(*at <= bound, "account {} began after {at} bytes", index + 1);
+    }
+    assert!(
+        watch.begun_at[0] < text.len() / 100,
+        "{:?}",
+        &watch.begun_at[..3]
+    );
+
+    let file = parse(text.as_bytes()).unwrap();
+    assert_eq!(file.statements.len(), statements.len());
+    for (statement, start) in file.statements.iter().zip(&starts) {
+        assert_eq!(statement.line, line_of(&text, *start));
+    }
+    assert_eq!(file.statements[150].entries.len(), 1200);
+}
+
+#[test]
+fn trailers_that_do_not_check_fail_the_stream_at_its_end() {
+    let (statements, text) = many_accounts();
+    let group = text.rfind("\n98,").unwrap() + 1;
+    let file = text.rfind("\n99,").unwrap() + 1;
+    for (at, code, total) in [(group, "98", "the group's"), (file, "99", "the file's")] {
+        let end = at + 3 + text[at + 3..].find(',').unwrap();
+        let declared: i128 = text[at + 3..end].parse().unwrap();
+        let mut broken = text.clone();
+        broken.replace_range(at + 3..end, &(declared + 1).to_string());
+        let (result, watch) = watched(broken.as_bytes(), 1000);
+        // Every account was handed over; the error still fails the file, which the importer
+        // then rolls back whole.
+        assert_eq!(watch.ended, statements.len());
+        match result.unwrap_err() {
+            ParseError::Invalid {
+                line,
+                element,
+                message,
+            } => {
+                assert_eq!(line, line_of(&text, at));
+                assert_eq!(element, format!("record {code}"));
+                assert!(message.contains(total), "{message}");
             }
+            other => panic!("unexpected {other}"),
         }
     }
-    walk(std::path::Path::new("/work/shared/corpus/bai2"), &mut files);
-    let mut checked = 0;
-    let mut oks = 0;
-    for path in files {
-        let bytes = std::fs::read(&path).unwrap();
-        let mut variants = vec![bytes.clone()];
-        let one_line: Vec<u8> = bytes
-            .iter()
-            .copied()
-            .filter(|b| *b != b'\n' && *b != b'\r')
-            .collect();
-        variants.push(one_line.clone());
-        let spaced: Vec<u8> = bytes
-            .iter()
-            .map(|b| if *b == b'\n' { b' ' } else { *b })
-            .filter(|b| *b != b'\r')
-            .collect();
-        variants.push(spaced);
-        for k in 1..10 {
-            variants.push(one_line[..one_line.len() * k / 10].to_vec());
-        }
-        for variant in variants {
-            let mut base = crate::stream::Collect::default();
-            let want = super::stream(super::record::Lines::new(&variant[..]), &mut base)
-                .map(|w| (w, format!("{:?}", base.statements)));
-            if want.is_ok() {
-                oks += 1;
-            }
-            for piece in [1usize, 2, 3, 5, 17, 64, 129, 300, 1000] {
-                let mut got = crate::stream::Collect::default();
-                let result = super::stream(
-                    super::record::Lines::with_piece_bytes(&variant[..], piece),
-                    &mut got,
-                )
-                .map(|w| (w, format!("{:?}", got.statements)));
-                assert_eq!(result, want, "{} piece {piece}", path.display());
-                checked += 1;
-            }
-        }
+}
+
+#[test]
+fn a_file_without_line_breaks_streams_in_pieces() {
+    let (statements, text) = many_accounts();
+    let one_line = text.replace('\n', "");
+    let starts: Vec<usize> = one_line
+        .match_indices("/03,")
+        .map(|(at, _)| at + 1)
+        .collect();
+    assert_eq!(starts.len(), statements.len());
+    let piece = 4096;
+    let (reader, read) = counted(one_line.as_bytes(), 1000);
+    let mut watch = Watch {
+        read,
+        ..Watch::default()
+    };
+    super::stream(Lines::with_piece_bytes(reader, piece), &mut watch).unwrap();
+    assert_eq!(watch.begun_at.len(), statements.len());
+    for (index, at) in watch.begun_at.iter().enumerate() {
+        let bound = starts
+            .get(index + 1)
+            .map_or(one_line.len(), |s| s + piece + BUFFER_BYTES);
+        assert!(*at <= bound, "account {} began after {at} bytes", index + 1);
     }
-    eprintln!("checked {checked}, ok {oks}");
+    // Cut or whole, the line reads the same.
+    let read_with = |piece: usize| {
+        let mut collect = Collect::default();
+        let result = super::stream(
+            Lines::with_piece_bytes(one_line.as_bytes(), piece),
+            &mut collect,
+        );
+        format!("{result:?} {:?}", collect.statements)
+    };
+    assert_eq!(read_with(piece), read_with(usize::MAX));
+    assert_eq!(read_with(1), read_with(usize::MAX));
+    let file = parse(one_line.as_bytes()).unwrap();
+    assert!(file.statements.iter().all(|s| s.line == 1));
+    assert_eq!(file.statements[150].entries.len(), 1200);
+}
+
+/// Records for the stream proptests, joined by every kind of separator so that they fall on
+/// every side of a buffer's edge and of a long line's cut.
+fn records() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        (
+            "(01|02|03|16|49|88|98|99)",
+            "[0-9A-Z,/ +-]{0,40}",
+            prop_oneof![
+                Just("/\n"),
+                Just("\n"),
+                Just("/"),
+                Just("/ "),
+                Just(" "),
+                Just("\r\n"),
+                Just(""),
+            ],
+        )
+            .prop_map(|(code, body, end)| format!("{code},{body}{end}")),
+        0..30,
+    )
+    .prop_map(|records| records.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn reads_and_cuts_change_nothing(text in records(), step in 1usize..9, piece in 1usize..300) {
+        let read = |lines: Lines<&mut dyn std::io::BufRead>| {
+            let mut collect = Collect::default();
+            let result = super::stream(lines, &mut collect);
+            format!("{result:?} {:?}", collect.statements)
+        };
+        let mut whole: &[u8] = text.as_bytes();
+        let expected = read(Lines::with_piece_bytes(&mut whole, usize::MAX));
+        let (mut reader, _) = counted(text.as_bytes(), step);
+        prop_assert_eq!(read(Lines::with_piece_bytes(&mut reader, piece)), expected);
+    }
+
+    #[test]
+    fn arbitrary_bytes_stream_without_panic(
+        bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+        step in 1usize..64,
+    ) {
+        let (reader, _) = counted(&bytes, step);
+        let _ = crate::parse_stream(reader, &FileFormat::Bai2, &[], &mut Watch::default());
+    }
+
+    #[test]
+    fn every_truncation_of_a_stream_is_rejected(cut in 0usize..4000, step in 1usize..64) {
+        let statement = sample_statement(&[100, -250, 999], Currency::EUR, &["A LONG TEXT THAT WILL NEED A CONTINUATION RECORD TO FIT IN EIGHTY CHARACTERS".to_string()]);
+        let file = written(&[statement.clone(), statement.clone(), statement]);
+        let whole = file.trim_end().trim_end_matches('/').len();
+        let cut = cut.min(whole - 1);
+        let (result, watch) = watched(&file.as_bytes()[..cut], step);
+        prop_assert!(result.is_err());
+        prop_assert!(watch.ended <= 3);
+    }
 }

@@ -4,6 +4,11 @@
 //! Each message (one page of a statement) becomes one [`ParsedStatement`]: its `:60F:`/`:60M:`
 //! and `:62F:`/`:62M:` are the opening and closing booked balances of that page, so the
 //! engine's balance check holds page by page.
+//!
+//! A file streams message by message ([`parse_stream`]): it is read line by line, cut into
+//! messages where a header `{1:`, a terminator `-}` or a second `:20:` says, and each message's
+//! statement is handed over before much more is read, so memory is bounded by the largest
+//! message ([`MESSAGE_BYTES_MAX`]) whatever the file's size.
 
 use std::io::BufRead;
 
@@ -245,7 +250,7 @@ impl<R: BufRead> Streamer<'_, R> {
 /// `64 MiB`, or a number of bytes where that is not whole.
 fn size_text(bytes: usize) -> String {
     const MIB: usize = 1024 * 1024;
-    if bytes % MIB == 0 {
+    if bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{bytes} bytes")

@@ -1,5 +1,9 @@
 //! MT940/MT942 parser tests on messages written here: dialects, round trips and rejections.
 
+use std::cell::Cell;
+use std::io::{BufReader, Read};
+use std::rc::Rc;
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 
@@ -8,7 +12,9 @@ use cashline_domain::{
 };
 
 use super::details::{creditor_reference_in, is_creditor_reference};
+use super::tag::{self, LineReader, NextLine};
 use super::write::mt940_document;
+use crate::stream::{StatementEvent, StatementSink, ENTRY_BATCH_ROWS};
 use crate::{
     detect, parse, FileFormat, ParseError, ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile,
     ParsedStatement,
@@ -669,67 +675,311 @@ proptest! {
     }
 }
 
-// TEMPORARY differential dump (remove before handing over).
+/// A reader that hands out a few bytes at a time and counts them, so a sink can tell how much
+/// of the input had been read when an event came.
+struct Counted<'a> {
+    bytes: &'a [u8],
+    read: Rc<Cell<usize>>,
+    step: usize,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let at = self.read.get();
+        let n = out.len().min(self.bytes.len() - at).min(self.step);
+        out[..n].copy_from_slice(&self.bytes[at..at + n]);
+        self.read.set(at + n);
+        Ok(n)
+    }
+}
+
+/// Buffer of the readers below; a sink's view of what was read is this coarse.
+const BUFFER_BYTES: usize = 4096;
+
+fn counted(bytes: &[u8], step: usize) -> (BufReader<Counted<'_>>, Rc<Cell<usize>>) {
+    let read = Rc::new(Cell::new(0));
+    let reader = Counted {
+        bytes,
+        read: Rc::clone(&read),
+        step,
+    };
+    (BufReader::with_capacity(BUFFER_BYTES, reader), read)
+}
+
+/// Notes how much of the input had been read when each statement began, and checks that the
+/// events come in order: a begin, batches of entries, an end.
+#[derive(Default)]
+struct Watch {
+    read: Rc<Cell<usize>>,
+    begun_at: Vec<usize>,
+    entries: Vec<usize>,
+    open: bool,
+}
+
+impl StatementSink for Watch {
+    fn event(&mut self, event: StatementEvent) -> Result<(), ParseError> {
+        match event {
+            StatementEvent::Begin(statement) => {
+                assert!(!self.open, "a statement begins inside another");
+                assert!(statement.entries.is_empty());
+                self.open = true;
+                self.begun_at.push(self.read.get());
+                self.entries.push(0);
+            }
+            StatementEvent::Entries(batch) => {
+                assert!(self.open, "entries outside a statement");
+                assert!(!batch.is_empty() && batch.len() <= ENTRY_BATCH_ROWS);
+                *self.entries.last_mut().unwrap() += batch.len();
+            }
+            StatementEvent::End { .. } => {
+                assert!(self.open, "an end without a begin");
+                self.open = false;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn watched(bytes: &[u8], step: usize) -> (Result<Vec<String>, ParseError>, Watch) {
+    let (reader, read) = counted(bytes, step);
+    let mut watch = Watch {
+        read,
+        ..Watch::default()
+    };
+    let result = crate::parse_stream(reader, &FileFormat::Mt940, &[], &mut watch);
+    (result, watch)
+}
+
+/// Three hundred messages, the 151st with 1,200 entries (three batches), the others with 12.
+fn many_messages() -> (Vec<ParsedStatement>, String) {
+    let statements: Vec<ParsedStatement> = (0..300)
+        .map(|index| {
+            let count = if index == 150 { 1200 } else { 12 };
+            let amounts: Vec<i64> = (0..count).map(|i| (i as i64 % 7 - 3) * 1000 + 1).collect();
+            let mut statement = sample_statement(&amounts, Currency::EUR);
+            statement.sequence_number = Some(format!("{:05}", index + 1));
+            statement
+        })
+        .collect();
+    let text = mt940_document(&statements);
+    (statements, text)
+}
+
+fn line_of(text: &str, at: usize) -> usize {
+    text[..at].matches('\n').count() + 1
+}
+
 #[test]
-#[ignore]
-fn temporary_differential_dump() {
-    use std::fmt::Write as _;
-    let out_path = std::env::var("DUMP_OUT").expect("DUMP_OUT");
-    let mut files = Vec::new();
-    fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
+fn many_messages_stream_one_at_a_time() {
+    let (statements, text) = many_messages();
+    let starts: Vec<usize> = text.match_indices("{1:").map(|(at, _)| at).collect();
+    assert_eq!(starts.len(), statements.len());
+    let (result, watch) = watched(text.as_bytes(), 1000);
+    result.unwrap();
+    assert!(!watch.open);
+    assert_eq!(watch.begun_at.len(), statements.len());
+    for (index, (statement, entries)) in statements.iter().zip(&watch.entries).enumerate() {
+        assert_eq!(statement.entries.len(), *entries, "message {}", index + 1);
+    }
+    // A message is handed over once the message after it has a field: by then no more than
+    // the next two messages and a buffer have been read.
+    for (index, at) in watch.begun_at.iter().enumerate() {
+        let bound = starts
+            .get(index + 2)
+            .map_or(text.len(), |s| s + BUFFER_BYTES);
+        assert!(*at <= bound, "message {} began after {at} bytes", index + 1);
+    }
+    assert!(
+        watch.begun_at[0] < text.len() / 100,
+        "{:?}",
+        &watch.begun_at[..3]
+    );
+
+    // The statements and their lines are those of the whole file.
+    let file = parsed(&text);
+    assert_eq!(file.statements.len(), statements.len());
+    for (statement, start) in file.statements.iter().zip(&starts) {
+        assert_eq!(statement.line, line_of(&text, *start));
+    }
+    assert_eq!(file.statements[150].entries.len(), 1200);
+    let last = file.statements[299].entries.last().unwrap();
+    let line = line_of(&text, text.rfind(":61:").unwrap());
+    assert_eq!(
+        last.source_element,
+        format!("Msg[300]/:61:[12] (line {line})")
+    );
+}
+
+#[test]
+fn lines_separated_by_double_at_signs_stream_too() {
+    // German HBCI downloads put a whole file on one line, its lines separated by `@@`.
+    let (statements, text) = many_messages();
+    let one_line = text.replace("\r\n", "@@");
+    assert!(!one_line.contains('\n'));
+    let (result, watch) = watched(one_line.as_bytes(), 1000);
+    result.unwrap();
+    assert_eq!(watch.begun_at.len(), statements.len());
+    assert!(watch.begun_at[0] < one_line.len() / 100);
+    let file = parsed(&one_line);
+    assert!(file.statements.iter().all(|s| s.line == 1));
+    assert_eq!(file.statements[150].entries.len(), 1200);
+}
+
+#[test]
+fn an_error_late_in_a_stream_names_its_line_in_the_file() {
+    let (_, text) = many_messages();
+    let message = text.match_indices("{1:").nth(199).unwrap().0;
+    let field = message + text[message..].find(":61:").unwrap();
+    let mut broken = text.clone();
+    broken.replace_range(field + 4..field + 10, "2613XX");
+    let (result, watch) = watched(broken.as_bytes(), 1000);
+    match result.unwrap_err() {
+        ParseError::Invalid { line, element, .. } => {
+            assert_eq!(line, line_of(&text, field));
+            assert_eq!(element, "Msg[200]/:61:[1]");
+        }
+        other => panic!("unexpected {other}"),
+    }
+    // The 199 messages before it were handed over; the importer rolls them back.
+    assert_eq!(watch.begun_at.len(), 199);
+}
+
+#[test]
+fn a_message_larger_than_the_limit_is_refused_by_its_first_line() {
+    let small = sample_statement(&[100, -200], Currency::EUR);
+    let big = sample_statement(&vec![1_00; 200], Currency::EUR);
+    let text = mt940_document(&[small.clone(), small, big]);
+    let start = text.match_indices("{1:").nth(2).unwrap().0;
+    let limit = 8 * 1024;
+    let mut watch = Watch::default();
+    let error = super::stream(text.as_bytes(), &FileFormat::Mt940, limit, &mut watch).unwrap_err();
+    assert_eq!(
+        error,
+        ParseError::Invalid {
+            line: line_of(&text, start),
+            element: "Msg[3]".into(),
+            message: format!(
+                "the message starting on line {} is larger than 8192 bytes, the most one message may take; it is refused rather than held in memory",
+                line_of(&text, start)
+            ),
+        }
+    );
+    assert_eq!(watch.begun_at.len(), 2);
+    // The real limit is in MiB, and so is its message.
+    assert_eq!(super::MESSAGE_BYTES_MAX, 64 * 1024 * 1024);
+    assert_eq!(super::size_text(super::MESSAGE_BYTES_MAX), "64 MiB");
+
+    // A line that never ends is refused as well, without reading it whole.
+    let endless = format!(":20:X\n:25:X\n:86:{}", "x".repeat(10 * limit));
+    let (reader, read) = counted(endless.as_bytes(), 1000);
+    let mut watch = Watch::default();
+    let error = super::stream(reader, &FileFormat::Mt940, limit, &mut watch).unwrap_err();
+    assert!(
+        matches!(&error, ParseError::Invalid { line: 1, element, .. } if element == "Msg[1]"),
+        "{error:?}"
+    );
+    assert!(read.get() <= limit + 2 * BUFFER_BYTES, "{}", read.get());
+}
+
+/// The pieces of text the stream proptests assemble files from: separators of every kind, so
+/// that they fall on every side of a buffer's edge.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("\n".to_string()),
+        Just("\r".to_string()),
+        Just("\r\n".to_string()),
+        Just("@".to_string()),
+        Just("@@".to_string()),
+        Just("\u{1}".to_string()),
+        Just("\u{3}".to_string()),
+        Just("\u{7}".to_string()),
+        Just("\u{feff}".to_string()),
+        Just(":20:".to_string()),
+        Just(":61:".to_string()),
+        Just(":86:".to_string()),
+        Just("{1:F01X}{2:I940X}{4:".to_string()),
+        Just("-}".to_string()),
+        Just("-".to_string()),
+        "[0-9A-Z,/ ?:-]{0,8}",
+        "\\PC{0,3}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn streamed_lines_are_the_lines_of_the_whole_text(
+        pieces in proptest::collection::vec(piece(), 0..60),
+        step in 1usize..9,
+    ) {
+        let text = pieces.concat();
+        let whole = tag::decode(text.as_bytes());
+        let expected: Vec<(usize, String)> = tag::lines(&whole)
+            .into_iter()
+            .map(|(number, line)| (number, line.to_string()))
             .collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                walk(&path, files);
-            } else {
-                files.push(path);
+        let (reader, _) = counted(text.as_bytes(), step);
+        let mut lines = LineReader::new(BufReader::with_capacity(step + 1, reader), usize::MAX);
+        let mut got = Vec::new();
+        loop {
+            match lines.next_line().unwrap() {
+                NextLine::Line(number, line) => got.push((number, line)),
+                NextLine::TooLong(_) => unreachable!("no limit"),
+                NextLine::End => break,
             }
         }
+        prop_assert_eq!(got, expected);
     }
-    for folder in ["mt940", "mt942", "bai2"] {
-        walk(
-            &std::path::Path::new("/work/shared/corpus").join(folder),
-            &mut files,
+
+    #[test]
+    fn a_stream_reads_as_the_whole_file_whatever_the_reads(
+        pieces in proptest::collection::vec(piece(), 0..80),
+        step in 1usize..9,
+    ) {
+        let text = format!(
+            ":20:X\n:25:NL91ABNA0417164300\n:60F:C261120EUR1,\n{}\n:62F:C261120EUR1,\n-}}{}",
+            pieces.concat(),
+            pieces.concat(),
         );
-    }
-    let mut out = String::new();
-    for path in files {
-        let bytes = std::fs::read(&path).unwrap();
-        let mut variants: Vec<(String, Vec<u8>)> = vec![("whole".into(), bytes.clone())];
-        let n = bytes.len();
-        for k in 1..24 {
-            let cut = n * k / 24;
-            variants.push((format!("cut{cut}"), bytes[..cut].to_vec()));
-        }
-        for (k, replacement) in [b'\n', b'/', b':', b'-', b'}', b'\r', 0xE4, b'@']
-            .iter()
-            .enumerate()
-        {
-            for j in 0..6 {
-                if n == 0 {
-                    continue;
-                }
-                let at = (n * (2 * j + 1) / 12 + k * 7) % n;
-                let mut changed = bytes.clone();
-                changed[at] = *replacement;
-                variants.push((format!("set{at}={replacement}"), changed));
-            }
-        }
-        for (name, data) in variants {
-            let swift = crate::swift::parse(&data);
-            let bai2 = crate::bai2::parse(&data);
-            let fmt = crate::format::parse(&data);
-            writeln!(
-                out,
-                "== {} {name}\nSWIFT {swift:?}\nBAI2 {bai2:?}\nFMT {fmt:?}",
-                path.display()
-            )
-            .unwrap();
+        let mut whole = crate::stream::Collect::default();
+        let expected = crate::parse_stream(text.as_bytes(), &FileFormat::Mt940, &[], &mut whole);
+        let (reader, _) = counted(text.as_bytes(), step);
+        let mut watch = Watch::default();
+        let got = crate::parse_stream(reader, &FileFormat::Mt940, &[], &mut watch);
+        prop_assert_eq!(&got, &expected);
+        if expected.is_ok() {
+            prop_assert_eq!(watch.begun_at.len(), whole.statements.len());
+            prop_assert!(!watch.open);
         }
     }
-    std::fs::write(out_path, out).unwrap();
+
+    #[test]
+    fn arbitrary_bytes_stream_without_panic(
+        bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+        interim in any::<bool>(),
+        step in 1usize..64,
+    ) {
+        let format = if interim { FileFormat::Mt942 } else { FileFormat::Mt940 };
+        let (reader, _) = counted(&bytes, step);
+        let _ = crate::parse_stream(reader, &format, &[], &mut Watch::default());
+    }
+
+    #[test]
+    fn every_truncation_of_a_stream_is_rejected_cleanly(cut in 0usize..6000, step in 1usize..64) {
+        let statement = sample_statement(&[100, -250, 999], Currency::EUR);
+        let text = mt940_document(&[statement.clone(), statement.clone(), statement]);
+        let cut = cut.min(text.len());
+        let (reader, _) = counted(&text.as_bytes()[..cut], step);
+        let mut watch = Watch::default();
+        let result = crate::parse_stream(reader, &FileFormat::Mt940, &[], &mut watch);
+        let prefix = String::from_utf8_lossy(&text.as_bytes()[..cut]);
+        // Only a cut between whole messages (perhaps inside the next one's header, which
+        // holds no field) leaves a file that reads, with those messages.
+        if result.is_ok() {
+            let after = prefix.rfind("-}").map(|at| &prefix[at..]);
+            prop_assert!(after.is_some_and(|after| !after.contains("\n:")), "{prefix}");
+            prop_assert_eq!(watch.begun_at.len(), prefix.matches("-}").count());
+        }
+    }
 }
