@@ -419,14 +419,47 @@ impl<'s, R: BufRead> Walker<'s, R> {
     }
 
     fn end(&mut self, line: usize) -> Result<(), ParseError> {
-        let depth = self.stack.len();
-        let path_text = self.path();
         let open = self
             .stack
             .pop()
             .expect("the XML reader checks that end tags match");
+        // The element's path is only spelled out for an error: joining it for every element
+        // would cost more than the rest of the parse.
+        self.end_element(&open, line).map_err(|error| match error {
+            ParseError::Invalid {
+                line,
+                element,
+                message,
+            } if element.is_empty() => {
+                let mut path = self.path();
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(&String::from_utf8_lossy(&open.name));
+                ParseError::Invalid {
+                    line,
+                    element: path,
+                    message,
+                }
+            }
+            other => other,
+        })
+    }
+
+    /// The names of the open elements from `depth` on, then `last`.
+    fn relative<'n>(stack: &'n [Open], depth: usize, last: &'n [u8]) -> Vec<&'n [u8]> {
+        stack[depth.min(stack.len())..]
+            .iter()
+            .map(|o| o.name.as_slice())
+            .chain(std::iter::once(last))
+            .collect()
+    }
+
+    fn end_element(&mut self, open: &Open, line: usize) -> Result<(), ParseError> {
+        let depth = self.stack.len() + 1;
         let text = open.text.trim().to_string();
-        let names: Vec<&[u8]> = self.stack.iter().map(|o| o.name.as_slice()).collect();
+        // Errors below name no element; `end` fills in the path.
+        let path_text = "";
 
         if let Some(transaction) = self.transaction.as_mut() {
             if depth == self.transaction_depth {
@@ -436,11 +469,7 @@ impl<'s, R: BufRead> Walker<'s, R> {
                 }
                 return Ok(());
             }
-            let rel: Vec<&[u8]> = names[self.transaction_depth..]
-                .iter()
-                .copied()
-                .chain(std::iter::once(open.name.as_slice()))
-                .collect();
+            let rel = Self::relative(&self.stack, self.transaction_depth, &open.name);
             transaction_field(transaction, &rel, text);
             return Ok(());
         }
@@ -449,12 +478,15 @@ impl<'s, R: BufRead> Walker<'s, R> {
                 let done = self.entry.take().expect("checked above");
                 return self.entry_done(done);
             }
-            let rel: Vec<&[u8]> = names[self.entry_depth..]
-                .iter()
-                .copied()
-                .chain(std::iter::once(open.name.as_slice()))
-                .collect();
-            return entry_field(entry, &rel, text, open.currency, open.line, &path_text);
+            let rel = Self::relative(&self.stack, self.entry_depth, &open.name);
+            return entry_field(
+                entry,
+                &rel,
+                text,
+                open.currency.clone(),
+                open.line,
+                path_text,
+            );
         }
         if let Some(balance) = self.balance.as_mut() {
             if depth == self.balance_depth {
@@ -464,35 +496,30 @@ impl<'s, R: BufRead> Walker<'s, R> {
                 }
                 return Ok(());
             }
-            let rel: Vec<&[u8]> = names[self.balance_depth..]
-                .iter()
-                .copied()
-                .chain(std::iter::once(open.name.as_slice()))
-                .collect();
-            return balance_field(balance, &rel, text, open.currency, open.line, &path_text);
+            let rel = Self::relative(&self.stack, self.balance_depth, &open.name);
+            return balance_field(
+                balance,
+                &rel,
+                text,
+                open.currency.clone(),
+                open.line,
+                path_text,
+            );
         }
         if let Some(statement) = self.statement.as_mut() {
             if depth == self.statement_depth {
                 return self.statement_done();
             }
-            let rel: Vec<&[u8]> = names[self.statement_depth..]
-                .iter()
-                .copied()
-                .chain(std::iter::once(open.name.as_slice()))
-                .collect();
-            return statement_field(statement, &rel, text, open.line, &path_text);
+            let rel = Self::relative(&self.stack, self.statement_depth, &open.name);
+            return statement_field(statement, &rel, text, open.line, path_text);
         }
         // Group header: Document / BkToCstmrStmt / GrpHdr / MsgId.
-        if names.len() == 3 && names[2] == b"GrpHdr" {
+        if self.stack.len() == 3 && self.stack[2].name == b"GrpHdr" {
             match open.name.as_slice() {
                 b"MsgId" => self.message_id = Some(text),
                 b"CreDtTm" => {
                     self.message_created_at = Some(parse_instant(&text).ok_or_else(|| {
-                        self.invalid(
-                            line,
-                            &path_text,
-                            format!("'{text}' is not an ISO date-time"),
-                        )
+                        self.invalid(line, path_text, format!("'{text}' is not an ISO date-time"))
                     })?)
                 }
                 _ => {}
