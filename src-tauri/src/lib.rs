@@ -119,6 +119,7 @@ async fn intraday(
 
 /// A chart as SVG: `balances`, `history`, `forecast`, `entities` or `banks`.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)] // Tauri maps each JS argument to one parameter.
 async fn chart(
     service: State<'_, Service>,
     name: String,

@@ -59,12 +59,14 @@ pub async fn latest_on_or_before(
     date: NaiveDate,
 ) -> Result<Vec<RateRow>, LedgerError> {
     Ok(sqlx::query_as::<_, RateRow>(
+        // One lookup per pair (through the unique index), not one per stored rate.
         "SELECT r.base_currency, r.quote_currency, r.rate_date, r.rate_text, r.source
-           FROM fx_rate r
-          WHERE r.id = (SELECT x.id FROM fx_rate x
-                         WHERE x.base_currency = r.base_currency AND x.quote_currency = r.quote_currency
-                           AND x.rate_date <= ?
-                         ORDER BY x.rate_date DESC, (x.source = 'manual') DESC, x.id DESC LIMIT 1)
+           FROM (SELECT DISTINCT base_currency, quote_currency FROM fx_rate) p
+           JOIN fx_rate r ON r.id = (
+                SELECT x.id FROM fx_rate x
+                 WHERE x.base_currency = p.base_currency AND x.quote_currency = p.quote_currency
+                   AND x.rate_date <= ?
+                 ORDER BY x.rate_date DESC, (x.source = 'manual') DESC, x.id DESC LIMIT 1)
           ORDER BY r.base_currency, r.quote_currency",
     )
     .bind(date_text(date))
