@@ -541,3 +541,10 @@ fn long_transaction_lists_stay_within_the_text_limit() {
     let parsed = parse(document(OfxFlavour::Xml211, &[statement]).as_bytes()).unwrap();
     assert_eq!(parsed.statements[0].entries.len(), 20_000);
 }
+
+/// Found by the fuzzer: text that starts with a multi-byte character right after a tag.
+#[test]
+fn text_starting_with_a_multibyte_character_does_not_panic() {
+    let file = "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX>ÿ\n<STMTTRNRS><TRNUID>0</STMTTRNRS></OFX>";
+    let _ = crate::parse(file.as_bytes());
+}

@@ -164,7 +164,8 @@ fn starts_markup(text: &str) -> bool {
 }
 
 fn next_markup(text: &str) -> usize {
-    let mut search = 1;
+    // Past the first character, which may be several bytes long.
+    let mut search = text.chars().next().map_or(0, char::len_utf8);
     while let Some(offset) = text[search..].find('<') {
         let at = search + offset;
         if starts_markup(&text[at..]) {
