@@ -223,7 +223,7 @@ async fn breakdown(ledger: &Ledger, runs: usize) -> anyhow::Result<Vec<(String, 
     for call in 0..9 {
         let name = match call {
             7 => "sqlx baseline: 3200 rows of one integer",
-            8 => "sqlx baseline: 3200 rows of 4 columns (2 text)",
+            8 => "sqlx baseline: 3200 rows of 4 columns (3 text)",
             0 => "account::list",
             1 => "balance::facts_per_account (today)",
             2 => "balance::facts_per_account (400 days ago)",

@@ -82,7 +82,16 @@ pub fn machine() -> Value {
                 .and_then(|n| n.parse::<u64>().ok())
         })
         .unwrap_or(0);
+    // Other builds on the same two cores slow every figure: the load says how quiet it was.
+    let load_1min = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| {
+            text.split_whitespace()
+                .next()
+                .and_then(|l| l.parse::<f64>().ok())
+        });
     json!({
+        "load_1min": load_1min,
         "cpu": cpu,
         "cores": cores,
         "memory_gib": (memory_kib as f64 / 1024.0 / 1024.0 * 10.0).round() / 10.0,
@@ -103,7 +112,12 @@ pub fn publish(
         println!("{}", table.markdown());
     }
     std::fs::create_dir_all(out_dir)?;
-    let document = json!({ "benchmark": name, "machine": machine(), "results": results });
+    let machine = machine();
+    println!(
+        "(load average over the last minute when this finished: {})",
+        machine["load_1min"]
+    );
+    let document = json!({ "benchmark": name, "machine": machine, "results": results });
     let path = out_dir.join(format!("{name}.json"));
     std::fs::write(&path, serde_json::to_string_pretty(&document)? + "\n")?;
     println!("(results: {})", path.display());
