@@ -10,6 +10,7 @@ pub mod csv_mapping;
 pub mod error;
 pub mod format;
 pub mod ofx;
+mod scan;
 pub mod statement;
 pub mod stream;
 pub mod swift;

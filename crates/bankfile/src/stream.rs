@@ -38,7 +38,12 @@ impl StatementSink for Collect {
             StatementEvent::Begin(statement) => self.statements.push(*statement),
             StatementEvent::Entries(entries) => {
                 if let Some(statement) = self.statements.last_mut() {
-                    statement.entries.extend(entries);
+                    // The first batch is kept as it is, not copied.
+                    if statement.entries.is_empty() {
+                        statement.entries = entries;
+                    } else {
+                        statement.entries.extend(entries);
+                    }
                 }
             }
             StatementEvent::End { balances } => {

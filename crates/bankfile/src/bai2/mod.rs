@@ -64,7 +64,9 @@ pub fn detect(bytes: &[u8]) -> bool {
 /// Parses a whole BAI2 file into one statement per account record.
 pub fn parse(bytes: &[u8]) -> Result<ParsedFile, ParseError> {
     let mut collect = Collect::default();
-    let warnings = parse_stream(bytes, &mut collect)?;
+    // Collected whole, an account's entries go over in one batch rather than being copied
+    // batch by batch into the statement.
+    let warnings = stream(Lines::new(bytes), &mut collect, usize::MAX)?;
     Ok(ParsedFile {
         format: FileFormat::Bai2,
         statements: collect.statements,
@@ -82,12 +84,14 @@ pub fn parse_stream<R: BufRead>(
     reader: R,
     sink: &mut dyn StatementSink,
 ) -> Result<Vec<String>, ParseError> {
-    stream(Lines::new(reader), sink)
+    stream(Lines::new(reader), sink, ENTRY_BATCH_ROWS)
 }
 
+/// Reads the records of `lines` into `sink`, handing over entries `batch_rows` at a time.
 fn stream<R: BufRead>(
     lines: Lines<R>,
     sink: &mut dyn StatementSink,
+    batch_rows: usize,
 ) -> Result<Vec<String>, ParseError> {
     Reader {
         records: Records {
@@ -96,7 +100,9 @@ fn stream<R: BufRead>(
             ended: false,
         },
         sink,
+        batch_rows,
         statements: 0,
+        last_details: 0,
         warnings: Vec::new(),
     }
     .file()
@@ -119,13 +125,18 @@ impl<R: BufRead> Records<R> {
                 return Ok(None);
             }
             match self.lines.next_line()? {
-                NextLine::Line(number, text) => self.splitter.line(number, &text)?,
+                NextLine::Line(number, text) => self.splitter.line(number, text)?,
                 NextLine::End => {
                     self.splitter.finish()?;
                     self.ended = true;
                 }
             }
         }
+    }
+
+    /// Takes back a record that has been read, so that a later one reuses its buffers.
+    fn recycle(&mut self, record: Record) {
+        self.splitter.recycle(record);
     }
 
     /// The file's last line, once its end has been read.
@@ -189,8 +200,12 @@ struct Summary {
 struct Reader<'s, R> {
     records: Records<R>,
     sink: &'s mut dyn StatementSink,
+    /// Entries handed over at once ([`ENTRY_BATCH_ROWS`] when streaming).
+    batch_rows: usize,
     /// Statements (accounts) handed over so far.
     statements: usize,
+    /// Transaction details of the last account read.
+    last_details: usize,
     warnings: Vec<String>,
 }
 
@@ -323,7 +338,7 @@ impl<R: BufRead> Reader<'_, R> {
         let line = identifier.line;
         let mut fields = identifier.fields();
         let account_text = text_field(&mut fields);
-        let key = AccountKey::parse(&account_text)
+        let key = AccountKey::parse(account_text)
             .map_err(|e| invalid(line, "03", format!("the account number: {e}")))?;
         let currency_text = text_field(&mut fields);
         let currency_defaulted = currency_text.is_empty() && group.currency.is_none();
@@ -333,7 +348,7 @@ impl<R: BufRead> Reader<'_, R> {
                 None => Currency::from_code(CURRENCY_DEFAULT).expect("USD is in the ISO table"),
             }
         } else {
-            Currency::from_code(&currency_text).map_err(|e| invalid(line, "03", e.to_string()))?
+            Currency::from_code(currency_text).map_err(|e| invalid(line, "03", e.to_string()))?
         };
         let summaries = summaries(&mut fields)?;
 
@@ -366,7 +381,7 @@ impl<R: BufRead> Reader<'_, R> {
                 as_of,
             });
         }
-        let iban = Iban::parse(&account_text).ok();
+        let iban = Iban::parse(account_text).ok();
         let statement = ParsedStatement {
             kind: group.kind,
             message_id: file.file_id.clone(),
@@ -398,7 +413,9 @@ impl<R: BufRead> Reader<'_, R> {
             .event(StatementEvent::Begin(Box::new(statement)))?;
 
         let here = format!("02[{}]/03[{ordinal}]", group.ordinal);
-        let mut batch = Vec::new();
+        // Collected whole, an account's entries are likely as many as the last account's.
+        let batch_capacity = self.batch_rows.min(ENTRY_BATCH_ROWS.max(self.last_details));
+        let mut batch = Vec::with_capacity(batch_capacity);
         let mut details = 0usize;
         let trailer = loop {
             let record = self.next_record(&identifier)?;
@@ -406,13 +423,14 @@ impl<R: BufRead> Reader<'_, R> {
                 "16" => {
                     tally.add_record(&record);
                     details += 1;
-                    let (entry, amount) =
-                        detail(&record, group, currency, &format!("{here}/16[{details}]"))?;
+                    let (entry, amount) = detail(&record, group, currency, &here, details)?;
+                    self.records.recycle(record);
                     tally.amount_sum += i128::from(amount);
                     batch.push(entry);
-                    if batch.len() >= ENTRY_BATCH_ROWS {
-                        self.sink
-                            .event(StatementEvent::Entries(std::mem::take(&mut batch)))?;
+                    if batch.len() >= self.batch_rows {
+                        let full =
+                            std::mem::replace(&mut batch, Vec::with_capacity(batch_capacity));
+                        self.sink.event(StatementEvent::Entries(full))?;
                     }
                 }
                 "49" => {
@@ -428,6 +446,7 @@ impl<R: BufRead> Reader<'_, R> {
                 }
             }
         };
+        self.last_details = details;
         let declared = account_trailer(&trailer, &tally)?;
         // The group's total adds up the accounts' trailers, as the specification defines it.
         tally.amount_sum = declared;
@@ -441,11 +460,8 @@ impl<R: BufRead> Reader<'_, R> {
     }
 }
 
-fn text_field(fields: &mut Fields<'_>) -> String {
-    fields
-        .next_field()
-        .map(|f| f.trimmed().to_string())
-        .unwrap_or_default()
+fn text_field<'a>(fields: &mut Fields<'a>) -> &'a str {
+    fields.next_field().map_or("", |f| f.trimmed())
 }
 
 fn file_header(record: &Record) -> Result<FileHeader, ParseError> {
@@ -467,14 +483,14 @@ fn file_header(record: &Record) -> Result<FileHeader, ParseError> {
             ),
         });
     }
-    let created_date = parse_date(&date).ok_or_else(|| {
+    let created_date = parse_date(date).ok_or_else(|| {
         invalid(
             line,
             "01",
             format!("the creation date '{date}' is not a YYMMDD date"),
         )
     })?;
-    let created_time = parse_time(&time).ok_or_else(|| {
+    let created_time = parse_time(time).ok_or_else(|| {
         invalid(
             line,
             "01",
@@ -487,7 +503,7 @@ fn file_header(record: &Record) -> Result<FileHeader, ParseError> {
         ReportTime::Unstated => None,
     };
     Ok(FileHeader {
-        file_id,
+        file_id: file_id.to_string(),
         created_at,
     })
 }
@@ -502,7 +518,7 @@ fn group_header(record: &Record, ordinal: usize) -> Result<GroupHeader, ParseErr
     let time = text_field(&mut fields);
     let currency = text_field(&mut fields);
     let modifier = text_field(&mut fields);
-    match status.as_str() {
+    match status {
         // Update (the default) and correction carry data to import.
         "" | "1" | "3" => {}
         "2" => {
@@ -527,14 +543,14 @@ fn group_header(record: &Record, ordinal: usize) -> Result<GroupHeader, ParseErr
             ))
         }
     }
-    let as_of_date = parse_date(&date).ok_or_else(|| {
+    let as_of_date = parse_date(date).ok_or_else(|| {
         invalid(
             line,
             "02",
             format!("the as-of date '{date}' is not a YYMMDD date"),
         )
     })?;
-    let as_of_time = parse_time(&time).ok_or_else(|| {
+    let as_of_time = parse_time(time).ok_or_else(|| {
         invalid(
             line,
             "02",
@@ -544,11 +560,11 @@ fn group_header(record: &Record, ordinal: usize) -> Result<GroupHeader, ParseErr
     let currency = if currency.is_empty() {
         None
     } else {
-        Some(Currency::from_code(&currency).map_err(|e| invalid(line, "02", e.to_string()))?)
+        Some(Currency::from_code(currency).map_err(|e| invalid(line, "02", e.to_string()))?)
     };
     // The as-of-date modifier says whether the report is final; without one, a report as of
     // the end of the day (or of no stated time) is taken as final.
-    let (kind, entry_status) = match modifier.as_str() {
+    let (kind, entry_status) = match modifier {
         "1" => (StatementKind::Intraday, EntryStatus::Booked),
         "2" | "4" => (StatementKind::EndOfDay, EntryStatus::Booked),
         "3" => (StatementKind::Intraday, EntryStatus::Pending),
@@ -644,10 +660,10 @@ fn funds_type(
         return Ok(None);
     };
     let line = funds.line;
-    match funds.trimmed().to_ascii_uppercase().as_str() {
-        "" | "0" | "1" | "2" | "Z" => Ok(None),
+    match funds.trimmed().as_bytes() {
+        b"" | b"0" | b"1" | b"2" | b"Z" | b"z" => Ok(None),
         // Distributed availability, simple: immediate, one-day and two-or-more-day amounts.
-        "S" => {
+        b"S" | b"s" => {
             for _ in 0..3 {
                 if let Some(field) = fields.next_field() {
                     amount_of(field, record_code, true)?;
@@ -656,10 +672,10 @@ fn funds_type(
             Ok(None)
         }
         // Value dated: a date and an optional time.
-        "V" => {
+        b"V" | b"v" => {
             let date = text_field(fields);
             let time = text_field(fields);
-            if parse_time(&time).is_none() {
+            if parse_time(time).is_none() {
                 return Err(invalid(
                     line,
                     record_code,
@@ -669,7 +685,7 @@ fn funds_type(
             if date.is_empty() {
                 return Ok(None);
             }
-            parse_date(&date).map(Some).ok_or_else(|| {
+            parse_date(date).map(Some).ok_or_else(|| {
                 invalid(
                     line,
                     record_code,
@@ -678,7 +694,7 @@ fn funds_type(
             })
         }
         // Distributed availability: a count, then that many (days, amount) pairs.
-        "D" => {
+        b"D" | b"d" => {
             let count_text = text_field(fields);
             let count: usize = count_text
                 .parse()
@@ -713,10 +729,13 @@ fn funds_type(
             }
             Ok(None)
         }
-        other => Err(invalid(
+        _ => Err(invalid(
             line,
             record_code,
-            format!("'{other}' is not a funds type (0, 1, 2, S, V, D or Z)"),
+            format!(
+                "'{}' is not a funds type (0, 1, 2, S, V, D or Z)",
+                funds.trimmed().to_ascii_uppercase()
+            ),
         )),
     }
 }
@@ -749,22 +768,27 @@ fn amount_of(field: Field<'_>, record_code: &str, signed: bool) -> Result<Option
             format!("the amount '{text}' is not a whole number of minor units (no decimal point, at most {AMOUNT_DIGITS_MAX} digits)"),
         ));
     }
-    let value: i64 = digits.parse().expect("at most 18 digits fit an i64");
+    // At most 18 digits: the value fits an i64.
+    let value = digits
+        .bytes()
+        .fold(0i64, |value, digit| value * 10 + i64::from(digit - b'0'));
     Ok(Some(if negative { -value } else { value }))
 }
 
 /// A transaction detail (16) as an entry; also returns the amount as written, for the
 /// account's control total.
+/// `here` is the account's element (`02[1]/03[2]`), `ordinal` the detail's within it.
 fn detail(
     record: &Record,
     group: &GroupHeader,
     currency: Currency,
-    element: &str,
+    here: &str,
+    ordinal: usize,
 ) -> Result<(ParsedEntry, i64), ParseError> {
     let line = record.line;
     let mut fields = record.fields();
     let code_text = text_field(&mut fields);
-    let code = TypeCode::parse(&code_text).ok_or_else(|| {
+    let code = TypeCode::parse(code_text).ok_or_else(|| {
         invalid(
             line,
             "16",
@@ -788,7 +812,7 @@ fn detail(
     let value_date = funds_type(&mut fields, funds, "16")?;
     let bank_ref = non_empty(text_field(&mut fields));
     let customer_ref = non_empty(text_field(&mut fields));
-    let text = non_empty(fields.rest_as_text());
+    let text = Some(fields.rest_as_text()).filter(|text| !text.is_empty());
     let (signed, status) = match class {
         TypeClass::Credit => (written, group.entry_status),
         TypeClass::Debit => (-written, group.entry_status),
@@ -817,14 +841,27 @@ fn detail(
         counterparty_iban: None,
         remittance: text,
         creditor_reference: None,
-        bank_transaction_code: Some(code.to_string()),
-        source_element: format!("{element} (line {line})"),
+        // The three digits as written: what `TypeCode`'s `Display` would write.
+        bank_transaction_code: Some(code_text.to_string()),
+        source_element: source_element(here, ordinal, line),
     };
     Ok((entry, written))
 }
 
-fn non_empty(text: String) -> Option<String> {
-    (!text.is_empty()).then_some(text)
+/// `02[1]/03[2]/16[3] (line 12)`, written in one go.
+fn source_element(here: &str, ordinal: usize, line: usize) -> String {
+    let mut out = String::with_capacity(here.len() + 32);
+    out.push_str(here);
+    out.push_str("/16[");
+    crate::scan::push_decimal(&mut out, ordinal);
+    out.push_str("] (line ");
+    crate::scan::push_decimal(&mut out, line);
+    out.push(')');
+    out
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 /// A trailer's control total: blank counts as zero, as the files that leave it blank mean.
@@ -948,11 +985,19 @@ fn file_trailer(record: &Record, tally: &Tally, groups: usize) -> Result<(), Par
     check_records(record, records, tally, "the file")
 }
 
+/// `YYMMDD`; a year from 70 on is 19YY, an earlier one 20YY (as chrono's `%y` reads it).
 fn parse_date(text: &str) -> Option<NaiveDate> {
-    if text.len() != 6 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    let [y1, y2, m1, m2, d1, d2] = *text.as_bytes() else {
         return None;
-    }
-    NaiveDate::parse_from_str(text, "%y%m%d").ok()
+    };
+    let yy = two_digits(y1, y2)?;
+    let year = if yy < 70 { 2000 + yy } else { 1900 + yy };
+    NaiveDate::from_ymd_opt(year as i32, two_digits(m1, m2)?, two_digits(d1, d2)?)
+}
+
+fn two_digits(tens: u8, ones: u8) -> Option<u32> {
+    (tens.is_ascii_digit() && ones.is_ascii_digit())
+        .then(|| u32::from(tens - b'0') * 10 + u32::from(ones - b'0'))
 }
 
 /// Military time (`0000` to `2400`, `9999` for end of day), as most banks write it, or
@@ -962,9 +1007,10 @@ fn parse_time(text: &str) -> Option<ReportTime> {
         "" => Some(ReportTime::Unstated),
         "2400" | "9999" => Some(ReportTime::EndOfDay),
         _ if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) => {
-            NaiveTime::parse_from_str(text, "%H%M")
-                .ok()
-                .map(ReportTime::At)
+            let bytes = text.as_bytes();
+            let hours = two_digits(bytes[0], bytes[1])?;
+            let minutes = two_digits(bytes[2], bytes[3])?;
+            NaiveTime::from_hms_opt(hours, minutes, 0).map(ReportTime::At)
         }
         _ => NaiveTime::parse_from_str(text, "%H:%M:%S")
             .ok()

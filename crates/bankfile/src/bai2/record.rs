@@ -25,24 +25,23 @@ const LINE_BYTES_MAX: usize = 64 * 1024 * 1024;
 /// Least a piece of a long line holds before its cut, in bytes: more than an error shows of a
 /// line's start (20 characters of up to four bytes).
 const PIECE_HEAD_BYTES: usize = 128;
+/// Most bytes of the reader's buffer checked as UTF-8 and copied at once (see [`Lines`]).
+const BLOCK_BYTES: usize = 64 * 1024;
 /// The UTF-8 byte order mark some exports start with.
 const BOM: &[u8] = b"\xef\xbb\xbf";
 /// Most continuation (`88`) records one logical record may have.
 const CONTINUATIONS_MAX: usize = 1000;
 
-/// One piece of a logical record: the record's own body, or the body of one `88`.
-#[derive(Debug, Clone)]
-pub(crate) struct Segment {
-    pub text: String,
-    pub line: usize,
-}
-
 /// A logical record: its code, where it starts, and its body with its continuations.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Record {
     pub code: &'static str,
     pub line: usize,
-    pub segments: Vec<Segment>,
+    /// The record's own body, then the body of each `88`, one after another.
+    text: String,
+    /// Where each piece (the record's own body, then each continuation's) ends in `text`, and
+    /// the line it is on.
+    segments: Vec<(usize, usize)>,
 }
 
 impl Record {
@@ -53,6 +52,7 @@ impl Record {
 
     pub fn fields(&self) -> Fields<'_> {
         Fields {
+            text: &self.text,
             segments: &self.segments,
             segment: 0,
             position: Some(0),
@@ -65,16 +65,25 @@ fn record_code_at(text: &str) -> Option<&'static str> {
     if bytes.len() < 3 || bytes[2] != b',' {
         return None;
     }
-    RECORD_CODES
-        .iter()
-        .copied()
-        .find(|code| text.starts_with(code))
+    let code = match [bytes[0], bytes[1]] {
+        [b'0', b'1'] => "01",
+        [b'0', b'2'] => "02",
+        [b'0', b'3'] => "03",
+        [b'1', b'6'] => "16",
+        [b'4', b'9'] => "49",
+        [b'8', b'8'] => "88",
+        [b'9', b'8'] => "98",
+        [b'9', b'9'] => "99",
+        _ => return None,
+    };
+    debug_assert!(RECORD_CODES.contains(&code));
+    Some(code)
 }
 
 /// Where the record body starting at `body` ends: the index of its terminating `/`, if any.
 fn terminator(body: &str) -> Option<usize> {
     let mut search = 0;
-    while let Some(offset) = body[search..].find('/') {
+    while let Some(offset) = crate::scan::find_byte(b'/', &body.as_bytes()[search..]) {
         let slash = search + offset;
         let after = body[slash + 1..].trim_start_matches([' ', '\t']);
         if after.is_empty() || record_code_at(after).is_some() {
@@ -85,10 +94,11 @@ fn terminator(body: &str) -> Option<usize> {
     None
 }
 
+/// A physical record whose end has not been seen yet; its body is kept in
+/// [`Splitter::open_body`].
 struct Open {
     code: &'static str,
     line: usize,
-    body: String,
 }
 
 /// Cuts lines into logical records as they come, continuations attached to the record they
@@ -100,14 +110,23 @@ pub(crate) struct Splitter {
     /// A physical record whose end has not been seen yet (no `/`), which a following line
     /// without a record code continues.
     open: Option<Open>,
+    /// The body of the open record.
+    open_body: String,
+    /// Records read and given back ([`Splitter::recycle`]), whose buffers the next ones reuse.
+    spare: Vec<Record>,
 }
+
+/// Records kept for reuse: a few are all a stream needs at once.
+const SPARE_RECORDS: usize = 4;
 
 impl Splitter {
     /// Reads one line (without its line break; a trailing CR is dropped), or a piece of a long
     /// line that ends where a record ends (see [`Lines`]).
     pub fn line(&mut self, line_number: usize, raw_line: &str) -> Result<(), ParseError> {
         let records = &mut self.records;
+        let spare = &mut self.spare;
         let open = &mut self.open;
+        let open_body = &mut self.open_body;
         let line = raw_line.trim_end_matches('\r');
         let trimmed = line.trim_start_matches([' ', '\t']);
         if trimmed.trim().is_empty() {
@@ -116,27 +135,29 @@ impl Splitter {
         let mut rest: &str;
         if record_code_at(trimmed).is_some() {
             if let Some(done) = open.take() {
-                attach(records, done)?;
+                attach(records, spare, done.code, done.line, open_body)?;
+                open_body.clear();
             }
             rest = trimmed;
-        } else if let Some(current) = open.as_mut() {
+        } else if let Some(current) = open.as_ref() {
             // A wrapped line. Text (16 and its continuations) was wrapped between words; any
             // other record was cut at a fixed width, possibly inside a number.
             let text_record = current.code == "16"
                 || (current.code == "88" && records.back().is_some_and(|r| r.code == "16"));
             if text_record {
-                current.body.push(' ');
+                open_body.push(' ');
             }
             match terminator(trimmed) {
                 Some(slash) => {
-                    current.body.push_str(trimmed[..slash].trim_end());
+                    open_body.push_str(trimmed[..slash].trim_end());
                     let done = open.take().expect("checked above");
-                    attach(records, done)?;
+                    attach(records, spare, done.code, done.line, open_body)?;
+                    open_body.clear();
                     rest = trimmed[slash + 1..].trim_start_matches([' ', '\t']);
                 }
                 None => {
-                    current.body.push_str(trimmed);
-                    check_length(&current.body, current.line)?;
+                    open_body.push_str(trimmed);
+                    check_length(open_body, current.line)?;
                     return Ok(());
                 }
             }
@@ -159,23 +180,17 @@ impl Splitter {
             let body = &rest[3..];
             match terminator(body) {
                 Some(slash) => {
-                    attach(
-                        records,
-                        Open {
-                            code,
-                            line: line_number,
-                            body: body[..slash].to_string(),
-                        },
-                    )?;
+                    attach(records, spare, code, line_number, &body[..slash])?;
                     rest = body[slash + 1..].trim_start_matches([' ', '\t']);
                 }
                 None => {
-                    let body = body.trim_end_matches([' ', '\t']).to_string();
-                    check_length(&body, line_number)?;
+                    let body = body.trim_end_matches([' ', '\t']);
+                    check_length(body, line_number)?;
+                    open_body.clear();
+                    open_body.push_str(body);
                     *open = Some(Open {
                         code,
                         line: line_number,
-                        body,
                     });
                     rest = "";
                 }
@@ -187,7 +202,14 @@ impl Splitter {
     /// The end of the input ends the record still open.
     pub fn finish(&mut self) -> Result<(), ParseError> {
         if let Some(done) = self.open.take() {
-            attach(&mut self.records, done)?;
+            attach(
+                &mut self.records,
+                &mut self.spare,
+                done.code,
+                done.line,
+                &self.open_body,
+            )?;
+            self.open_body.clear();
         }
         Ok(())
     }
@@ -200,6 +222,13 @@ impl Splitter {
             None
         }
     }
+
+    /// Takes back a record that has been read, so that a later one reuses its buffers.
+    pub fn recycle(&mut self, record: Record) {
+        if self.spare.len() < SPARE_RECORDS {
+            self.spare.push(record);
+        }
+    }
 }
 
 /// Lines (or pieces of long lines) from a stream, decoded and numbered as in the file. Each
@@ -207,8 +236,18 @@ impl Splitter {
 /// not, it and every later one as Latin-1.
 pub(crate) struct Lines<R> {
     reader: R,
-    /// Bytes read and not yet handed over: the line being read, without its line break.
+    /// Bytes read and not yet handed over: the line being read, without its line break. Used
+    /// only for a line that does not lie whole in the reader's buffer; others are handed over
+    /// from that buffer as they are.
     pending: Vec<u8>,
+    /// Bytes of the reader's buffer handed over as the last line, consumed at the next call.
+    unconsumed: usize,
+    /// The last line handed over, where it had to be copied or decoded.
+    decoded: String,
+    /// A copy of the reader's next bytes up to a line break, checked to be UTF-8 at once
+    /// rather than line by line; its lines are handed over from here, from `block_at` on.
+    block: String,
+    block_at: usize,
     /// The file line the pending bytes are on.
     number: usize,
     /// How much of a line is read before it is cut where a record ends ([`LINE_PIECE_BYTES`]).
@@ -229,10 +268,20 @@ pub(crate) struct Lines<R> {
 }
 
 /// What [`Lines::next_line`] found.
-pub(crate) enum NextLine {
+pub(crate) enum NextLine<'a> {
     /// A line, or a piece of a line cut where a record ends, and the file line it is on.
-    Line(usize, String),
+    Line(usize, &'a str),
     End,
+}
+
+fn io_error(error: std::io::Error) -> ParseError {
+    ParseError::Io(error.to_string())
+}
+
+/// Bytes as Latin-1 text, into `out`.
+fn latin1_into(bytes: &[u8], out: &mut String) {
+    out.clear();
+    out.extend(bytes.iter().map(|b| char::from(*b)));
 }
 
 impl<R: BufRead> Lines<R> {
@@ -246,6 +295,10 @@ impl<R: BufRead> Lines<R> {
         Lines {
             reader,
             pending: Vec::new(),
+            unconsumed: 0,
+            decoded: String::new(),
+            block: String::new(),
+            block_at: 0,
             number: 1,
             piece_bytes,
             reach: piece_bytes,
@@ -263,16 +316,73 @@ impl<R: BufRead> Lines<R> {
         self.lines_seen
     }
 
-    pub fn next_line(&mut self) -> Result<NextLine, ParseError> {
-        loop {
-            if self.ended {
-                return Ok(NextLine::End);
+    pub fn next_line(&mut self) -> Result<NextLine<'_>, ParseError> {
+        if self.unconsumed > 0 {
+            self.reader.consume(std::mem::take(&mut self.unconsumed));
+        }
+        if self.ended {
+            return Ok(NextLine::End);
+        }
+        if self.pending.is_empty() && !self.latin1 {
+            if self.block_at == self.block.len() {
+                self.refill_block()?;
             }
+            if let Some(end) =
+                crate::scan::find_byte(b'\n', &self.block.as_bytes()[self.block_at..])
+            {
+                // Within a piece's length, as `read_until` would read it; a longer line is read
+                // as any long line is.
+                if end < self.reach {
+                    self.reader.consume(end + 1);
+                    let start = self.block_at;
+                    self.block_at += end + 1;
+                    self.lines_seen += 1;
+                    self.number += 1;
+                    let mut text = &self.block[start..start + end];
+                    if std::mem::take(&mut self.first) {
+                        text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                    }
+                    return Ok(NextLine::Line(self.number - 1, text));
+                }
+                self.block.clear();
+                self.block_at = 0;
+            }
+        }
+        if self.pending.is_empty() {
+            // A whole line in the reader's buffer (as `read_until` would read it, within a
+            // piece's length) is handed over from there, without copying.
+            let found = {
+                let buffer = self.reader.fill_buf().map_err(io_error)?;
+                let window = &buffer[..buffer.len().min(self.reach)];
+                crate::scan::find_byte(b'\n', window)
+            };
+            if let Some(end) = found {
+                self.unconsumed = end + 1;
+                self.lines_seen += 1;
+                self.number += 1;
+                let number = self.number - 1;
+                // The same buffer again: nothing was consumed since.
+                let buffer = self.reader.fill_buf().map_err(io_error)?;
+                let mut bytes = &buffer[..end];
+                if std::mem::take(&mut self.first) && bytes.starts_with(BOM) {
+                    bytes = &bytes[BOM.len()..];
+                }
+                if !self.latin1 {
+                    match std::str::from_utf8(bytes) {
+                        Ok(text) => return Ok(NextLine::Line(number, text)),
+                        Err(_) => self.latin1 = true,
+                    }
+                }
+                latin1_into(bytes, &mut self.decoded);
+                return Ok(NextLine::Line(number, &self.decoded));
+            }
+        }
+        loop {
             let allowance = self.reach.saturating_sub(self.pending.len()).max(1);
             let read = (&mut self.reader)
                 .take(allowance as u64)
                 .read_until(b'\n', &mut self.pending)
-                .map_err(|e| ParseError::Io(e.to_string()))?;
+                .map_err(io_error)?;
             if self.pending.last() == Some(&b'\n') {
                 self.pending.pop();
                 self.lines_seen += 1;
@@ -308,6 +418,25 @@ impl<R: BufRead> Lines<R> {
         }
     }
 
+    /// Copies the whole lines at the start of the reader's buffer (up to [`BLOCK_BYTES`]) that
+    /// are UTF-8 into the block; none where the first line is not whole there.
+    fn refill_block(&mut self) -> Result<(), ParseError> {
+        self.block.clear();
+        self.block_at = 0;
+        let buffer = self.reader.fill_buf().map_err(io_error)?;
+        let window = &buffer[..buffer.len().min(BLOCK_BYTES)];
+        let valid = match std::str::from_utf8(window) {
+            Ok(text) => text,
+            Err(error) => {
+                std::str::from_utf8(&window[..error.valid_up_to()]).expect("valid up to there")
+            }
+        };
+        if let Some(last) = valid.rfind('\n') {
+            self.block.push_str(&valid[..=last]);
+        }
+        Ok(())
+    }
+
     /// Where in the pending bytes a record starts right after a `/` and blanks. The reader
     /// cuts a long line there, which changes nothing: that `/` ends a record either way, and
     /// the piece before it is long enough to show in an error just as the whole line would.
@@ -337,35 +466,26 @@ impl<R: BufRead> Lines<R> {
     }
 
     /// Decodes the pending bytes (those before `cut`, else all) as the next line.
-    fn hand_over(&mut self, number: usize, cut: Option<usize>) -> NextLine {
-        let mut bytes = match cut {
-            Some(cut) => {
-                let rest = self.pending.split_off(cut);
-                self.line_started = true;
-                std::mem::replace(&mut self.pending, rest)
-            }
-            None => {
-                self.line_started = false;
-                std::mem::take(&mut self.pending)
-            }
-        };
+    fn hand_over(&mut self, number: usize, cut: Option<usize>) -> NextLine<'_> {
+        let end = cut.unwrap_or(self.pending.len());
+        self.line_started = cut.is_some();
         self.searched = 0;
         self.reach = self.piece_bytes;
+        let mut bytes = &self.pending[..end];
         if std::mem::take(&mut self.first) && bytes.starts_with(BOM) {
-            bytes.drain(..BOM.len());
+            bytes = &bytes[BOM.len()..];
         }
-        let text = if self.latin1 {
-            bytes.iter().map(|b| char::from(*b)).collect()
-        } else {
-            match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(error) => {
-                    self.latin1 = true;
-                    error.as_bytes().iter().map(|b| char::from(*b)).collect()
-                }
+        self.decoded.clear();
+        match std::str::from_utf8(bytes) {
+            Ok(text) if !self.latin1 => self.decoded.push_str(text),
+            Ok(_) => latin1_into(bytes, &mut self.decoded),
+            Err(_) => {
+                self.latin1 = true;
+                latin1_into(bytes, &mut self.decoded);
             }
-        };
-        NextLine::Line(number, text)
+        }
+        self.pending.drain(..end);
+        NextLine::Line(number, &self.decoded)
     }
 }
 
@@ -381,30 +501,36 @@ fn check_length(body: &str, line: usize) -> Result<(), ParseError> {
 }
 
 /// Adds a finished physical record: a new logical record, or a continuation of the last one.
-fn attach(records: &mut VecDeque<Record>, physical: Open) -> Result<(), ParseError> {
-    check_length(&physical.body, physical.line)?;
-    if physical.code != "88" {
-        records.push_back(Record {
-            code: physical.code,
-            line: physical.line,
-            segments: vec![Segment {
-                text: physical.body,
-                line: physical.line,
-            }],
-        });
+fn attach(
+    records: &mut VecDeque<Record>,
+    spare: &mut Vec<Record>,
+    code: &'static str,
+    line: usize,
+    body: &str,
+) -> Result<(), ParseError> {
+    check_length(body, line)?;
+    if code != "88" {
+        let mut record = spare.pop().unwrap_or_default();
+        record.code = code;
+        record.line = line;
+        record.text.clear();
+        record.text.push_str(body);
+        record.segments.clear();
+        record.segments.push((body.len(), line));
+        records.push_back(record);
         return Ok(());
     }
     let Some(last) = records.back_mut() else {
         return Err(ParseError::Invalid {
-            line: physical.line,
+            line,
             element: "record 88".into(),
             message: "a continuation record with no record before it to continue".into(),
         });
     };
-    let length: usize = last.segments.iter().map(|s| s.text.len()).sum();
-    if last.segments.len() > CONTINUATIONS_MAX || length + physical.body.len() > RECORD_BYTES_MAX {
+    let length = last.text.len();
+    if last.segments.len() > CONTINUATIONS_MAX || length + body.len() > RECORD_BYTES_MAX {
         return Err(ParseError::Invalid {
-            line: physical.line,
+            line,
             element: "record 88".into(),
             message: format!(
                 "the record starting on line {} has too many continuations",
@@ -412,10 +538,8 @@ fn attach(records: &mut VecDeque<Record>, physical: Open) -> Result<(), ParseErr
             ),
         });
     }
-    last.segments.push(Segment {
-        text: physical.body,
-        line: physical.line,
-    });
+    last.text.push_str(body);
+    last.segments.push((last.text.len(), line));
     Ok(())
 }
 
@@ -430,44 +554,44 @@ pub(crate) struct Field<'a> {
     pub line: usize,
 }
 
-impl Field<'_> {
-    pub fn trimmed(&self) -> &str {
-        self.text.trim()
+impl<'a> Field<'a> {
+    pub fn trimmed(&self) -> &'a str {
+        crate::scan::trim(self.text)
     }
 }
 
 /// Reads a logical record's fields in order. A continuation always starts a new field.
 pub(crate) struct Fields<'a> {
-    segments: &'a [Segment],
+    text: &'a str,
+    /// Where each segment ends in `text`, and its line.
+    segments: &'a [(usize, usize)],
     segment: usize,
-    /// Where the next field starts in the current segment; `None` once its last field is read.
+    /// Where the next field starts in `text`; `None` once the current segment's last field is
+    /// read.
     position: Option<usize>,
 }
 
 impl<'a> Fields<'a> {
     pub fn next_field(&mut self) -> Option<Field<'a>> {
         loop {
-            let segment = self.segments.get(self.segment)?;
+            let (end, line) = *self.segments.get(self.segment)?;
             let Some(start) = self.position else {
                 self.segment += 1;
-                self.position = Some(0);
+                self.position = Some(end);
                 continue;
             };
-            let rest = &segment.text[start..];
-            return Some(match rest.find(',') {
+            let rest = &self.text[start..end];
+            return Some(match crate::scan::find_byte(b',', rest.as_bytes()) {
                 Some(comma) => {
                     self.position = Some(start + comma + 1);
                     Field {
                         text: &rest[..comma],
-                        line: segment.line,
+                        line,
                     }
                 }
                 None => {
                     self.position = None;
-                    Field {
-                        text: rest,
-                        line: segment.line,
-                    }
+                    Field { text: rest, line }
                 }
             });
         }
@@ -488,19 +612,32 @@ impl<'a> Fields<'a> {
     /// The text field: the rest of this segment, commas and all, then every continuation,
     /// joined by single spaces.
     pub fn rest_as_text(&mut self) -> String {
-        let mut pieces: Vec<&str> = Vec::new();
-        if let (Some(segment), Some(start)) = (self.segments.get(self.segment), self.position) {
-            pieces.push(segment.text[start..].trim());
+        let remaining = self.text.len() - self.position.unwrap_or(self.text.len());
+        let mut out = String::new();
+        let mut add = |piece: &str| {
+            let piece = crate::scan::trim(piece);
+            if !piece.is_empty() {
+                if out.is_empty() {
+                    out.reserve(remaining);
+                } else {
+                    out.push(' ');
+                }
+                out.push_str(piece);
+            }
+        };
+        if let (Some((end, _)), Some(start)) = (self.segments.get(self.segment), self.position) {
+            add(&self.text[start..*end]);
         }
-        for segment in self.segments.iter().skip(self.segment + 1) {
-            pieces.push(segment.text.trim());
+        let mut start = self
+            .segments
+            .get(self.segment)
+            .map_or(self.text.len(), |(end, _)| *end);
+        for (end, _) in self.segments.iter().skip(self.segment + 1) {
+            add(&self.text[start..*end]);
+            start = *end;
         }
         self.segment = self.segments.len();
         self.position = None;
-        pieces
-            .into_iter()
-            .filter(|piece| !piece.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        out
     }
 }

@@ -625,7 +625,12 @@ fn a_file_without_line_breaks_streams_in_pieces() {
         read,
         ..Watch::default()
     };
-    super::stream(Lines::with_piece_bytes(reader, piece), &mut watch).unwrap();
+    super::stream(
+        Lines::with_piece_bytes(reader, piece),
+        &mut watch,
+        ENTRY_BATCH_ROWS,
+    )
+    .unwrap();
     assert_eq!(watch.begun_at.len(), statements.len());
     for (index, at) in watch.begun_at.iter().enumerate() {
         let bound = starts
@@ -639,6 +644,7 @@ fn a_file_without_line_breaks_streams_in_pieces() {
         let result = super::stream(
             Lines::with_piece_bytes(one_line.as_bytes(), piece),
             &mut collect,
+            ENTRY_BATCH_ROWS,
         );
         format!("{result:?} {:?}", collect.statements)
     };
@@ -679,7 +685,7 @@ proptest! {
     fn reads_and_cuts_change_nothing(text in records(), step in 1usize..9, piece in 1usize..300) {
         let read = |lines: Lines<&mut dyn std::io::BufRead>| {
             let mut collect = Collect::default();
-            let result = super::stream(lines, &mut collect);
+            let result = super::stream(lines, &mut collect, ENTRY_BATCH_ROWS);
             format!("{result:?} {:?}", collect.statements)
         };
         let mut whole: &[u8] = text.as_bytes();

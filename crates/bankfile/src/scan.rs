@@ -1,0 +1,98 @@
+//! Byte scans for the line-based parsers (BAI2, MT940): finding a line's end a word at a time
+//! rather than a byte at a time, and small numbers written without `fmt`.
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` that equals `byte` (and possibly of bytes above the
+/// first such byte, which is why only the lowest set bit is exact).
+#[inline(always)]
+fn matches(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+#[inline(always)]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// Where `needle` first occurs in `haystack`.
+pub(crate) fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while at + 8 <= haystack.len() {
+        let found = matches(word_at(haystack, at), needle);
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    haystack[at..]
+        .iter()
+        .position(|b| *b == needle)
+        .map(|offset| at + offset)
+}
+
+/// Appends `number` in decimal.
+pub(crate) fn push_decimal(out: &mut String, number: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = number;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("digits are ASCII"));
+}
+
+/// `text` without the whitespace around it, exactly as [`str::trim`] trims it, faster where
+/// the text starts and ends in ASCII.
+pub(crate) fn trim(text: &str) -> &str {
+    let trimmed = text.trim_ascii();
+    let bytes = trimmed.as_bytes();
+    // Beyond ASCII's own, Unicode counts the vertical tab and characters past ASCII (no-break
+    // space, …) as whitespace.
+    let unusual = |b: &u8| *b >= 0x80 || *b == 0x0B;
+    if bytes.first().is_some_and(unusual) || bytes.last().is_some_and(unusual) {
+        trimmed.trim()
+    } else {
+        trimmed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn finds_as_a_plain_search_does(
+            haystack in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'@'), Just(1u8), Just(0x20u8), Just(0xC2u8), any::<u8>()], 0..80),
+            needle in any::<u8>(),
+        ) {
+            prop_assert_eq!(
+                find_byte(needle, &haystack),
+                haystack.iter().position(|b| *b == needle)
+            );
+        }
+
+        #[test]
+        fn trims_as_str_trim_does(text in "[ \t\n\r\u{b}\u{c}\u{a0}\u{85}\u{3000}a-zé]{0,12}") {
+            prop_assert_eq!(trim(&text), text.trim());
+        }
+
+        #[test]
+        fn writes_numbers_as_fmt_does(number in any::<usize>()) {
+            let mut out = String::new();
+            push_decimal(&mut out, number);
+            prop_assert_eq!(out, number.to_string());
+        }
+    }
+}
