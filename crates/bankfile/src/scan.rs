@@ -35,6 +35,32 @@ pub(crate) fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
         .map(|offset| at + offset)
 }
 
+/// Where the first byte that an MT940 line reader must look at occurs: a control character
+/// (line breaks and the SOH/ETX frame among them), DEL, `@` (of an `@@` line separator) or
+/// 0xC2 (the lead byte of the UTF-8 C1 controls).
+pub(crate) fn find_line_special(haystack: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while at + 8 <= haystack.len() {
+        let word = word_at(haystack, at);
+        // A byte below 0x20 borrows when 0x20 is taken from it; as in `matches`, only the
+        // lowest flag is exact, which is all that is read.
+        let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        let found = below_space | matches(word, 0x7F) | matches(word, 0xC2) | matches(word, b'@');
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    haystack[at..]
+        .iter()
+        .position(|b| is_line_special(*b))
+        .map(|offset| at + offset)
+}
+
+fn is_line_special(byte: u8) -> bool {
+    byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == b'@'
+}
+
 /// Appends `number` in decimal.
 pub(crate) fn push_decimal(out: &mut String, number: usize) {
     let mut digits = [0u8; 20];
@@ -80,6 +106,10 @@ mod tests {
             prop_assert_eq!(
                 find_byte(needle, &haystack),
                 haystack.iter().position(|b| *b == needle)
+            );
+            prop_assert_eq!(
+                find_line_special(&haystack),
+                haystack.iter().position(|b| is_line_special(*b))
             );
         }
 

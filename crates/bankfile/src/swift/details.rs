@@ -1,6 +1,8 @@
 //! The `:86:` information to account owner, in its three dialects: German `?NN` sub-fields
 //! after a 3-digit business transaction code, SWIFT-style `/CODE/value/` pairs, and free text.
 
+use cashline_domain::iban::IBAN_CHARS_MAX;
+#[cfg(test)]
 use cashline_domain::Iban;
 
 /// What an entry's `:86:` says, in canonical terms.
@@ -40,9 +42,16 @@ pub(super) fn is_placeholder(text: &str) -> bool {
     text.is_empty() || PLACEHOLDERS.iter().any(|p| text.eq_ignore_ascii_case(p))
 }
 
-pub(super) fn parse(lines: &[String]) -> Details {
+/// Reads the `:86:` fields that follow an entry's `:61:` (usually one), each given as its
+/// lines joined by `\n`.
+pub(super) fn parse(fields: &[&str]) -> Details {
     // Structured layouts wrap anywhere, even inside a code: their line breaks are not content.
-    let tight: String = lines.concat();
+    let mut tight = String::with_capacity(fields.iter().map(|f| f.len()).sum());
+    for field in fields {
+        for line in field.split('\n') {
+            tight.push_str(line);
+        }
+    }
     let head = tight.trim_start();
     let bytes = head.as_bytes();
     let german = bytes.len() >= 3
@@ -56,7 +65,11 @@ pub(super) fn parse(lines: &[String]) -> Details {
     }
     // Free text wraps between words (in fixed columns, padded with blanks), so each line break
     // is a space.
-    let remittance = non_empty(collapse(&lines.join(" ")));
+    let mut remittance = String::new();
+    for field in fields {
+        collapse_into(field, &mut remittance);
+    }
+    let remittance = non_empty(remittance);
     Details {
         creditor_reference: remittance.as_deref().and_then(creditor_reference_in),
         remittance,
@@ -64,8 +77,60 @@ pub(super) fn parse(lines: &[String]) -> Details {
     }
 }
 
+/// Whitespace as [`char::is_whitespace`] has it, for an ASCII byte.
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// The character at `at` of `text`, if it is whitespace (as [`char::is_whitespace`] has it),
+/// and its length in bytes.
+fn space_at(text: &str, at: usize) -> (bool, usize) {
+    let byte = text.as_bytes()[at];
+    if byte < 0x80 {
+        (is_ascii_space(byte), 1)
+    } else {
+        let c = text[at..].chars().next().expect("at a character boundary");
+        (c.is_whitespace(), c.len_utf8())
+    }
+}
+
+/// The words of `text` (split as [`str::split_whitespace`] splits) appended to `out`, each
+/// after a single space where `out` already holds a word.
+fn collapse_into(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (space, width) = space_at(text, at);
+        if space {
+            at += width;
+            continue;
+        }
+        let start = at;
+        at += width;
+        while at < bytes.len() {
+            // Letters and digits, the bulk of a word, are told apart at once.
+            if bytes[at] > b' ' && bytes[at] < 0x80 {
+                at += 1;
+                continue;
+            }
+            let (space, width) = space_at(text, at);
+            if space {
+                break;
+            }
+            at += width;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&text[start..at]);
+    }
+}
+
+/// The words of `text` joined by single spaces.
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    collapse_into(text, &mut out);
+    out
 }
 
 fn non_empty(text: String) -> Option<String> {
@@ -73,52 +138,66 @@ fn non_empty(text: String) -> Option<String> {
 }
 
 fn german_details(text: &str) -> Details {
-    let separator = text[3..].chars().next().unwrap_or('?');
+    let separator = text.as_bytes().get(3).copied().unwrap_or(b'?');
     let mut details = Details {
         transaction_code: Some(text[..3].to_string()),
         ..Details::default()
     };
+    let body = &text[3..];
     let mut booking_text = None;
-    let mut purpose: Vec<&str> = Vec::new();
-    let mut name = String::new();
+    let mut keyed = false;
+    let mut name_first: Option<&str> = None;
+    let mut name_more: Option<String> = None;
     let mut account = None;
-    for (code, value) in subfields(&text[3..], separator) {
+    let mut purpose_chars = 0;
+    for (code, value) in subfields(body, separator) {
         match code {
             0 => booking_text = non_empty(collapse(value)),
-            20..=29 | 60..=63 => purpose.push(value),
+            20..=29 | 60..=63 => {
+                keyed = keyed || has_sepa_key(value);
+                purpose_chars += value.len() + 1;
+            }
             31 => account = Some(value),
-            32 | 33 => name.push_str(value),
+            32 | 33 => match (name_first, name_more.as_mut()) {
+                (None, _) => name_first = Some(value),
+                (Some(first), None) => {
+                    let mut name = String::with_capacity(first.len() + value.len());
+                    name.push_str(first);
+                    name.push_str(value);
+                    name_more = Some(name);
+                }
+                (Some(_), Some(name)) => name.push_str(value),
+            },
             _ => {}
         }
     }
-    details.counterparty_name = non_empty(collapse(&name));
+    let name = name_more.as_deref().or(name_first).unwrap_or_default();
+    details.counterparty_name = non_empty(collapse(name));
     details.counterparty_iban = account.and_then(iban_text);
 
     // SEPA remittance is cut into 27-character pieces mid-word; older free text is a line per
     // sub-field, cut mid-word only where a line is full.
-    let keyed = purpose
-        .iter()
-        .any(|p| SEPA_KEYS.iter().any(|k| p.contains(k)));
-    let mut joined = String::new();
-    for piece in &purpose {
-        joined.push_str(piece);
-        if !keyed && piece.chars().count() < SUBFIELD_CHARS {
-            joined.push(' ');
+    let mut joined = String::with_capacity(purpose_chars);
+    for (code, piece) in subfields(body, separator) {
+        if matches!(code, 20..=29 | 60..=63) {
+            joined.push_str(piece);
+            if !keyed && piece.chars().count() < SUBFIELD_CHARS {
+                joined.push(' ');
+            }
         }
     }
     if keyed {
-        let (before, pairs) = sepa_pairs(&joined);
-        let value = |key: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| collapse(v))
+        let sepa = sepa_values(&joined);
+        let value = |range: Option<(usize, usize)>| {
+            range
+                .map(|(start, end)| collapse(&joined[start..end]))
                 .filter(|v| !v.is_empty())
         };
-        details.end_to_end_id = value("EREF+").filter(|v| !is_placeholder(v));
-        details.remittance = value("SVWZ+").or_else(|| non_empty(collapse(before)));
+        details.end_to_end_id = value(sepa.end_to_end).filter(|v| !is_placeholder(v));
+        details.remittance =
+            value(sepa.remittance).or_else(|| non_empty(collapse(&joined[..sepa.before])));
         if details.counterparty_iban.is_none() {
-            details.counterparty_iban = value("IBAN+").and_then(|v| iban_text(&v));
+            details.counterparty_iban = value(sepa.iban).and_then(|v| iban_text(&v));
         }
     } else {
         details.remittance = non_empty(collapse(&joined));
@@ -133,67 +212,134 @@ fn german_details(text: &str) -> Details {
 
 /// `?20text?21more` → `(20, "text"), (21, "more")`. A separator not followed by two digits is
 /// text.
-fn subfields(text: &str, separator: char) -> Vec<(u32, &str)> {
-    let mut starts = Vec::new();
+fn subfields(text: &str, separator: u8) -> impl Iterator<Item = (u32, &str)> {
     let bytes = text.as_bytes();
-    for (index, c) in text.char_indices() {
-        let digits = bytes.get(index + 1..index + 3);
-        if c == separator && digits.is_some_and(|d| d.iter().all(u8::is_ascii_digit)) {
-            starts.push(index);
+    let start_at = move |from: usize| {
+        let mut from = from;
+        while let Some(offset) = crate::scan::find_byte(separator, &bytes[from..]) {
+            let at = from + offset;
+            if bytes
+                .get(at + 1..at + 3)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+            {
+                return Some(at);
+            }
+            from = at + 1;
         }
-    }
-    let mut out = Vec::with_capacity(starts.len());
-    for (position, start) in starts.iter().enumerate() {
-        let end = starts.get(position + 1).copied().unwrap_or(text.len());
-        let code = text[start + 1..start + 3].parse().unwrap_or(0);
-        out.push((code, &text[start + 3..end]));
-    }
-    out
+        None
+    };
+    let mut next = start_at(0);
+    std::iter::from_fn(move || {
+        let start = next?;
+        next = start_at(start + 3);
+        let end = next.unwrap_or(text.len());
+        let code = u32::from(bytes[start + 1] - b'0') * 10 + u32::from(bytes[start + 2] - b'0');
+        Some((code, &text[start + 3..end]))
+    })
 }
 
-/// Splits `EREF+abcSVWZ+text` into its keyed values, with any text before the first key.
-fn sepa_pairs(text: &str) -> (&str, Vec<(&'static str, &str)>) {
-    let mut found: Vec<(usize, &'static str)> = Vec::new();
-    for key in SEPA_KEYS {
-        let mut from = 0;
-        while let Some(offset) = text[from..].find(key) {
-            found.push((from + offset, key));
-            from += offset + key.len();
+/// The SEPA key (`EREF+`, `BIC+`, …) that ends at the `+` at `plus`, if one does.
+fn sepa_key_at(bytes: &[u8], plus: usize) -> Option<&'static str> {
+    // No key ends with another key's letters, so at most one matches.
+    SEPA_KEYS.iter().copied().find(|key| {
+        let letters = key.len() - 1;
+        plus >= letters && bytes[plus - letters..plus] == key.as_bytes()[..letters]
+    })
+}
+
+/// Whether a SEPA key appears in the text.
+fn has_sepa_key(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = crate::scan::find_byte(b'+', &bytes[from..]) {
+        let plus = from + offset;
+        if sepa_key_at(bytes, plus).is_some() {
+            return true;
         }
+        from = plus + 1;
     }
-    found.sort_unstable();
-    let before = &text[..found.first().map_or(text.len(), |(start, _)| *start)];
-    let mut pairs = Vec::with_capacity(found.len());
-    for (position, (start, key)) in found.iter().enumerate() {
-        let end = found
-            .get(position + 1)
-            .map_or(text.len(), |(next, _)| *next);
-        let value_start = (start + key.len()).min(end);
-        pairs.push((*key, &text[value_start..end]));
+    false
+}
+
+/// Where the values of the keys read are in a SEPA remittance text: the first `EREF+`,
+/// `SVWZ+` and `IBAN+` values (up to the next key of any kind), and the end of the text
+/// before the first key.
+struct SepaValues {
+    before: usize,
+    end_to_end: Option<(usize, usize)>,
+    remittance: Option<(usize, usize)>,
+    iban: Option<(usize, usize)>,
+}
+
+/// Finds the keyed values of `EREF+abcSVWZ+text`.
+fn sepa_values(text: &str) -> SepaValues {
+    let bytes = text.as_bytes();
+    let mut values = SepaValues {
+        before: text.len(),
+        end_to_end: None,
+        remittance: None,
+        iban: None,
+    };
+    // The value being read: which slot it fills, and where it starts.
+    let mut open: Option<(&'static str, usize)> = None;
+    let close = |values: &mut SepaValues, open: Option<(&'static str, usize)>, end: usize| {
+        let Some((key, start)) = open else {
+            return;
+        };
+        let slot = match key {
+            "EREF+" => &mut values.end_to_end,
+            "SVWZ+" => &mut values.remittance,
+            "IBAN+" => &mut values.iban,
+            _ => return,
+        };
+        if slot.is_none() {
+            *slot = Some((start.min(end), end));
+        }
+    };
+    let mut from = 0;
+    let mut first = true;
+    while let Some(offset) = crate::scan::find_byte(b'+', &bytes[from..]) {
+        let plus = from + offset;
+        from = plus + 1;
+        let Some(key) = sepa_key_at(bytes, plus) else {
+            continue;
+        };
+        let start = plus + 1 - key.len();
+        if std::mem::take(&mut first) {
+            values.before = start;
+        }
+        close(&mut values, open.take(), start);
+        open = Some((key, plus + 1));
     }
-    (before, pairs)
+    close(&mut values, open, text.len());
+    values
 }
 
 fn slash_details(text: &str) -> Option<Details> {
     let text = text.trim();
-    let markers = slash_markers(text);
-    if markers.first().map(|(start, _)| *start) != Some(0) {
+    if !text.starts_with('/') {
         return None;
     }
-    let mut values: Vec<(&str, &str)> = Vec::with_capacity(markers.len());
-    for (position, (start, code)) in markers.iter().enumerate() {
+    // The first value of each code read: where it starts and ends.
+    let mut found: [Option<&str>; 5] = [None; 5];
+    const READ: [&str; 5] = ["EREF", "NAME", "IBAN", "CNTP", "REMI"];
+    let mut markers = SlashMarkers { text, from: 0 };
+    let mut current = markers.next();
+    if current.map(|(start, _)| start) != Some(0) {
+        return None;
+    }
+    while let Some((start, code)) = current {
+        let next = markers.next();
         let value_start = start + code.len() + 2;
-        let end = markers
-            .get(position + 1)
-            .map_or(text.len(), |(next, _)| *next)
-            .max(value_start);
-        values.push((code, &text[value_start..end]));
+        let end = next.map_or(text.len(), |(next, _)| next).max(value_start);
+        if let Some(slot) = READ.iter().position(|c| *c == code) {
+            found[slot].get_or_insert(&text[value_start..end]);
+        }
+        current = next;
     }
     let value = |code: &str| {
-        values
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, v)| v.trim_matches('/').trim())
+        let slot = READ.iter().position(|c| *c == code).expect("a code read");
+        found[slot].map(|v| v.trim_matches('/').trim())
     };
     let mut details = Details {
         end_to_end_id: value("EREF")
@@ -249,25 +395,75 @@ fn slash_details(text: &str) -> Option<Details> {
     Some(details)
 }
 
-/// Where `/CODE/` markers of known codes start in a text.
-fn slash_markers(text: &str) -> Vec<(usize, &'static str)> {
-    let mut markers = Vec::new();
-    for (index, _) in text.match_indices('/') {
-        let rest = &text[index + 1..];
-        if let Some(code) = SLASH_CODES
-            .iter()
-            .find(|code| rest.starts_with(*code) && rest[code.len()..].starts_with('/'))
-        {
-            markers.push((index, *code));
-        }
-    }
-    markers
+/// Where `/CODE/` markers of known codes start in a text, in order.
+struct SlashMarkers<'a> {
+    text: &'a str,
+    from: usize,
 }
 
+impl Iterator for SlashMarkers<'_> {
+    type Item = (usize, &'static str);
+
+    fn next(&mut self) -> Option<(usize, &'static str)> {
+        let bytes = self.text.as_bytes();
+        while let Some(offset) = crate::scan::find_byte(b'/', &bytes[self.from..]) {
+            let index = self.from + offset;
+            self.from = index + 1;
+            // A code is followed by `/`, and holds none: it is all up to the next one.
+            let rest = &bytes[index + 1..];
+            let Some(length) = rest.iter().take(5).position(|b| *b == b'/') else {
+                continue;
+            };
+            if let Some(code) = SLASH_CODES
+                .iter()
+                .copied()
+                .find(|code| code.as_bytes() == &rest[..length])
+            {
+                return Some((index, code));
+            }
+        }
+        None
+    }
+}
+
+/// Shortest and longest IBAN, as [`Iban::parse`] accepts them.
+const IBAN_CHARS_MIN: usize = 15;
+
+/// The IBAN in a text, compact and in capitals, exactly where [`Iban::parse`] accepts the text
+/// (tested against it): blanks anywhere are dropped, letters capitalised, and the length,
+/// alphabet, country, check digits and ISO 13616 checksum checked. It is read here rather than
+/// through `Iban::parse` because a statement holds one per entry.
 fn iban_text(text: &str) -> Option<String> {
-    Iban::parse(text.trim())
-        .ok()
-        .map(|iban| iban.reveal().to_string())
+    let mut compact = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < text.len() {
+        let (space, width) = space_at(text, at);
+        if !space {
+            let byte = text.as_bytes()[at];
+            if !byte.is_ascii_alphanumeric() {
+                return None;
+            }
+            compact.push(char::from(byte.to_ascii_uppercase()));
+        }
+        at += width;
+    }
+    let bytes = compact.as_bytes();
+    if !(IBAN_CHARS_MIN..=IBAN_CHARS_MAX).contains(&bytes.len())
+        || !bytes[..2].iter().all(u8::is_ascii_uppercase)
+        || !bytes[2..4].iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let mut remainder: u32 = 0;
+    for &byte in bytes[4..].iter().chain(&bytes[..4]) {
+        // Letters expand to two digits (A = 10 … Z = 35).
+        remainder = if byte.is_ascii_digit() {
+            (remainder * 10 + u32::from(byte - b'0')) % 97
+        } else {
+            (remainder * 100 + u32::from(byte - b'A') + 10) % 97
+        };
+    }
+    (remainder == 1).then_some(compact)
 }
 
 /// Shortest and longest ISO 11649 creditor reference (`RF` + 2 check digits + up to 21).
@@ -278,7 +474,9 @@ const CREDITOR_REFERENCE_CHARS_MAX: usize = 25;
 /// in a text whose check digits are right.
 pub(super) fn creditor_reference_in(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
-    for (index, _) in text.match_indices("RF") {
+    let starts =
+        (0..bytes.len().saturating_sub(1)).filter(|at| bytes[*at] == b'R' && bytes[at + 1] == b'F');
+    for index in starts {
         let starts_word = index == 0 || !bytes[index - 1].is_ascii_alphanumeric();
         let digits = bytes.get(index + 2..index + 4);
         if !starts_word || !digits.is_some_and(|d| d.iter().all(u8::is_ascii_digit)) {
@@ -336,4 +534,82 @@ pub(super) fn is_creditor_reference(text: &str) -> bool {
         };
     }
     remainder == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn domain_iban_text(text: &str) -> Option<String> {
+        Iban::parse(text.trim())
+            .ok()
+            .map(|iban| iban.reveal().to_string())
+    }
+
+    /// Valid IBANs, then written as people write them: in groups, in small letters, with
+    /// a character changed.
+    fn iban_like() -> impl Strategy<Value = String> {
+        (
+            "[A-Z]{2}",
+            "[0-9A-Z]{11,30}",
+            any::<u8>(),
+            "[ \t\u{a0}]",
+            0usize..40,
+        )
+            .prop_map(|(country, bban, how, blank, at)| {
+                let Ok(iban) = Iban::from_country_and_bban(&country, &bban) else {
+                    return format!("{country}00{bban}");
+                };
+                let mut text = iban.reveal().to_string();
+                if how & 1 == 1 {
+                    text = text.to_ascii_lowercase();
+                }
+                if how & 2 == 2 && at < text.len() {
+                    text.insert_str(at, &blank);
+                }
+                if how & 4 == 4
+                    && at < text.len()
+                    && text.is_char_boundary(at)
+                    && text.is_char_boundary(at + 1)
+                {
+                    text.replace_range(at..at + 1, "7");
+                }
+                if how & 8 == 8 {
+                    text.push('é');
+                }
+                text
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn reads_ibans_as_the_domain_does(
+            text in prop_oneof![iban_like(), "[ 0-9A-Za-z]{0,40}", "\\PC{0,36}"]
+        ) {
+            prop_assert_eq!(iban_text(&text), domain_iban_text(&text));
+        }
+
+        #[test]
+        fn collapses_as_split_whitespace_does(
+            text in "[ \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{2003}\u{3000}a-zäé€]{0,40}"
+        ) {
+            prop_assert_eq!(
+                collapse(&text),
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
+
+    #[test]
+    fn the_domain_refuses_what_is_too_short_or_too_long() {
+        // The bounds above are the domain's.
+        assert!(Iban::parse("NL91ABNA041716").is_err());
+        assert!(Iban::parse("MT84MALT011000012345MTLCAST001S").is_ok());
+        assert_eq!(iban_text("NL91ABNA041716"), None);
+        assert_eq!(
+            iban_text("NL91 abna 0417 1643 00").as_deref(),
+            Some("NL91ABNA0417164300")
+        );
+    }
 }

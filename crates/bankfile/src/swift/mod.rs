@@ -101,7 +101,9 @@ fn classify(tags: &[String], message_type: Option<&str>) -> Option<Kind> {
 pub fn parse(bytes: &[u8]) -> Result<ParsedFile, ParseError> {
     let format = detect(bytes).ok_or(ParseError::UnknownFormat)?;
     let mut collect = Collect::default();
-    let warnings = parse_stream(bytes, &format, &mut collect)?;
+    // Collected whole, a message's entries go over in one batch rather than being copied
+    // batch by batch into the statement.
+    let warnings = stream_batched(bytes, &format, MESSAGE_BYTES_MAX, usize::MAX, &mut collect)?;
     Ok(ParsedFile {
         format,
         statements: collect.statements,
@@ -128,6 +130,17 @@ fn stream<R: BufRead>(
     message_bytes_max: usize,
     sink: &mut dyn StatementSink,
 ) -> Result<Vec<String>, ParseError> {
+    stream_batched(reader, format, message_bytes_max, ENTRY_BATCH_ROWS, sink)
+}
+
+/// [`stream`] handing over entries `batch_rows` at a time.
+fn stream_batched<R: BufRead>(
+    reader: R,
+    format: &FileFormat,
+    message_bytes_max: usize,
+    batch_rows: usize,
+    sink: &mut dyn StatementSink,
+) -> Result<Vec<String>, ParseError> {
     let file_kind = match format {
         FileFormat::Mt940 => Kind::Mt940,
         FileFormat::Mt942 => Kind::Mt942,
@@ -136,6 +149,7 @@ fn stream<R: BufRead>(
     Streamer {
         lines: tag::LineReader::new(reader, message_bytes_max),
         message_bytes_max,
+        batch_rows,
         splitter: tag::Splitter::default(),
         file_kind,
         sink,
@@ -150,6 +164,8 @@ struct Streamer<'s, R> {
     lines: tag::LineReader<R>,
     /// Largest message accepted, in bytes ([`MESSAGE_BYTES_MAX`]).
     message_bytes_max: usize,
+    /// Entries handed over at once ([`ENTRY_BATCH_ROWS`] when streaming).
+    batch_rows: usize,
     splitter: tag::Splitter,
     file_kind: Kind,
     sink: &'s mut dyn StatementSink,
@@ -167,13 +183,13 @@ impl<R: BufRead> Streamer<'_, R> {
         loop {
             match self.lines.next_line()? {
                 NextLine::Line(number, text) => {
-                    self.splitter.line(number, &text)?;
+                    self.splitter.line(number, text)?;
                     self.take_complete()?;
                     if let Some(current) = self.splitter.current() {
                         if current.bytes > self.message_bytes_max {
                             return Err(self.too_large(current.line));
                         }
-                        if !current.fields.is_empty() {
+                        if current.has_fields() {
                             if let Some(message) = self.waiting.take() {
                                 self.build(message, false)?;
                             }
@@ -224,10 +240,16 @@ impl<R: BufRead> Streamer<'_, R> {
         let entries = std::mem::take(&mut statement.entries);
         self.sink
             .event(StatementEvent::Begin(Box::new(statement)))?;
-        let mut entries = entries.into_iter().peekable();
-        while entries.peek().is_some() {
-            let batch: Vec<ParsedEntry> = entries.by_ref().take(ENTRY_BATCH_ROWS).collect();
-            self.sink.event(StatementEvent::Entries(batch))?;
+        if entries.len() <= self.batch_rows {
+            if !entries.is_empty() {
+                self.sink.event(StatementEvent::Entries(entries))?;
+            }
+        } else {
+            let mut entries = entries.into_iter().peekable();
+            while entries.peek().is_some() {
+                let batch: Vec<ParsedEntry> = entries.by_ref().take(self.batch_rows).collect();
+                self.sink.event(StatementEvent::Entries(batch))?;
+            }
         }
         self.sink.event(StatementEvent::End {
             balances: Vec::new(),
@@ -278,13 +300,14 @@ struct RawBalance<'a> {
 }
 
 struct EntryDraft<'a> {
-    field: &'a Field,
-    details: Vec<String>,
+    field: Field<'a>,
+    /// The text of each `:86:` that follows the entry's `:61:` (usually one).
+    details: Vec<&'a str>,
 }
 
 /// `:90D:`/`:90C:`: how many debits or credits the report holds and their sum.
 struct Sum<'a> {
-    field: &'a Field,
+    field: Field<'a>,
     count: u64,
     currency: String,
     amount: Decimal,
@@ -292,9 +315,9 @@ struct Sum<'a> {
 
 #[derive(Default)]
 struct Draft<'a> {
-    reference: Option<&'a Field>,
-    account: Option<&'a Field>,
-    number: Option<&'a Field>,
+    reference: Option<Field<'a>>,
+    account: Option<Field<'a>>,
+    number: Option<Field<'a>>,
     opening: Option<RawBalance<'a>>,
     closing: Option<RawBalance<'a>>,
     available: Option<RawBalance<'a>>,
@@ -329,11 +352,11 @@ fn build_statement(
     }
     let kind = message_kind(message, file_kind);
 
+    let fields = message.fields();
     let mut draft = Draft::default();
     let mut after_entry = false;
-    for field in &message.fields {
-        let element = format!("{here}/:{}:", field.tag);
-        let tag = field.tag.as_str();
+    for &field in &fields {
+        let tag = field.tag;
         match tag {
             "61" => {
                 draft.entries.push(EntryDraft {
@@ -346,12 +369,16 @@ fn build_statement(
             // Several `:86:` after one `:61:` continue each other (Danske Bank, old Rabobank).
             "86" if after_entry => {
                 if let Some(entry) = draft.entries.last_mut() {
-                    entry.details.extend(field.lines.iter().cloned());
+                    entry.details.push(field.text());
                 }
                 continue;
             }
             // Non-SWIFT supplements (`:NS:`) sit between an entry and its details.
             "NS" => continue,
+            _ => {}
+        }
+        let element = format!("{here}/:{tag}:");
+        match tag {
             // Information for the whole statement, not for one entry.
             "86" => {}
             "20" => draft.reference = Some(field),
@@ -409,12 +436,7 @@ fn build_statement(
 
 /// A message's own kind: its header's, else its tags', else the file's.
 fn message_kind(message: &Message, file_kind: Kind) -> Kind {
-    let has = |wanted: &[&str]| {
-        message
-            .fields
-            .iter()
-            .any(|f| wanted.contains(&f.tag.as_str()))
-    };
+    let has = |wanted: &[&str]| message.tags().any(|tag| wanted.contains(&tag));
     match message.message_type.as_deref() {
         Some("940") | Some("950") => Kind::Mt940,
         Some("942") => Kind::Mt942,
@@ -425,8 +447,8 @@ fn message_kind(message: &Message, file_kind: Kind) -> Kind {
 }
 
 fn once<'a>(
-    slot: &mut Option<&'a Field>,
-    field: &'a Field,
+    slot: &mut Option<Field<'a>>,
+    field: Field<'a>,
     element: &str,
 ) -> Result<(), ParseError> {
     if slot.replace(field).is_some() {
@@ -485,7 +507,7 @@ fn finish(
             ));
         }
     }
-    let account = account(account_field, &format!("{here}/:25:"))?;
+    let account = account(&account_field, &format!("{here}/:25:"))?;
 
     // The statement's currency: the balances', else the floor limit's or the sums' (MT942), else
     // the one some banks add to the account.
@@ -569,15 +591,21 @@ fn finish(
     };
     let mut entries = Vec::with_capacity(draft.entries.len());
     for (index, entry) in draft.entries.iter().enumerate() {
-        let element = format!("{here}/:61:[{}]", index + 1);
-        entries.push(build_entry(entry, &element, currency, status, warnings)?);
+        entries.push(build_entry(
+            entry,
+            here,
+            index + 1,
+            currency,
+            status,
+            warnings,
+        )?);
     }
     for sum in &draft.sums {
         check_sum(sum, &entries, currency, here, warnings)?;
     }
 
     // Some banks wrap even this short field (`:28C:0000`, then `0`).
-    let number_text = draft.number.map(|f| f.lines.concat()).unwrap_or_default();
+    let number_text = draft.number.map(|f| f.concat()).unwrap_or_default();
     let number_text = number_text.trim();
     let (number, page) = match number_text.split_once('/') {
         Some((number, page)) => (number.trim(), Some(page.trim())),
@@ -635,7 +663,7 @@ fn finish(
     })
 }
 
-fn raw_balance<'a>(field: &'a Field, element: &str) -> Result<RawBalance<'a>, ParseError> {
+fn raw_balance<'a>(field: Field<'a>, element: &str) -> Result<RawBalance<'a>, ParseError> {
     let text = field.first();
     let fail = |message: String| invalid(field.line, element, message);
     let credit = match text.chars().next() {
@@ -663,7 +691,7 @@ fn raw_balance<'a>(field: &'a Field, element: &str) -> Result<RawBalance<'a>, Pa
         ))
     })?;
     Ok(RawBalance {
-        tag: &field.tag,
+        tag: field.tag,
         line: field.line,
         credit,
         date,
@@ -673,7 +701,7 @@ fn raw_balance<'a>(field: &'a Field, element: &str) -> Result<RawBalance<'a>, Pa
     })
 }
 
-fn sum<'a>(field: &'a Field, element: &str) -> Result<Sum<'a>, ParseError> {
+fn sum<'a>(field: Field<'a>, element: &str) -> Result<Sum<'a>, ParseError> {
     let text = field.first();
     let digits = text.chars().take_while(char::is_ascii_digit).count();
     let currency = text.get(digits..digits + 3).unwrap_or_default();
@@ -741,7 +769,7 @@ struct Account {
 
 /// `:25:` holds an IBAN, `BIC/number`, `bank code/number` or a bare number, often with the
 /// currency after it (`NL68INGB0000012345EUR`, `…/0100033626 EUR`, `…/HUF`).
-fn account(field: &Field, element: &str) -> Result<Account, ParseError> {
+fn account(field: &Field<'_>, element: &str) -> Result<Account, ParseError> {
     let written = field.first();
     let fail = |message: String| invalid(field.line, element, message);
     if written.is_empty() {
@@ -799,20 +827,20 @@ fn strip_currency(text: &str) -> (&str, Option<String>) {
 }
 
 /// A `:61:` statement line as written: `2611201120C3000,00NTRFE2E-0//REF-0`.
-struct StatementLine {
+struct StatementLine<'a> {
     value_date: NaiveDate,
     /// The value date as written did not exist and was moved to the month's end.
     value_date_moved: bool,
     entry_date: Option<NaiveDate>,
     /// `D`, `C`, `RD` or `RC`.
-    mark: String,
+    mark: &'a str,
     amount: Decimal,
-    type_code: Option<String>,
-    customer_reference: String,
-    bank_reference: Option<String>,
+    type_code: Option<&'a str>,
+    customer_reference: &'a str,
+    bank_reference: Option<&'a str>,
 }
 
-fn statement_line(text: &str) -> Result<StatementLine, String> {
+fn statement_line(text: &str) -> Result<StatementLine<'_>, String> {
     let text = text.trim();
     let (value_date, value_date_moved) = text.get(..6).and_then(date_yymmdd).ok_or_else(|| {
         format!(
@@ -845,7 +873,7 @@ fn statement_line(text: &str) -> Result<StatementLine, String> {
             rest.chars().take(2).collect::<String>()
         ));
     };
-    let mark = rest[..mark_length].to_string();
+    let mark = &rest[..mark_length];
     rest = &rest[mark_length..];
     // The optional funds code is the third letter of the currency code.
     let bytes = rest.as_bytes();
@@ -857,18 +885,19 @@ fn statement_line(text: &str) -> Result<StatementLine, String> {
     }
     rest = rest.strip_prefix(' ').unwrap_or(rest);
     let amount_length = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || b == b',' || b == b'.'))
         .unwrap_or(rest.len());
     let amount_text = &rest[..amount_length];
     let amount = decimal(amount_text)
         .ok_or_else(|| format!("'{amount_text}' is not an amount (digits with a decimal comma)"))?;
     rest = &rest[amount_length..];
     let type_code = transaction_type(rest);
-    if let Some(code) = &type_code {
+    if let Some(code) = type_code {
         rest = &rest[code.len()..];
     }
     let (customer, bank) = match rest.split_once("//") {
-        Some((customer, bank)) => (customer, Some(bank.trim().to_string())),
+        Some((customer, bank)) => (customer, Some(bank.trim())),
         None => (rest, None),
     };
     Ok(StatementLine {
@@ -877,8 +906,8 @@ fn statement_line(text: &str) -> Result<StatementLine, String> {
         entry_date,
         mark,
         amount,
-        type_code: type_code.map(|c| c.trim().to_string()),
-        customer_reference: customer.trim().to_string(),
+        type_code: type_code.map(str::trim),
+        customer_reference: customer.trim(),
         bank_reference: bank.filter(|b| !details::is_placeholder(b)),
     })
 }
@@ -886,7 +915,7 @@ fn statement_line(text: &str) -> Result<StatementLine, String> {
 /// The transaction type after the amount: `N`, `F` or `S` and a three-character code (`NTRF`,
 /// `N024`, `FMSC`); other letters and blanks occur in the wild (`NOV `, `S   `, `MCI0`). A
 /// line going straight on to `//` or `NONREF` has none.
-fn transaction_type(rest: &str) -> Option<String> {
+fn transaction_type(rest: &str) -> Option<&str> {
     let bytes = rest.as_bytes();
     let code_ok = bytes.len() >= 4
         && bytes[0].is_ascii_alphabetic()
@@ -895,7 +924,7 @@ fn transaction_type(rest: &str) -> Option<String> {
             .all(|b| b.is_ascii_alphanumeric() || *b == b' ');
     let is_reference_only =
         rest.starts_with("NONREF") && (rest.len() == 6 || rest[6..].starts_with("//"));
-    (code_ok && !is_reference_only).then(|| rest[..4].to_string())
+    (code_ok && !is_reference_only).then(|| &rest[..4])
 }
 
 fn moved_date(line: usize, element: &str, date: NaiveDate) -> String {
@@ -904,47 +933,63 @@ fn moved_date(line: usize, element: &str, date: NaiveDate) -> String {
     )
 }
 
+/// The entry of a `:61:` and its details; it is the `ordinal`th of message `here`.
 fn build_entry(
     entry: &EntryDraft<'_>,
-    element: &str,
+    here: &str,
+    ordinal: usize,
     currency: Currency,
     status: EntryStatus,
     warnings: &mut Vec<String>,
 ) -> Result<ParsedEntry, ParseError> {
+    // Spelt out only where it is shown: in an error or a warning.
+    let element = || format!("{here}/:61:[{ordinal}]");
     let field = entry.field;
-    let line = statement_line(field.first()).map_err(|m| invalid(field.line, element, m))?;
+    let line = statement_line(field.first()).map_err(|m| invalid(field.line, &element(), m))?;
     if line.value_date_moved {
-        warnings.push(moved_date(field.line, element, line.value_date));
+        warnings.push(moved_date(field.line, &element(), line.value_date));
     }
     let magnitude = Money::new(line.amount, currency)
-        .map_err(|e| invalid(field.line, element, e.to_string()))?;
+        .map_err(|e| invalid(field.line, &element(), e.to_string()))?;
     // RD reverses a debit (money comes back), RC reverses a credit (money leaves).
-    let amount = match line.mark.as_str() {
+    let amount = match line.mark {
         "C" | "RD" => magnitude,
         _ => magnitude.negated(),
     };
     let details = details::parse(&entry.details);
-    let bank_transaction_code = details
-        .transaction_code
-        .as_ref()
-        .map(|code| format!("GVC {code}"))
-        .or(line.type_code.clone())
-        .filter(|c| !c.is_empty());
+    let bank_transaction_code = match &details.transaction_code {
+        Some(code) => {
+            let mut text = String::with_capacity(4 + code.len());
+            text.push_str("GVC ");
+            text.push_str(code);
+            Some(text)
+        }
+        None => line.type_code.filter(|c| !c.is_empty()).map(str::to_string),
+    };
+    let mut source_element = String::with_capacity(here.len() + 32);
+    source_element.push_str(here);
+    source_element.push_str("/:61:[");
+    crate::scan::push_decimal(&mut source_element, ordinal);
+    source_element.push_str("] (line ");
+    crate::scan::push_decimal(&mut source_element, field.line);
+    source_element.push(')');
     Ok(ParsedEntry {
         amount,
         status,
         reversal: line.mark.starts_with('R'),
         booking_date: Some(line.entry_date.unwrap_or(line.value_date)),
         value_date: Some(line.value_date),
-        bank_ref: line.bank_reference,
-        entry_ref: Some(line.customer_reference).filter(|r| !details::is_placeholder(r)),
+        bank_ref: line.bank_reference.map(str::to_string),
+        entry_ref: Some(line.customer_reference)
+            .filter(|r| !details::is_placeholder(r))
+            .map(str::to_string),
         end_to_end_id: details.end_to_end_id,
         counterparty_name: details.counterparty_name,
         counterparty_iban: details.counterparty_iban,
         remittance: details.remittance,
         creditor_reference: details.creditor_reference,
         bank_transaction_code,
-        source_element: format!("{element} (line {})", field.line),
+        source_element,
     })
 }
 
@@ -965,9 +1010,14 @@ fn decimal(text: &str) -> Option<Decimal> {
     if whole.len() + fraction.len() > AMOUNT_DIGITS_MAX {
         return None;
     }
+    // As `whole.fraction` would parse, each part at least `0`: the same digits and scale.
     let whole = if whole.is_empty() { "0" } else { whole };
     let fraction = if fraction.is_empty() { "0" } else { fraction };
-    format!("{whole}.{fraction}").parse().ok()
+    let mantissa = whole
+        .bytes()
+        .chain(fraction.bytes())
+        .fold(0i128, |value, digit| value * 10 + i128::from(digit - b'0'));
+    Decimal::try_from_i128_with_scale(mantissa, fraction.len() as u32).ok()
 }
 
 /// `YYMMDD`, with the flag set where the day was past the month's end and read as its last day.
@@ -975,9 +1025,11 @@ fn date_yymmdd(text: &str) -> Option<(NaiveDate, bool)> {
     if text.len() != 6 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let yy: u32 = text[..2].parse().ok()?;
-    let month: u32 = text[2..4].parse().ok()?;
-    let day: u32 = text[4..6].parse().ok()?;
+    let number = |at: usize| {
+        let bytes = text.as_bytes();
+        u32::from(bytes[at] - b'0') * 10 + u32::from(bytes[at + 1] - b'0')
+    };
+    let (yy, month, day) = (number(0), number(2), number(4));
     let year = if yy >= YEAR_PIVOT {
         1900 + yy
     } else {

@@ -15,26 +15,64 @@ const KNOWN_TAGS: &[&str] = &[
     "62F", "62M", "64", "65", "86", "90C", "90D", "NS",
 ];
 
-#[derive(Debug, Clone)]
-pub(super) struct Field {
-    pub tag: String,
-    /// The field's lines, the first without its tag.
-    pub lines: Vec<String>,
+/// One field of a message: its tag and its lines, the first without its tag.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Field<'m> {
+    pub tag: &'m str,
+    /// The field's lines, each ended by the next one's `\n`.
+    text: &'m str,
     /// The file line the field starts on.
     pub line: usize,
-    chars: usize,
 }
 
-impl Field {
+impl<'m> Field<'m> {
     /// The first line without surrounding blanks: the whole value of a one-line field.
-    pub fn first(&self) -> &str {
-        self.lines.first().map_or("", |l| l.trim())
+    pub fn first(&self) -> &'m str {
+        let first = self.text.split('\n').next().unwrap_or_default();
+        crate::scan::trim(first)
+    }
+
+    /// The field's lines joined by line breaks (`\n`); no line holds one.
+    pub fn text(&self) -> &'m str {
+        self.text
+    }
+
+    /// The field's lines, one after another, as one text.
+    pub fn concat(&self) -> String {
+        self.text.split('\n').collect()
     }
 }
 
+/// A field as a message keeps it: where its lines are in the message's text.
+#[derive(Debug, Clone)]
+struct Stored {
+    /// The tag: two or three ASCII characters.
+    tag: [u8; 3],
+    tag_len: u8,
+    /// Where the field's lines start in the message's text; they end where the next field's
+    /// start, or with the text.
+    start: usize,
+    line: usize,
+    chars: usize,
+}
+
+impl Stored {
+    fn tag(&self) -> &str {
+        std::str::from_utf8(&self.tag[..usize::from(self.tag_len)]).unwrap_or_default()
+    }
+}
+
+/// What a field took in memory when each kept its own tag and lines, in bytes: the bookkeeping
+/// the message size limit counts for a field and for each further line, kept as it was so that
+/// the limit refuses the same messages.
+const FIELD_BYTES: usize = 2 * std::mem::size_of::<String>() + 2 * std::mem::size_of::<usize>();
+const LINE_BYTES: usize = std::mem::size_of::<String>();
+
 #[derive(Debug, Clone, Default)]
 pub(super) struct Message {
-    pub fields: Vec<Field>,
+    /// The lines of every field, one field after another, lines ended by `\n`.
+    text: String,
+    stored: Vec<Stored>,
     /// The file line the message starts on (its header or first field).
     pub line: usize,
     /// The last file line that belongs to the message.
@@ -53,7 +91,35 @@ pub(super) struct Message {
 
 impl Message {
     fn has(&self, tag: &str) -> bool {
-        self.fields.iter().any(|f| f.tag == tag)
+        self.stored.iter().any(|f| f.tag() == tag)
+    }
+
+    pub fn has_fields(&self) -> bool {
+        !self.stored.is_empty()
+    }
+
+    /// The tags of the fields, in order.
+    pub fn tags(&self) -> impl Iterator<Item = &str> {
+        self.stored.iter().map(Stored::tag)
+    }
+
+    /// The fields, in order.
+    pub fn fields(&self) -> Vec<Field<'_>> {
+        let mut fields = Vec::with_capacity(self.stored.len());
+        for (index, stored) in self.stored.iter().enumerate() {
+            let end = self
+                .stored
+                .get(index + 1)
+                .map_or(self.text.len(), |next| next.start);
+            fields.push(Field {
+                tag: stored.tag(),
+                text: self.text[stored.start..end]
+                    .strip_suffix('\n')
+                    .unwrap_or_default(),
+                line: stored.line,
+            });
+        }
+        fields
     }
 }
 
@@ -72,13 +138,15 @@ pub(super) fn decode(bytes: &[u8]) -> String {
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn blank_controls(chars: impl Iterator<Item = char>) -> String {
-    chars
-        .map(|c| match c {
-            '\n' | '\r' | '\u{1}' | '\u{3}' => c,
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .collect()
+    chars.map(blank_control).collect()
+}
+
+fn blank_control(c: char) -> char {
+    match c {
+        '\n' | '\r' | '\u{1}' | '\u{3}' => c,
+        c if c.is_control() => ' ',
+        c => c,
+    }
 }
 
 /// CP1252, which is Latin-1 except for printable characters in 0x80–0x9F.
@@ -130,7 +198,9 @@ fn split_soft<'a>(physical: &'a str, number: usize, out: &mut Vec<(usize, &'a st
 /// The tag at the start of a line (`61` for `:61:…`), if the line starts a field.
 pub(super) fn tag_of(line: &str) -> Option<&str> {
     let rest = line.strip_prefix(':')?;
-    let end = rest.find(':')?;
+    // A tag has two or three characters, so its closing colon is one of the first four bytes.
+    let head = &rest.as_bytes()[..rest.len().min(4)];
+    let end = head.iter().position(|b| *b == b':')?;
     let tag = &rest[..end];
     let bytes = tag.as_bytes();
     let numbered = (bytes.len() == 2 || bytes.len() == 3)
@@ -156,9 +226,9 @@ fn is_header(text: &str) -> bool {
 }
 
 /// What [`LineReader::next_line`] found.
-pub(super) enum NextLine {
+pub(super) enum NextLine<'a> {
     /// A logical line and the file line it is on.
-    Line(usize, String),
+    Line(usize, &'a str),
     /// A logical line grew past the reader's limit before it ended; the file line it is on.
     TooLong(usize),
     /// The end of the input.
@@ -180,6 +250,8 @@ pub(super) struct LineReader<R> {
     /// A line was not UTF-8: the file is in a Windows code page.
     single_byte: bool,
     ended: bool,
+    /// The last line handed over, decoded.
+    text: String,
 }
 
 /// Where the reader is in cutting bytes into lines.
@@ -192,6 +264,8 @@ struct Cut {
     after_cr: bool,
     /// The last byte was an `@` that may be the first of an `@@` separator.
     after_at: bool,
+    /// The line being read holds a byte that may be (part of) a control character.
+    controls: bool,
 }
 
 impl Cut {
@@ -205,10 +279,7 @@ impl Cut {
                 continue;
             }
             let rest = &buffer[used..];
-            let Some(offset) = rest
-                .iter()
-                .position(|b| matches!(b, b'\n' | b'\r' | 1 | 3 | b'@'))
-            else {
+            let Some(offset) = crate::scan::find_line_special(rest) else {
                 self.flush_at();
                 self.piece.extend_from_slice(rest);
                 return (buffer.len(), None);
@@ -231,9 +302,16 @@ impl Cut {
                 }
                 b'@' => self.after_at = true,
                 // SOH and ETX frame a message: they end a line but not a file line.
-                _ => {
+                1 | 3 => {
                     self.flush_at();
                     return (used, Some(self.number));
+                }
+                // Another control character, or the lead byte of a UTF-8 C1 control: text,
+                // which decoding blanks where it is a control.
+                byte => {
+                    self.flush_at();
+                    self.controls = true;
+                    self.piece.push(byte);
                 }
             }
         }
@@ -257,15 +335,17 @@ impl<R: BufRead> LineReader<R> {
                 piece: Vec::new(),
                 after_cr: false,
                 after_at: false,
+                controls: false,
             },
             limit,
             first: true,
             single_byte: false,
             ended: false,
+            text: String::new(),
         }
     }
 
-    pub fn next_line(&mut self) -> Result<NextLine, ParseError> {
+    pub fn next_line(&mut self) -> Result<NextLine<'_>, ParseError> {
         if self.ended {
             return Ok(NextLine::End);
         }
@@ -291,23 +371,27 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
-    fn hand_over(&mut self, number: usize) -> NextLine {
-        let mut bytes = std::mem::take(&mut self.cut.piece);
+    fn hand_over(&mut self, number: usize) -> NextLine<'_> {
+        let mut bytes = &self.cut.piece[..];
         if std::mem::take(&mut self.first) && bytes.starts_with(BOM) {
-            bytes.drain(..BOM.len());
+            bytes = &bytes[BOM.len()..];
         }
-        let text = if self.single_byte {
-            blank_controls(bytes.iter().map(|b| windows_1252(*b)))
-        } else {
-            match String::from_utf8(bytes) {
-                Ok(text) => blank_controls(text.chars()),
-                Err(error) => {
-                    self.single_byte = true;
-                    blank_controls(error.as_bytes().iter().map(|b| windows_1252(*b)))
-                }
+        let controls = std::mem::take(&mut self.cut.controls);
+        self.text.clear();
+        if !self.single_byte {
+            match std::str::from_utf8(bytes) {
+                // Without a byte that can be part of a control character, the line is as is.
+                Ok(text) if !controls => self.text.push_str(text),
+                Ok(text) => self.text.extend(text.chars().map(blank_control)),
+                Err(_) => self.single_byte = true,
             }
-        };
-        NextLine::Line(number, text)
+        }
+        if self.single_byte {
+            self.text
+                .extend(bytes.iter().map(|b| blank_control(windows_1252(*b))));
+        }
+        self.cut.piece.clear();
+        NextLine::Line(number, &self.text)
     }
 }
 
@@ -324,7 +408,7 @@ impl Splitter {
     /// empty `{4:` … `-}`) carries no statement and is left out.
     pub fn take_complete(&mut self) -> Vec<Message> {
         let mut messages = std::mem::take(&mut self.messages);
-        messages.retain(|m| !m.fields.is_empty());
+        messages.retain(Message::has_fields);
         messages
     }
 
@@ -344,7 +428,7 @@ impl Splitter {
     }
 
     fn step<'a>(&mut self, number: usize, line: &'a str) -> Result<Option<&'a str>, ParseError> {
-        let trimmed = line.trim();
+        let trimmed = crate::scan::trim(line);
         if is_header(trimmed) {
             return Ok(self.header(number, trimmed));
         }
@@ -365,8 +449,8 @@ impl Splitter {
         let open_tag = self
             .current
             .as_ref()
-            .and_then(|m| m.fields.last())
-            .map(|f| f.tag.as_str());
+            .and_then(|m| m.stored.last())
+            .map(Stored::tag);
         // Blanks (or a DOS end-of-file mark, made a blank by `decode`) can precede a tag.
         let candidate = line.trim_start();
         match tag_of(candidate) {
@@ -374,7 +458,6 @@ impl Splitter {
                 if KNOWN_TAGS.contains(&tag)
                     || !matches!(open_tag, Some("86") | Some("NS") | Some("61")) =>
             {
-                let tag = tag.to_string();
                 let content = &candidate[tag.len() + 2..];
                 self.field(number, tag, content)?;
                 Ok(None)
@@ -401,9 +484,9 @@ impl Splitter {
         (!rest.trim().is_empty()).then_some(rest)
     }
 
-    fn field(&mut self, number: usize, tag: String, content: &str) -> Result<(), ParseError> {
+    fn field(&mut self, number: usize, tag: &str, content: &str) -> Result<(), ParseError> {
         if content.len() > FIELD_CHARS_MAX {
-            return Err(too_long(number, &tag));
+            return Err(too_long(number, tag));
         }
         let starts_message = match &self.current {
             None => true,
@@ -422,34 +505,41 @@ impl Splitter {
         }
         let message = self.current.as_mut().expect("a message was opened above");
         message.line_end = number;
-        message.fields.push(Field {
-            tag,
-            lines: vec![content.to_string()],
+        let mut stored = Stored {
+            tag: [0; 3],
+            tag_len: tag.len() as u8,
+            start: message.text.len(),
             line: number,
             chars: content.len(),
-        });
-        message.bytes += content.len() + std::mem::size_of::<Field>();
+        };
+        stored.tag[..tag.len()].copy_from_slice(tag.as_bytes());
+        message.stored.push(stored);
+        message.text.push_str(content);
+        message.text.push('\n');
+        message.bytes += content.len() + FIELD_BYTES;
         Ok(())
     }
 
     fn continuation(&mut self, number: usize, line: &str) -> Result<(), ParseError> {
         // Text outside any field (a bank's file header, a note before the first message) carries
         // nothing a statement needs.
-        let Some(field) = self.current.as_mut().and_then(|m| m.fields.last_mut()) else {
+        let Some(message) = self.current.as_mut() else {
             return Ok(());
         };
-        if line.trim().is_empty() {
+        let Some(field) = message.stored.last_mut() else {
+            return Ok(());
+        };
+        if crate::scan::trim(line).is_empty() {
             return Ok(());
         }
         field.chars += line.len() + 1;
         if field.chars > FIELD_CHARS_MAX {
-            return Err(too_long(number, &field.tag));
+            return Err(too_long(number, field.tag()));
         }
-        field.lines.push(line.to_string());
-        if let Some(message) = self.current.as_mut() {
-            message.line_end = number;
-            message.bytes += line.len() + std::mem::size_of::<String>();
-        }
+        message.text.push_str(line);
+        message.text.push('\n');
+        message.line_end = number;
+        message.bytes += line.len() + LINE_BYTES;
         Ok(())
     }
 

@@ -924,7 +924,7 @@ proptest! {
         let mut got = Vec::new();
         loop {
             match lines.next_line().unwrap() {
-                NextLine::Line(number, line) => got.push((number, line)),
+                NextLine::Line(number, line) => got.push((number, line.to_string())),
                 NextLine::TooLong(_) => unreachable!("no limit"),
                 NextLine::End => break,
             }
