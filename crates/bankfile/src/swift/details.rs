@@ -8,7 +8,8 @@ use cashline_domain::Iban;
 /// What an entry's `:86:` says, in canonical terms.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Details {
-    /// The German business transaction code (Geschäftsvorfallcode), e.g. `166`.
+    /// The German business transaction code (Geschäftsvorfallcode) as the entry's bank
+    /// transaction code, e.g. `GVC 166`.
     pub transaction_code: Option<String>,
     pub end_to_end_id: Option<String>,
     pub counterparty_name: Option<String>,
@@ -42,15 +43,26 @@ pub(super) fn is_placeholder(text: &str) -> bool {
     text.is_empty() || PLACEHOLDERS.iter().any(|p| text.eq_ignore_ascii_case(p))
 }
 
+/// Buffers [`parse`] reuses from one entry to the next.
+#[derive(Default)]
+pub(super) struct Scratch {
+    tight: String,
+    joined: String,
+}
+
 /// Reads the `:86:` fields that follow an entry's `:61:` (usually one), each given as its
 /// lines joined by `\n`.
-pub(super) fn parse(fields: &[&str]) -> Details {
+pub(super) fn parse(fields: &[&str], scratch: &mut Scratch) -> Details {
     // Structured layouts wrap anywhere, even inside a code: their line breaks are not content.
-    let mut tight = String::with_capacity(fields.iter().map(|f| f.len()).sum());
+    let Scratch { tight, joined } = scratch;
+    tight.clear();
     for field in fields {
-        for line in field.split('\n') {
-            tight.push_str(line);
+        let mut rest = *field;
+        while let Some(end) = crate::scan::find_byte(b'\n', rest.as_bytes()) {
+            tight.push_str(&rest[..end]);
+            rest = &rest[end + 1..];
         }
+        tight.push_str(rest);
     }
     let head = tight.trim_start();
     let bytes = head.as_bytes();
@@ -58,18 +70,23 @@ pub(super) fn parse(fields: &[&str]) -> Details {
         && bytes[..3].iter().all(u8::is_ascii_digit)
         && (bytes.len() == 3 || matches!(bytes[3], b'?' | b'>'));
     if german {
-        return german_details(head);
+        return german_details(head, joined);
     }
-    if let Some(details) = slash_details(&tight) {
+    if let Some(details) = slash_details(tight) {
         return details;
     }
     // Free text wraps between words (in fixed columns, padded with blanks), so each line break
     // is a space.
-    let mut remittance = String::new();
-    for field in fields {
-        collapse_into(field, &mut remittance);
-    }
-    let remittance = non_empty(remittance);
+    let remittance = match fields {
+        [field] => non_empty(collapse(field)),
+        _ => {
+            let mut remittance = String::new();
+            for field in fields {
+                collapse_into(field, &mut remittance);
+            }
+            non_empty(remittance)
+        }
+    };
     Details {
         creditor_reference: remittance.as_deref().and_then(creditor_reference_in),
         remittance,
@@ -84,6 +101,7 @@ fn is_ascii_space(byte: u8) -> bool {
 
 /// The character at `at` of `text`, if it is whitespace (as [`char::is_whitespace`] has it),
 /// and its length in bytes.
+#[inline]
 fn space_at(text: &str, at: usize) -> (bool, usize) {
     let byte = text.as_bytes()[at];
     if byte < 0x80 {
@@ -126,8 +144,31 @@ fn collapse_into(text: &str, out: &mut String) {
     }
 }
 
+/// Whether `text` is its own collapse: printable ASCII words joined by single spaces.
+fn is_collapsed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    if *first == b' ' || *last == b' ' {
+        return false;
+    }
+    // Without early exits, so that both loops run over whole vectors of bytes.
+    let outside = bytes
+        .iter()
+        .fold(false, |found, b| found | (b.wrapping_sub(b' ') >= 0x60));
+    let double = bytes
+        .iter()
+        .zip(&bytes[1..])
+        .fold(false, |found, (a, b)| found | ((*a == b' ') & (*b == b' ')));
+    !outside && !double
+}
+
 /// The words of `text` joined by single spaces.
 fn collapse(text: &str) -> String {
+    if is_collapsed(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     collapse_into(text, &mut out);
     out
@@ -137,10 +178,16 @@ fn non_empty(text: String) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn german_details(text: &str) -> Details {
+/// `joined` is a buffer to reuse.
+fn german_details(text: &str, joined: &mut String) -> Details {
     let separator = text.as_bytes().get(3).copied().unwrap_or(b'?');
     let mut details = Details {
-        transaction_code: Some(text[..3].to_string()),
+        transaction_code: Some({
+            let mut code = String::with_capacity(7);
+            code.push_str("GVC ");
+            code.push_str(&text[..3]);
+            code
+        }),
         ..Details::default()
     };
     let body = &text[3..];
@@ -177,7 +224,8 @@ fn german_details(text: &str) -> Details {
 
     // SEPA remittance is cut into 27-character pieces mid-word; older free text is a line per
     // sub-field, cut mid-word only where a line is full.
-    let mut joined = String::with_capacity(purpose_chars);
+    joined.clear();
+    joined.reserve(purpose_chars);
     for (code, piece) in subfields(body, separator) {
         if matches!(code, 20..=29 | 60..=63) {
             joined.push_str(piece);
@@ -187,7 +235,7 @@ fn german_details(text: &str) -> Details {
         }
     }
     if keyed {
-        let sepa = sepa_values(&joined);
+        let sepa = sepa_values(joined);
         let value = |range: Option<(usize, usize)>| {
             range
                 .map(|(start, end)| collapse(&joined[start..end]))
@@ -200,7 +248,7 @@ fn german_details(text: &str) -> Details {
             details.counterparty_iban = value(sepa.iban).and_then(|v| iban_text(&v));
         }
     } else {
-        details.remittance = non_empty(collapse(&joined));
+        details.remittance = non_empty(collapse(joined));
     }
     details.remittance = details.remittance.or(booking_text);
     details.creditor_reference = details
@@ -241,10 +289,25 @@ fn subfields(text: &str, separator: u8) -> impl Iterator<Item = (u32, &str)> {
 /// The SEPA key (`EREF+`, `BIC+`, …) that ends at the `+` at `plus`, if one does.
 fn sepa_key_at(bytes: &[u8], plus: usize) -> Option<&'static str> {
     // No key ends with another key's letters, so at most one matches.
-    SEPA_KEYS.iter().copied().find(|key| {
-        let letters = key.len() - 1;
-        plus >= letters && bytes[plus - letters..plus] == key.as_bytes()[..letters]
-    })
+    let key = match bytes.get(plus.checked_sub(4)?..plus) {
+        Some(b"EREF") => "EREF+",
+        Some(b"KREF") => "KREF+",
+        Some(b"MREF") => "MREF+",
+        Some(b"CRED") => "CRED+",
+        Some(b"DEBT") => "DEBT+",
+        Some(b"SVWZ") => "SVWZ+",
+        Some(b"ABWA") => "ABWA+",
+        Some(b"ABWE") => "ABWE+",
+        Some(b"IBAN") => "IBAN+",
+        Some(b"COAM") => "COAM+",
+        Some(b"OAMT") => "OAMT+",
+        Some(b"SQTP") => "SQTP+",
+        Some(b"PURP") => "PURP+",
+        Some(b"RTRN") => "RTRN+",
+        _ => return (bytes.get(plus.checked_sub(3)?..plus) == Some(b"BIC")).then_some("BIC+"),
+    };
+    debug_assert!(SEPA_KEYS.contains(&key));
+    Some(key)
 }
 
 /// Whether a SEPA key appears in the text.
@@ -395,6 +458,49 @@ fn slash_details(text: &str) -> Option<Details> {
     Some(details)
 }
 
+/// The code of [`SLASH_CODES`] that `text` is, if it is one.
+fn slash_code(text: &[u8]) -> Option<&'static str> {
+    let code = match text {
+        b"EREF" => "EREF",
+        b"MARF" => "MARF",
+        b"CSID" => "CSID",
+        b"CNTP" => "CNTP",
+        b"REMI" => "REMI",
+        b"PURP" => "PURP",
+        b"ULTC" => "ULTC",
+        b"ULTD" => "ULTD",
+        b"ULTB" => "ULTB",
+        b"ORDP" => "ORDP",
+        b"BENM" => "BENM",
+        b"NAME" => "NAME",
+        b"ADDR" => "ADDR",
+        b"IBAN" => "IBAN",
+        b"BIC" => "BIC",
+        b"ID" => "ID",
+        b"ISDT" => "ISDT",
+        b"TRCD" => "TRCD",
+        b"TRTP" => "TRTP",
+        b"RTRN" => "RTRN",
+        b"CREF" => "CREF",
+        b"PREF" => "PREF",
+        b"ACCW" => "ACCW",
+        b"SVCL" => "SVCL",
+        b"COAM" => "COAM",
+        b"OAMT" => "OAMT",
+        b"EXCH" => "EXCH",
+        b"CHGS" => "CHGS",
+        b"OCMT" => "OCMT",
+        b"BUSP" => "BUSP",
+        b"IREF" => "IREF",
+        b"MREF" => "MREF",
+        b"CRED" => "CRED",
+        b"KREF" => "KREF",
+        _ => return None,
+    };
+    debug_assert!(SLASH_CODES.contains(&code));
+    Some(code)
+}
+
 /// Where `/CODE/` markers of known codes start in a text, in order.
 struct SlashMarkers<'a> {
     text: &'a str,
@@ -414,11 +520,7 @@ impl Iterator for SlashMarkers<'_> {
             let Some(length) = rest.iter().take(5).position(|b| *b == b'/') else {
                 continue;
             };
-            if let Some(code) = SLASH_CODES
-                .iter()
-                .copied()
-                .find(|code| code.as_bytes() == &rest[..length])
-            {
+            if let Some(code) = slash_code(&rest[..length]) {
                 return Some((index, code));
             }
         }
@@ -454,16 +556,21 @@ fn iban_text(text: &str) -> Option<String> {
     {
         return None;
     }
-    let mut remainder: u32 = 0;
+    // The remainder is taken only when the number nears the top of a u64: the same result as
+    // taking it at each digit.
+    let mut number: u64 = 0;
     for &byte in bytes[4..].iter().chain(&bytes[..4]) {
         // Letters expand to two digits (A = 10 … Z = 35).
-        remainder = if byte.is_ascii_digit() {
-            (remainder * 10 + u32::from(byte - b'0')) % 97
+        number = if byte.is_ascii_digit() {
+            number * 10 + u64::from(byte - b'0')
         } else {
-            (remainder * 100 + u32::from(byte - b'A') + 10) % 97
+            number * 100 + u64::from(byte - b'A') + 10
         };
+        if number >= 1 << 56 {
+            number %= 97;
+        }
     }
-    (remainder == 1).then_some(compact)
+    (number % 97 == 1).then_some(compact)
 }
 
 /// Shortest and longest ISO 11649 creditor reference (`RF` + 2 check digits + up to 21).
@@ -474,8 +581,17 @@ const CREDITOR_REFERENCE_CHARS_MAX: usize = 25;
 /// in a text whose check digits are right.
 pub(super) fn creditor_reference_in(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
-    let starts =
-        (0..bytes.len().saturating_sub(1)).filter(|at| bytes[*at] == b'R' && bytes[at + 1] == b'F');
+    let mut from = 0;
+    let starts = std::iter::from_fn(|| {
+        while let Some(offset) = crate::scan::find_byte(b'R', &bytes[from..]) {
+            let at = from + offset;
+            from = at + 1;
+            if bytes.get(at + 1) == Some(&b'F') {
+                return Some(at);
+            }
+        }
+        None
+    });
     for index in starts {
         let starts_word = index == 0 || !bytes[index - 1].is_ascii_alphanumeric();
         let digits = bytes.get(index + 2..index + 4);
@@ -591,6 +707,14 @@ mod tests {
         }
 
         #[test]
+        fn only_collapsed_text_is_taken_as_it_is(text in "[ a\u{7f}\u{1f}\t\u{e9}]{0,12}") {
+            let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if is_collapsed(&text) {
+                prop_assert_eq!(&collapsed, &text);
+            }
+        }
+
+        #[test]
         fn collapses_as_split_whitespace_does(
             text in "[ \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{2003}\u{3000}a-zäé€]{0,40}"
         ) {
@@ -599,6 +723,22 @@ mod tests {
                 text.split_whitespace().collect::<Vec<_>>().join(" ")
             );
         }
+    }
+
+    #[test]
+    fn every_code_and_key_is_found_and_nothing_else() {
+        for code in SLASH_CODES {
+            assert_eq!(slash_code(code.as_bytes()), Some(*code));
+        }
+        for key in SEPA_KEYS {
+            let text = format!("x{key}");
+            assert_eq!(sepa_key_at(text.as_bytes(), text.len() - 1), Some(*key));
+            assert!(has_sepa_key(&text));
+        }
+        assert_eq!(slash_code(b"EREFX"), None);
+        assert_eq!(slash_code(b""), None);
+        assert!(!has_sepa_key("IC+ EREF SVWZ"));
+        assert!(!has_sepa_key("+BIC"));
     }
 
     #[test]

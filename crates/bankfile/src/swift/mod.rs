@@ -301,8 +301,10 @@ struct RawBalance<'a> {
 
 struct EntryDraft<'a> {
     field: Field<'a>,
-    /// The text of each `:86:` that follows the entry's `:61:` (usually one).
-    details: Vec<&'a str>,
+    /// The text of each `:86:` that follows the entry's `:61:`: usually one, which needs no
+    /// Vec of its own.
+    details: Option<&'a str>,
+    more_details: Vec<&'a str>,
 }
 
 /// `:90D:`/`:90C:`: how many debits or credits the report holds and their sum.
@@ -361,7 +363,8 @@ fn build_statement(
             "61" => {
                 draft.entries.push(EntryDraft {
                     field,
-                    details: Vec::new(),
+                    details: None,
+                    more_details: Vec::new(),
                 });
                 after_entry = true;
                 continue;
@@ -369,7 +372,10 @@ fn build_statement(
             // Several `:86:` after one `:61:` continue each other (Danske Bank, old Rabobank).
             "86" if after_entry => {
                 if let Some(entry) = draft.entries.last_mut() {
-                    entry.details.push(field.text());
+                    match entry.details {
+                        None => entry.details = Some(field.text()),
+                        Some(_) => entry.more_details.push(field.text()),
+                    }
                 }
                 continue;
             }
@@ -590,6 +596,7 @@ fn finish(
         Kind::Mt942 => EntryStatus::Pending,
     };
     let mut entries = Vec::with_capacity(draft.entries.len());
+    let mut scratch = details::Scratch::default();
     for (index, entry) in draft.entries.iter().enumerate() {
         entries.push(build_entry(
             entry,
@@ -597,6 +604,7 @@ fn finish(
             index + 1,
             currency,
             status,
+            &mut scratch,
             warnings,
         )?);
     }
@@ -940,6 +948,7 @@ fn build_entry(
     ordinal: usize,
     currency: Currency,
     status: EntryStatus,
+    scratch: &mut details::Scratch,
     warnings: &mut Vec<String>,
 ) -> Result<ParsedEntry, ParseError> {
     // Spelt out only where it is shown: in an error or a warning.
@@ -956,16 +965,21 @@ fn build_entry(
         "C" | "RD" => magnitude,
         _ => magnitude.negated(),
     };
-    let details = details::parse(&entry.details);
-    let bank_transaction_code = match &details.transaction_code {
-        Some(code) => {
-            let mut text = String::with_capacity(4 + code.len());
-            text.push_str("GVC ");
-            text.push_str(code);
-            Some(text)
+    let all_details: Vec<&str>;
+    let details_fields: &[&str] = match &entry.details {
+        None => &[],
+        Some(first) if entry.more_details.is_empty() => std::slice::from_ref(first),
+        Some(first) => {
+            all_details = std::iter::once(*first)
+                .chain(entry.more_details.iter().copied())
+                .collect();
+            &all_details
         }
-        None => line.type_code.filter(|c| !c.is_empty()).map(str::to_string),
     };
+    let details = details::parse(details_fields, scratch);
+    let bank_transaction_code = details
+        .transaction_code
+        .or_else(|| line.type_code.filter(|c| !c.is_empty()).map(str::to_string));
     let mut source_element = String::with_capacity(here.len() + 32);
     source_element.push_str(here);
     source_element.push_str("/:61:[");
@@ -1059,6 +1073,12 @@ fn entry_date_near(value_date: NaiveDate, mmdd: &str) -> Option<NaiveDate> {
     let month: u32 = mmdd[..2].parse().ok()?;
     let day: u32 = mmdd[2..].parse().ok()?;
     let year = value_date.year();
+    // Dates a year apart are at least 364 days apart (29 February against 28 February), so
+    // one within 181 days of the value date is the closest.
+    let (same_year, _) = day_in_month(year, month, day)?;
+    if (same_year - value_date).num_days().abs() <= 181 {
+        return Some(same_year);
+    }
     [year - 1, year, year + 1]
         .into_iter()
         .filter_map(|y| day_in_month(y, month, day).map(|(d, _)| d))
