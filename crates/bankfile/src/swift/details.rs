@@ -48,13 +48,21 @@ pub(super) fn is_placeholder(text: &str) -> bool {
 pub(super) struct Scratch {
     tight: String,
     joined: String,
+    /// Where each purpose sub-field ends in `joined`.
+    ends: Vec<usize>,
+    spaced: String,
 }
 
 /// Reads the `:86:` fields that follow an entry's `:61:` (usually one), each given as its
 /// lines joined by `\n`.
 pub(super) fn parse(fields: &[&str], scratch: &mut Scratch) -> Details {
     // Structured layouts wrap anywhere, even inside a code: their line breaks are not content.
-    let Scratch { tight, joined } = scratch;
+    let Scratch {
+        tight,
+        joined,
+        ends,
+        spaced,
+    } = scratch;
     tight.clear();
     for field in fields {
         let mut rest = *field;
@@ -70,7 +78,7 @@ pub(super) fn parse(fields: &[&str], scratch: &mut Scratch) -> Details {
         && bytes[..3].iter().all(u8::is_ascii_digit)
         && (bytes.len() == 3 || matches!(bytes[3], b'?' | b'>'));
     if german {
-        return german_details(head, joined);
+        return german_details(head, joined, ends, spaced);
     }
     if let Some(details) = slash_details(tight) {
         return details;
@@ -178,8 +186,13 @@ fn non_empty(text: String) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// `joined` is a buffer to reuse.
-fn german_details(text: &str, joined: &mut String) -> Details {
+/// `joined`, `ends` and `spaced` are buffers to reuse.
+fn german_details(
+    text: &str,
+    joined: &mut String,
+    ends: &mut Vec<usize>,
+    spaced: &mut String,
+) -> Details {
     let separator = text.as_bytes().get(3).copied().unwrap_or(b'?');
     let mut details = Details {
         transaction_code: Some({
@@ -196,13 +209,17 @@ fn german_details(text: &str, joined: &mut String) -> Details {
     let mut name_first: Option<&str> = None;
     let mut name_more: Option<String> = None;
     let mut account = None;
-    let mut purpose_chars = 0;
+    // The purpose sub-fields one after another, as SEPA remittance is joined; where it turns
+    // out not to be, they are joined again below from where each ends.
+    joined.clear();
+    ends.clear();
     for (code, value) in subfields(body, separator) {
         match code {
             0 => booking_text = non_empty(collapse(value)),
             20..=29 | 60..=63 => {
                 keyed = keyed || has_sepa_key(value);
-                purpose_chars += value.len() + 1;
+                joined.push_str(value);
+                ends.push(joined.len());
             }
             31 => account = Some(value),
             32 | 33 => match (name_first, name_more.as_mut()) {
@@ -224,15 +241,18 @@ fn german_details(text: &str, joined: &mut String) -> Details {
 
     // SEPA remittance is cut into 27-character pieces mid-word; older free text is a line per
     // sub-field, cut mid-word only where a line is full.
-    joined.clear();
-    joined.reserve(purpose_chars);
-    for (code, piece) in subfields(body, separator) {
-        if matches!(code, 20..=29 | 60..=63) {
-            joined.push_str(piece);
-            if !keyed && piece.chars().count() < SUBFIELD_CHARS {
-                joined.push(' ');
+    if !keyed {
+        spaced.clear();
+        let mut start = 0;
+        for &end in ends.iter() {
+            let piece = &joined[start..end];
+            spaced.push_str(piece);
+            if piece.chars().count() < SUBFIELD_CHARS {
+                spaced.push(' ');
             }
+            start = end;
         }
+        std::mem::swap(joined, spaced);
     }
     if keyed {
         let sepa = sepa_values(joined);
@@ -379,7 +399,7 @@ fn sepa_values(text: &str) -> SepaValues {
 }
 
 fn slash_details(text: &str) -> Option<Details> {
-    let text = text.trim();
+    let text = crate::scan::trim(text);
     if !text.starts_with('/') {
         return None;
     }
@@ -402,7 +422,7 @@ fn slash_details(text: &str) -> Option<Details> {
     }
     let value = |code: &str| {
         let slot = READ.iter().position(|c| *c == code).expect("a code read");
-        found[slot].map(|v| v.trim_matches('/').trim())
+        found[slot].map(|v| crate::scan::trim(v.trim_matches('/')))
     };
     let mut details = Details {
         end_to_end_id: value("EREF")
@@ -536,6 +556,13 @@ const IBAN_CHARS_MIN: usize = 15;
 /// alphabet, country, check digits and ISO 13616 checksum checked. It is read here rather than
 /// through `Iban::parse` because a statement holds one per entry.
 fn iban_text(text: &str) -> Option<String> {
+    // Written compact and in capitals, as it nearly always is: checked before it is copied.
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return is_iban(text.as_bytes()).then(|| text.to_string());
+    }
     let mut compact = String::with_capacity(text.len());
     let mut at = 0;
     while at < text.len() {
@@ -549,12 +576,17 @@ fn iban_text(text: &str) -> Option<String> {
         }
         at += width;
     }
-    let bytes = compact.as_bytes();
+    is_iban(compact.as_bytes()).then_some(compact)
+}
+
+/// Whether compact capitals and digits are an IBAN: its length, country, check digits and
+/// ISO 13616 checksum.
+fn is_iban(bytes: &[u8]) -> bool {
     if !(IBAN_CHARS_MIN..=IBAN_CHARS_MAX).contains(&bytes.len())
         || !bytes[..2].iter().all(u8::is_ascii_uppercase)
         || !bytes[2..4].iter().all(u8::is_ascii_digit)
     {
-        return None;
+        return false;
     }
     // The remainder is taken only when the number nears the top of a u64: the same result as
     // taking it at each digit.
@@ -570,7 +602,7 @@ fn iban_text(text: &str) -> Option<String> {
             number %= 97;
         }
     }
-    (number % 97 == 1).then_some(compact)
+    number % 97 == 1
 }
 
 /// Shortest and longest ISO 11649 creditor reference (`RF` + 2 check digits + up to 21).

@@ -219,7 +219,11 @@ impl<R: BufRead> Streamer<'_, R> {
     }
 
     fn take_complete(&mut self) -> Result<(), ParseError> {
-        for message in self.splitter.take_complete() {
+        let complete = self.splitter.take_complete();
+        if complete.is_empty() {
+            return Ok(());
+        }
+        for message in complete {
             if let Some(before) = self.waiting.replace(message) {
                 self.build(before, false)?;
             }
@@ -848,8 +852,22 @@ struct StatementLine<'a> {
     bank_reference: Option<&'a str>,
 }
 
+/// Where the first `//` in `text` starts.
+fn find_double_slash(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = crate::scan::find_byte(b'/', &bytes[from..]) {
+        let at = from + offset;
+        if bytes.get(at + 1) == Some(&b'/') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 fn statement_line(text: &str) -> Result<StatementLine<'_>, String> {
-    let text = text.trim();
+    let text = crate::scan::trim(text);
     let (value_date, value_date_moved) = text.get(..6).and_then(date_yymmdd).ok_or_else(|| {
         format!(
             "'{}' is not a value date (YYMMDD)",
@@ -904,8 +922,8 @@ fn statement_line(text: &str) -> Result<StatementLine<'_>, String> {
     if let Some(code) = type_code {
         rest = &rest[code.len()..];
     }
-    let (customer, bank) = match rest.split_once("//") {
-        Some((customer, bank)) => (customer, Some(bank.trim())),
+    let (customer, bank) = match find_double_slash(rest) {
+        Some(at) => (&rest[..at], Some(crate::scan::trim(&rest[at + 2..]))),
         None => (rest, None),
     };
     Ok(StatementLine {
@@ -915,7 +933,7 @@ fn statement_line(text: &str) -> Result<StatementLine<'_>, String> {
         mark,
         amount,
         type_code: type_code.map(str::trim),
-        customer_reference: customer.trim(),
+        customer_reference: crate::scan::trim(customer),
         bank_reference: bank.filter(|b| !details::is_placeholder(b)),
     })
 }
@@ -1010,7 +1028,7 @@ fn build_entry(
 /// SWIFT amounts: digits with a decimal comma (`1234,5`, `1234,`), never a sign. A decimal point
 /// is read too, as some old exports write one.
 fn decimal(text: &str) -> Option<Decimal> {
-    let text = text.trim();
+    let text = crate::scan::trim(text);
     let (whole, fraction) = match text.split_once(',') {
         Some(parts) => parts,
         None => text.split_once('.').unwrap_or((text, "")),

@@ -8,12 +8,40 @@ use crate::ParseError;
 /// ignore the standard stay far below this, and the bound keeps one field from eating memory.
 pub(super) const FIELD_CHARS_MAX: usize = 16 * 1024;
 
-/// Tags of MT940 and MT942. A line in `:86:` that starts like some other tag (`:26:37` from a
-/// wrapped time of day) is text, not a new field.
-const KNOWN_TAGS: &[&str] = &[
-    "13", "13D", "20", "21", "25", "25P", "28", "28C", "34F", "60", "60F", "60M", "61", "62",
-    "62F", "62M", "64", "65", "86", "90C", "90D", "NS",
-];
+/// Whether a tag is one of MT940 and MT942. A line in `:86:` that starts like some other tag
+/// (`:26:37` from a wrapped time of day) is text, not a new field.
+fn is_known_tag(tag: &str) -> bool {
+    known_tag(tag).is_some()
+}
+
+/// The tag as a `&'static str`, if it is one of MT940 and MT942.
+fn known_tag(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "13" => "13",
+        "13D" => "13D",
+        "20" => "20",
+        "21" => "21",
+        "25" => "25",
+        "25P" => "25P",
+        "28" => "28",
+        "28C" => "28C",
+        "34F" => "34F",
+        "60" => "60",
+        "60F" => "60F",
+        "60M" => "60M",
+        "61" => "61",
+        "62" => "62",
+        "62F" => "62F",
+        "62M" => "62M",
+        "64" => "64",
+        "65" => "65",
+        "86" => "86",
+        "90C" => "90C",
+        "90D" => "90D",
+        "NS" => "NS",
+        _ => return None,
+    })
+}
 
 /// One field of a message: its tag and its lines, the first without its tag.
 #[derive(Debug, Clone, Copy)]
@@ -49,9 +77,7 @@ impl<'m> Field<'m> {
 /// A field as a message keeps it: where its lines are in the message's text.
 #[derive(Debug, Clone)]
 struct Stored {
-    /// The tag: two or three ASCII characters.
-    tag: [u8; 3],
-    tag_len: u8,
+    tag: StoredTag,
     /// Where the field's lines start in the message's text; they end where the next field's
     /// start, or with the text.
     start: usize,
@@ -59,9 +85,21 @@ struct Stored {
     chars: usize,
 }
 
+/// A field's tag: one of MT940's, or another of two or three ASCII characters.
+#[derive(Debug, Clone, Copy)]
+enum StoredTag {
+    Known(&'static str),
+    Other([u8; 3], u8),
+}
+
 impl Stored {
     fn tag(&self) -> &str {
-        std::str::from_utf8(&self.tag[..usize::from(self.tag_len)]).unwrap_or_default()
+        match &self.tag {
+            StoredTag::Known(tag) => tag,
+            StoredTag::Other(bytes, length) => {
+                std::str::from_utf8(&bytes[..usize::from(*length)]).unwrap_or_default()
+            }
+        }
     }
 }
 
@@ -253,8 +291,10 @@ pub(super) struct LineReader<R> {
     /// A line was not UTF-8: the file is in a Windows code page.
     single_byte: bool,
     ended: bool,
-    /// The last line handed over, decoded.
+    /// The last line handed over, where it had to be decoded.
     text: String,
+    /// The line being read (`cut.piece`) was handed over: it is cleared before reading on.
+    handed: bool,
 }
 
 /// Where the reader is in cutting bytes into lines.
@@ -345,12 +385,16 @@ impl<R: BufRead> LineReader<R> {
             single_byte: false,
             ended: false,
             text: String::new(),
+            handed: false,
         }
     }
 
     pub fn next_line(&mut self) -> Result<NextLine<'_>, ParseError> {
         if self.ended {
             return Ok(NextLine::End);
+        }
+        if std::mem::take(&mut self.handed) {
+            self.cut.piece.clear();
         }
         loop {
             let buffer = self
@@ -375,25 +419,27 @@ impl<R: BufRead> LineReader<R> {
     }
 
     fn hand_over(&mut self, number: usize) -> NextLine<'_> {
+        self.handed = true;
         let mut bytes = &self.cut.piece[..];
         if std::mem::take(&mut self.first) && bytes.starts_with(BOM) {
             bytes = &bytes[BOM.len()..];
         }
         let controls = std::mem::take(&mut self.cut.controls);
-        self.text.clear();
         if !self.single_byte {
             match std::str::from_utf8(bytes) {
                 // Without a byte that can be part of a control character, the line is as is.
-                Ok(text) if !controls => self.text.push_str(text),
-                Ok(text) => self.text.extend(text.chars().map(blank_control)),
+                Ok(text) if !controls => return NextLine::Line(number, text),
+                Ok(text) => {
+                    self.text.clear();
+                    self.text.extend(text.chars().map(blank_control));
+                    return NextLine::Line(number, &self.text);
+                }
                 Err(_) => self.single_byte = true,
             }
         }
-        if self.single_byte {
-            self.text
-                .extend(bytes.iter().map(|b| blank_control(windows_1252(*b))));
-        }
-        self.cut.piece.clear();
+        self.text.clear();
+        self.text
+            .extend(bytes.iter().map(|b| blank_control(windows_1252(*b))));
         NextLine::Line(number, &self.text)
     }
 }
@@ -410,6 +456,9 @@ impl Splitter {
     /// The messages known to be complete, in file order; a block with no fields at all (an
     /// empty `{4:` … `-}`) carries no statement and is left out.
     pub fn take_complete(&mut self) -> Vec<Message> {
+        if self.messages.is_empty() {
+            return Vec::new();
+        }
         let mut messages = std::mem::take(&mut self.messages);
         messages.retain(Message::has_fields);
         messages
@@ -458,7 +507,7 @@ impl Splitter {
         let candidate = line.trim_start();
         match tag_of(candidate) {
             Some(tag)
-                if KNOWN_TAGS.contains(&tag)
+                if is_known_tag(tag)
                     || !matches!(open_tag, Some("86") | Some("NS") | Some("61")) =>
             {
                 let content = &candidate[tag.len() + 2..];
@@ -508,15 +557,22 @@ impl Splitter {
         }
         let message = self.current.as_mut().expect("a message was opened above");
         message.line_end = number;
-        let mut stored = Stored {
-            tag: [0; 3],
-            tag_len: tag.len() as u8,
+        let stored_tag = match known_tag(tag) {
+            Some(known) => StoredTag::Known(known),
+            None => {
+                // `tag_of` passes two or three ASCII characters only.
+                let mut bytes = [0; 3];
+                let length = tag.len().min(3);
+                bytes[..length].copy_from_slice(&tag.as_bytes()[..length]);
+                StoredTag::Other(bytes, length as u8)
+            }
+        };
+        message.stored.push(Stored {
+            tag: stored_tag,
             start: message.text.len(),
             line: number,
             chars: content.len(),
-        };
-        stored.tag[..tag.len()].copy_from_slice(tag.as_bytes());
-        message.stored.push(stored);
+        });
         message.text.push_str(content);
         message.text.push('\n');
         message.bytes += content.len() + FIELD_BYTES;
