@@ -61,18 +61,40 @@ fn is_line_special(byte: u8) -> bool {
     byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == b'@'
 }
 
+/// Two-digit numbers, `00` to `99`, one after another.
+const PAIRS: [u8; 200] = {
+    let mut pairs = [0u8; 200];
+    let mut at = 0;
+    while at < 100 {
+        pairs[2 * at] = b'0' + (at / 10) as u8;
+        pairs[2 * at + 1] = b'0' + (at % 10) as u8;
+        at += 1;
+    }
+    pairs
+};
+
+/// How many digits `number` has in decimal.
+pub(crate) fn decimal_len(number: usize) -> usize {
+    number.checked_ilog10().map_or(1, |log| log as usize + 1)
+}
+
 /// Appends `number` in decimal.
 pub(crate) fn push_decimal(out: &mut String, number: usize) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut rest = number;
-    loop {
+    while rest >= 100 {
+        let pair = rest % 100 * 2;
+        rest /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if rest >= 10 {
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[rest * 2..rest * 2 + 2]);
+    } else {
         at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+        digits[at] = b'0' + rest as u8;
     }
     out.push_str(std::str::from_utf8(&digits[at..]).expect("digits are ASCII"));
 }
@@ -119,9 +141,10 @@ mod tests {
         }
 
         #[test]
-        fn writes_numbers_as_fmt_does(number in any::<usize>()) {
+        fn writes_numbers_as_fmt_does(number in prop_oneof![0usize..1000, any::<usize>()]) {
             let mut out = String::new();
             push_decimal(&mut out, number);
+            prop_assert_eq!(out.len(), decimal_len(number));
             prop_assert_eq!(out, number.to_string());
         }
     }

@@ -423,10 +423,9 @@ impl<R: BufRead> Reader<'_, R> {
                 "16" => {
                     tally.add_record(&record);
                     details += 1;
-                    let (entry, amount) = detail(&record, group, currency, &here, details)?;
+                    let amount = detail(&record, group, currency, &here, details, &mut batch)?;
                     self.records.recycle(record);
                     tally.amount_sum += i128::from(amount);
-                    batch.push(entry);
                     if batch.len() >= self.batch_rows {
                         let full =
                             std::mem::replace(&mut batch, Vec::with_capacity(batch_capacity));
@@ -775,16 +774,17 @@ fn amount_of(field: Field<'_>, record_code: &str, signed: bool) -> Result<Option
     Ok(Some(if negative { -value } else { value }))
 }
 
-/// A transaction detail (16) as an entry; also returns the amount as written, for the
-/// account's control total.
-/// `here` is the account's element (`02[1]/03[2]`), `ordinal` the detail's within it.
+/// A transaction detail (16) as an entry; returns the amount as written, for the account's
+/// control total. `here` is the account's element (`02[1]/03[2]`), `ordinal` the detail's within it. The
+/// entry goes into `entries` (built there rather than moved through a `Result`).
 fn detail(
     record: &Record,
     group: &GroupHeader,
     currency: Currency,
     here: &str,
     ordinal: usize,
-) -> Result<(ParsedEntry, i64), ParseError> {
+    entries: &mut Vec<ParsedEntry>,
+) -> Result<i64, ParseError> {
     let line = record.line;
     let mut fields = record.fields();
     let code_text = text_field(&mut fields);
@@ -828,7 +828,7 @@ fn detail(
             ))
         }
     };
-    let entry = ParsedEntry {
+    entries.push(ParsedEntry {
         amount: Money::from_minor(signed, currency),
         status,
         reversal: false,
@@ -844,13 +844,15 @@ fn detail(
         // The three digits as written: what `TypeCode`'s `Display` would write.
         bank_transaction_code: Some(code_text.to_string()),
         source_element: source_element(here, ordinal, line),
-    };
-    Ok((entry, written))
+    });
+    Ok(written)
 }
 
 /// `02[1]/03[2]/16[3] (line 12)`, written in one go.
 fn source_element(here: &str, ordinal: usize, line: usize) -> String {
-    let mut out = String::with_capacity(here.len() + 32);
+    use crate::scan::decimal_len;
+    let length = here.len() + "/16[] (line )".len() + decimal_len(ordinal) + decimal_len(line);
+    let mut out = String::with_capacity(length);
     out.push_str(here);
     out.push_str("/16[");
     crate::scan::push_decimal(&mut out, ordinal);

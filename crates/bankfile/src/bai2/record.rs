@@ -60,6 +60,11 @@ impl Record {
     }
 }
 
+/// A blank between records: a space or a tab.
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
 fn record_code_at(text: &str) -> Option<&'static str> {
     let bytes = text.as_bytes();
     if bytes.len() < 3 || bytes[2] != b',' {
@@ -85,7 +90,7 @@ fn terminator(body: &str) -> Option<usize> {
     let mut search = 0;
     while let Some(offset) = crate::scan::find_byte(b'/', &body.as_bytes()[search..]) {
         let slash = search + offset;
-        let after = body[slash + 1..].trim_start_matches([' ', '\t']);
+        let after = body[slash + 1..].trim_start_matches(is_blank);
         if after.is_empty() || record_code_at(after).is_some() {
             return Some(slash);
         }
@@ -128,8 +133,8 @@ impl Splitter {
         let open = &mut self.open;
         let open_body = &mut self.open_body;
         let line = raw_line.trim_end_matches('\r');
-        let trimmed = line.trim_start_matches([' ', '\t']);
-        if trimmed.trim().is_empty() {
+        let trimmed = line.trim_start_matches(is_blank);
+        if crate::scan::trim(trimmed).is_empty() {
             return Ok(());
         }
         let mut rest: &str;
@@ -153,7 +158,7 @@ impl Splitter {
                     let done = open.take().expect("checked above");
                     attach(records, spare, done.code, done.line, open_body)?;
                     open_body.clear();
-                    rest = trimmed[slash + 1..].trim_start_matches([' ', '\t']);
+                    rest = trimmed[slash + 1..].trim_start_matches(is_blank);
                 }
                 None => {
                     open_body.push_str(trimmed);
@@ -181,7 +186,7 @@ impl Splitter {
             match terminator(body) {
                 Some(slash) => {
                     attach(records, spare, code, line_number, &body[..slash])?;
-                    rest = body[slash + 1..].trim_start_matches([' ', '\t']);
+                    rest = body[slash + 1..].trim_start_matches(is_blank);
                 }
                 None => {
                     let body = body.trim_end_matches([' ', '\t']);
@@ -612,7 +617,13 @@ impl<'a> Fields<'a> {
     /// The text field: the rest of this segment, commas and all, then every continuation,
     /// joined by single spaces.
     pub fn rest_as_text(&mut self) -> String {
-        let remaining = self.text.len() - self.position.unwrap_or(self.text.len());
+        // The text left, and a space between each two pieces at most.
+        let segment_end = self
+            .segments
+            .get(self.segment)
+            .map_or(self.text.len(), |(end, _)| *end);
+        let remaining = self.text.len() - self.position.unwrap_or(segment_end)
+            + self.segments.len().saturating_sub(self.segment + 1);
         let mut out = String::new();
         let mut add = |piece: &str| {
             let piece = crate::scan::trim(piece);

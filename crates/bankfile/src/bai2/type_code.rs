@@ -32,7 +32,10 @@ impl TypeCode {
         if text.len() != 3 || !text.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        text.parse().ok().map(TypeCode)
+        let value = text
+            .bytes()
+            .fold(0u16, |value, digit| value * 10 + u16::from(digit - b'0'));
+        Some(TypeCode(value))
     }
 
     pub fn new(code: u16) -> Option<TypeCode> {

@@ -602,7 +602,7 @@ fn finish(
     let mut entries = Vec::with_capacity(draft.entries.len());
     let mut scratch = details::Scratch::default();
     for (index, entry) in draft.entries.iter().enumerate() {
-        entries.push(build_entry(
+        build_entry(
             entry,
             here,
             index + 1,
@@ -610,7 +610,8 @@ fn finish(
             status,
             &mut scratch,
             warnings,
-        )?);
+            &mut entries,
+        )?;
     }
     for sum in &draft.sums {
         check_sum(sum, &entries, currency, here, warnings)?;
@@ -959,7 +960,9 @@ fn moved_date(line: usize, element: &str, date: NaiveDate) -> String {
     )
 }
 
-/// The entry of a `:61:` and its details; it is the `ordinal`th of message `here`.
+/// The entry of a `:61:` and its details, the `ordinal`th of message `here`, into `entries`
+/// (built there rather than moved through a `Result`).
+#[allow(clippy::too_many_arguments)]
 fn build_entry(
     entry: &EntryDraft<'_>,
     here: &str,
@@ -968,7 +971,8 @@ fn build_entry(
     status: EntryStatus,
     scratch: &mut details::Scratch,
     warnings: &mut Vec<String>,
-) -> Result<ParsedEntry, ParseError> {
+    entries: &mut Vec<ParsedEntry>,
+) -> Result<(), ParseError> {
     // Spelt out only where it is shown: in an error or a warning.
     let element = || format!("{here}/:61:[{ordinal}]");
     let field = entry.field;
@@ -998,14 +1002,19 @@ fn build_entry(
     let bank_transaction_code = details
         .transaction_code
         .or_else(|| line.type_code.filter(|c| !c.is_empty()).map(str::to_string));
-    let mut source_element = String::with_capacity(here.len() + 32);
+    let mut source_element = String::with_capacity(
+        here.len()
+            + "/:61:[] (line )".len()
+            + crate::scan::decimal_len(ordinal)
+            + crate::scan::decimal_len(field.line),
+    );
     source_element.push_str(here);
     source_element.push_str("/:61:[");
     crate::scan::push_decimal(&mut source_element, ordinal);
     source_element.push_str("] (line ");
     crate::scan::push_decimal(&mut source_element, field.line);
     source_element.push(')');
-    Ok(ParsedEntry {
+    entries.push(ParsedEntry {
         amount,
         status,
         reversal: line.mark.starts_with('R'),
@@ -1022,7 +1031,8 @@ fn build_entry(
         creditor_reference: details.creditor_reference,
         bank_transaction_code,
         source_element,
-    })
+    });
+    Ok(())
 }
 
 /// SWIFT amounts: digits with a decimal comma (`1234,5`, `1234,`), never a sign. A decimal point
