@@ -36,8 +36,8 @@ pub(crate) fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
 }
 
 /// Where the first byte that an MT940 line reader must look at occurs: a control character
-/// (line breaks and the SOH/ETX frame among them), DEL, `@` (of an `@@` line separator) or
-/// 0xC2 (the lead byte of the UTF-8 C1 controls).
+/// (line breaks and the SOH/ETX frame among them), DEL, `@` (of an `@@` line separator) or a
+/// byte past ASCII (0xC2 leads the UTF-8 C1 controls).
 pub(crate) fn find_line_special(haystack: &[u8]) -> Option<usize> {
     let mut at = 0;
     while at + 8 <= haystack.len() {
@@ -45,7 +45,10 @@ pub(crate) fn find_line_special(haystack: &[u8]) -> Option<usize> {
         // A byte below 0x20 borrows when 0x20 is taken from it; as in `matches`, only the
         // lowest flag is exact, which is all that is read.
         let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-        let found = below_space | matches(word, 0x7F) | matches(word, 0xC2) | matches(word, b'@');
+        // DEL and up: the high bit is set, or adding one sets it (a carry out of 0xFF can
+        // only flag bytes above one that is flagged itself).
+        let del_and_up = (word | word.wrapping_add(ONES)) & HIGHS;
+        let found = below_space | del_and_up | matches(word, b'@');
         if found != 0 {
             return Some(at + (found.trailing_zeros() / 8) as usize);
         }
@@ -58,7 +61,7 @@ pub(crate) fn find_line_special(haystack: &[u8]) -> Option<usize> {
 }
 
 fn is_line_special(byte: u8) -> bool {
-    byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == b'@'
+    !(0x20..0x7F).contains(&byte) || byte == b'@'
 }
 
 /// Two-digit numbers, `00` to `99`, one after another.

@@ -349,11 +349,11 @@ impl Cut {
                     self.flush_at();
                     return (used, Some(self.number));
                 }
-                // Another control character, or the lead byte of a UTF-8 C1 control: text,
-                // which decoding blanks where it is a control.
+                // Another control character, DEL, or a byte past ASCII: text. Decoding blanks
+                // control characters, which past ASCII only 0xC2 can start (the C1 controls).
                 byte => {
                     self.flush_at();
-                    self.controls = true;
+                    self.controls |= byte < 0x80 || byte == 0xC2;
                     self.piece.push(byte);
                 }
             }
