@@ -447,12 +447,18 @@ fn slash_details(text: &str) -> Option<Details> {
     match value("REMI") {
         Some(remittance) => {
             // ING writes `/REMI/USTD//text/` or `/REMI/STRD/CUR/RF…/`.
-            let (kind, rest) = match remittance.split_once("//") {
-                Some((kind @ ("USTD" | "STRD"), rest)) => (Some(kind), rest),
-                _ => match remittance.split_once('/') {
+            // Either form starts with the kind and a slash: without one, neither is looked for.
+            let typed = remittance.starts_with("USTD/") || remittance.starts_with("STRD/");
+            let (kind, rest) = if !typed {
+                (None, remittance)
+            } else {
+                match remittance.split_once("//") {
                     Some((kind @ ("USTD" | "STRD"), rest)) => (Some(kind), rest),
-                    _ => (None, remittance),
-                },
+                    _ => match remittance.split_once('/') {
+                        Some((kind @ ("USTD" | "STRD"), rest)) => (Some(kind), rest),
+                        _ => (None, remittance),
+                    },
+                }
             };
             let rest = match (kind, rest.split_once('/')) {
                 (Some("STRD"), Some(("CUR" | "ISO", reference))) => reference,
