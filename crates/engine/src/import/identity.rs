@@ -70,41 +70,27 @@ pub(super) fn entry_rows(
         let mut identity_key = identity_base(&parsed_entry, amount_minor);
         let occurrence = occurrences.next(&identity_key);
         write!(identity_key, "#{occurrence}").expect("writing to a String cannot fail");
-        let ParsedEntry {
-            amount,
-            status,
-            reversal,
-            booking_date,
-            value_date,
-            bank_ref,
-            entry_ref,
-            end_to_end_id,
-            counterparty_name,
-            counterparty_iban,
-            remittance,
-            creditor_reference,
-            bank_transaction_code,
-            source_element,
-        } = parsed_entry;
         rows.push(entry::NewEntry {
             account_id,
             statement_id,
             identity_key,
-            booking_date,
-            value_date,
+            booking_date: parsed_entry.booking_date,
+            value_date: parsed_entry.value_date,
             amount_minor,
-            currency: amount.currency().to_string(),
-            status: status.as_str(),
-            reversal,
-            bank_ref: bank_ref.or_else(|| entry_ref.clone()),
-            entry_ref,
-            end_to_end_id,
-            counterparty_name,
-            counterparty_iban,
-            remittance,
-            creditor_reference,
-            bank_transaction_code,
-            source_element: Some(source_element),
+            currency: parsed_entry.amount.currency().to_string(),
+            status: parsed_entry.status.as_str(),
+            reversal: parsed_entry.reversal,
+            bank_ref: parsed_entry
+                .bank_ref
+                .or_else(|| parsed_entry.entry_ref.clone()),
+            entry_ref: parsed_entry.entry_ref,
+            end_to_end_id: parsed_entry.end_to_end_id,
+            counterparty_name: parsed_entry.counterparty_name,
+            counterparty_iban: parsed_entry.counterparty_iban,
+            remittance: parsed_entry.remittance,
+            creditor_reference: parsed_entry.creditor_reference,
+            bank_transaction_code: parsed_entry.bank_transaction_code,
+            source_element: Some(parsed_entry.source_element),
         });
     }
     Ok(rows)
