@@ -13,7 +13,6 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use cashline_domain::{BusinessCalendar, Currency, Money, PaymentState};
 use cashline_ledger::{open_item, payment, time, Ledger, LedgerError};
 
-use crate::fx::RateTable;
 use crate::position::{self, PositionQuery};
 use crate::EngineError;
 
@@ -97,8 +96,13 @@ fn weighted(amount: Money, probability: Option<Decimal>) -> Result<Money, Engine
     Ok(Money::new(value, amount.currency())?)
 }
 
-/// Everything expected to move money, in its own currency.
-async fn components(ledger: &Ledger, entity: Option<&str>) -> Result<Vec<Component>, EngineError> {
+/// Everything expected to move money, in its own currency. Open items due after `due_by` fall
+/// beyond every horizon and are not read.
+async fn components(
+    ledger: &Ledger,
+    entity: Option<&str>,
+    due_by: NaiveDate,
+) -> Result<Vec<Component>, EngineError> {
     let mut out = Vec::new();
     let payments = payment::list(ledger.pool(), None).await?;
     // An entity's payments are those debiting its accounts.
@@ -145,7 +149,7 @@ async fn components(ledger: &Ledger, entity: Option<&str>) -> Result<Vec<Compone
             weighted: amount,
         });
     }
-    for item in open_item::list(ledger.pool(), None, Some("open")).await? {
+    for item in open_item::open_due_by(ledger.pool(), due_by).await? {
         if entity.is_some() && item.entity_code.as_deref() != entity {
             continue;
         }
@@ -254,6 +258,19 @@ fn horizon(calendar: &BusinessCalendar, today: NaiveDate, count: usize) -> Vec<N
     days
 }
 
+/// The last day any currency's horizon can reach: the TARGET2 calendar closes a superset of
+/// the weekday calendar's days, and every currency uses one of the two.
+fn latest_horizon_day(today: NaiveDate, count: usize) -> NaiveDate {
+    [
+        BusinessCalendar::for_currency(Currency::EUR),
+        BusinessCalendar::weekdays(),
+    ]
+    .iter()
+    .filter_map(|calendar| horizon(calendar, today, count).last().copied())
+    .max()
+    .unwrap_or(today)
+}
+
 pub async fn forecast(
     ledger: &Ledger,
     query: &ForecastQuery,
@@ -264,7 +281,7 @@ pub async fn forecast(
         )));
     }
     let today = query.at.date_naive();
-    let positions = position::positions(
+    let (positions, rates) = position::positions_and_rates(
         ledger,
         &PositionQuery {
             at: query.at,
@@ -273,7 +290,12 @@ pub async fn forecast(
         },
     )
     .await?;
-    let components = components(ledger, query.entity.as_deref()).await?;
+    let components = components(
+        ledger,
+        query.entity.as_deref(),
+        latest_horizon_day(today, query.days),
+    )
+    .await?;
     let mut currencies: Vec<Currency> = positions
         .totals
         .iter()
@@ -297,9 +319,8 @@ pub async fn forecast(
         per_currency.push(project(*currency, opening, &days, &calendar, &components)?);
     }
 
-    // Consolidated: every opening and component converted at today's rates, bucketed on the
-    // reporting currency's calendar.
-    let rates = RateTable::on(ledger, today).await?;
+    // Consolidated: every opening and component converted at today's rates (the positions'),
+    // bucketed on the reporting currency's calendar.
     let reporting = query.reporting_currency;
     let mut missing = Vec::new();
     let mut opening = Money::zero(reporting);

@@ -1,12 +1,12 @@
 //! Balance history: each account's closing booked balance per day (carried over days without
 //! a statement, and marked so), totals per currency, and today's intraday movement.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
 
 use cashline_domain::{AccountKey, Currency, Money};
-use cashline_ledger::{account, balance, entry, time, Ledger};
+use cashline_ledger::{account, balance, entry, Ledger};
 
 use crate::EngineError;
 
@@ -50,7 +50,12 @@ pub async fn history(
     }
     let accounts = account::list(ledger.pool()).await?;
     // The latest close before the window seeds each account's balance on its first day.
-    let rows = balance::daily_closings(ledger.pool(), from, to).await?;
+    let mut closings: HashMap<i64, Vec<(NaiveDate, i64)>> =
+        balance::daily_closings(ledger.pool(), from, to)
+            .await?
+            .into_iter()
+            .map(|account| (account.account_id, account.closes))
+            .collect();
     let mut out = Vec::new();
     let mut totals: BTreeMap<Currency, BTreeMap<NaiveDate, Money>> = BTreeMap::new();
     for row in accounts
@@ -58,13 +63,7 @@ pub async fn history(
         .filter(|a| entity.is_none() || a.entity_code.as_deref() == entity)
     {
         let currency = Currency::from_code(&row.currency)?;
-        let mut closes: Vec<(NaiveDate, i64)> = Vec::new();
-        for close in rows
-            .iter()
-            .filter(|c| c.account_key == row.account_key && c.currency == row.currency)
-        {
-            closes.push((time::parse_date(&close.balance_date)?, close.amount_minor));
-        }
+        let closes = closings.remove(&row.id).unwrap_or_default();
         let mut points = Vec::new();
         let mut index = 0;
         let mut last: Option<i64> = None;

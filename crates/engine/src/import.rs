@@ -472,7 +472,7 @@ impl Writer<'_> {
             open.booked = open.booked.checked_add(&parsed_entry.amount)?;
         }
         let rows = identity::entry_rows(
-            &entries,
+            entries,
             &mut open.occurrences,
             open.account_id,
             open.statement_id,

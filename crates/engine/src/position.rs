@@ -113,6 +113,15 @@ pub async fn positions(
     ledger: &Ledger,
     query: &PositionQuery,
 ) -> Result<PositionReport, EngineError> {
+    Ok(positions_and_rates(ledger, query).await?.0)
+}
+
+/// Positions at `query.at`, with the rates they were converted at, for callers that convert
+/// more at the same rates (the forecast) without loading them again.
+pub(crate) async fn positions_and_rates(
+    ledger: &Ledger,
+    query: &PositionQuery,
+) -> Result<(PositionReport, RateTable), EngineError> {
     let as_of_date = query.at.date_naive();
     let accounts = account::list(ledger.pool()).await?;
     let facts = balance::facts_per_account(ledger.pool(), as_of_date).await?;
@@ -151,7 +160,7 @@ pub async fn positions(
         }
     }
     let consolidated = consolidate(&positions, query.reporting_currency)?;
-    Ok(PositionReport {
+    let report = PositionReport {
         as_of_date,
         accounts: positions,
         accounts_without_data: without_data,
@@ -159,7 +168,8 @@ pub async fn positions(
         bank_totals,
         reporting_currency: query.reporting_currency,
         consolidated,
-    })
+    };
+    Ok((report, rates))
 }
 
 fn best_balance(

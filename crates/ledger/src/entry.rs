@@ -1,14 +1,16 @@
-//! `entry`: bank entries. Written in multi-row batches, since one statement per row through
-//! sqlx runs 10-20 times slower (DESIGN.md, measured facts).
+//! `entry`: bank entries. Written by one prepared statement stepped per row on the
+//! transaction's own handle (`prepared`): one statement per row through sqlx runs 10-20 times
+//! slower (DESIGN.md, measured facts), and even its multi-row batches copy every value twice.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{QueryBuilder, Sqlite};
 
+use crate::prepared::{Prepared, Value};
 use crate::time::{date_text, instant_text};
 use crate::{LedgerError, Tx};
 
-/// Rows per INSERT. 19 bound columns × 500 rows stays far below SQLite's 32 766 variables.
-pub const INSERT_BATCH_ROWS: usize = 500;
+/// Identity keys per promotion query, far below SQLite's 32 766 variables.
+const PROMOTE_BATCH_KEYS: usize = 500;
 
 #[derive(Debug, Clone)]
 pub struct NewEntry {
@@ -41,6 +43,13 @@ pub struct EntriesWritten {
     pub promoted: u64,
 }
 
+const INSERT: &str = "INSERT INTO entry (account_id, statement_id, identity_key, booking_date,
+    value_date, amount_minor, currency, status, reversal, bank_ref, entry_ref, end_to_end_id,
+    counterparty_name, counterparty_iban, remittance, creditor_reference, bank_transaction_code,
+    source_element, created_at)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+  ON CONFLICT (account_id, identity_key) DO NOTHING";
+
 /// Inserts entries that the ledger does not hold yet (by account and identity key). With
 /// `promote_pending`, an entry the ledger holds as provisional (pending, or from an intraday
 /// report) is the same entry, now booked: it is updated in place and owned by the new
@@ -51,41 +60,40 @@ pub async fn insert_new(
     promote_pending: bool,
     now: DateTime<Utc>,
 ) -> Result<EntriesWritten, LedgerError> {
-    let created_at = instant_text(now);
     let mut written = EntriesWritten::default();
-    for batch in entries.chunks(INSERT_BATCH_ROWS) {
-        if promote_pending {
+    if promote_pending {
+        // Promoted entries are then skipped by the insert's ON CONFLICT.
+        for batch in entries.chunks(PROMOTE_BATCH_KEYS) {
             written.promoted += promote(tx, batch).await?;
         }
-        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO entry (account_id, statement_id, identity_key, booking_date, value_date,
-               amount_minor, currency, status, reversal, bank_ref, entry_ref, end_to_end_id,
-               counterparty_name, counterparty_iban, remittance, creditor_reference,
-               bank_transaction_code, source_element, created_at) ",
-        );
-        query.push_values(batch, |mut row, entry| {
-            row.push_bind(entry.account_id)
-                .push_bind(entry.statement_id)
-                .push_bind(entry.identity_key.clone())
-                .push_bind(entry.booking_date.map(date_text))
-                .push_bind(entry.value_date.map(date_text))
-                .push_bind(entry.amount_minor)
-                .push_bind(entry.currency.clone())
-                .push_bind(entry.status)
-                .push_bind(i64::from(entry.reversal))
-                .push_bind(entry.bank_ref.clone())
-                .push_bind(entry.entry_ref.clone())
-                .push_bind(entry.end_to_end_id.clone())
-                .push_bind(entry.counterparty_name.clone())
-                .push_bind(entry.counterparty_iban.clone())
-                .push_bind(entry.remittance.clone())
-                .push_bind(entry.creditor_reference.clone())
-                .push_bind(entry.bank_transaction_code.clone())
-                .push_bind(entry.source_element.clone())
-                .push_bind(created_at.clone());
-        });
-        query.push(" ON CONFLICT (account_id, identity_key) DO NOTHING");
-        written.inserted += query.build().execute(&mut **tx).await?.rows_affected();
+    }
+    let created_at = instant_text(now);
+    let mut handle = tx.lock_handle().await?;
+    let mut insert = Prepared::new(&mut handle, INSERT)?;
+    for entry in entries {
+        let booking_date = entry.booking_date.map(date_text);
+        let value_date = entry.value_date.map(date_text);
+        written.inserted += insert.execute(&[
+            Value::Int(entry.account_id),
+            Value::Int(entry.statement_id),
+            Value::Text(Some(&entry.identity_key)),
+            Value::Text(booking_date.as_deref()),
+            Value::Text(value_date.as_deref()),
+            Value::Int(entry.amount_minor),
+            Value::Text(Some(&entry.currency)),
+            Value::Text(Some(entry.status)),
+            Value::Int(i64::from(entry.reversal)),
+            Value::Text(entry.bank_ref.as_deref()),
+            Value::Text(entry.entry_ref.as_deref()),
+            Value::Text(entry.end_to_end_id.as_deref()),
+            Value::Text(entry.counterparty_name.as_deref()),
+            Value::Text(entry.counterparty_iban.as_deref()),
+            Value::Text(entry.remittance.as_deref()),
+            Value::Text(entry.creditor_reference.as_deref()),
+            Value::Text(entry.bank_transaction_code.as_deref()),
+            Value::Text(entry.source_element.as_deref()),
+            Value::Text(Some(&created_at)),
+        ])?;
     }
     Ok(written)
 }

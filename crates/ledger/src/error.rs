@@ -15,6 +15,8 @@ pub enum LedgerError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("ledger query failed: {0}")]
     Query(#[from] sqlx::Error),
+    #[error("ledger statement failed ({sql}): {message}")]
+    Statement { sql: String, message: String },
     #[error("the ledger holds a value it cannot read back: {0}")]
     Corrupt(String),
 }

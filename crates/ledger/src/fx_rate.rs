@@ -59,12 +59,28 @@ pub async fn latest_on_or_before(
     date: NaiveDate,
 ) -> Result<Vec<RateRow>, LedgerError> {
     Ok(sqlx::query_as::<_, RateRow>(
-        // One lookup per pair (through the unique index), not one per stored rate.
-        "SELECT r.base_currency, r.quote_currency, r.rate_date, r.rate_text, r.source
-           FROM (SELECT DISTINCT base_currency, quote_currency FROM fx_rate) p
+        // The distinct pairs by a skip scan of the unique index (one seek per pair: a plain
+        // DISTINCT reads every stored rate, 1.3 ms at 23,000 rates against 0.07 ms), then one
+        // lookup per pair. Currency codes are three letters (a CHECK), so a pair is six.
+        "WITH RECURSIVE pair (pair_key) AS (
+             SELECT (SELECT base_currency || quote_currency FROM fx_rate
+                      ORDER BY base_currency, quote_currency LIMIT 1)
+           UNION ALL
+             SELECT COALESCE(
+                 (SELECT y.base_currency || y.quote_currency FROM fx_rate y
+                   WHERE y.base_currency = substr(p.pair_key, 1, 3)
+                     AND y.quote_currency > substr(p.pair_key, 4, 3)
+                   ORDER BY y.quote_currency LIMIT 1),
+                 (SELECT y.base_currency || y.quote_currency FROM fx_rate y
+                   WHERE y.base_currency > substr(p.pair_key, 1, 3)
+                   ORDER BY y.base_currency, y.quote_currency LIMIT 1))
+               FROM pair p WHERE p.pair_key IS NOT NULL)
+         SELECT r.base_currency, r.quote_currency, r.rate_date, r.rate_text, r.source
+           FROM pair p
            JOIN fx_rate r ON r.id = (
                 SELECT x.id FROM fx_rate x
-                 WHERE x.base_currency = p.base_currency AND x.quote_currency = p.quote_currency
+                 WHERE x.base_currency = substr(p.pair_key, 1, 3)
+                   AND x.quote_currency = substr(p.pair_key, 4, 3)
                    AND x.rate_date <= ?
                  ORDER BY x.rate_date DESC, (x.source = 'manual') DESC, x.id DESC LIMIT 1)
           ORDER BY r.base_currency, r.quote_currency",

@@ -16,6 +16,7 @@ pub mod exception;
 pub mod fx_rate;
 pub mod open_item;
 pub mod payment;
+mod prepared;
 pub mod setting;
 pub mod source_file;
 pub mod statement;
@@ -36,6 +37,9 @@ pub type Tx<'c> = Transaction<'c, Sqlite>;
 const POOL_CONNECTIONS_MAX: u32 = 4;
 /// How long a writer waits for another before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Page cache per connection, in KiB.
+pub const PAGE_CACHE_KIB: i64 = 65_536;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
@@ -61,7 +65,10 @@ impl Ledger {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            // SQLite's default 2 MiB cache pages the entry indexes in and out once a ledger
+            // holds a million entries; 64 MiB (allocated only as used) keeps them resident.
+            .pragma("cache_size", format!("-{PAGE_CACHE_KIB}"));
         let pool = SqlitePoolOptions::new()
             .max_connections(POOL_CONNECTIONS_MAX)
             .connect_with(options)

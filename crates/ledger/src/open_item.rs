@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::prepared::{self, Value};
 use crate::time::{date_text, instant_text};
 use crate::{LedgerError, Tx};
 
@@ -92,6 +93,43 @@ pub async fn list(
     .bind(state)
     .fetch_all(pool)
     .await?)
+}
+
+/// Open items due on or before `due_by` (overdue ones included), by due date: what a
+/// forecast up to that day can use. Reads `open_item_by_due`.
+pub async fn open_due_by(
+    pool: &sqlx::SqlitePool,
+    due_by: NaiveDate,
+) -> Result<Vec<OpenItemRow>, LedgerError> {
+    // On the forecast's path: read without sqlx's per-row cost (`prepared`).
+    let due_by = date_text(due_by);
+    prepared::fetch_all(
+        pool,
+        "SELECT o.id, o.source, o.external_id, o.kind, o.counterparty_name, o.counterparty_iban, o.amount_minor,
+                o.currency, o.due_date, o.reference, o.collection_probability_text, o.state, e.code AS entity_code
+           FROM open_item o LEFT JOIN entity e ON e.id = o.entity_id
+          WHERE o.state = 'open' AND o.due_date <= ?1
+          ORDER BY o.due_date, o.external_id",
+        &[Value::Text(Some(&due_by))],
+        |row| {
+            Ok(OpenItemRow {
+                id: row.int(0)?,
+                source: row.text(1)?,
+                external_id: row.text(2)?,
+                kind: row.text(3)?,
+                counterparty_name: row.optional_text(4)?,
+                counterparty_iban: row.optional_text(5)?,
+                amount_minor: row.int(6)?,
+                currency: row.text(7)?,
+                due_date: row.optional_text(8)?,
+                reference: row.optional_text(9)?,
+                collection_probability_text: row.optional_text(10)?,
+                state: row.text(11)?,
+                entity_code: row.optional_text(12)?,
+            })
+        },
+    )
+    .await
 }
 
 /// Sets the probability (0 to 1, as decimal text) that a receivable is collected when due.

@@ -101,3 +101,113 @@ async fn audit_chain_detects_edits_and_deletions() {
         Some(3)
     );
 }
+
+#[tokio::test]
+async fn prepared_reads_return_values_nulls_and_say_which_column_is_wrong() {
+    use crate::prepared::{fetch_all, Value};
+    let (_dir, ledger) = fresh().await;
+    let pool = ledger.pool();
+    let rows = fetch_all(
+        pool,
+        "SELECT ?1, ?2, NULL, 'zürich' UNION ALL SELECT 7, 'b', 3, ''",
+        &[Value::Int(-5), Value::Text(Some("a"))],
+        |row| {
+            Ok((
+                row.int(0)?,
+                row.text(1)?,
+                row.optional_int(2)?,
+                row.optional_text(3)?,
+            ))
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (-5, "a".to_string(), None, Some("zürich".to_string())),
+            (7, "b".to_string(), Some(3), Some(String::new())),
+        ]
+    );
+    let wrong = fetch_all(pool, "SELECT 'x'", &[], |row| row.int(0))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        wrong.contains("column 0 of 'SELECT 'x'' is not an integer"),
+        "{wrong}"
+    );
+    let null = fetch_all(pool, "SELECT NULL", &[], |row| row.text(0))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(null.contains("is not text"), "{null}");
+    let invalid = fetch_all(pool, "SELECT CAST(x'ff' AS TEXT)", &[], |row| row.text(0))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(invalid.contains("is not UTF-8 text"), "{invalid}");
+    let bad_sql = fetch_all(pool, "SELECT FROM nowhere", &[], |row| row.int(0))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        bad_sql,
+        "ledger statement failed (SELECT FROM nowhere): near \"FROM\": syntax error"
+    );
+}
+
+#[tokio::test]
+async fn a_prepared_write_stays_inside_its_transaction() {
+    use crate::prepared::{Prepared, Value};
+    let (_dir, ledger) = fresh().await;
+    sqlx::query("CREATE TABLE t (k TEXT NOT NULL PRIMARY KEY, v INTEGER CHECK (v > 0))")
+        .execute(ledger.pool())
+        .await
+        .unwrap();
+    let mut tx = ledger.begin().await.unwrap();
+    {
+        let mut handle = tx.lock_handle().await.unwrap();
+        let mut insert = Prepared::new(
+            &mut handle,
+            "INSERT INTO t (k, v) VALUES (?1, ?2) ON CONFLICT (k) DO NOTHING",
+        )
+        .unwrap();
+        let key = String::from("one");
+        assert_eq!(
+            insert
+                .execute(&[Value::Text(Some(&key)), Value::Int(1)])
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            insert
+                .execute(&[Value::Text(Some(&key)), Value::Int(2)])
+                .unwrap(),
+            0
+        );
+        let refused = insert
+            .execute(&[Value::Text(Some("two")), Value::Int(-1)])
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("CHECK constraint failed"), "{refused}");
+        // The statement is reset after a failure and runs again.
+        assert_eq!(
+            insert
+                .execute(&[Value::Text(Some("two")), Value::Int(2)])
+                .unwrap(),
+            1
+        );
+    }
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(count, 2);
+    tx.rollback().await.unwrap();
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM t")
+        .fetch_one(ledger.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, 0, "rolled back with the transaction");
+}

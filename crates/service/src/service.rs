@@ -1,6 +1,5 @@
 //! `Service`: the commands of Cashline, one method each.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,7 +11,7 @@ use cashline_domain::{mask::mask_account, Clock, Currency, Money};
 use cashline_engine::csv_mapping;
 use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
 use cashline_engine::CsvMappingDefinition as CsvMapping;
-use cashline_ledger::{audit, balance, entry, exception, setting, time, Ledger};
+use cashline_ledger::{audit, entry, exception, setting, Ledger};
 
 use crate::wire;
 use crate::ServiceError;
@@ -239,47 +238,11 @@ impl Service {
     pub async fn balances_chart_svg(&self) -> Result<String, ServiceError> {
         let today = self.today();
         let from = today - Duration::days(CHART_DAYS);
-        // Balances before the window seed the carried-forward values at its start.
-        let rows = balance::daily_closings(self.ledger.pool(), from, today).await?;
-        let mut latest: BTreeMap<(String, String), i64> = BTreeMap::new();
-        let mut days: BTreeMap<NaiveDate, BTreeMap<String, i64>> = BTreeMap::new();
-        let mut index = 0;
-        let mut day = from;
-        while day <= today {
-            while index < rows.len() && time::parse_date(&rows[index].balance_date)? <= day {
-                let row = &rows[index];
-                latest.insert(
-                    (row.currency.clone(), row.account_key.clone()),
-                    row.amount_minor,
-                );
-                index += 1;
-            }
-            let mut totals: BTreeMap<String, i64> = BTreeMap::new();
-            for ((currency, _), minor) in &latest {
-                *totals.entry(currency.clone()).or_insert(0) += minor;
-            }
-            if !totals.is_empty() {
-                days.insert(day, totals);
-            }
-            day += Duration::days(1);
-        }
-        let mut by_currency: BTreeMap<String, Vec<(NaiveDate, Money)>> = BTreeMap::new();
-        for (day, totals) in days {
-            for (code, minor) in totals {
-                let currency =
-                    Currency::from_code(&code).map_err(cashline_engine::EngineError::from)?;
-                by_currency
-                    .entry(code)
-                    .or_default()
-                    .push((day, Money::from_minor(minor, currency)));
-            }
-        }
-        let series: Vec<CurrencySeries> = by_currency
+        let history = cashline_engine::history::history(&self.ledger, from, today, None).await?;
+        let series: Vec<CurrencySeries> = history
+            .totals
             .into_iter()
-            .map(|(code, points)| CurrencySeries {
-                currency: Currency::from_code(&code).expect("validated above"),
-                points,
-            })
+            .map(|(currency, points)| CurrencySeries { currency, points })
             .collect();
         Ok(balances_by_currency_svg(&series)?)
     }

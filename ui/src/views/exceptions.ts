@@ -4,7 +4,7 @@ import { fetchExceptions, type ExceptionCase } from '../api';
 import { h, replaceChildren } from '../dom';
 import { formatInstant, humanize, plural } from '../format';
 import { refreshExceptionCount } from '../nav';
-import { errorBox, type View } from './view';
+import { latestLoader, pageHead, type View } from './view';
 
 /** The kinds the engine opens (migrations/0001, `exception_case.kind`); others are shown as they come. */
 const KINDS = [
@@ -53,44 +53,23 @@ export const exceptionsView: View = {
 
     replaceChildren(
       container,
-      h(
-        'div',
-        { class: 'page-head' },
-        h('div', {}, h('h1', {}, 'Exceptions'), subtitle),
-        h(
-          'div',
-          { class: 'toolbar' },
-          h('label', { for: 'exceptions-kind' }, 'Kind'),
-          kind,
-          h('label', { for: 'exceptions-state' }, 'State'),
-          state,
-          refresh,
-        ),
-      ),
+      pageHead('Exceptions', subtitle, [['Kind', kind], ['State', state], refresh]),
       status,
       body,
     );
 
-    let requested = 0;
-    async function load(): Promise<void> {
-      requested += 1;
-      const mine = requested;
-      status.textContent = 'Loading exceptions…';
-      let exceptions: ExceptionCase[];
-      try {
-        exceptions = await fetchExceptions({ kind: kindChosen, state: stateChosen });
-      } catch (error) {
-        if (!alive() || mine !== requested) return;
-        replaceChildren(status, errorBox(error));
-        replaceChildren(body);
-        return;
-      }
-      if (!alive() || mine !== requested) return;
-      status.textContent = '';
-      const filtered = kindChosen !== '' || stateChosen !== '';
-      subtitle.textContent = `${plural(exceptions.length, 'exception', 'exceptions')}${filtered ? ' match the filters' : ''}`;
-      drawTable(body, exceptions, filtered);
-    }
+    const load = latestLoader({
+      alive,
+      status,
+      body,
+      loading: 'Loading exceptions…',
+      fetch: () => fetchExceptions({ kind: kindChosen, state: stateChosen }),
+      show: (exceptions: ExceptionCase[]) => {
+        const filtered = kindChosen !== '' || stateChosen !== '';
+        subtitle.textContent = `${plural(exceptions.length, 'exception', 'exceptions')}${filtered ? ' match the filters' : ''}`;
+        drawTable(body, exceptions, filtered);
+      },
+    });
 
     kind.addEventListener('change', () => {
       kindChosen = kind.value;

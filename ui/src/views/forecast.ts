@@ -15,7 +15,7 @@ import { h, replaceChildren } from '../dom';
 import { formatProbability, humanize, plural } from '../format';
 import { chartCard } from './chart-card';
 import { currencySelect, entitySelect, scope, showCurrencyUsed } from './scope';
-import { errorBox, moneyCell, type View } from './view';
+import { errorBox, latestLoader, moneyCell, pageHead, type View } from './view';
 
 const DAYS_DEFAULT = 10;
 /** Rows drawn at most in the payments and open items lists; the rest are counted. */
@@ -48,47 +48,24 @@ export const forecastView: View = {
 
     replaceChildren(
       container,
-      h(
-        'div',
-        { class: 'page-head' },
-        h('div', {}, h('h1', {}, 'Forecast'), subtitle),
-        h(
-          'div',
-          { class: 'toolbar' },
-          h('label', { for: 'forecast-days' }, 'Business days'),
-          days,
-          h('label', { for: 'forecast-entity' }, 'Entity'),
-          entity,
-          h('label', { for: 'forecast-currency' }, 'Report in'),
-          currency,
-          refresh,
-        ),
-      ),
+      pageHead('Forecast', subtitle, [['Business days', days], ['Entity', entity], ['Report in', currency], refresh]),
       status,
       body,
     );
 
-    let requested = 0;
-    async function load(): Promise<void> {
-      requested += 1;
-      const mine = requested;
-      status.textContent = 'Loading the forecast…';
-      let forecast: Forecast;
-      try {
-        forecast = await fetchForecast(daysChosen, { entity: scope.entity, reportingCurrency: scope.reportingCurrency });
-      } catch (error) {
-        if (!alive() || mine !== requested) return;
-        replaceChildren(status, errorBox(error));
-        replaceChildren(body);
-        return;
-      }
-      if (!alive() || mine !== requested) return;
-      status.textContent = '';
-      showCurrencyUsed(currency, forecast.currency);
-      const first = forecast.currencies[0]?.days[0]?.date ?? forecast.days[0]?.date;
-      subtitle.textContent = `${plural(daysChosen, 'business day', 'business days')}${first ? ` from ${first}` : ''}${scope.entity ? ` · ${scope.entity}` : ''} · in ${forecast.currency}`;
-      renderBody(body, forecast, alive);
-    }
+    const load = latestLoader({
+      alive,
+      status,
+      body,
+      loading: 'Loading the forecast…',
+      fetch: () => fetchForecast(daysChosen, { entity: scope.entity, reportingCurrency: scope.reportingCurrency }),
+      show: (forecast: Forecast) => {
+        showCurrencyUsed(currency, forecast.currency);
+        const first = forecast.currencies[0]?.days[0]?.date ?? forecast.days[0]?.date;
+        subtitle.textContent = `${plural(daysChosen, 'business day', 'business days')}${first ? ` from ${first}` : ''}${scope.entity ? ` · ${scope.entity}` : ''} · in ${forecast.currency}`;
+        renderBody(body, forecast, alive);
+      },
+    });
 
     days.addEventListener('change', () => {
       const value = Number(days.value);

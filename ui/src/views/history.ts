@@ -5,7 +5,7 @@ import { h, replaceChildren } from '../dom';
 import { humanize, maskAccount, plural } from '../format';
 import { chartCard } from './chart-card';
 import { entitySelect, scope } from './scope';
-import { errorBox, moneyCell, type View } from './view';
+import { errorBox, latestLoader, moneyCell, pageHead, type View } from './view';
 
 /** The period chosen; null leaves it to the engine (the last 90 days up to today). */
 let fromChosen: string | null = null;
@@ -29,49 +29,26 @@ export const historyView: View = {
 
     replaceChildren(
       container,
-      h(
-        'div',
-        { class: 'page-head' },
-        h('div', {}, h('h1', {}, 'History'), subtitle),
-        h(
-          'div',
-          { class: 'toolbar' },
-          h('label', { for: 'history-from' }, 'From'),
-          from,
-          h('label', { for: 'history-to' }, 'To'),
-          to,
-          h('label', { for: 'history-entity' }, 'Entity'),
-          entity,
-          refresh,
-        ),
-      ),
+      pageHead('History', subtitle, [['From', from], ['To', to], ['Entity', entity], refresh]),
       status,
       body,
       intraday,
     );
 
-    let requested = 0;
-    async function load(): Promise<void> {
-      requested += 1;
-      const mine = requested;
-      status.textContent = 'Loading history…';
-      let history: History;
-      try {
-        history = await fetchHistory(fromChosen, toChosen, scope.entity || null);
-      } catch (error) {
-        if (!alive() || mine !== requested) return;
-        replaceChildren(status, errorBox(error));
-        replaceChildren(body);
-        return;
-      }
-      if (!alive() || mine !== requested) return;
-      status.textContent = '';
-      // Show the period the engine used, so the pickers say what the table shows.
-      from.value = history.from;
-      to.value = history.to;
-      subtitle.textContent = `${history.from} to ${history.to}${scope.entity ? ` · ${scope.entity}` : ' · all entities'}`;
-      renderBody(body, history, alive);
-    }
+    const load = latestLoader({
+      alive,
+      status,
+      body,
+      loading: 'Loading history…',
+      fetch: () => fetchHistory(fromChosen, toChosen, scope.entity || null),
+      show: (history: History) => {
+        // Show the period the engine used, so the pickers say what the table shows.
+        from.value = history.from;
+        to.value = history.to;
+        subtitle.textContent = `${history.from} to ${history.to}${scope.entity ? ` · ${scope.entity}` : ' · all entities'}`;
+        renderBody(body, history, alive);
+      },
+    });
 
     from.addEventListener('change', () => {
       fromChosen = from.value || null;

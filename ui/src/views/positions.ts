@@ -14,7 +14,7 @@ import { formatInstant, formatMoney, isNegative, maskAccount, plural } from '../
 import { refreshExceptionCount } from '../nav';
 import { chartCard } from './chart-card';
 import { currencySelect, entityName, entitySelect, scope, showCurrencyUsed } from './scope';
-import { errorBox, moneyCell, type View } from './view';
+import { errorBox, latestLoader, moneyCell, pageHead, type View } from './view';
 
 /** The as-of date chosen on this screen; kept while the window lives so coming back keeps it. */
 let asOfChosen: string | null = null;
@@ -48,50 +48,27 @@ export const positionsView: View = {
 
     replaceChildren(
       container,
-      h(
-        'div',
-        { class: 'page-head' },
-        h('div', {}, h('h1', {}, 'Positions'), subtitle),
-        h(
-          'div',
-          { class: 'toolbar' },
-          h('label', { for: 'as-of' }, 'As of'),
-          asOfInput,
-          h('label', { for: 'positions-entity' }, 'Entity'),
-          entity,
-          h('label', { for: 'positions-currency' }, 'Report in'),
-          currency,
-          refresh,
-        ),
-      ),
+      pageHead('Positions', subtitle, [['As of', asOfInput], ['Entity', entity], ['Report in', currency], refresh]),
       status,
       body,
     );
 
-    let requested = 0;
-    async function load(): Promise<void> {
-      requested += 1;
-      const mine = requested;
-      status.textContent = 'Loading positions…';
-      let positions: Positions;
-      try {
-        positions = await fetchPositions(asOfChosen, { entity: scope.entity, reportingCurrency: scope.reportingCurrency });
-      } catch (error) {
-        if (!alive() || mine !== requested) return;
-        replaceChildren(status, errorBox(error));
-        replaceChildren(body);
-        return;
-      }
-      if (!alive() || mine !== requested) return;
-      // Reading positions may open freshness exceptions (stale balances, data not received).
-      void refreshExceptionCount();
-      status.textContent = '';
-      subtitle.textContent = `As of ${formatInstant(positions.as_of)}${positions.entity ? ` · ${positions.entity}` : ''} · in ${positions.reporting_currency}`;
-      // A future day has no positions yet (that is the forecast).
-      if (asOfChosen === null) asOfInput.max = positions.as_of_date;
-      showCurrencyUsed(currency, positions.reporting_currency);
-      renderBody(body, positions, alive);
-    }
+    const load = latestLoader({
+      alive,
+      status,
+      body,
+      loading: 'Loading positions…',
+      fetch: () => fetchPositions(asOfChosen, { entity: scope.entity, reportingCurrency: scope.reportingCurrency }),
+      show: (positions: Positions) => {
+        // Reading positions may open freshness exceptions (stale balances, data not received).
+        void refreshExceptionCount();
+        subtitle.textContent = `As of ${formatInstant(positions.as_of)}${positions.entity ? ` · ${positions.entity}` : ''} · in ${positions.reporting_currency}`;
+        // A future day has no positions yet (that is the forecast).
+        if (asOfChosen === null) asOfInput.max = positions.as_of_date;
+        showCurrencyUsed(currency, positions.reporting_currency);
+        renderBody(body, positions, alive);
+      },
+    });
 
     asOfInput.addEventListener('change', () => {
       asOfChosen = asOfInput.value === '' ? null : asOfInput.value;

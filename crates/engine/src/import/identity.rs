@@ -3,6 +3,7 @@
 //! number, so that two genuinely equal entries on one statement are both kept.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::hash::{Hash, Hasher};
 
 use cashline_bankfile::ParsedEntry;
@@ -55,9 +56,10 @@ fn identity_base(parsed_entry: &ParsedEntry, amount_minor: i64) -> String {
     }
 }
 
-/// Ledger rows for a batch of one statement's entries.
+/// Ledger rows for a batch of one statement's entries, taking the entries' text rather than
+/// copying it.
 pub(super) fn entry_rows(
-    entries: &[ParsedEntry],
+    entries: Vec<ParsedEntry>,
     occurrences: &mut Occurrences,
     account_id: i64,
     statement_id: i64,
@@ -65,12 +67,13 @@ pub(super) fn entry_rows(
     let mut rows = Vec::with_capacity(entries.len());
     for parsed_entry in entries {
         let amount_minor = parsed_entry.amount.amount_minor()?;
-        let base = identity_base(parsed_entry, amount_minor);
-        let occurrence = occurrences.next(&base);
+        let mut identity_key = identity_base(&parsed_entry, amount_minor);
+        let occurrence = occurrences.next(&identity_key);
+        write!(identity_key, "#{occurrence}").expect("writing to a String cannot fail");
         rows.push(entry::NewEntry {
             account_id,
             statement_id,
-            identity_key: format!("{base}#{occurrence}"),
+            identity_key,
             booking_date: parsed_entry.booking_date,
             value_date: parsed_entry.value_date,
             amount_minor,
@@ -79,16 +82,15 @@ pub(super) fn entry_rows(
             reversal: parsed_entry.reversal,
             bank_ref: parsed_entry
                 .bank_ref
-                .clone()
                 .or_else(|| parsed_entry.entry_ref.clone()),
-            entry_ref: parsed_entry.entry_ref.clone(),
-            end_to_end_id: parsed_entry.end_to_end_id.clone(),
-            counterparty_name: parsed_entry.counterparty_name.clone(),
-            counterparty_iban: parsed_entry.counterparty_iban.clone(),
-            remittance: parsed_entry.remittance.clone(),
-            creditor_reference: parsed_entry.creditor_reference.clone(),
-            bank_transaction_code: parsed_entry.bank_transaction_code.clone(),
-            source_element: Some(parsed_entry.source_element.clone()),
+            entry_ref: parsed_entry.entry_ref,
+            end_to_end_id: parsed_entry.end_to_end_id,
+            counterparty_name: parsed_entry.counterparty_name,
+            counterparty_iban: parsed_entry.counterparty_iban,
+            remittance: parsed_entry.remittance,
+            creditor_reference: parsed_entry.creditor_reference,
+            bank_transaction_code: parsed_entry.bank_transaction_code,
+            source_element: Some(parsed_entry.source_element),
         });
     }
     Ok(rows)
