@@ -20,6 +20,10 @@ use cashline_service::{
     PositionsRequest, Service, ServiceConfig,
 };
 
+/// mimalloc rather than glibc's malloc: see the workspace Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "cashline",

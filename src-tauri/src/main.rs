@@ -9,6 +9,10 @@ use cashline_service::{Service, ServiceConfig};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc rather than glibc's malloc: see the workspace Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The Cashline desktop app.
 #[derive(Debug, Parser)]
 #[command(name = "cashline-desktop", version, about)]

@@ -19,6 +19,10 @@ use std::fmt::Write as _;
 use std::hash::Hasher;
 use std::time::Instant;
 
+/// mimalloc rather than glibc's malloc: see the workspace Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--fingerprint") {
