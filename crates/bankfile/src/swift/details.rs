@@ -1,7 +1,7 @@
 //! The `:86:` information to account owner, in its three dialects: German `?NN` sub-fields
 //! after a 3-digit business transaction code, SWIFT-style `/CODE/value/` pairs, and free text.
 
-use cashline_domain::iban::IBAN_CHARS_MAX;
+use cashline_domain::iban::is_compact_iban;
 #[cfg(test)]
 use cashline_domain::Iban;
 
@@ -554,20 +554,18 @@ impl Iterator for SlashMarkers<'_> {
     }
 }
 
-/// Shortest and longest IBAN, as [`Iban::parse`] accepts them.
-const IBAN_CHARS_MIN: usize = 15;
-
 /// The IBAN in a text, compact and in capitals, exactly where [`Iban::parse`] accepts the text
 /// (tested against it): blanks anywhere are dropped, letters capitalised, and the length,
-/// alphabet, country, check digits and ISO 13616 checksum checked. It is read here rather than
-/// through `Iban::parse` because a statement holds one per entry.
+/// alphabet, country, check digits and ISO 13616 checksum checked (`is_compact_iban`). It is
+/// read here rather than through `Iban::parse`, which allocates three times, because a
+/// statement holds one per entry.
 fn iban_text(text: &str) -> Option<String> {
     // Written compact and in capitals, as it nearly always is: checked before it is copied.
     if text
         .bytes()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     {
-        return is_iban(text.as_bytes()).then(|| text.to_string());
+        return is_compact_iban(text.as_bytes()).then(|| text.to_string());
     }
     let mut compact = String::with_capacity(text.len());
     let mut at = 0;
@@ -582,33 +580,7 @@ fn iban_text(text: &str) -> Option<String> {
         }
         at += width;
     }
-    is_iban(compact.as_bytes()).then_some(compact)
-}
-
-/// Whether compact capitals and digits are an IBAN: its length, country, check digits and
-/// ISO 13616 checksum.
-fn is_iban(bytes: &[u8]) -> bool {
-    if !(IBAN_CHARS_MIN..=IBAN_CHARS_MAX).contains(&bytes.len())
-        || !bytes[..2].iter().all(u8::is_ascii_uppercase)
-        || !bytes[2..4].iter().all(u8::is_ascii_digit)
-    {
-        return false;
-    }
-    // The remainder is taken only when the number nears the top of a u64: the same result as
-    // taking it at each digit.
-    let mut number: u64 = 0;
-    for &byte in bytes[4..].iter().chain(&bytes[..4]) {
-        // Letters expand to two digits (A = 10 … Z = 35).
-        number = if byte.is_ascii_digit() {
-            number * 10 + u64::from(byte - b'0')
-        } else {
-            number * 100 + u64::from(byte - b'A') + 10
-        };
-        if number >= 1 << 56 {
-            number %= 97;
-        }
-    }
-    number % 97 == 1
+    is_compact_iban(compact.as_bytes()).then_some(compact)
 }
 
 /// Shortest and longest ISO 11649 creditor reference (`RF` + 2 check digits + up to 21).
