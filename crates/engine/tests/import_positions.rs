@@ -341,6 +341,61 @@ async fn an_intraday_entry_booked_at_end_of_day_is_counted_once() {
 }
 
 #[tokio::test]
+async fn booked_entries_after_the_close_roll_it_forward_and_say_so() {
+    let (_dir, ledger) = ledger().await;
+    let end_of_day = statement(
+        "DE89370400440532013000",
+        "S1",
+        "2026-11-24",
+        0,
+        &[1_150],
+        1_150,
+    );
+    import(&ledger, "eod.xml", &file(&[end_of_day]))
+        .await
+        .unwrap();
+    // An intraday report of the next day with booked entries and no balance: one booked
+    // today, one pending (not booked yet), one booked tomorrow (not yet at the as-of time).
+    let mut today = intraday(statement(
+        "DE89370400440532013000",
+        "S2",
+        "2026-11-25",
+        1_150,
+        &[300, -50, 999, 4_000],
+        0,
+    ));
+    today.balances.clear();
+    let tomorrow: NaiveDate = "2026-11-26".parse().unwrap();
+    for (index, entry) in today.entries.iter_mut().enumerate() {
+        entry.status = if index == 2 {
+            EntryStatus::Pending
+        } else {
+            EntryStatus::Booked
+        };
+        entry.booking_date = match index {
+            2 => None,
+            3 => Some(tomorrow),
+            _ => entry.value_date,
+        };
+    }
+    let report = import(&ledger, "intraday.xml", &camt052(&[today]))
+        .await
+        .unwrap();
+    assert_eq!(report.entries_new, 4);
+
+    let report = positions(&ledger, "2026-11-25".parse().unwrap())
+        .await
+        .unwrap();
+    let position = &report.accounts[0];
+    assert_eq!(position.basis, position::Basis::RolledForward);
+    assert_eq!(position.booked, Money::from_minor(1_400, Currency::EUR));
+    assert_eq!(position.booked_date.to_string(), "2026-11-25");
+    // As fresh as the import that brought the last booked entry; the close's source.
+    assert_eq!(position.as_of, now());
+    assert_eq!(position.source, "camt.053");
+}
+
+#[tokio::test]
 async fn gaps_in_sequence_and_days_are_flagged() {
     let (_dir, ledger) = ledger().await;
     let mut monday = statement("DE89370400440532013000", "S1", "2026-11-16", 0, &[100], 100);
