@@ -1,5 +1,6 @@
-//! Byte scans for the line-based parsers (BAI2, MT940): finding a line's end a word at a time
-//! rather than a byte at a time, and small numbers written without `fmt`.
+//! Byte scans for the line-based parsers (BAI2, MT940): finding the first byte an MT940 line
+//! reader must look at a word at a time rather than a byte at a time (a set of bytes, which
+//! `memchr`, used for single bytes, does not search), and small numbers written without `fmt`.
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -17,22 +18,6 @@ fn word_at(bytes: &[u8], at: usize) -> u64 {
     let mut word = [0u8; 8];
     word.copy_from_slice(&bytes[at..at + 8]);
     u64::from_le_bytes(word)
-}
-
-/// Where `needle` first occurs in `haystack`.
-pub(crate) fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    while at + 8 <= haystack.len() {
-        let found = matches(word_at(haystack, at), needle);
-        if found != 0 {
-            return Some(at + (found.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    haystack[at..]
-        .iter()
-        .position(|b| *b == needle)
-        .map(|offset| at + offset)
 }
 
 /// Where the first byte that an MT940 line reader must look at occurs: a control character
@@ -126,12 +111,7 @@ mod tests {
         #[test]
         fn finds_as_a_plain_search_does(
             haystack in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'@'), Just(1u8), Just(0x20u8), Just(0xC2u8), any::<u8>()], 0..80),
-            needle in any::<u8>(),
         ) {
-            prop_assert_eq!(
-                find_byte(needle, &haystack),
-                haystack.iter().position(|b| *b == needle)
-            );
             prop_assert_eq!(
                 find_line_special(&haystack),
                 haystack.iter().position(|b| is_line_special(*b))

@@ -88,7 +88,7 @@ fn record_code_at(text: &str) -> Option<&'static str> {
 /// Where the record body starting at `body` ends: the index of its terminating `/`, if any.
 fn terminator(body: &str) -> Option<usize> {
     let mut search = 0;
-    while let Some(offset) = crate::scan::find_byte(b'/', &body.as_bytes()[search..]) {
+    while let Some(offset) = memchr::memchr(b'/', &body.as_bytes()[search..]) {
         let slash = search + offset;
         let after = body[slash + 1..].trim_start_matches(is_blank);
         if after.is_empty() || record_code_at(after).is_some() {
@@ -332,9 +332,7 @@ impl<R: BufRead> Lines<R> {
             if self.block_at == self.block.len() {
                 self.refill_block()?;
             }
-            if let Some(end) =
-                crate::scan::find_byte(b'\n', &self.block.as_bytes()[self.block_at..])
-            {
+            if let Some(end) = memchr::memchr(b'\n', &self.block.as_bytes()[self.block_at..]) {
                 // Within a piece's length, as `read_until` would read it; a longer line is read
                 // as any long line is.
                 if end < self.reach {
@@ -359,7 +357,7 @@ impl<R: BufRead> Lines<R> {
             let found = {
                 let buffer = self.reader.fill_buf().map_err(io_error)?;
                 let window = &buffer[..buffer.len().min(self.reach)];
-                crate::scan::find_byte(b'\n', window)
+                memchr::memchr(b'\n', window)
             };
             if let Some(end) = found {
                 self.unconsumed = end + 1;
@@ -586,7 +584,7 @@ impl<'a> Fields<'a> {
                 continue;
             };
             let rest = &self.text[start..end];
-            return Some(match crate::scan::find_byte(b',', rest.as_bytes()) {
+            return Some(match memchr::memchr(b',', rest.as_bytes()) {
                 Some(comma) => {
                     self.position = Some(start + comma + 1);
                     Field {

@@ -66,7 +66,7 @@ pub(super) fn parse(fields: &[&str], scratch: &mut Scratch) -> Details {
     tight.clear();
     for field in fields {
         let mut rest = *field;
-        while let Some(end) = crate::scan::find_byte(b'\n', rest.as_bytes()) {
+        while let Some(end) = memchr::memchr(b'\n', rest.as_bytes()) {
             tight.push_str(&rest[..end]);
             rest = &rest[end + 1..];
         }
@@ -284,7 +284,7 @@ fn subfields(text: &str, separator: u8) -> impl Iterator<Item = (u32, &str)> {
     let bytes = text.as_bytes();
     let start_at = move |from: usize| {
         let mut from = from;
-        while let Some(offset) = crate::scan::find_byte(separator, &bytes[from..]) {
+        while let Some(offset) = memchr::memchr(separator, &bytes[from..]) {
             let at = from + offset;
             if bytes
                 .get(at + 1..at + 3)
@@ -334,7 +334,7 @@ fn sepa_key_at(bytes: &[u8], plus: usize) -> Option<&'static str> {
 fn has_sepa_key(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(offset) = crate::scan::find_byte(b'+', &bytes[from..]) {
+    while let Some(offset) = memchr::memchr(b'+', &bytes[from..]) {
         let plus = from + offset;
         if sepa_key_at(bytes, plus).is_some() {
             return true;
@@ -381,7 +381,7 @@ fn sepa_values(text: &str) -> SepaValues {
     };
     let mut from = 0;
     let mut first = true;
-    while let Some(offset) = crate::scan::find_byte(b'+', &bytes[from..]) {
+    while let Some(offset) = memchr::memchr(b'+', &bytes[from..]) {
         let plus = from + offset;
         from = plus + 1;
         let Some(key) = sepa_key_at(bytes, plus) else {
@@ -538,7 +538,7 @@ impl Iterator for SlashMarkers<'_> {
 
     fn next(&mut self) -> Option<(usize, &'static str)> {
         let bytes = self.text.as_bytes();
-        while let Some(offset) = crate::scan::find_byte(b'/', &bytes[self.from..]) {
+        while let Some(offset) = memchr::memchr(b'/', &bytes[self.from..]) {
             let index = self.from + offset;
             self.from = index + 1;
             // A code is followed by `/`, and holds none: it is all up to the next one.
@@ -593,7 +593,7 @@ pub(super) fn creditor_reference_in(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut from = 0;
     let starts = std::iter::from_fn(|| {
-        while let Some(offset) = crate::scan::find_byte(b'R', &bytes[from..]) {
+        while let Some(offset) = memchr::memchr(b'R', &bytes[from..]) {
             let at = from + offset;
             from = at + 1;
             if bytes.get(at + 1) == Some(&b'F') {

@@ -857,7 +857,7 @@ struct StatementLine<'a> {
 fn find_double_slash(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(offset) = crate::scan::find_byte(b'/', &bytes[from..]) {
+    while let Some(offset) = memchr::memchr(b'/', &bytes[from..]) {
         let at = from + offset;
         if bytes.get(at + 1) == Some(&b'/') {
             return Some(at);

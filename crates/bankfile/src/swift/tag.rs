@@ -56,7 +56,7 @@ pub(super) struct Field<'m> {
 impl<'m> Field<'m> {
     /// The first line without surrounding blanks: the whole value of a one-line field.
     pub fn first(&self) -> &'m str {
-        let first = match crate::scan::find_byte(b'\n', self.text.as_bytes()) {
+        let first = match memchr::memchr(b'\n', self.text.as_bytes()) {
             Some(end) => &self.text[..end],
             None => self.text,
         };
