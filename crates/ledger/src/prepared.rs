@@ -164,12 +164,20 @@ pub(crate) struct Row<'s> {
 }
 
 impl Row<'_> {
-    fn column_type(&self, column: usize) -> (c_int, c_int) {
-        let index = c_int::try_from(column).expect("few columns");
+    /// The column's index and SQLite type; a column the statement does not have is an error
+    /// (SQLite leaves reading one undefined).
+    fn column_type(&self, column: usize) -> Result<(c_int, c_int), LedgerError> {
+        let statement = self.statement.as_ptr();
         // SAFETY: the statement rests on a row (`Row` exists only inside `query`'s loop).
-        (index, unsafe {
-            ffi::sqlite3_column_type(self.statement.as_ptr(), index)
-        })
+        let count = unsafe { ffi::sqlite3_column_count(statement) };
+        let index = c_int::try_from(column)
+            .ok()
+            .filter(|index| *index < count)
+            .ok_or_else(|| {
+                LedgerError::Corrupt(format!("'{}' has no column {column}", first_line(self.sql)))
+            })?;
+        // SAFETY: as above, and the index is within the row.
+        Ok((index, unsafe { ffi::sqlite3_column_type(statement, index) }))
     }
 
     fn mismatch(&self, column: usize, wanted: &str) -> LedgerError {
@@ -180,7 +188,7 @@ impl Row<'_> {
     }
 
     pub(crate) fn optional_int(&self, column: usize) -> Result<Option<i64>, LedgerError> {
-        match self.column_type(column) {
+        match self.column_type(column)? {
             (_, ffi::SQLITE_NULL) => Ok(None),
             // SAFETY: as in `column_type`; the column holds an integer.
             (index, ffi::SQLITE_INTEGER) => Ok(Some(unsafe {
@@ -196,7 +204,7 @@ impl Row<'_> {
     }
 
     pub(crate) fn optional_text(&self, column: usize) -> Result<Option<String>, LedgerError> {
-        match self.column_type(column) {
+        match self.column_type(column)? {
             (_, ffi::SQLITE_NULL) => Ok(None),
             (index, ffi::SQLITE_TEXT) => {
                 let statement = self.statement.as_ptr();

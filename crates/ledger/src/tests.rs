@@ -137,6 +137,11 @@ async fn prepared_reads_return_values_nulls_and_say_which_column_is_wrong() {
         wrong.contains("column 0 of 'SELECT 'x'' is not an integer"),
         "{wrong}"
     );
+    let beyond = fetch_all(pool, "SELECT 1", &[], |row| row.optional_int(1))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(beyond.contains("'SELECT 1' has no column 1"), "{beyond}");
     let null = fetch_all(pool, "SELECT NULL", &[], |row| row.text(0))
         .await
         .unwrap_err()
