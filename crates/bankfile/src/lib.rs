@@ -6,6 +6,8 @@
 
 pub mod bai2;
 pub mod camt;
+#[cfg(test)]
+mod counted_reader;
 pub mod csv_mapping;
 pub mod error;
 pub mod format;

@@ -1,7 +1,6 @@
 //! BAI2 parser tests on files written here: the envelope checks, the dialects, round trips.
 
 use std::cell::Cell;
-use std::io::{BufReader, Read};
 use std::rc::Rc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -11,6 +10,7 @@ use cashline_domain::{AccountKey, BalanceType, Currency, EntryStatus, Money, Sta
 
 use super::record::Lines;
 use super::write::bai2_file;
+use crate::counted_reader::{counted, BUFFER_BYTES};
 use crate::stream::{Collect, StatementEvent, StatementSink, ENTRY_BATCH_ROWS};
 use crate::{
     parse, FileFormat, ParseError, ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement,
@@ -450,37 +450,6 @@ proptest! {
         let cut = cut.min(whole - 1);
         prop_assert!(super::parse(&file.as_bytes()[..cut]).is_err());
     }
-}
-
-/// A reader that hands out a few bytes at a time and counts them, so a sink can tell how much
-/// of the input had been read when an event came.
-struct Counted<'a> {
-    bytes: &'a [u8],
-    read: Rc<Cell<usize>>,
-    step: usize,
-}
-
-impl Read for Counted<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let at = self.read.get();
-        let n = out.len().min(self.bytes.len() - at).min(self.step);
-        out[..n].copy_from_slice(&self.bytes[at..at + n]);
-        self.read.set(at + n);
-        Ok(n)
-    }
-}
-
-/// Buffer of the readers below; a sink's view of what was read is this coarse.
-const BUFFER_BYTES: usize = 4096;
-
-fn counted(bytes: &[u8], step: usize) -> (BufReader<Counted<'_>>, Rc<Cell<usize>>) {
-    let read = Rc::new(Cell::new(0));
-    let reader = Counted {
-        bytes,
-        read: Rc::clone(&read),
-        step,
-    };
-    (BufReader::with_capacity(BUFFER_BYTES, reader), read)
 }
 
 /// Notes how much of the input had been read when each statement began, and checks that the
