@@ -203,7 +203,16 @@ impl<R: BufRead> Streamer<'_, R> {
                 NextLine::End => break,
             }
         }
-        self.splitter.finish();
+        if let Some(line) = self.splitter.finish() {
+            let ordinal = self.built + usize::from(self.waiting.is_some()) + 1;
+            return Err(ParseError::Invalid {
+                line,
+                element: format!("Msg[{ordinal}]"),
+                message: "the file ends inside a message: its block has begun but holds no \
+                          complete field"
+                    .into(),
+            });
+        }
         self.take_complete()?;
         if let Some(message) = self.waiting.take() {
             self.build(message, true)?;

@@ -125,6 +125,9 @@ pub(super) struct Message {
     /// Whether the message ended with its terminator `-}` rather than being cut off by the next
     /// message or the end of the file.
     pub closed: bool,
+    /// The first line of text inside the `{4:` block before any field: a field cut off before
+    /// its tag was complete, if the file ends there.
+    pub text_before_fields: Option<usize>,
     /// What the message holds in memory, in bytes: its text and each field's and line's
     /// bookkeeping. Compared with the limit of a streamed message.
     pub bytes: usize,
@@ -585,10 +588,14 @@ impl Splitter {
         let Some(message) = self.current.as_mut() else {
             return Ok(());
         };
+        let blank = crate::scan::trim(line).is_empty();
         let Some(field) = message.stored.last_mut() else {
+            if message.in_block && !blank && message.text_before_fields.is_none() {
+                message.text_before_fields = Some(number);
+            }
             return Ok(());
         };
-        if crate::scan::trim(line).is_empty() {
+        if blank {
             return Ok(());
         }
         field.chars += line.len() + 1;
@@ -602,11 +609,16 @@ impl Splitter {
         Ok(())
     }
 
-    /// The end of the text ends the message being read.
-    pub fn finish(&mut self) {
-        if let Some(message) = self.current.take() {
-            self.messages.push(message);
-        }
+    /// The end of the text ends the message being read. Returns the line where the text of an
+    /// open `{4:` block begins when the file ends before that block has a field: the file was
+    /// cut inside a message.
+    pub fn finish(&mut self) -> Option<usize> {
+        let message = self.current.take()?;
+        let cut_at = message
+            .text_before_fields
+            .filter(|_| !message.closed && !message.has_fields());
+        self.messages.push(message);
+        cut_at
     }
 }
 

@@ -1,7 +1,7 @@
 //! MT940/MT942 parser tests on messages written here: dialects, round trips and rejections.
 
 use std::cell::Cell;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::rc::Rc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -14,6 +14,7 @@ use cashline_domain::{
 use super::details::{creditor_reference_in, is_creditor_reference};
 use super::tag::{self, LineReader, NextLine};
 use super::write::mt940_document;
+use crate::counted_reader::{counted, BUFFER_BYTES};
 use crate::stream::{StatementEvent, StatementSink, ENTRY_BATCH_ROWS};
 use crate::{
     detect, parse, FileFormat, ParseError, ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile,
@@ -675,37 +676,6 @@ proptest! {
     }
 }
 
-/// A reader that hands out a few bytes at a time and counts them, so a sink can tell how much
-/// of the input had been read when an event came.
-struct Counted<'a> {
-    bytes: &'a [u8],
-    read: Rc<Cell<usize>>,
-    step: usize,
-}
-
-impl Read for Counted<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let at = self.read.get();
-        let n = out.len().min(self.bytes.len() - at).min(self.step);
-        out[..n].copy_from_slice(&self.bytes[at..at + n]);
-        self.read.set(at + n);
-        Ok(n)
-    }
-}
-
-/// Buffer of the readers below; a sink's view of what was read is this coarse.
-const BUFFER_BYTES: usize = 4096;
-
-fn counted(bytes: &[u8], step: usize) -> (BufReader<Counted<'_>>, Rc<Cell<usize>>) {
-    let read = Rc::new(Cell::new(0));
-    let reader = Counted {
-        bytes,
-        read: Rc::clone(&read),
-        step,
-    };
-    (BufReader::with_capacity(BUFFER_BYTES, reader), read)
-}
-
 /// Notes how much of the input had been read when each statement began, and checks that the
 /// events come in order: a begin, batches of entries, an end.
 #[derive(Default)]
@@ -982,4 +952,35 @@ proptest! {
             prop_assert_eq!(watch.begun_at.len(), prefix.matches("-}").count());
         }
     }
+}
+
+#[test]
+fn a_file_cut_just_after_a_block_opens_a_field_is_truncated() {
+    let statement = sample_statement(&[100, -250, 999], Currency::EUR);
+    let text = mt940_document(&[statement.clone(), statement]);
+    // The second message's block has begun and a field's colon is all there is of it.
+    let second = text.rfind("{4:").unwrap() + "{4:\r\n:".len();
+    let cut = &text.as_bytes()[..second];
+    assert!(cut.ends_with(b"{4:\r\n:"));
+    match crate::parse(cut) {
+        Err(ParseError::Invalid {
+            element, message, ..
+        }) => {
+            assert_eq!(element, "Msg[2]");
+            assert!(
+                message.starts_with("the file ends inside a message"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Cut at the block's opening, nothing of the message has begun: the first message reads.
+    let at_header = text.rfind("{4:").unwrap() + "{4:\r\n".len();
+    assert_eq!(
+        crate::parse(&text.as_bytes()[..at_header])
+            .unwrap()
+            .statements
+            .len(),
+        1
+    );
 }
