@@ -20,6 +20,12 @@ pub fn show<T: Serialize>(as_json: bool, value: &T, human: fn(&T)) -> anyhow::Re
 }
 
 fn table(headers: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) {
+    // Cells come from files and banks: a name must not be able to drive the terminal.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| shown(cell)).collect())
+        .collect();
+    let rows = rows.as_slice();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (index, cell) in row.iter().enumerate() {
@@ -68,10 +74,10 @@ pub fn import(report: &wire::ImportReport) {
     );
     for file in &report.files {
         for exception in &file.exceptions {
-            println!("exception in {}: {exception}", file.file);
+            println!("exception in {}: {}", shown(&file.file), shown(exception));
         }
         for warning in &file.warnings {
-            println!("warning in {}: {warning}", file.file);
+            println!("warning in {}: {}", shown(&file.file), shown(warning));
         }
     }
 }
@@ -296,14 +302,14 @@ pub fn rates_imported(report: &wire::RatesImported, as_json: bool) -> anyhow::Re
     }
     println!(
         "{}: {} rates from {} to {} ({} new or changed).",
-        report.file,
+        shown(&report.file),
         report.rates,
         report.first_date.as_deref().unwrap_or("-"),
         report.last_date.as_deref().unwrap_or("-"),
         report.written
     );
     for warning in &report.warnings {
-        println!("warning: {warning}");
+        println!("warning: {}", shown(warning));
     }
     Ok(())
 }
@@ -370,4 +376,18 @@ pub fn payments(report: &wire::PaymentsReport) {
         &rows,
         &[2],
     );
+}
+
+/// A name, path or message as the terminal may show it: control characters escaped, so a file
+/// name cannot move the cursor, clear the screen or forge a line, and account numbers masked.
+pub fn shown(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }

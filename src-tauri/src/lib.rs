@@ -1,368 +1,17 @@
 //! The Cashline desktop shell: a Tauri window over [`cashline_service::Service`].
 //!
-//! The commands below only convert their arguments and call the service, which the CLI and the
-//! HTTP API call unchanged; every error reaches the UI as the service's `{code, message}` body.
+//! The commands (`commands/`, one module per group) only convert their arguments and call the
+//! service, which the CLI and the HTTP API call unchanged; every error reaches the UI as the
+//! service's `{code, message}` body.
 
 use std::path::{Path, PathBuf};
 
-use cashline_service::{wire, EntriesQuery, ErrorBody, Service};
-use chrono::NaiveDate;
-use tauri::ipc::{InvokeBody, Request};
-use tauri::{Manager, RunEvent, Runtime, State};
+use cashline_service::Service;
+use tauri::{Manager, RunEvent, Runtime};
 
-/// The header that carries the name of a file sent to `import_file`, percent-encoded by the UI
-/// (`encodeURIComponent`), since header values are ASCII.
-pub const FILE_NAME_HEADER: &str = "x-file-name";
-/// The optional header naming the saved CSV mapping to read the file with, percent-encoded.
-pub const CSV_MAPPING_HEADER: &str = "x-csv-mapping";
+pub mod commands;
 
-/// Positions as of a date (`YYYY-MM-DD`), or as of now. JS: `invoke('positions', { asOf })`.
-#[tauri::command]
-async fn positions(
-    service: State<'_, Service>,
-    as_of: Option<String>,
-    entity: Option<String>,
-    reporting_currency: Option<String>,
-) -> Result<wire::PositionsReport, ErrorBody> {
-    let request = cashline_service::PositionsRequest {
-        as_of: parse_date("asOf", as_of.as_deref())?,
-        entity: entity.filter(|e| !e.is_empty()),
-        reporting_currency: reporting_currency.filter(|c| !c.is_empty()),
-    };
-    service.positions(request).await.map_err(|e| e.body())
-}
-
-/// Booked entries, filtered by account and booking dates (`YYYY-MM-DD`, both ends included).
-#[tauri::command]
-async fn entries(
-    service: State<'_, Service>,
-    account: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<wire::EntriesReport, ErrorBody> {
-    let query = EntriesQuery {
-        account,
-        from: parse_date("from", from.as_deref())?,
-        to: parse_date("to", to.as_deref())?,
-        limit: None,
-    };
-    service.entries(query).await.map_err(|e| e.body())
-}
-
-/// Imports one file. JS: `invoke('import_file', bytes, { headers: { 'x-file-name':
-/// encodeURIComponent(file.name) } })` with `bytes` an `ArrayBuffer` or `Uint8Array`, so the
-/// file travels as a raw body and not as a JSON array of numbers.
-#[tauri::command]
-async fn import_file(
-    service: State<'_, Service>,
-    request: Request<'_>,
-) -> Result<wire::ImportReport, ErrorBody> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(bad_request(
-            "import_file takes the file's bytes as a raw body (an ArrayBuffer or Uint8Array), \
-             not JSON",
-        ));
-    };
-    let header = request.headers().get(FILE_NAME_HEADER).ok_or_else(|| {
-        bad_request(format!(
-            "import_file needs the file's name in the {FILE_NAME_HEADER} header"
-        ))
-    })?;
-    let file_name = decode_file_name(header.as_bytes())?;
-    let csv_mapping = match request.headers().get(CSV_MAPPING_HEADER) {
-        Some(value) => Some(decode_file_name(value.as_bytes())?),
-        None => None,
-    };
-    let options = cashline_service::ImportOptions { csv_mapping };
-    Ok(service.import_bytes(&file_name, bytes, &options).await)
-}
-
-#[tauri::command]
-async fn forecast(
-    service: State<'_, Service>,
-    days: Option<usize>,
-    entity: Option<String>,
-    reporting_currency: Option<String>,
-) -> Result<wire::ForecastReport, ErrorBody> {
-    let request = cashline_service::ForecastRequest {
-        days,
-        entity: entity.filter(|e| !e.is_empty()),
-        reporting_currency: reporting_currency.filter(|c| !c.is_empty()),
-    };
-    service.forecast(request).await.map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn history(
-    service: State<'_, Service>,
-    from: Option<String>,
-    to: Option<String>,
-    entity: Option<String>,
-) -> Result<wire::HistoryReport, ErrorBody> {
-    let from = parse_date("from", from.as_deref())?;
-    let to = parse_date("to", to.as_deref())?;
-    let entity = entity.filter(|e| !e.is_empty());
-    service
-        .history(from, to, entity.as_deref())
-        .await
-        .map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn intraday(
-    service: State<'_, Service>,
-    date: Option<String>,
-) -> Result<wire::IntradayReport, ErrorBody> {
-    let date = parse_date("date", date.as_deref())?;
-    service.intraday(date).await.map_err(|e| e.body())
-}
-
-/// A chart as SVG: `balances`, `history`, `forecast`, `entities` or `banks`.
-#[tauri::command]
-#[allow(clippy::too_many_arguments)] // Tauri maps each JS argument to one parameter.
-async fn chart(
-    service: State<'_, Service>,
-    name: String,
-    entity: Option<String>,
-    reporting_currency: Option<String>,
-    days: Option<usize>,
-    from: Option<String>,
-    to: Option<String>,
-    as_of: Option<String>,
-) -> Result<String, ErrorBody> {
-    let request = cashline_service::ChartRequest {
-        chart: name,
-        entity: entity.filter(|e| !e.is_empty()),
-        reporting_currency: reporting_currency.filter(|c| !c.is_empty()),
-        days,
-        from: parse_date("from", from.as_deref())?,
-        to: parse_date("to", to.as_deref())?,
-        as_of: parse_date("asOf", as_of.as_deref())?,
-    };
-    service.chart_svg(&request).await.map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn calendar(
-    service: State<'_, Service>,
-    currency: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<wire::CalendarReport, ErrorBody> {
-    let from = parse_date("from", from.as_deref())?;
-    let to = parse_date("to", to.as_deref())?;
-    service
-        .calendar(currency.as_deref().unwrap_or("EUR"), from, to)
-        .map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn entities(service: State<'_, Service>) -> Result<wire::EntitiesReport, ErrorBody> {
-    service.entities().await.map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn entity_save(
-    service: State<'_, Service>,
-    code: String,
-    name: String,
-    country: Option<String>,
-    reporting_currency: Option<String>,
-) -> Result<wire::Entity, ErrorBody> {
-    service
-        .entity_save(
-            &code,
-            &name,
-            country.as_deref().filter(|c| !c.is_empty()),
-            reporting_currency.as_deref().filter(|c| !c.is_empty()),
-        )
-        .await
-        .map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn accounts(service: State<'_, Service>) -> Result<wire::AccountsReport, ErrorBody> {
-    service.accounts().await.map_err(|e| e.body())
-}
-
-/// Changes an account. JS: `invoke('account_update', { account, update: { name, purpose,
-/// entity, cadence, statementDueTimeUtc, intradayHours } })`.
-#[tauri::command]
-async fn account_update(
-    service: State<'_, Service>,
-    account: String,
-    update: AccountUpdateArgs,
-) -> Result<wire::AccountsReport, ErrorBody> {
-    let update = cashline_service::AccountUpdate {
-        name: update.name,
-        purpose: update.purpose,
-        entity: update.entity,
-        cadence: update.cadence,
-        statement_due_time_utc: update.statement_due_time_utc,
-        intraday_hours: update.intraday_hours,
-    };
-    service
-        .account_update(&account, update)
-        .await
-        .map_err(|e| e.body())
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AccountUpdateArgs {
-    name: Option<String>,
-    purpose: Option<String>,
-    entity: Option<String>,
-    cadence: Option<String>,
-    statement_due_time_utc: Option<String>,
-    intraday_hours: Option<i64>,
-}
-
-#[tauri::command]
-async fn fx_rates(
-    service: State<'_, Service>,
-    date: Option<String>,
-) -> Result<wire::RatesReport, ErrorBody> {
-    let date = parse_date("date", date.as_deref())?;
-    service.fx_rates(date).await.map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn fx_set(
-    service: State<'_, Service>,
-    base: String,
-    quote: String,
-    date: String,
-    rate: String,
-) -> Result<wire::RatesImported, ErrorBody> {
-    let date =
-        parse_date("date", Some(&date))?.ok_or_else(|| bad_request("a rate needs its date"))?;
-    service
-        .fx_set(&base, &quote, date, &rate)
-        .await
-        .map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn open_items(
-    service: State<'_, Service>,
-    kind: Option<String>,
-    state: Option<String>,
-) -> Result<wire::OpenItemsReport, ErrorBody> {
-    service
-        .open_items(kind.as_deref(), state.as_deref())
-        .await
-        .map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn payments(
-    service: State<'_, Service>,
-    state: Option<String>,
-) -> Result<wire::PaymentsReport, ErrorBody> {
-    service
-        .payments(state.as_deref())
-        .await
-        .map_err(|e| e.body())
-}
-
-/// Exceptions, filtered by kind and state.
-#[tauri::command]
-async fn exceptions(
-    service: State<'_, Service>,
-    kind: Option<String>,
-    state: Option<String>,
-) -> Result<wire::ExceptionsReport, ErrorBody> {
-    service
-        .exceptions(kind.as_deref(), state.as_deref())
-        .await
-        .map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn csv_mappings(service: State<'_, Service>) -> Result<wire::CsvMappingsReport, ErrorBody> {
-    service.csv_mappings().await.map_err(|e| e.body())
-}
-
-/// Saves a CSV mapping from its JSON definition. JS: `invoke('csv_mapping_save', { definition })`.
-#[tauri::command]
-async fn csv_mapping_save(
-    service: State<'_, Service>,
-    definition: serde_json::Value,
-) -> Result<wire::CsvMapping, ErrorBody> {
-    service
-        .csv_mapping_save(definition)
-        .await
-        .map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn csv_mapping_remove(service: State<'_, Service>, name: String) -> Result<(), ErrorBody> {
-    service
-        .csv_mapping_remove(&name)
-        .await
-        .map_err(|e| e.body())
-}
-
-#[tauri::command]
-async fn settings(service: State<'_, Service>) -> Result<wire::Settings, ErrorBody> {
-    service.settings().await.map_err(|e| e.body())
-}
-
-/// Sets or clears the watched inbox folder. JS: `invoke('settings_save', { inboxFolder })`.
-/// The running watcher follows the new setting within a few seconds.
-#[tauri::command]
-async fn settings_save(
-    service: State<'_, Service>,
-    inbox_folder: Option<String>,
-) -> Result<wire::Settings, ErrorBody> {
-    let folder = inbox_folder
-        .filter(|f| !f.trim().is_empty())
-        .map(PathBuf::from);
-    service
-        .set_inbox_folder(folder.as_deref())
-        .await
-        .map_err(|e| e.body())
-}
-
-/// The balances chart of the last 30 days, as an SVG document.
-#[tauri::command]
-async fn balances_chart(service: State<'_, Service>) -> Result<String, ErrorBody> {
-    service.balances_chart_svg().await.map_err(|e| e.body())
-}
-
-fn bad_request(message: impl Into<String>) -> ErrorBody {
-    ErrorBody {
-        code: "bad_request",
-        message: message.into(),
-    }
-}
-
-fn parse_date(name: &str, text: Option<&str>) -> Result<Option<NaiveDate>, ErrorBody> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| bad_request(format!("{name}: '{text}' is not a date; use YYYY-MM-DD"))),
-    }
-}
-
-/// Decodes the percent-encoded `x-file-name` header into the file's name.
-pub fn decode_file_name(value: &[u8]) -> Result<String, ErrorBody> {
-    let name = percent_encoding::percent_decode(value)
-        .decode_utf8()
-        .map_err(|_| {
-            bad_request(format!(
-                "the {FILE_NAME_HEADER} header is not percent-encoded UTF-8"
-            ))
-        })?;
-    if name.trim().is_empty() {
-        return Err(bad_request(format!(
-            "the {FILE_NAME_HEADER} header is empty"
-        )));
-    }
-    Ok(name.into_owned())
-}
+pub use commands::import::{decode_header, CSV_MAPPING_HEADER, FILE_NAME_HEADER};
 
 /// Adds Cashline's state and commands to a builder: the real app passes
 /// `tauri::Builder::default()`, tests pass `tauri::test::mock_builder()`.
@@ -370,29 +19,30 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
     builder
         .manage(service)
         .invoke_handler(tauri::generate_handler![
-            positions,
-            entries,
-            import_file,
-            balances_chart,
-            exceptions,
-            csv_mappings,
-            csv_mapping_save,
-            csv_mapping_remove,
-            settings,
-            settings_save,
-            forecast,
-            history,
-            intraday,
-            chart,
-            calendar,
-            entities,
-            entity_save,
-            accounts,
-            account_update,
-            fx_rates,
-            fx_set,
-            open_items,
-            payments
+            commands::treasury::positions,
+            commands::treasury::forecast,
+            commands::treasury::history,
+            commands::treasury::intraday,
+            commands::treasury::entries,
+            commands::treasury::chart,
+            commands::import::import_file,
+            commands::import::csv_mappings,
+            commands::import::csv_mapping_save,
+            commands::import::csv_mapping_remove,
+            commands::exceptions::exceptions,
+            commands::exceptions::audit_verify,
+            commands::reference::calendar,
+            commands::reference::entities,
+            commands::reference::entity_save,
+            commands::reference::accounts,
+            commands::reference::account_update,
+            commands::reference::fx_rates,
+            commands::reference::fx_set,
+            commands::payments::open_items,
+            commands::payments::payments,
+            commands::payments::payments_approve,
+            commands::settings::settings,
+            commands::settings::settings_save,
         ])
 }
 
@@ -438,6 +88,8 @@ pub fn display_available() -> bool {
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    use tauri::ipc::InvokeBody;
 
     use cashline_domain::FixedClock;
     use cashline_service::ServiceConfig;
@@ -515,7 +167,7 @@ mod tests {
         let positions = invoke(
             &webview,
             "positions",
-            serde_json::json!({ "asOf": "2026-11-20" }).into(),
+            serde_json::json!({ "request": { "as_of": "2026-11-20" } }).into(),
             &[],
         )
         .expect("positions");
@@ -526,11 +178,11 @@ mod tests {
         let entries = invoke(
             &webview,
             "entries",
-            serde_json::json!({
+            serde_json::json!({ "request": {
                 "account": "DE89 3704 0044 0532 0130 00",
                 "from": "2026-11-01",
                 "to": null,
-            })
+            }})
             .into(),
             &[],
         )
@@ -539,8 +191,8 @@ mod tests {
 
         let svg = invoke(
             &webview,
-            "balances_chart",
-            serde_json::json!({}).into(),
+            "chart",
+            serde_json::json!({ "request": { "chart": "balances" } }).into(),
             &[],
         )
         .expect("chart");
@@ -555,7 +207,7 @@ mod tests {
         let error = invoke(
             &webview,
             "positions",
-            serde_json::json!({ "asOf": "20.11.2026" }).into(),
+            serde_json::json!({ "request": { "as_of": "20.11.2026" } }).into(),
             &[],
         )
         .unwrap_err();
@@ -591,7 +243,7 @@ mod tests {
         let error = invoke(
             &webview,
             "entries",
-            serde_json::json!({ "from": "2026-11-20", "to": "2026-11-01" }).into(),
+            serde_json::json!({ "request": { "from": "2026-11-20", "to": "2026-11-01" } }).into(),
             &[],
         )
         .unwrap_err();
@@ -600,12 +252,69 @@ mod tests {
 
     #[test]
     fn file_names_are_percent_decoded() {
+        let decode = |bytes: &[u8]| decode_header(FILE_NAME_HEADER, bytes);
         assert_eq!(
-            decode_file_name(b"Konto%C3%BCbersicht%20Nov.xml").unwrap(),
+            decode(b"Konto%C3%BCbersicht%20Nov.xml").unwrap(),
             "Kontoübersicht Nov.xml"
         );
-        assert_eq!(decode_file_name(b"plain.xml").unwrap(), "plain.xml");
-        assert!(decode_file_name(b"%FF%FE").is_err());
-        assert!(decode_file_name(b"").is_err());
+        assert_eq!(decode(b"plain.xml").unwrap(), "plain.xml");
+        assert!(decode(b"%FF%FE").is_err());
+        assert!(decode(b"").is_err());
+    }
+
+    #[test]
+    fn an_uploaded_path_keeps_only_its_base_name_as_over_http() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, webview) = app(dir.path());
+        let report = invoke(
+            &webview,
+            "import_file",
+            InvokeBody::Raw(CAMT053.as_bytes().to_vec()),
+            &[(FILE_NAME_HEADER, "C%3A%5CUsers%5Cana%5Cstatement.xml")],
+        )
+        .expect("import");
+        assert_eq!(report["files"][0]["file"], "statement.xml", "{report}");
+    }
+
+    #[test]
+    fn an_empty_account_filter_is_no_filter_as_over_http() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, webview) = app(dir.path());
+        invoke(
+            &webview,
+            "import_file",
+            InvokeBody::Raw(CAMT053.as_bytes().to_vec()),
+            &[(FILE_NAME_HEADER, "a.xml")],
+        )
+        .expect("import");
+        let entries = invoke(
+            &webview,
+            "entries",
+            serde_json::json!({ "request": { "account": "" } }).into(),
+            &[],
+        )
+        .expect("entries");
+        assert_eq!(entries["entries"].as_array().unwrap().len(), 3, "{entries}");
+    }
+
+    #[test]
+    fn payments_can_be_approved_from_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, webview) = app(dir.path());
+        let error = invoke(
+            &webview,
+            "payments_approve",
+            serde_json::json!({ "request": { "ids": ["no-such-payment"] } }).into(),
+            &[],
+        )
+        .unwrap_err();
+        assert!(error["code"].is_string(), "{error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("no-such-payment"),
+            "{error}"
+        );
     }
 }

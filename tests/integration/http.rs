@@ -142,3 +142,230 @@ fn import_and_positions_over_http_match_the_cli() {
     assert_eq!(status, 200);
     assert!(svg.contains("<svg"), "{svg}");
 }
+
+/// A request with every header given, answered as (status, head, body).
+fn exchange(server: &Server, head: &str, body: &[u8]) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response[9..12].parse().unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (status, head.to_string(), body.to_string())
+}
+
+fn json_request(server: &Server, method: &str, path: &str, body: &str) -> (u16, String) {
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n",
+        port = server.port,
+        token = server.token,
+        length = body.len()
+    );
+    let (status, _, body) = exchange(server, &head, body.as_bytes());
+    (status, body)
+}
+
+/// The peak resident memory of a process, in KiB, from /proc.
+fn peak_memory_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status")
+}
+
+#[test]
+fn every_route_answers_a_callers_mistake_with_a_4xx_code_and_message() {
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    let cases: &[(&str, &str, &str, u16)] = &[
+        ("GET", "/api/positions?as_of=2026-13-45", "", 400),
+        ("GET", "/api/positions?as_of=2999-01-01", "", 400),
+        ("GET", "/api/forecast?days=100000", "", 400),
+        ("GET", "/api/forecast?days=ten", "", 400),
+        ("GET", "/api/history?from=2026-11-20&to=2026-11-01", "", 400),
+        ("GET", "/api/history?from=1900-01-01&to=2026-11-01", "", 400),
+        ("GET", "/api/history?from=yesterday", "", 400),
+        ("GET", "/api/intraday?date=today", "", 400),
+        ("GET", "/api/entries?from=2026-11-20&to=2026-11-01", "", 400),
+        ("GET", "/api/entries?limit=-1", "", 400),
+        ("GET", "/api/charts/forecast.gif", "", 400),
+        ("GET", "/api/charts/forecast", "", 400),
+        ("GET", "/api/charts/pie.svg", "", 400),
+        ("GET", "/api/charts/forecast.svg?days=0", "", 400),
+        ("POST", "/api/import", "x", 400),
+        ("POST", "/api/csv-mappings", "{\"name\":\"x\"}", 400),
+        ("POST", "/api/csv-mappings", "not json", 400),
+        ("DELETE", "/api/csv-mappings/no-such-mapping", "", 400),
+        ("GET", "/api/calendar?currency=XXX", "", 400),
+        (
+            "GET",
+            "/api/calendar?from=2026-01-01&to=2030-01-01",
+            "",
+            400,
+        ),
+        (
+            "POST",
+            "/api/entities",
+            "{\"code\":\"\",\"name\":\"\"}",
+            400,
+        ),
+        ("POST", "/api/entities", "{\"name\":\"no code\"}", 400),
+        ("PUT", "/api/accounts/DE00NOSUCHACCOUNT", "{}", 404),
+        ("GET", "/api/fx-rates?date=soon", "", 400),
+        (
+            "POST",
+            "/api/fx-rates",
+            "{\"base\":\"EUR\",\"quote\":\"USD\",\"date\":\"bad\",\"rate\":\"1\"}",
+            400,
+        ),
+        (
+            "POST",
+            "/api/fx-rates",
+            "{\"base\":\"EUR\",\"quote\":\"USD\",\"date\":\"2026-11-20\",\"rate\":\"abc\"}",
+            400,
+        ),
+        (
+            "POST",
+            "/api/payments/approve",
+            "{\"ids\":[\"no-such\"]}",
+            400,
+        ),
+        ("POST", "/api/payments/approve", "{\"ids\":\"one\"}", 400),
+        (
+            "PUT",
+            "/api/settings",
+            "{\"inbox_folder\":\"relative/folder\"}",
+            400,
+        ),
+        ("GET", "/api/no-such-route", "", 404),
+        ("GET", "/api/", "", 404),
+        ("GET", "/api", "", 404),
+        ("DELETE", "/api/positions", "", 405),
+    ];
+    for (method, path, body, expected) in cases {
+        let (status, answer) = json_request(&server, method, path, body);
+        assert_eq!(status, *expected, "{method} {path}: {answer}");
+        let answer: serde_json::Value = serde_json::from_str(&answer)
+            .unwrap_or_else(|_| panic!("{method} {path} answered no JSON: {answer}"));
+        assert!(
+            answer["code"].as_str().is_some_and(|c| !c.is_empty())
+                && answer["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{method} {path}: {answer}"
+        );
+    }
+    // An unknown route is behind the token like every other.
+    let (status, _) = request(&server, "GET", "/api/no-such-route", None, b"");
+    assert_eq!(status, 401);
+}
+
+#[test]
+fn a_request_under_another_host_name_is_refused_against_dns_rebinding() {
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    for (host, expected) in [
+        (format!("evil.example:{}", server.port), 403),
+        (format!("127.0.0.1.evil.example:{}", server.port), 403),
+        (format!("localhost:{}", server.port.wrapping_add(1)), 403),
+        (format!("localhost:{}", server.port), 200),
+        (format!("127.0.0.1:{}", server.port), 200),
+    ] {
+        let head = format!(
+            "GET /api/positions HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            server.token
+        );
+        let (status, _, body) = exchange(&server, &head, b"");
+        assert_eq!(status, expected, "Host: {host}: {body}");
+        if expected == 403 {
+            assert!(body.contains("forbidden_host"), "{body}");
+        }
+    }
+}
+
+#[test]
+fn the_bearer_scheme_is_matched_case_insensitively() {
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let head = format!(
+            "GET /api/positions HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: {scheme} {}\r\nConnection: close\r\n\r\n",
+            server.port, server.token
+        );
+        let (status, _, body) = exchange(&server, &head, b"");
+        assert_eq!(status, 200, "{scheme}: {body}");
+    }
+}
+
+#[test]
+fn a_connection_whose_headers_never_finish_is_closed() {
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .write_all(b"GET /api/positions HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    // Bounded: the server's header timeout is 10 s; a server that never closes fails here.
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(40)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let outcome = stream.read_to_end(&mut rest);
+    assert!(
+        outcome.is_ok(),
+        "the server kept a connection with unfinished headers open: {outcome:?}"
+    );
+}
+
+#[test]
+fn an_upload_larger_than_the_limit_is_refused_before_it_is_read() {
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    let head = format!(
+        "POST /api/import?file=huge.xml HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {}\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        server.port,
+        server.token,
+        600u64 * 1024 * 1024
+    );
+    let (status, _, body) = exchange(&server, &head, b"");
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains("too_large"), "{body}");
+}
+
+#[test]
+fn a_500_mb_upload_keeps_the_server_under_200_mb() {
+    const UPLOAD_BYTES: usize = 500 * 1024 * 1024;
+    const SERVER_KIB_MAX: u64 = 200 * 1024;
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let head = format!(
+        "POST /api/import?file=big.xml HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {}\r\n\
+         Content-Length: {UPLOAD_BYTES}\r\nConnection: close\r\n\r\n",
+        server.port, server.token
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    // Sent in pieces, so the test itself holds 1 MiB at a time, as a browser would.
+    let chunk = vec![b' '; 1024 * 1024];
+    for _ in 0..UPLOAD_BYTES / chunk.len() {
+        stream.write_all(&chunk).unwrap();
+    }
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"status\":\"failed\""), "{response}");
+    let peak_kib = peak_memory_kib(server.child.id());
+    eprintln!(
+        "serve peak memory after a 500 MiB upload: {} MiB",
+        peak_kib / 1024
+    );
+    assert!(
+        peak_kib < SERVER_KIB_MAX,
+        "the server peaked at {} MiB for a 500 MiB upload",
+        peak_kib / 1024
+    );
+}

@@ -4,20 +4,38 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::header;
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::any;
 use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use rand::distr::{Alphanumeric, SampleString};
 use thiserror::Error;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
-use cashline_service::{Service, FILE_BYTES_MAX};
+use cashline_service::Service;
+
+mod error;
+mod extract;
+mod guard;
+mod routes;
+
+pub use guard::token_matches;
 
 /// Characters in the access token: 32 alphanumerics, about 190 bits.
 const TOKEN_CHARS: usize = 32;
+/// A client that has not sent its whole request head by then is dropped: a connection that
+/// never finishes its headers would otherwise hold a task and a socket for ever.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest JSON body a command takes (a CSV mapping, a form); uploads stream and have their own.
+pub const JSON_BODY_BYTES_MAX: usize = 1024 * 1024;
+/// How long shutdown waits for requests under way before it drops them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Error)]
 pub enum HttpError {
@@ -29,10 +47,8 @@ pub enum HttpError {
     Serve(std::io::Error),
 }
 
-mod routes;
-
 #[derive(Clone)]
-struct AppState {
+pub(crate) struct AppState {
     service: Service,
     token: String,
 }
@@ -62,7 +78,7 @@ impl LocalServer {
             .local_addr()
             .map_err(|source| HttpError::Bind { port, source })?;
         let token = Alphanumeric.sample_string(&mut rand::rng(), TOKEN_CHARS);
-        let router = router(service, token.clone(), ui_dir);
+        let router = router(service, token.clone(), ui_dir, address.port());
         Ok(LocalServer {
             listener,
             router,
@@ -80,82 +96,75 @@ impl LocalServer {
         &self.token
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves until `shutdown` completes, then lets requests under way finish.
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), HttpError> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(HttpError::Serve)
+        let graceful = GracefulShutdown::new();
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT);
+        tokio::pin!(shutdown);
+        loop {
+            let (stream, _) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(pair) => pair,
+                    // Out of file descriptors and the like: wait, never spin.
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot accept a connection");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+                _ = &mut shutdown => break,
+            };
+            let service = TowerToHyperService::new(self.router.clone());
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                if let Err(error) = connection.await {
+                    tracing::debug!(%error, "connection ended with an error");
+                }
+            });
+        }
+        tokio::select! {
+            _ = graceful.shutdown() => {}
+            _ = tokio::time::sleep(SHUTDOWN_GRACE) => {
+                tracing::warn!("requests still under way at shutdown were dropped");
+            }
+        }
+        Ok(())
     }
 }
 
-fn router(service: Service, token: String, ui_dir: PathBuf) -> Router {
+fn router(service: Service, token: String, ui_dir: PathBuf, port: u16) -> Router {
     let state = AppState { service, token };
+    // `layer`, not `route_layer`: the token also guards the answer to an unknown route.
     let api = routes::api()
-        .layer(DefaultBodyLimit::max(FILE_BYTES_MAX))
-        .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .layer(DefaultBodyLimit::max(JSON_BODY_BYTES_MAX))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_token,
+        ))
+        .with_state(state.clone());
+    // `/api/` is outside the nested router's reach; it is still the API's, not the UI's.
+    let api_slash = Router::new()
+        .route("/api/", any(routes::unknown_route))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_token,
+        ))
         .with_state(state);
     let index = ui_dir.join("index.html");
     Router::new()
         .nest("/api", api)
+        .merge(api_slash)
         .fallback_service(ServeDir::new(ui_dir).fallback(ServeFile::new(index)))
-        .layer(middleware::from_fn(security_headers))
-}
-
-/// The page is only ever served to this machine's own browser, but it shows bank data, and
-/// its address carries the token: no third-party content, no framing, no referrer.
-async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let pairs = [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'",
-        ),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::CACHE_CONTROL, "no-store"),
-    ];
-    for (name, value) in pairs {
-        headers.insert(name, header::HeaderValue::from_static(value));
-    }
-    response
-}
-
-/// Compares in constant time, so the token cannot be guessed byte by byte from timings.
-fn token_matches(given: &str, expected: &str) -> bool {
-    given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
-}
-
-async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let given = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match given {
-        Some(token) if token_matches(token, &state.token) => next.run(request).await,
-        _ => routes::ApiError::unauthorized().into_response(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::token_matches;
-
-    #[test]
-    fn token_comparison_needs_every_byte() {
-        assert!(token_matches("abc", "abc"));
-        assert!(!token_matches("abd", "abc"));
-        assert!(!token_matches("ab", "abc"));
-        assert!(!token_matches("", "abc"));
-    }
+        .layer(middleware::from_fn(guard::security_headers))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn_with_state(
+            guard::AllowedHosts::for_port(port),
+            guard::require_allowed_host,
+        ))
 }

@@ -2,29 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-
 use cashline_chart::balances::{balances_by_currency_svg, CurrencySeries};
 use cashline_chart::bars::bars_svg;
 use cashline_chart::forecast::{forecast_svg, ForecastDayPoint, ForecastSeries};
 use cashline_domain::{Currency, Money};
 use cashline_engine::{forecast, history, position};
 
+use crate::request::ChartRequest;
 use crate::{Service, ServiceError};
-
-/// Which chart, over which scope.
-#[derive(Debug, Clone, Default)]
-pub struct ChartRequest {
-    /// `balances`, `history`, `forecast`, `entities` or `banks`.
-    pub chart: String,
-    pub entity: Option<String>,
-    pub reporting_currency: Option<String>,
-    pub days: Option<usize>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    /// Balances as they stood at the end of this day (`entities`, `banks`).
-    pub as_of: Option<NaiveDate>,
-}
 
 /// A chart's SVG as PNG.
 pub fn chart_png(svg: &str) -> Result<Vec<u8>, ServiceError> {

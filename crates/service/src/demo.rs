@@ -7,8 +7,7 @@ use std::path::Path;
 use cashline_demo::reference::{self, ENTITIES};
 use cashline_demo::DEMO_BUSINESS_DAYS;
 
-use crate::reference::AccountUpdate;
-use crate::service::ImportOptions;
+use crate::request::{AccountUpdate, ImportOptions};
 use crate::{Service, ServiceError};
 
 /// Who approves the demo's payment run: not the user who imported it.

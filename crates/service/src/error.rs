@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use thiserror::Error;
+use ts_rs::TS;
 
 #[derive(Debug, Error)]
 pub enum ServiceError {
@@ -19,7 +20,7 @@ pub enum ServiceError {
 }
 
 /// What a front shows: a stable code to branch on and one plain sentence for the person.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct ErrorBody {
     pub code: &'static str,
     pub message: String,
@@ -28,13 +29,26 @@ pub struct ErrorBody {
 impl ServiceError {
     /// Codes are added only where a front branches on them.
     pub fn code(&self) -> &'static str {
+        use cashline_engine::EngineError;
         match self {
-            ServiceError::BadRequest(_) => "bad_request",
+            // What the caller sent cannot be carried out as asked: their fault, a 4xx.
+            ServiceError::BadRequest(_)
+            | ServiceError::Engine(
+                EngineError::InvalidRequest(_)
+                | EngineError::Domain(_)
+                | EngineError::BadFile { .. }
+                | EngineError::Inconsistent { .. },
+            ) => "bad_request",
             ServiceError::NotFound(_) => "not_found",
             ServiceError::Ledger(_) | ServiceError::Engine(_) | ServiceError::Chart(_) => {
                 "internal"
             }
         }
+    }
+
+    /// Whether the caller can fix this (a 4xx), rather than Cashline (a 5xx).
+    pub fn is_callers_fault(&self) -> bool {
+        self.code() != "internal"
     }
 
     pub fn body(&self) -> ErrorBody {

@@ -1,6 +1,6 @@
 //! The service layer: the only door into Cashline. Every front (the `cashline` CLI, the local
-//! HTTP API behind `cashline serve`, the Tauri commands of the desktop app) calls these
-//! methods unchanged and sends their wire types as they are.
+//! HTTP API behind `cashline serve`, the Tauri commands of the desktop app) takes the same
+//! `request` types, calls these methods unchanged and sends their `wire` types as they are.
 
 pub mod charts;
 pub mod demo;
@@ -9,11 +9,11 @@ pub mod error;
 pub mod inbox;
 pub mod positions;
 pub mod reference;
+pub mod request;
 pub mod service;
+pub mod typescript;
 pub mod wire;
 
-pub use charts::{chart_png, ChartRequest};
+pub use charts::chart_png;
 pub use error::{ErrorBody, ServiceError};
-pub use positions::{ForecastRequest, PositionsRequest};
-pub use reference::AccountUpdate;
-pub use service::{EntriesQuery, ImportOptions, Service, ServiceConfig, FILE_BYTES_MAX};
+pub use service::{Service, ServiceConfig, FILE_BYTES_MAX};

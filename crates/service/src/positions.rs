@@ -7,19 +7,12 @@ use cashline_domain::Currency;
 use cashline_engine::{freshness, position};
 use cashline_ledger::entity;
 
+use crate::request::{ForecastRequest, HistoryRequest, IntradayRequest, PositionsRequest};
 use crate::wire;
 use crate::{Service, ServiceError};
 
 /// The reporting currency when neither the request nor the entity names one.
 pub const REPORTING_CURRENCY_DEFAULT: Currency = Currency::EUR;
-
-#[derive(Debug, Clone, Default)]
-pub struct PositionsRequest {
-    /// Positions as they stood at the end of this day; `None` for now.
-    pub as_of: Option<NaiveDate>,
-    pub entity: Option<String>,
-    pub reporting_currency: Option<String>,
-}
 
 impl Service {
     pub(crate) async fn reporting_currency(
@@ -171,18 +164,14 @@ fn to_wire(
     }
 }
 
-/// The forecast request: `days` business days from today.
-#[derive(Debug, Clone, Default)]
-pub struct ForecastRequest {
-    pub days: Option<usize>,
-    pub entity: Option<String>,
-    pub reporting_currency: Option<String>,
-}
-
 /// Business days forecast when the request does not say.
 pub const FORECAST_DAYS_DEFAULT: usize = 10;
 /// Days of history when the request gives no start.
 pub const HISTORY_DAYS_DEFAULT: i64 = 90;
+/// Longest history served at once, in days (ten years of daily closings).
+pub const HISTORY_DAYS_MAX: i64 = 3660;
+/// Longest forecast, in business days: a year ahead is already guesswork.
+pub const FORECAST_DAYS_MAX: usize = 260;
 
 fn forecast_days(forecast: &cashline_engine::forecast::CurrencyForecast) -> Vec<wire::ForecastDay> {
     forecast
@@ -223,9 +212,15 @@ impl Service {
                 request.entity.as_deref(),
             )
             .await?;
+        let days = request.days.unwrap_or(FORECAST_DAYS_DEFAULT);
+        if days == 0 || days > FORECAST_DAYS_MAX {
+            return Err(ServiceError::BadRequest(format!(
+                "a forecast covers 1 to {FORECAST_DAYS_MAX} business days, not {days}"
+            )));
+        }
         let query = cashline_engine::forecast::ForecastQuery {
             at: self.clock.now(),
-            days: request.days.unwrap_or(FORECAST_DAYS_DEFAULT),
+            days,
             entity: request.entity,
             reporting_currency: reporting,
         };
@@ -254,13 +249,25 @@ impl Service {
 
     pub async fn history(
         &self,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        entity: Option<&str>,
+        request: HistoryRequest,
     ) -> Result<wire::HistoryReport, ServiceError> {
-        let to = to.unwrap_or_else(|| self.clock.now().date_naive());
-        let from = from.unwrap_or(to - chrono::Duration::days(HISTORY_DAYS_DEFAULT));
-        let history = cashline_engine::history::history(&self.ledger, from, to, entity).await?;
+        let to = request.to.unwrap_or_else(|| self.clock.now().date_naive());
+        let from = request
+            .from
+            .unwrap_or(to - chrono::Duration::days(HISTORY_DAYS_DEFAULT));
+        if from > to {
+            return Err(ServiceError::BadRequest(format!(
+                "the history starts on {from}, after its end {to}"
+            )));
+        }
+        if (to - from).num_days() > HISTORY_DAYS_MAX {
+            return Err(ServiceError::BadRequest(format!(
+                "a history covers at most {HISTORY_DAYS_MAX} days; {from} to {to} is longer"
+            )));
+        }
+        let history =
+            cashline_engine::history::history(&self.ledger, from, to, request.entity.as_deref())
+                .await?;
         let days = |points: &[(NaiveDate, cashline_domain::Money, bool)]| -> Vec<wire::HistoryDay> {
             points
                 .iter()
@@ -312,9 +319,11 @@ impl Service {
 
     pub async fn intraday(
         &self,
-        date: Option<NaiveDate>,
+        request: IntradayRequest,
     ) -> Result<wire::IntradayReport, ServiceError> {
-        let date = date.unwrap_or_else(|| self.clock.now().date_naive());
+        let date = request
+            .date
+            .unwrap_or_else(|| self.clock.now().date_naive());
         let entries = cashline_engine::history::intraday(&self.ledger, date).await?;
         Ok(wire::IntradayReport {
             date: date.to_string(),

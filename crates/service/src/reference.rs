@@ -10,23 +10,12 @@ use cashline_engine::fx;
 use cashline_ledger::{account, audit, entity, fx_rate, LedgerError};
 use cashline_rates::{validate_rate, FxRate};
 
+use crate::request::{AccountUpdate, CalendarRequest};
 use crate::wire;
 use crate::{Service, ServiceError};
 
 /// Rates listed at once.
 const RATES_LISTED_MAX: u32 = 2000;
-
-/// A change to an account, from a form or the CLI; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct AccountUpdate {
-    pub name: Option<String>,
-    pub purpose: Option<String>,
-    /// `Some("")` detaches the account from its entity.
-    pub entity: Option<String>,
-    pub cadence: Option<String>,
-    pub statement_due_time_utc: Option<String>,
-    pub intraday_hours: Option<i64>,
-}
 
 impl Service {
     pub async fn entities(&self) -> Result<wire::EntitiesReport, ServiceError> {
@@ -306,6 +295,8 @@ fn account_wire(row: account::AccountRow) -> wire::Account {
     }
 }
 
+/// The calendar shown when the request names no currency: the euro's TARGET2.
+pub const CALENDAR_CURRENCY_DEFAULT: Currency = Currency::EUR;
 /// Longest calendar served at once, in days.
 const CALENDAR_DAYS_MAX: i64 = 731;
 
@@ -313,12 +304,15 @@ impl Service {
     /// The business days of a currency between two dates.
     pub fn calendar(
         &self,
-        currency: &str,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
+        request: &CalendarRequest,
     ) -> Result<wire::CalendarReport, ServiceError> {
-        let currency =
-            Currency::from_code(currency).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        let currency = match request.currency.as_deref() {
+            Some(code) => {
+                Currency::from_code(code).map_err(|e| ServiceError::BadRequest(e.to_string()))?
+            }
+            None => CALENDAR_CURRENCY_DEFAULT,
+        };
+        let (from, to) = (request.from, request.to);
         let from = from.unwrap_or_else(|| self.clock.now().date_naive());
         let to = to.unwrap_or(from + chrono::Duration::days(30));
         if to < from || (to - from).num_days() > CALENDAR_DAYS_MAX {

@@ -13,6 +13,7 @@ use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportSt
 use cashline_engine::CsvMappingDefinition as CsvMapping;
 use cashline_ledger::{audit, entry, exception, setting, Ledger};
 
+pub use crate::request::{EntriesQuery, ImportOptions};
 use crate::wire;
 use crate::ServiceError;
 
@@ -36,21 +37,6 @@ pub struct Service {
     pub(crate) ledger: Ledger,
     pub(crate) user: Arc<str>,
     pub(crate) clock: Arc<dyn Clock>,
-}
-
-/// How files are to be read.
-#[derive(Debug, Clone, Default)]
-pub struct ImportOptions {
-    /// Read every file as CSV with this saved mapping, whatever its header says.
-    pub csv_mapping: Option<String>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct EntriesQuery {
-    pub account: Option<String>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub limit: Option<u32>,
 }
 
 impl Service {
@@ -92,13 +78,15 @@ impl Service {
         wire::ImportReport { files }
     }
 
-    /// Imports one file's bytes, as the UI sends them.
+    /// Imports one file's bytes, as the window sends them. Only the base of `file_name` is
+    /// kept: a path from another machine's browser or file picker means nothing here.
     pub async fn import_bytes(
         &self,
         file_name: &str,
         bytes: &[u8],
         options: &ImportOptions,
     ) -> wire::ImportReport {
+        let file_name = upload_name(file_name);
         let result = if bytes.len() > FILE_BYTES_MAX {
             failed(
                 file_name,
@@ -112,6 +100,23 @@ impl Service {
             self.import_one(file_name, ImportSource::Bytes(bytes), options)
                 .await
         };
+        wire::ImportReport {
+            files: vec![result],
+        }
+    }
+
+    /// Imports a file uploaded through the local API and already streamed to `path`, under the
+    /// name it was uploaded with (its base only, as for `import_bytes`).
+    pub async fn import_upload(
+        &self,
+        file_name: &str,
+        path: &Path,
+        options: &ImportOptions,
+    ) -> wire::ImportReport {
+        let file_name = upload_name(file_name);
+        let result = self
+            .import_one(file_name, ImportSource::Path(path), options)
+            .await;
         wire::ImportReport {
             files: vec![result],
         }
@@ -313,6 +318,16 @@ impl Service {
 
     pub async fn close(&self) {
         self.ledger.close().await;
+    }
+}
+
+/// The base name of an uploaded file: whatever follows its last `/` or `\\`.
+fn upload_name(name: &str) -> &str {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    if base.is_empty() {
+        name
+    } else {
+        base
     }
 }
 

@@ -2,8 +2,9 @@
 //! converted here by hand; they never derive `Serialize` themselves.
 
 use serde::Serialize;
+use ts_rs::TS;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ImportReport {
     pub files: Vec<FileResult>,
 }
@@ -14,7 +15,7 @@ impl ImportReport {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct FileResult {
     pub file: String,
     pub format: Option<String>,
@@ -33,7 +34,7 @@ pub struct FileResult {
     pub exceptions: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PositionsReport {
     pub as_of: String,
     pub as_of_date: String,
@@ -50,7 +51,7 @@ pub struct PositionsReport {
     pub entities: Vec<Consolidated>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct AccountPosition {
     pub account: String,
     pub account_masked: String,
@@ -74,7 +75,7 @@ pub struct AccountPosition {
     pub converted: Option<Converted>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Converted {
     pub currency: String,
     pub amount: String,
@@ -84,14 +85,14 @@ pub struct Converted {
     pub rate_source: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CurrencyTotal {
     pub currency: String,
     pub booked: String,
     pub accounts: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct BankTotal {
     pub bank: Option<String>,
     pub currency: String,
@@ -99,7 +100,7 @@ pub struct BankTotal {
     pub accounts: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Consolidated {
     /// `group`, or an entity's code.
     pub scope: String,
@@ -111,12 +112,12 @@ pub struct Consolidated {
     pub missing_rates: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct EntriesReport {
     pub entries: Vec<Entry>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Entry {
     pub account: String,
     pub bank_ref: Option<String>,
@@ -134,12 +135,12 @@ pub struct Entry {
     pub bank_transaction_code: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ExceptionsReport {
     pub exceptions: Vec<Exception>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Exception {
     pub id: String,
     pub kind: String,
@@ -150,20 +151,20 @@ pub struct Exception {
     pub opened_at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct AuditReport {
     pub records: u64,
     pub ok: bool,
     pub first_bad: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CsvMappingsReport {
     pub mappings: Vec<CsvMapping>,
 }
 
 /// A saved mapping: its name, the header it recognises, and its whole definition.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CsvMapping {
     pub name: String,
     pub header: String,
@@ -180,13 +181,13 @@ impl CsvMapping {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Settings {
     /// The folder watched for new bank files, or `null`.
     pub inbox_folder: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ForecastReport {
     /// The reporting currency of the consolidated days below.
     pub currency: String,
@@ -198,13 +199,13 @@ pub struct ForecastReport {
     pub currencies: Vec<CurrencyForecast>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CurrencyForecast {
     pub currency: String,
     pub days: Vec<ForecastDay>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ForecastDay {
     pub date: String,
     pub opening: String,
@@ -214,7 +215,7 @@ pub struct ForecastDay {
     pub components: Vec<ForecastComponent>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ForecastComponent {
     /// `payment`, `receivable` or `payable`.
     pub kind: &'static str,
@@ -228,7 +229,7 @@ pub struct ForecastComponent {
     pub weighted: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct HistoryReport {
     pub from: String,
     pub to: String,
@@ -236,7 +237,7 @@ pub struct HistoryReport {
     pub totals: Vec<CurrencyHistory>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct AccountHistory {
     pub account: String,
     pub account_masked: String,
@@ -245,26 +246,26 @@ pub struct AccountHistory {
     pub days: Vec<HistoryDay>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct HistoryDay {
     pub date: String,
     pub closing: String,
     pub reported: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CurrencyHistory {
     pub currency: String,
     pub days: Vec<HistoryDay>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct IntradayReport {
     pub date: String,
     pub entries: Vec<IntradayEntry>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct IntradayEntry {
     pub account: String,
     pub account_masked: String,
@@ -276,12 +277,12 @@ pub struct IntradayEntry {
     pub running: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct EntitiesReport {
     pub entities: Vec<Entity>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Entity {
     pub code: String,
     pub name: String,
@@ -289,12 +290,12 @@ pub struct Entity {
     pub reporting_currency: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct AccountsReport {
     pub accounts: Vec<Account>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Account {
     pub account: String,
     pub account_masked: String,
@@ -309,12 +310,12 @@ pub struct Account {
     pub intraday_hours: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RatesReport {
     pub rates: Vec<Rate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Rate {
     pub base: String,
     pub quote: String,
@@ -323,7 +324,7 @@ pub struct Rate {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RatesImported {
     pub file: String,
     pub rates: usize,
@@ -333,12 +334,12 @@ pub struct RatesImported {
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct OpenItemsReport {
     pub items: Vec<OpenItem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct OpenItem {
     pub id: String,
     pub kind: String,
@@ -354,19 +355,19 @@ pub struct OpenItem {
     pub entity: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ItemsImported {
     pub file: String,
     pub items: usize,
     pub new_items: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PaymentsReport {
     pub payments: Vec<Payment>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Payment {
     pub id: String,
     pub end_to_end_id: String,
@@ -383,7 +384,7 @@ pub struct Payment {
     pub events: Vec<PaymentEvent>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PaymentEvent {
     pub status: String,
     pub at: String,
@@ -391,14 +392,14 @@ pub struct PaymentEvent {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PaymentsImported {
     pub file: String,
     pub payments: usize,
     pub new_payments: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CalendarReport {
     pub currency: String,
     /// `TARGET2` for EUR, `weekends` for the others.
@@ -406,7 +407,7 @@ pub struct CalendarReport {
     pub days: Vec<CalendarDay>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CalendarDay {
     pub date: String,
     pub business_day: bool,

@@ -1,0 +1,116 @@
+//! The commands, one module per group (the same groups as the HTTP routes, the Tauri commands
+//! and the UI's API modules), as cargo's `src/bin/cargo/commands/`: each module owns its
+//! arguments and runs them against the service, so adding a command touches no other.
+
+use clap::Subcommand;
+
+use cashline_service::Service;
+
+pub mod exceptions;
+pub mod import;
+pub mod payments;
+pub mod reference;
+pub mod serve;
+pub mod settings;
+pub mod treasury;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Import bank files (format detected from content); each file is all-or-nothing.
+    Import(import::ImportArgs),
+    /// Saved CSV mappings: how each bank's CSV export is read.
+    CsvMapping {
+        #[command(subcommand)]
+        command: import::CsvMappingCommand,
+    },
+    /// This installation's settings (the watched inbox folder).
+    Settings(settings::SettingsArgs),
+    /// Cash positions: the latest booked and available balance of every account.
+    Positions(treasury::PositionsArgs),
+    /// Bank entries, filtered by account and booking date.
+    Entries(treasury::EntriesArgs),
+    /// The projected balance for the coming business days.
+    Forecast(treasury::ForecastArgs),
+    /// Daily closing balances per account and currency over a period.
+    History(treasury::HistoryArgs),
+    /// The entries of one day (today by default), with each account's running movement.
+    Intraday(treasury::IntradayArgs),
+    /// Draw a chart to a file: balances, history, forecast, entities or banks (.svg or .png).
+    Chart(treasury::ChartArgs),
+    /// Exceptions waiting for a person (balance mismatches, …).
+    Exceptions(exceptions::ExceptionsArgs),
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: exceptions::AuditCommand,
+    },
+    /// Business days of a currency (TARGET2 for EUR, weekends for others).
+    Calendar(reference::CalendarArgs),
+    /// Legal entities of the group.
+    Entities {
+        #[command(subcommand)]
+        command: reference::EntityCommand,
+    },
+    /// Bank accounts: list, and assign to entities, name, purpose and reporting cadence.
+    Accounts {
+        #[command(subcommand)]
+        command: reference::AccountCommand,
+    },
+    /// Foreign-exchange reference rates.
+    Fx {
+        #[command(subcommand)]
+        command: reference::FxCommand,
+    },
+    /// Receivables and payables from the ERP.
+    OpenItems {
+        #[command(subcommand)]
+        command: payments::OpenItemCommand,
+    },
+    /// Outgoing payments from the ERP's payment runs.
+    Payments {
+        #[command(subcommand)]
+        command: payments::PaymentCommand,
+    },
+    /// Serve the web UI and its API on 127.0.0.1 with a random access token.
+    Serve(serve::ServeArgs),
+    /// Load demo data, then open the desktop window (or serve the web UI without a display).
+    Demo(serve::DemoArgs),
+}
+
+/// Runs a command that works on an open ledger and ends (everything but `serve` and `demo`).
+pub async fn exec(service: &Service, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Import(args) => import::exec(service, args).await,
+        Command::CsvMapping { command } => import::exec_csv_mapping(service, command).await,
+        Command::Settings(args) => settings::exec(service, args).await,
+        Command::Positions(args) => treasury::positions(service, args).await,
+        Command::Entries(args) => treasury::entries(service, args).await,
+        Command::Forecast(args) => treasury::forecast(service, args).await,
+        Command::History(args) => treasury::history(service, args).await,
+        Command::Intraday(args) => treasury::intraday(service, args).await,
+        Command::Chart(args) => treasury::chart(service, args).await,
+        Command::Exceptions(args) => exceptions::exec(service, args).await,
+        Command::Audit { command } => exceptions::exec_audit(service, command).await,
+        Command::Calendar(args) => reference::calendar(service, args),
+        Command::Entities { command } => reference::exec_entities(service, command).await,
+        Command::Accounts { command } => reference::exec_accounts(service, command).await,
+        Command::Fx { command } => reference::exec_fx(service, command).await,
+        Command::OpenItems { command } => payments::exec_open_items(service, command).await,
+        Command::Payments { command } => payments::exec_payments(service, command).await,
+        Command::Serve(_) | Command::Demo(_) => {
+            unreachable!("serve and demo open their own ledger (commands::serve)")
+        }
+    }
+}
+
+/// A failure that has already been reported (e.g. one file of several failed to import).
+#[derive(Debug)]
+pub struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("failed")
+    }
+}
+
+impl std::error::Error for Reported {}

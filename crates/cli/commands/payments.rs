@@ -1,0 +1,112 @@
+//! The ERP's side: `open-items` and `payments`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use cashline_service::Service;
+
+use crate::output::{self, shown};
+
+#[derive(Subcommand)]
+pub enum OpenItemCommand {
+    /// Import the ERP's CSV export (idempotent by id).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the probability (0 to 1) that a receivable is paid on its due date.
+    Probability { id: String, probability: String },
+}
+
+#[derive(Subcommand)]
+pub enum PaymentCommand {
+    /// Import a payment run (CSV); payments are validated on the way in.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve payments; the approver must not be who prepared them.
+    Approve {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub async fn exec_open_items(service: &Service, command: OpenItemCommand) -> anyhow::Result<()> {
+    match command {
+        OpenItemCommand::Import { file, json } => {
+            let report = service.open_items_import(&file).await?;
+            if json {
+                output::json(&report)?;
+            } else {
+                println!(
+                    "{}: {} items, {} new.",
+                    shown(&report.file),
+                    report.items,
+                    report.new_items
+                );
+            }
+        }
+        OpenItemCommand::List { kind, state, json } => {
+            let report = service
+                .open_items(kind.as_deref(), state.as_deref())
+                .await?;
+            output::show(json, &report, output::open_items)?;
+        }
+        OpenItemCommand::Probability { id, probability } => {
+            service.open_item_probability(&id, &probability).await?;
+            println!(
+                "Item {} is expected with probability {}.",
+                shown(&id),
+                shown(&probability)
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow::Result<()> {
+    match command {
+        PaymentCommand::Import { file, json } => {
+            let report = service.payments_import(&file).await?;
+            if json {
+                output::json(&report)?;
+            } else {
+                println!(
+                    "{}: {} payments, {} new.",
+                    shown(&report.file),
+                    report.payments,
+                    report.new_payments
+                );
+            }
+            Ok(())
+        }
+        PaymentCommand::List { state, json } => {
+            let report = service.payments(state.as_deref()).await?;
+            output::show(json, &report, output::payments)
+        }
+        PaymentCommand::Approve { ids, json } => {
+            let report = service.payments_approve(&ids).await?;
+            output::show(json, &report, output::payments)
+        }
+    }
+}

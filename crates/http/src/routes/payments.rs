@@ -1,0 +1,43 @@
+//! The ERP's side: open items and payments, and approving payments.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::Router;
+
+use cashline_service::request::{FilterQuery, PaymentsApprove};
+use cashline_service::wire;
+
+use super::{ok, ApiResult};
+use crate::extract::{Body, Params};
+use crate::AppState;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/open-items", get(open_items))
+        .route("/payments", get(payments))
+        .route("/payments/approve", post(payments_approve))
+}
+
+async fn open_items(
+    State(state): State<AppState>,
+    Params(filter): Params<FilterQuery>,
+) -> ApiResult<wire::OpenItemsReport> {
+    ok(state
+        .service
+        .open_items(filter.kind.as_deref(), filter.state.as_deref())
+        .await?)
+}
+
+async fn payments(
+    State(state): State<AppState>,
+    Params(filter): Params<FilterQuery>,
+) -> ApiResult<wire::PaymentsReport> {
+    ok(state.service.payments(filter.state.as_deref()).await?)
+}
+
+async fn payments_approve(
+    State(state): State<AppState>,
+    Body(request): Body<PaymentsApprove>,
+) -> ApiResult<wire::PaymentsReport> {
+    ok(state.service.payments_approve(&request.ids).await?)
+}

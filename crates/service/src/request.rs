@@ -1,0 +1,253 @@
+//! Requests: the arguments of every service command, in one shape for every front. The HTTP
+//! API reads them from a query string or a JSON body, the Tauri shell from the window's call,
+//! and the CLI builds them from its flags, so an empty filter, a bad date or a missing default
+//! means the same thing everywhere.
+//!
+//! Deserialising is lenient where a person typed the value (an empty or blank text is no
+//! filter) and strict where a machine did (a date is `YYYY-MM-DD` or an error naming it).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+use ts_rs::TS;
+
+/// An optional date: absent, `null` or `""` is none; anything else must be `YYYY-MM-DD`.
+fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a date (YYYY-MM-DD)"))),
+    }
+}
+
+/// A date that must be given.
+fn required_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    date(deserializer)?.ok_or_else(|| serde::de::Error::custom("a date (YYYY-MM-DD) is needed"))
+}
+
+/// An optional text: absent, `null` or blank is none; otherwise trimmed.
+fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    Ok(text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()))
+}
+
+/// Positions now, or as they stood at the end of a past day.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct PositionsRequest {
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub as_of: Option<NaiveDate>,
+    #[serde(deserialize_with = "text")]
+    pub entity: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub reporting_currency: Option<String>,
+}
+
+/// The forecast: `days` business days from today.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ForecastRequest {
+    pub days: Option<usize>,
+    #[serde(deserialize_with = "text")]
+    pub entity: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub reporting_currency: Option<String>,
+}
+
+/// Daily closings over a period (by default the last 90 days up to today).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct HistoryRequest {
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub from: Option<NaiveDate>,
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub to: Option<NaiveDate>,
+    #[serde(deserialize_with = "text")]
+    pub entity: Option<String>,
+}
+
+/// The entries of one day (today by default).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct IntradayRequest {
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub date: Option<NaiveDate>,
+}
+
+/// Bank entries, filtered by account and booking dates (both ends included).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct EntriesQuery {
+    #[serde(deserialize_with = "text")]
+    pub account: Option<String>,
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub from: Option<NaiveDate>,
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub to: Option<NaiveDate>,
+    pub limit: Option<u32>,
+}
+
+/// A filter by kind and state (exceptions, open items, payments).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct FilterQuery {
+    #[serde(deserialize_with = "text")]
+    pub kind: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub state: Option<String>,
+}
+
+/// Which chart, over which scope.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ChartRequest {
+    /// `balances`, `history`, `forecast`, `entities` or `banks` (over HTTP, from the path).
+    pub chart: String,
+    #[serde(deserialize_with = "text")]
+    pub entity: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub reporting_currency: Option<String>,
+    pub days: Option<usize>,
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub from: Option<NaiveDate>,
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub to: Option<NaiveDate>,
+    /// Balances as they stood at the end of this day (`entities`, `banks`).
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Business days of a currency (EUR when none is given).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct CalendarRequest {
+    #[serde(deserialize_with = "text")]
+    pub currency: Option<String>,
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub from: Option<NaiveDate>,
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub to: Option<NaiveDate>,
+}
+
+/// An entity to create, or to change by its code.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct EntitySave {
+    pub code: String,
+    pub name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub country: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub reporting_currency: Option<String>,
+}
+
+/// A change to an account, from a form or the CLI; an absent field stays as it is.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct AccountUpdate {
+    pub name: Option<String>,
+    pub purpose: Option<String>,
+    /// `""` detaches the account from its entity.
+    pub entity: Option<String>,
+    pub cadence: Option<String>,
+    pub statement_due_time_utc: Option<String>,
+    pub intraday_hours: Option<i64>,
+}
+
+/// The rates known on a day (the latest by default).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct RatesQuery {
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub date: Option<NaiveDate>,
+}
+
+/// A rate entered by hand: 1 `base` = `rate` `quote` on `date`.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RateInput {
+    pub base: String,
+    pub quote: String,
+    #[serde(deserialize_with = "required_date")]
+    #[ts(as = "String")]
+    pub date: NaiveDate,
+    pub rate: String,
+}
+
+/// Payments to approve, by their ids.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct PaymentsApprove {
+    pub ids: Vec<String>,
+}
+
+/// The settings a person can change; an absent or empty inbox folder stops watching one.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct SettingsUpdate {
+    #[serde(deserialize_with = "text")]
+    pub inbox_folder: Option<String>,
+}
+
+/// How an uploaded or named file is to be read.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ImportOptions {
+    /// Read every file as CSV with this saved mapping, whatever its header says.
+    #[serde(deserialize_with = "text")]
+    pub csv_mapping: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_filter_is_no_filter_in_every_front() {
+        let query: EntriesQuery =
+            serde_json::from_str(r#"{"account":"  ","from":"","to":null}"#).unwrap();
+        assert!(query.account.is_none() && query.from.is_none() && query.to.is_none());
+    }
+
+    #[test]
+    fn a_bad_date_names_itself() {
+        let error = serde_json::from_str::<PositionsRequest>(r#"{"as_of":"2026-13-01"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("'2026-13-01' is not a date"), "{error}");
+    }
+
+    #[test]
+    fn a_rate_needs_its_date() {
+        let error = serde_json::from_str::<RateInput>(
+            r#"{"base":"EUR","quote":"USD","date":"","rate":"1.1"}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("a date (YYYY-MM-DD) is needed"), "{error}");
+    }
+}

@@ -1,0 +1,113 @@
+//! The TypeScript declarations of the wire and request types, for the UI (`ui/src/generated/wire.ts`).
+//!
+//! The file is generated, never edited: `CASHLINE_BLESS=1 cargo test -p cashline-service
+//! typescript` rewrites it, and the same test fails while the committed file differs from what
+//! the Rust types say, so a changed field breaks the UI's type check instead of the screen.
+
+use ts_rs::{Config, TS};
+
+use crate::{request, wire, ErrorBody};
+
+/// Where the generated file lives, from the workspace root.
+pub const GENERATED_PATH: &str = "ui/src/generated/wire.ts";
+
+/// Every declaration, in a stable order, as the file's text.
+pub fn declarations() -> String {
+    // Counts and sizes stay far below 2^53, so they are plain numbers in the UI.
+    let config = Config::new().with_large_int("number");
+    let declarations = [
+        wire::ImportReport::decl(&config),
+        wire::FileResult::decl(&config),
+        wire::PositionsReport::decl(&config),
+        wire::AccountPosition::decl(&config),
+        wire::Converted::decl(&config),
+        wire::CurrencyTotal::decl(&config),
+        wire::BankTotal::decl(&config),
+        wire::Consolidated::decl(&config),
+        wire::EntriesReport::decl(&config),
+        wire::Entry::decl(&config),
+        wire::ExceptionsReport::decl(&config),
+        wire::Exception::decl(&config),
+        wire::AuditReport::decl(&config),
+        wire::CsvMappingsReport::decl(&config),
+        wire::CsvMapping::decl(&config),
+        wire::Settings::decl(&config),
+        wire::ForecastReport::decl(&config),
+        wire::CurrencyForecast::decl(&config),
+        wire::ForecastDay::decl(&config),
+        wire::ForecastComponent::decl(&config),
+        wire::HistoryReport::decl(&config),
+        wire::AccountHistory::decl(&config),
+        wire::HistoryDay::decl(&config),
+        wire::CurrencyHistory::decl(&config),
+        wire::IntradayReport::decl(&config),
+        wire::IntradayEntry::decl(&config),
+        wire::EntitiesReport::decl(&config),
+        wire::Entity::decl(&config),
+        wire::AccountsReport::decl(&config),
+        wire::Account::decl(&config),
+        wire::RatesReport::decl(&config),
+        wire::Rate::decl(&config),
+        wire::RatesImported::decl(&config),
+        wire::OpenItemsReport::decl(&config),
+        wire::OpenItem::decl(&config),
+        wire::ItemsImported::decl(&config),
+        wire::PaymentsReport::decl(&config),
+        wire::Payment::decl(&config),
+        wire::PaymentEvent::decl(&config),
+        wire::PaymentsImported::decl(&config),
+        wire::CalendarReport::decl(&config),
+        wire::CalendarDay::decl(&config),
+        ErrorBody::decl(&config),
+        request::PositionsRequest::decl(&config),
+        request::ForecastRequest::decl(&config),
+        request::HistoryRequest::decl(&config),
+        request::IntradayRequest::decl(&config),
+        request::EntriesQuery::decl(&config),
+        request::FilterQuery::decl(&config),
+        request::ChartRequest::decl(&config),
+        request::CalendarRequest::decl(&config),
+        request::EntitySave::decl(&config),
+        request::AccountUpdate::decl(&config),
+        request::RatesQuery::decl(&config),
+        request::RateInput::decl(&config),
+        request::PaymentsApprove::decl(&config),
+        request::SettingsUpdate::decl(&config),
+        request::ImportOptions::decl(&config),
+    ];
+    let mut text = String::from(
+        "// Generated from crates/service/src/{wire,request}.rs by crates/service/src/typescript.rs.\n\
+         // Do not edit: run `CASHLINE_BLESS=1 cargo test -p cashline-service typescript`.\n",
+    );
+    for declaration in declarations {
+        text.push_str("\nexport ");
+        text.push_str(&declaration);
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    #[test]
+    fn the_ui_types_are_the_ones_generated_from_the_wire_types() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(GENERATED_PATH);
+        let expected = declarations();
+        if std::env::var_os("CASHLINE_BLESS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "{} is not what the wire types say; run `CASHLINE_BLESS=1 cargo test -p cashline-service typescript`",
+            path.display()
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! The ERP's side: open items and payments, and approving payments.
+
+use tauri::State;
+
+use cashline_service::request::{FilterQuery, PaymentsApprove};
+use cashline_service::{wire, Service};
+
+use super::{refused, Answer};
+
+#[tauri::command]
+pub async fn open_items(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::OpenItemsReport> {
+    let filter: FilterQuery = super::request(request)?;
+    service
+        .open_items(filter.kind.as_deref(), filter.state.as_deref())
+        .await
+        .map_err(refused)
+}
+
+#[tauri::command]
+pub async fn payments(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::PaymentsReport> {
+    let filter: FilterQuery = super::request(request)?;
+    service
+        .payments(filter.state.as_deref())
+        .await
+        .map_err(refused)
+}
+
+#[tauri::command]
+pub async fn payments_approve(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::PaymentsReport> {
+    let approve: PaymentsApprove = super::request(request)?;
+    service
+        .payments_approve(&approve.ids)
+        .await
+        .map_err(refused)
+}

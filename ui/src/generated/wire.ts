@@ -1,0 +1,216 @@
+// Generated from crates/service/src/{wire,request}.rs by crates/service/src/typescript.rs.
+// Do not edit: run `CASHLINE_BLESS=1 cargo test -p cashline-service typescript`.
+
+export type ImportReport = { files: Array<FileResult>, };
+
+export type FileResult = { file: string, format: string | null, 
+/**
+ * `imported`, `duplicate` or `failed`.
+ */
+status: string, statements: number, entries: number, new_entries: number, 
+/**
+ * Entries first reported intraday (pending) and now booked by this file.
+ */
+promoted_entries: number, error: string | null, 
+/**
+ * Why the file failed, for fronts that branch on it: `unknown_format`, `invalid`,
+ * `truncated`, `too_large`, `unsupported`, `unreadable` or `failed`.
+ */
+error_code: string | null, warnings: Array<string>, exceptions: Array<string>, };
+
+export type PositionsReport = { as_of: string, as_of_date: string, entity: string | null, reporting_currency: string, accounts: Array<AccountPosition>, 
+/**
+ * Accounts known from an import or created by hand that have reported no balance yet.
+ */
+accounts_without_data: Array<string>, totals: Array<CurrencyTotal>, 
+/**
+ * Totals per bank and currency (never across currencies).
+ */
+banks: Array<BankTotal>, 
+/**
+ * The group total in the reporting currency; `null` when there is no account.
+ */
+consolidated: Consolidated | null, entities: Array<Consolidated>, };
+
+export type AccountPosition = { account: string, account_masked: string, name: string | null, bank: string | null, entity: string | null, currency: string, booked: string, available: string | null, 
+/**
+ * Which figure `booked` is: `closing_booked`, `interim_booked`, `interim_available` or
+ * `rolled_forward`.
+ */
+basis: string, booked_date: string, as_of: string, source: string, stale: boolean, stale_reason: string | null, 
+/**
+ * The day whose end-of-day statement is due by now (daily accounts).
+ */
+expected_date: string | null, 
+/**
+ * `booked` in the reporting currency, or `null` where no rate is known.
+ */
+converted: Converted | null, };
+
+export type Converted = { currency: string, amount: string, 
+/**
+ * `null` when the account is in the reporting currency already.
+ */
+rate: string | null, rate_date: string | null, rate_source: string | null, };
+
+export type CurrencyTotal = { currency: string, booked: string, accounts: number, };
+
+export type BankTotal = { bank: string | null, currency: string, booked: string, accounts: number, };
+
+export type Consolidated = { 
+/**
+ * `group`, or an entity's code.
+ */
+scope: string, currency: string, 
+/**
+ * `null` when a rate is missing: a partial sum is never shown as a total.
+ */
+booked: string | null, rates_date: string | null, complete: boolean, missing_rates: Array<string>, };
+
+export type EntriesReport = { entries: Array<Entry>, };
+
+export type Entry = { account: string, bank_ref: string | null, booking_date: string | null, value_date: string | null, amount: string, currency: string, status: string, reversal: boolean, end_to_end_id: string | null, counterparty: string | null, counterparty_iban: string | null, remittance: string | null, creditor_reference: string | null, bank_transaction_code: string | null, };
+
+export type ExceptionsReport = { exceptions: Array<Exception>, };
+
+export type Exception = { id: string, kind: string, subject: string, detail: string | null, state: string, owner: string | null, opened_at: string, };
+
+export type AuditReport = { records: number, ok: boolean, first_bad: string | null, };
+
+export type CsvMappingsReport = { mappings: Array<CsvMapping>, };
+
+export type CsvMapping = { name: string, header: string, definition: JsonValue, };
+
+export type Settings = { 
+/**
+ * The folder watched for new bank files, or `null`.
+ */
+inbox_folder: string | null, };
+
+export type ForecastReport = { 
+/**
+ * The reporting currency of the consolidated days below.
+ */
+currency: string, 
+/**
+ * Consolidated over every currency at today's rates; empty when a rate is missing.
+ */
+days: Array<ForecastDay>, complete: boolean, missing_rates: Array<string>, 
+/**
+ * The same forecast in each currency, on that currency's business days.
+ */
+currencies: Array<CurrencyForecast>, };
+
+export type CurrencyForecast = { currency: string, days: Array<ForecastDay>, };
+
+export type ForecastDay = { date: string, opening: string, receipts: string, payments: string, closing: string, components: Array<ForecastComponent>, };
+
+export type ForecastComponent = { 
+/**
+ * `payment`, `receivable` or `payable`.
+ */
+kind: string, id: string, counterparty: string | null, 
+/**
+ * The requested or due date; the component counts on the day it is listed under.
+ */
+date: string, amount: string, currency: string, probability: string | null, weighted: string, };
+
+export type HistoryReport = { from: string, to: string, accounts: Array<AccountHistory>, totals: Array<CurrencyHistory>, };
+
+export type AccountHistory = { account: string, account_masked: string, entity: string | null, currency: string, days: Array<HistoryDay>, };
+
+export type HistoryDay = { date: string, closing: string, reported: boolean, };
+
+export type CurrencyHistory = { currency: string, days: Array<HistoryDay>, };
+
+export type IntradayReport = { date: string, entries: Array<IntradayEntry>, };
+
+export type IntradayEntry = { account: string, account_masked: string, amount: string, currency: string, status: string, counterparty: string | null, remittance: string | null, running: string, };
+
+export type EntitiesReport = { entities: Array<Entity>, };
+
+export type Entity = { code: string, name: string, country: string | null, reporting_currency: string | null, };
+
+export type AccountsReport = { accounts: Array<Account>, };
+
+export type Account = { account: string, account_masked: string, currency: string, name: string | null, purpose: string | null, bank: string | null, bic: string | null, entity: string | null, cadence: string, statement_due_time_utc: string, intraday_hours: number | null, };
+
+export type RatesReport = { rates: Array<Rate>, };
+
+export type Rate = { base: string, quote: string, date: string, rate: string, source: string, };
+
+export type RatesImported = { file: string, rates: number, written: number, first_date: string | null, last_date: string | null, warnings: Array<string>, };
+
+export type OpenItemsReport = { items: Array<OpenItem>, };
+
+export type OpenItem = { id: string, kind: string, counterparty: string | null, counterparty_iban: string | null, amount: string, currency: string, due_date: string | null, reference: string | null, probability: string | null, state: string, source: string, entity: string | null, };
+
+export type ItemsImported = { file: string, items: number, new_items: number, };
+
+export type PaymentsReport = { payments: Array<Payment>, };
+
+export type Payment = { id: string, end_to_end_id: string, status: string, reason: string | null, creditor_name: string, creditor_iban: string, amount: string, currency: string, requested_date: string, reference: string | null, prepared_by: string, approved_by: string | null, events: Array<PaymentEvent>, };
+
+export type PaymentEvent = { status: string, at: string, source: string, reason: string | null, };
+
+export type PaymentsImported = { file: string, payments: number, new_payments: number, };
+
+export type CalendarReport = { currency: string, 
+/**
+ * `TARGET2` for EUR, `weekends` for the others.
+ */
+calendar: string, days: Array<CalendarDay>, };
+
+export type CalendarDay = { date: string, business_day: boolean, 
+/**
+ * Why the day is closed: `Saturday`, `Sunday` or a holiday's name.
+ */
+closed: string | null, };
+
+export type ErrorBody = { code: string, message: string, };
+
+export type PositionsRequest = { as_of?: string, entity?: string, reporting_currency?: string, };
+
+export type ForecastRequest = { days?: number, entity?: string, reporting_currency?: string, };
+
+export type HistoryRequest = { from?: string, to?: string, entity?: string, };
+
+export type IntradayRequest = { date?: string, };
+
+export type EntriesQuery = { account?: string, from?: string, to?: string, limit?: number, };
+
+export type FilterQuery = { kind?: string, state?: string, };
+
+export type ChartRequest = { 
+/**
+ * `balances`, `history`, `forecast`, `entities` or `banks` (over HTTP, from the path).
+ */
+chart: string, entity?: string, reporting_currency?: string, days?: number, from?: string, to?: string, 
+/**
+ * Balances as they stood at the end of this day (`entities`, `banks`).
+ */
+as_of?: string, };
+
+export type CalendarRequest = { currency?: string, from?: string, to?: string, };
+
+export type EntitySave = { code: string, name: string, country?: string, reporting_currency?: string, };
+
+export type AccountUpdate = { name?: string, purpose?: string, 
+/**
+ * `""` detaches the account from its entity.
+ */
+entity?: string, cadence?: string, statement_due_time_utc?: string, intraday_hours?: number, };
+
+export type RatesQuery = { date?: string, };
+
+export type RateInput = { base: string, quote: string, date: string, rate: string, };
+
+export type PaymentsApprove = { ids: Array<string>, };
+
+export type SettingsUpdate = { inbox_folder?: string, };
+
+export type ImportOptions = { 
+/**
+ * Read every file as CSV with this saved mapping, whatever its header says.
+ */
+csv_mapping?: string, };
