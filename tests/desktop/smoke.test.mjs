@@ -133,7 +133,7 @@ test('the positions screen shows the imported closing balance', async (t) => {
 });
 
 test('a bad date comes back as {code, message} through the real IPC', async () => {
-  const result = await inPage("return await window.__TAURI_INTERNALS__.invoke('positions', { asOf: '20.11.2026' });");
+  const result = await inPage("return await window.__TAURI_INTERNALS__.invoke('positions', { request: { as_of: '20.11.2026' } });");
   assert.equal(result.ok, false, JSON.stringify(result));
   assert.equal(result.error.code, 'bad_request');
   assert.match(result.error.message, /20\.11\.2026/);

@@ -168,6 +168,8 @@ pub struct CsvMappingsReport {
 pub struct CsvMapping {
     pub name: String,
     pub header: String,
+    /// The bank file crate's mapping definition, as saved; the UI types it itself.
+    #[ts(type = "unknown")]
     pub definition: serde_json::Value,
 }
 

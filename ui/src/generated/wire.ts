@@ -79,7 +79,11 @@ export type AuditReport = { records: number, ok: boolean, first_bad: string | nu
 
 export type CsvMappingsReport = { mappings: Array<CsvMapping>, };
 
-export type CsvMapping = { name: string, header: string, definition: JsonValue, };
+export type CsvMapping = { name: string, header: string, 
+/**
+ * The bank file crate's mapping definition, as saved; the UI types it itself.
+ */
+definition: unknown, };
 
 export type Settings = { 
 /**

@@ -259,13 +259,13 @@ function accountEditor(
     if (purpose.value.trim() !== (account.purpose ?? '')) update.purpose = purpose.value.trim();
     if (entity.value !== (account.entity ?? '')) update.entity = entity.value;
     if (cadence.value !== account.cadence) update.cadence = cadence.value;
-    if (due.value.trim() !== account.statement_due_time_utc) update.statementDueTimeUtc = due.value.trim();
+    if (due.value.trim() !== account.statement_due_time_utc) update.statement_due_time_utc = due.value.trim();
     if (!hours.disabled && hours.value !== (account.intraday_hours === null ? '' : String(account.intraday_hours))) {
       if (hours.value === '') {
         replaceChildren(error, 'Intraday hours cannot be cleared; give a number from 1 to 168.');
         return;
       }
-      update.intradayHours = Number(hours.value);
+      update.intraday_hours = Number(hours.value);
     }
     if (Object.keys(update).length === 0) {
       cancel();

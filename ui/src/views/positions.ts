@@ -222,7 +222,7 @@ function kpiRow(positions: Positions): HTMLElement {
             { class: isNegative(t.booked) ? 'kpi-value small negative' : 'kpi-value small', 'data-field': 'booked', 'data-value': t.booked },
             formatMoney(t.booked),
           ),
-          h('div', { class: 'kpi-note', 'data-field': 'accounts' }, t.accounts === null ? '' : plural(t.accounts, 'account', 'accounts')),
+          h('div', { class: 'kpi-note', 'data-field': 'accounts' }, plural(t.accounts, 'account', 'accounts')),
         ),
       ),
     ),
