@@ -1,7 +1,6 @@
 //! `cashline`: the command line. It parses arguments, calls the service layer and prints what
 //! comes back, as tables or (with `--json`) as exactly one JSON document.
 
-mod logging;
 mod output;
 
 use std::io::Write;
@@ -387,7 +386,7 @@ impl std::error::Error for Reported {}
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let data_dir = data_dir();
-    logging::init(&data_dir);
+    cashline_service::logging::init(&data_dir);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
