@@ -2,7 +2,6 @@
 //! comes back, as tables or (with `--json`) as exactly one JSON document.
 
 mod commands;
-mod logging;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -48,7 +47,7 @@ struct GlobalArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let data_dir = data_dir();
-    logging::init(&data_dir);
+    cashline_service::logging::init(&data_dir);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

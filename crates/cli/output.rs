@@ -379,15 +379,5 @@ pub fn payments(report: &wire::PaymentsReport) {
 }
 
 /// A name, path or message as the terminal may show it: control characters escaped, so a file
-/// name cannot move the cursor, clear the screen or forge a line, and account numbers masked.
-pub fn shown(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
+/// name cannot move the cursor, clear the screen or forge a line, and IBANs masked.
+pub use cashline_domain::shown;

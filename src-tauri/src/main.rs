@@ -7,7 +7,6 @@ use std::sync::Arc;
 use cashline_domain::SystemClock;
 use cashline_service::{Service, ServiceConfig};
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
 /// mimalloc rather than glibc's malloc: see the workspace Cargo.toml.
 #[global_allocator]
@@ -27,12 +26,7 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            EnvFilter::try_from_env("CASHLINE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    cashline_service::logging::init_desktop();
 
     if !cashline_desktop::display_available() {
         eprintln!("cashline-desktop: no display: run `cashline serve` for the web UI");

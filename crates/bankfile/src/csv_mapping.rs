@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use cashline_domain::{AccountKey, BalanceType, Currency, EntryStatus, Iban, Money, StatementKind};
@@ -15,10 +15,31 @@ use crate::{
     FileFormat, ParseError, ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile, ParsedStatement,
 };
 
-/// Most columns a mapped CSV row may have.
-const COLUMNS_MAX: usize = 512;
-/// Longest mapping name.
+/// Most columns a mapped CSV row (and so a mapping's header) may have.
+pub const COLUMNS_MAX: usize = 512;
+/// Longest mapping name, in characters.
 pub const MAPPING_NAME_CHARS_MAX: usize = 64;
+/// Longest header row, in characters: the widest bank export seen (Adyen's settlement
+/// details) has under 500.
+pub const HEADER_CHARS_MAX: usize = 16 * 1024;
+/// Longest column name a mapping refers to, in characters.
+pub const COLUMN_NAME_CHARS_MAX: usize = 256;
+/// Most columns joined into the remittance text.
+pub const REMITTANCE_COLUMNS_MAX: usize = 32;
+/// Most rows before the header, and most footer rows: exports put a title, an account line
+/// and an export date above the header, a total or two below the rows.
+pub const SKIP_ROWS_MAX: usize = 1_000;
+pub const FOOTER_ROWS_MAX: usize = 1_000;
+/// Longest date format, in characters (`%Y-%m-%d %H:%M:%S` has 17).
+pub const DATE_FORMAT_CHARS_MAX: usize = 64;
+/// Longest fixed value a mapping gives (its account, currency or debit marker), in characters:
+/// an IBAN has at most 34.
+pub const FIXED_VALUE_CHARS_MAX: usize = 64;
+/// The decimal separators banks write.
+pub const DECIMAL_SEPARATORS: [char; 2] = ['.', ','];
+/// The digit-grouping separators banks write: dot, comma, apostrophe (Switzerland), right single
+/// quotation mark, space, no-break space and narrow no-break space (France).
+pub const THOUSANDS_SEPARATORS: [char; 7] = ['.', ',', '\'', '’', ' ', '\u{a0}', '\u{202f}'];
 
 /// How one bank's CSV export is read. Columns are named by their header text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,14 +115,19 @@ fn default_decimal_separator() -> char {
 }
 
 impl CsvMapping {
-    /// Checks that the mapping names real columns of its header and is self-consistent.
+    /// Checks that every field is within its bound, that the mapping names real columns of its
+    /// header and that it is self-consistent. A mapping is saved once and then read on every
+    /// import, so a value no file can satisfy (a billion rows to skip) is refused here, with
+    /// the field and its bound named.
     pub fn validate(&self) -> Result<(), String> {
-        if self.name.trim().is_empty() || self.name.chars().count() > MAPPING_NAME_CHARS_MAX {
+        self.validate_bounds()?;
+        let columns = split_header(&self.header, self.delimiter);
+        if columns.len() > COLUMNS_MAX {
             return Err(format!(
-                "a mapping name has 1 to {MAPPING_NAME_CHARS_MAX} characters"
+                "header has {} columns; a mapping reads at most {COLUMNS_MAX}",
+                columns.len()
             ));
         }
-        let columns = split_header(&self.header, self.delimiter);
         let mut named: Vec<(&str, &str)> = vec![("date_column", &self.date_column)];
         let optional = [
             ("account_column", &self.account_column),
@@ -162,6 +188,126 @@ impl CsvMapping {
         }
         Ok(())
     }
+
+    /// The bounds of each field on its own, before anything reads the header with them.
+    fn validate_bounds(&self) -> Result<(), String> {
+        let name_chars = self.name.chars().count();
+        if self.name.trim().is_empty() || name_chars > MAPPING_NAME_CHARS_MAX {
+            return Err(format!(
+                "name has {name_chars} characters; a mapping name has 1 to \
+                 {MAPPING_NAME_CHARS_MAX}"
+            ));
+        }
+        // The name is shown in lists, logs and the file format (`csv:<name>`): letters, digits,
+        // spaces inside, `-`, `_` and `.` only, so it can never carry a control character.
+        let name_char_ok = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.');
+        if !self.name.chars().all(name_char_ok) || self.name.trim() != self.name {
+            return Err(
+                "name may hold only letters, digits, '-', '_', '.' and spaces between them".into(),
+            );
+        }
+        at_most_chars("header", &self.header, HEADER_CHARS_MAX)?;
+        if self.header.contains(['\n', '\r']) {
+            return Err("header is one row: it cannot hold a line break".into());
+        }
+        // The CSV reader splits on one byte; quotes, line ends, letters and digits cannot be it.
+        let delimiter_ok = self.delimiter == '\t'
+            || (self.delimiter.is_ascii_punctuation() && self.delimiter != '"');
+        if !delimiter_ok {
+            return Err(format!(
+                "delimiter {:?} is not usable: give a tab or one ASCII punctuation character \
+                 other than '\"'",
+                self.delimiter
+            ));
+        }
+        if self.skip_rows > SKIP_ROWS_MAX {
+            return Err(format!(
+                "skip_rows is {}; at most {SKIP_ROWS_MAX} rows can come before the header",
+                self.skip_rows
+            ));
+        }
+        if self.footer_rows > FOOTER_ROWS_MAX {
+            return Err(format!(
+                "footer_rows is {}; at most {FOOTER_ROWS_MAX} rows can follow the entries",
+                self.footer_rows
+            ));
+        }
+        let columns = [
+            ("date_column", Some(&self.date_column)),
+            ("account_column", self.account_column.as_ref()),
+            ("currency_column", self.currency_column.as_ref()),
+            ("value_date_column", self.value_date_column.as_ref()),
+            ("amount_column", self.amount_column.as_ref()),
+            ("debit_column", self.debit_column.as_ref()),
+            ("credit_column", self.credit_column.as_ref()),
+            ("debit_credit_column", self.debit_credit_column.as_ref()),
+            ("bank_ref_column", self.bank_ref_column.as_ref()),
+            ("counterparty_column", self.counterparty_column.as_ref()),
+            (
+                "counterparty_iban_column",
+                self.counterparty_iban_column.as_ref(),
+            ),
+            ("balance_column", self.balance_column.as_ref()),
+        ];
+        for (field, column) in columns {
+            if let Some(column) = column {
+                at_most_chars(field, column, COLUMN_NAME_CHARS_MAX)?;
+            }
+        }
+        if self.remittance_columns.len() > REMITTANCE_COLUMNS_MAX {
+            return Err(format!(
+                "remittance_columns names {} columns; at most {REMITTANCE_COLUMNS_MAX} are joined",
+                self.remittance_columns.len()
+            ));
+        }
+        for column in &self.remittance_columns {
+            at_most_chars("remittance_columns", column, COLUMN_NAME_CHARS_MAX)?;
+        }
+        let fixed = [
+            ("account", &self.account),
+            ("currency", &self.currency),
+            ("debit_marker", &self.debit_marker),
+        ];
+        for (field, value) in fixed {
+            if let Some(value) = value {
+                at_most_chars(field, value, FIXED_VALUE_CHARS_MAX)?;
+                if value.chars().any(char::is_control) {
+                    return Err(format!("{field} cannot hold a control character"));
+                }
+            }
+        }
+        at_most_chars("date_format", &self.date_format, DATE_FORMAT_CHARS_MAX)?;
+        if !DECIMAL_SEPARATORS.contains(&self.decimal_separator) {
+            return Err(format!(
+                "decimal_separator {:?} is not one banks write: give '.' or ','",
+                self.decimal_separator
+            ));
+        }
+        if let Some(separator) = self.thousands_separator {
+            if !THOUSANDS_SEPARATORS.contains(&separator) {
+                return Err(format!(
+                    "thousands_separator {separator:?} is not one banks write: give one of {}",
+                    THOUSANDS_SEPARATORS
+                        .iter()
+                        .map(|c| format!("{c:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a text field longer than `max` characters, naming the field and the bound.
+fn at_most_chars(field: &str, value: &str, max: usize) -> Result<(), String> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(format!(
+            "{field} has {chars} characters; at most {max} are accepted"
+        ));
+    }
+    Ok(())
 }
 
 fn split_header(header: &str, delimiter: char) -> Vec<String> {
@@ -236,15 +382,29 @@ pub fn parse(bytes: &[u8], mapping: &CsvMapping) -> Result<ParsedFile, ParseErro
         element: element.to_string(),
         message,
     };
+    // A mapping stored before a bound existed (or built in code) is checked here too, so the
+    // reader never runs with one that no file can satisfy.
+    mapping.validate().map_err(|message| {
+        invalid(
+            1,
+            "mapping",
+            format!("mapping '{}': {message}", mapping.name),
+        )
+    })?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(mapping.delimiter as u8)
         .from_reader(strip_bom(bytes));
     let mut records = reader.records();
+    // Skipping stops at the end of the input: a stored mapping is validated when saved, but
+    // the loop must never count past what the file holds.
     for _ in 0..mapping.skip_rows {
-        records.next();
+        if records.next().is_none() {
+            break;
+        }
     }
+    let header_line = mapping.skip_rows.saturating_add(1);
     let header = match records.next() {
         Some(Ok(header)) => header,
         Some(Err(error)) => return Err(csv_error(error)),
@@ -252,7 +412,7 @@ pub fn parse(bytes: &[u8], mapping: &CsvMapping) -> Result<ParsedFile, ParseErro
     };
     if header.len() > COLUMNS_MAX {
         return Err(invalid(
-            mapping.skip_rows + 1,
+            header_line,
             "header",
             format!("more than {COLUMNS_MAX} columns"),
         ));
@@ -275,7 +435,7 @@ pub fn parse(bytes: &[u8], mapping: &CsvMapping) -> Result<ParsedFile, ParseErro
     kept.truncate(kept.len().saturating_sub(mapping.footer_rows));
     if kept.is_empty() {
         return Err(invalid(
-            mapping.skip_rows + 1,
+            header_line,
             "header",
             "the export has a header but no rows".into(),
         ));
@@ -363,7 +523,12 @@ fn parse_row(
             .get(record, column)
             .ok_or_else(|| invalid(column, "the account is empty".into()))?
             .to_string(),
-        (None, None) => unreachable!("validated: an account or its column"),
+        (None, None) => {
+            return Err(invalid(
+                "account",
+                "the mapping gives neither an account nor its column".into(),
+            ))
+        }
     };
     let date_text = columns
         .get(record, &mapping.date_column)
@@ -575,10 +740,16 @@ fn build_statement(
                     element: "balance".into(),
                     message: e.to_string(),
                 })?;
+            // A date read from the file can be chrono's first day, which has no day before.
+            let opening_date = first_date.pred_opt().ok_or_else(|| ParseError::Invalid {
+                line: first_row.line,
+                element: "date".into(),
+                message: format!("{first_date} has no day before it for the opening balance"),
+            })?;
             balances.push(ParsedBalance {
                 balance_type: BalanceType::OpeningBooked,
                 amount: opening,
-                date: first_date - Duration::days(1),
+                date: opening_date,
                 as_of: None,
             });
             balances.push(ParsedBalance {

@@ -8,7 +8,8 @@ use crate::DomainError;
 
 /// Longest IBAN any country issues (Russia, 33); anything longer is not an IBAN.
 pub const IBAN_CHARS_MAX: usize = 34;
-const IBAN_CHARS_MIN: usize = 15;
+/// Shortest IBAN any country issues (Norway, 15).
+pub const IBAN_CHARS_MIN: usize = 15;
 
 /// A valid IBAN in electronic form (no spaces, upper case). `Debug` and `Display` mask it; the
 /// full number is only available through [`Iban::reveal`], so leaks are greppable.

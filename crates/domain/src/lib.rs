@@ -14,6 +14,7 @@ pub mod kinds;
 pub mod mask;
 pub mod money;
 pub mod payment_state;
+pub mod shown;
 
 pub use account::AccountKey;
 pub use bic::Bic;
@@ -24,3 +25,4 @@ pub use error::DomainError;
 pub use iban::Iban;
 pub use kinds::{BalanceType, EntryStatus, PaymentState, StatementKind};
 pub use money::Money;
+pub use shown::shown;

@@ -64,7 +64,12 @@ impl Money {
     /// The amount in integer minor units (cents for EUR). Exact, because construction refused
     /// finer amounts; fails only beyond ±9.2e18 minor units.
     pub fn amount_minor(&self) -> Result<i64, DomainError> {
-        let scaled = self.amount * Decimal::from(10i64.pow(self.currency.minor_units()));
+        // Checked: an amount parsed from a file can be near Decimal's limit (7.9e28), where the
+        // scaling itself overflows.
+        let scaled = self
+            .amount
+            .checked_mul(Decimal::from(10i64.pow(self.currency.minor_units())))
+            .ok_or(DomainError::AmountOverflow)?;
         i64::try_from(scaled.trunc()).map_err(|_| DomainError::AmountOverflow)
     }
 
@@ -186,6 +191,15 @@ mod tests {
             eur("1").checked_add(&usd),
             Err(DomainError::CurrencyMismatch { .. })
         ));
+    }
+
+    #[test]
+    fn minor_units_of_a_huge_amount_are_an_error_not_a_panic() {
+        // Decimal's largest value, as a file can write it: scaling it to cents overflowed.
+        let huge = Money::parse("79228162514264337593543950335", Currency::JPY).unwrap();
+        assert_eq!(huge.amount_minor(), Err(DomainError::AmountOverflow));
+        let huge = Money::parse("7922816251426433759354395033", Currency::EUR).unwrap();
+        assert_eq!(huge.amount_minor(), Err(DomainError::AmountOverflow));
     }
 
     #[test]

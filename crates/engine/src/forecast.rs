@@ -89,7 +89,12 @@ fn weighted(amount: Money, probability: Option<Decimal>) -> Result<Money, Engine
         return Ok(amount);
     };
     // The expected value of an uncertain receipt, rounded once, half to even, to the currency.
-    let value = (amount.amount() * probability).round_dp_with_strategy(
+    let product = amount.amount().checked_mul(probability).ok_or_else(|| {
+        EngineError::OutOfRange(format!(
+            "{amount} weighted by {probability} is too large to compute"
+        ))
+    })?;
+    let value = product.round_dp_with_strategy(
         amount.currency().minor_units(),
         RoundingStrategy::MidpointNearestEven,
     );
@@ -325,7 +330,7 @@ pub async fn forecast(
     let mut missing = Vec::new();
     let mut opening = Money::zero(reporting);
     for total in &positions.totals {
-        match rates.convert(total.booked, reporting) {
+        match rates.convert(total.booked, reporting)? {
             Some((converted, _)) => opening = opening.checked_add(&converted)?,
             None => missing.push(total.booked.currency()),
         }
@@ -333,8 +338,8 @@ pub async fn forecast(
     let mut converted_components = Vec::with_capacity(components.len());
     for component in &components {
         match (
-            rates.convert(component.amount, reporting),
-            rates.convert(component.weighted, reporting),
+            rates.convert(component.amount, reporting)?,
+            rates.convert(component.weighted, reporting)?,
         ) {
             (Some((amount, _)), Some((weighted, _))) => converted_components.push(Component {
                 amount,

@@ -118,55 +118,97 @@ impl RateTable {
     }
 
     /// The rate from `from` to `to`: direct, inverse, or across the euro (the ECB publishes
-    /// every rate against it). `None` when no route exists.
-    pub fn rate(&self, from: Currency, to: Currency) -> Option<AppliedRate> {
+    /// every rate against it). `None` when no route exists; an error when deriving it leaves
+    /// the range of a `Decimal` (only a stored rate outside `cashline_rates::RATE_MIN..MAX` can).
+    pub fn rate(&self, from: Currency, to: Currency) -> Result<Option<AppliedRate>, EngineError> {
         if from == to {
-            return None;
+            return Ok(None);
         }
-        if let Some(known) = self.direct_or_inverse(from, to) {
-            return Some(known);
+        if let Some(known) = self.direct_or_inverse(from, to)? {
+            return Ok(Some(known));
         }
         let via = Currency::EUR;
         if from == via || to == via {
-            return None;
+            return Ok(None);
         }
-        let first = self.direct_or_inverse(from, via)?;
-        let second = self.direct_or_inverse(via, to)?;
+        let (Some(first), Some(second)) = (
+            self.direct_or_inverse(from, via)?,
+            self.direct_or_inverse(via, to)?,
+        ) else {
+            return Ok(None);
+        };
         let source = if first.source == second.source {
             first.source.clone()
         } else {
             format!("{} × {}", first.source, second.source)
         };
-        Some(AppliedRate {
-            rate: (first.rate * second.rate).round_dp(DERIVED_RATE_DIGITS),
+        let rate = first.rate.checked_mul(second.rate).ok_or_else(|| {
+            EngineError::OutOfRange(format!(
+                "the cross rate {from}/{to} ({} × {}) is too large to compute",
+                first.rate, second.rate
+            ))
+        })?;
+        Ok(Some(AppliedRate {
+            rate: rate.round_dp(DERIVED_RATE_DIGITS),
             date: first.date.min(second.date),
             source,
-        })
+        }))
     }
 
-    fn direct_or_inverse(&self, from: Currency, to: Currency) -> Option<AppliedRate> {
+    fn direct_or_inverse(
+        &self,
+        from: Currency,
+        to: Currency,
+    ) -> Result<Option<AppliedRate>, EngineError> {
         if let Some(direct) = self.pairs.get(&(from, to)) {
-            return Some(direct.clone());
+            return Ok(Some(direct.clone()));
         }
-        let inverse = self.pairs.get(&(to, from))?;
-        Some(AppliedRate {
-            rate: (Decimal::ONE / inverse.rate).round_dp(DERIVED_RATE_DIGITS),
+        let Some(inverse) = self.pairs.get(&(to, from)) else {
+            return Ok(None);
+        };
+        // A zero stored rate has no inverse; the checked division says so instead of panicking.
+        let rate = Decimal::ONE.checked_div(inverse.rate).ok_or_else(|| {
+            EngineError::OutOfRange(format!(
+                "the {to}/{from} rate {} ({}, {}) has no usable inverse",
+                inverse.rate, inverse.source, inverse.date
+            ))
+        })?;
+        Ok(Some(AppliedRate {
+            rate: rate.round_dp(DERIVED_RATE_DIGITS),
             date: inverse.date,
             source: inverse.source.clone(),
-        })
+        }))
     }
 
     /// Converts `money` into `to`, rounding half to even to the target's minor units: the one
     /// rounding of a conversion, done here so that sums of converted amounts are reproducible.
-    pub fn convert(&self, money: Money, to: Currency) -> Option<(Money, Option<AppliedRate>)> {
+    /// `Ok(None)` when no rate leads to `to`; [`EngineError::OutOfRange`] when the product
+    /// does not fit a `Decimal` (a huge balance at a large rate), never a panic.
+    pub fn convert(
+        &self,
+        money: Money,
+        to: Currency,
+    ) -> Result<Option<(Money, Option<AppliedRate>)>, EngineError> {
         if money.currency() == to {
-            return Some((money, None));
+            return Ok(Some((money, None)));
         }
-        let applied = self.rate(money.currency(), to)?;
-        let amount = (money.amount() * applied.rate)
+        let Some(applied) = self.rate(money.currency(), to)? else {
+            return Ok(None);
+        };
+        let out_of_range = || {
+            EngineError::OutOfRange(format!(
+                "{money} converted to {to} at {} ({}, {}) is too large to compute",
+                applied.rate, applied.source, applied.date
+            ))
+        };
+        let amount = money
+            .amount()
+            .checked_mul(applied.rate)
+            .ok_or_else(out_of_range)?
             .round_dp_with_strategy(to.minor_units(), RoundingStrategy::MidpointNearestEven);
-        let converted = Money::new(amount, to).ok()?;
-        Some((converted, Some(applied)))
+        // Rounded to the target's minor units just above, so only the range can be refused.
+        let converted = Money::new(amount, to).map_err(|_| out_of_range())?;
+        Ok(Some((converted, Some(applied))))
     }
 }
 
@@ -199,10 +241,10 @@ mod tests {
             ("EUR", "GBP", "0.8400", "2026-11-23"),
         ]);
         let usd = Money::parse("105.00", Currency::USD).unwrap();
-        let (eur, applied) = rates.convert(usd, Currency::EUR).unwrap();
+        let (eur, applied) = rates.convert(usd, Currency::EUR).unwrap().unwrap();
         assert_eq!(eur.amount_text(), "100.00");
         assert_eq!(applied.unwrap().date.to_string(), "2026-11-24");
-        let (gbp, applied) = rates.convert(usd, Currency::GBP).unwrap();
+        let (gbp, applied) = rates.convert(usd, Currency::GBP).unwrap().unwrap();
         assert_eq!(gbp.amount_text(), "84.00");
         assert_eq!(
             applied.unwrap().date.to_string(),
@@ -211,6 +253,7 @@ mod tests {
         );
         assert!(rates
             .convert(Money::parse("1", Currency::JPY).unwrap(), Currency::EUR)
+            .unwrap()
             .is_none());
     }
 
@@ -219,11 +262,46 @@ mod tests {
         let rates = table(&[("EUR", "JPY", "161.5", "2026-11-24")]);
         let (yen, _) = rates
             .convert(Money::parse("0.01", Currency::EUR).unwrap(), Currency::JPY)
+            .unwrap()
             .unwrap();
         assert_eq!(yen.amount_text(), "2", "1.615 rounds to 2");
         let (yen, _) = rates
             .convert(Money::parse("0.03", Currency::EUR).unwrap(), Currency::JPY)
+            .unwrap()
             .unwrap();
         assert_eq!(yen.amount_text(), "5", "4.845 rounds to 5");
+    }
+
+    #[test]
+    fn a_conversion_that_overflows_is_an_error_not_a_panic() {
+        // Both legs pass the entry bounds (1e-6..1e6), yet their cross rate times the largest
+        // balance the ledger can hold (i64::MAX minor units of JPY) exceeds a Decimal.
+        let rates = table(&[
+            ("EUR", "JPY", "0.000001", "2026-11-24"),
+            ("EUR", "IDR", "1000000", "2026-11-24"),
+        ]);
+        let huge = Money::from_minor(i64::MAX, Currency::JPY);
+        let idr = Currency::from_code("IDR").unwrap();
+        let error = rates.convert(huge, idr).unwrap_err();
+        assert!(matches!(error, EngineError::OutOfRange(_)), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            "9223372036854775807 JPY converted to IDR at 1000000000000 (ecb, 2026-11-24) is \
+             too large to compute"
+        );
+        // A stored zero (from before rates were bounded) has no inverse: an error too.
+        let rates = table(&[("GBP", "EUR", "0", "2026-11-09")]);
+        let eur = Money::parse("1", Currency::EUR).unwrap();
+        assert!(matches!(
+            rates.convert(eur, Currency::GBP),
+            Err(EngineError::OutOfRange(_))
+        ));
+        // The rate of the issue: its inverse is 1e28, and any balance overflows with it.
+        let rates = table(&[("GBP", "EUR", "0.0000000000000000000000000001", "2026-11-09")]);
+        let eur = Money::parse("1000.00", Currency::EUR).unwrap();
+        assert!(matches!(
+            rates.convert(eur, Currency::GBP),
+            Err(EngineError::OutOfRange(_))
+        ));
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use cashline_domain::{AccountKey, Currency, Money};
 use cashline_ledger::{account, balance, entry, Ledger};
@@ -89,7 +89,11 @@ pub async fn history(
                     .or_insert(Money::zero(currency));
                 *total = total.checked_add(&closing)?;
             }
-            day += Duration::days(1);
+            // The last representable date has no next day: stop there instead of panicking.
+            match day.succ_opt() {
+                Some(next) => day = next,
+                None => break,
+            }
         }
         if !points.is_empty() {
             out.push(AccountHistory {

@@ -142,7 +142,7 @@ pub(crate) async fn positions_and_rates(
             continue;
         };
         position.freshness = freshness(&row, &position, query.at)?;
-        position.converted = rates.convert(position.booked, query.reporting_currency);
+        position.converted = rates.convert(position.booked, query.reporting_currency)?;
         positions.push(position);
     }
     let totals = totals_per_currency(&positions)?;
@@ -207,9 +207,16 @@ fn best_balance(
             // Entries have no bank time of their own: the figure is as fresh as the last report
             // that brought one.
             let as_of = instant(&fact.rolled_last_at)?.unwrap_or_else(|| end_of(last));
+            // Balances and entry sums come from files: their sum can leave i64 (9.2e18 minor).
+            let rolled = close.checked_add(fact.rolled_minor).ok_or_else(|| {
+                EngineError::OutOfRange(format!(
+                    "account {key}: the closing balance rolled forward with its entries \
+                     exceeds the largest amount the ledger holds"
+                ))
+            })?;
             (
                 Basis::RolledForward,
-                close + fact.rolled_minor,
+                rolled,
                 last,
                 as_of,
                 fact.close_source.clone(),

@@ -95,4 +95,25 @@ mod tests {
         assert!(error.to_string().starts_with("line 2:"), "{error}");
         assert_eq!(parse(b"hello").unwrap_err(), RateError::UnknownFormat);
     }
+
+    #[test]
+    fn a_tiny_rate_refuses_the_whole_file_naming_its_row() {
+        // It overflowed every conversion through its inverse (1e28) before rates were bounded.
+        let csv = b"base,quote,date,rate\nEUR,USD,2026-11-24,1.05\n\
+                    GBP,EUR,2026-11-09,0.0000000000000000000000000001\n";
+        let error = parse(csv).unwrap_err().to_string();
+        assert!(
+            error.starts_with("line 3: rate 0.0000000000000000000000000001 is implausibly small"),
+            "{error}"
+        );
+        let xml = "<gesmes:Envelope xmlns:gesmes=\"http://www.gesmes.org/xml/2002-08-01\">\n\
+                   <Cube><Cube time='2026-11-24'>\n<Cube currency='USD' rate='1.05'/>\n\
+                   <Cube currency='GBP' rate='0.0000000000000000000000000001'/>\n\
+                   </Cube></Cube></gesmes:Envelope>";
+        let error = parse(xml.as_bytes()).unwrap_err().to_string();
+        assert!(
+            error.starts_with("line 4: rate 0.0000000000000000000000000001 is implausibly small"),
+            "{error}"
+        );
+    }
 }

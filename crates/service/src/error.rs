@@ -37,7 +37,8 @@ impl ServiceError {
                 EngineError::InvalidRequest(_)
                 | EngineError::Domain(_)
                 | EngineError::BadFile { .. }
-                | EngineError::Inconsistent { .. },
+                | EngineError::Inconsistent { .. }
+                | EngineError::OutOfRange(_),
             ) => "bad_request",
             ServiceError::NotFound(_) => "not_found",
             ServiceError::Ledger(_) | ServiceError::Engine(_) | ServiceError::Chart(_) => {

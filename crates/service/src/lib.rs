@@ -7,6 +7,7 @@ pub mod demo;
 pub mod erp;
 pub mod error;
 pub mod inbox;
+pub mod logging;
 pub mod positions;
 pub mod reference;
 pub mod request;

@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 use tracing::{info_span, Instrument};
 
 use cashline_chart::balances::{balances_by_currency_svg, CurrencySeries};
-use cashline_domain::{mask::mask_account, Clock, Currency, Money};
+use cashline_domain::{mask::mask_account, shown, Clock, Currency, Money};
 use cashline_engine::csv_mapping;
 use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
 use cashline_engine::CsvMappingDefinition as CsvMapping;
@@ -71,7 +71,7 @@ impl Service {
                 self.import_one(&name, ImportSource::Path(path), options)
                     .await
             } else {
-                failed(&name, None, format!("{name}: there is no such file"))
+                failed(&name, None, format!("{}: there is no such file", shown(&name)))
             };
             files.push(result);
         }
@@ -92,7 +92,8 @@ impl Service {
                 file_name,
                 None,
                 format!(
-                    "{file_name}: the file is {} bytes, more than the {FILE_BYTES_MAX}-byte limit",
+                    "{}: the file is {} bytes, more than the {FILE_BYTES_MAX}-byte limit",
+                    shown(file_name),
                     bytes.len()
                 ),
             )
@@ -294,7 +295,7 @@ impl Service {
             if !folder.is_absolute() || !folder.is_dir() {
                 return Err(ServiceError::BadRequest(format!(
                     "the inbox folder {} must be an existing folder, given as a full path",
-                    folder.display()
+                    shown(&folder.display().to_string())
                 )));
             }
         }

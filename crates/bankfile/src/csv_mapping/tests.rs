@@ -168,6 +168,145 @@ fn invalid_mappings_are_refused() {
     assert!(mapping.validate().is_err());
 }
 
+#[test]
+fn a_huge_skip_rows_is_refused_naming_the_field_and_its_bound() {
+    let mut mapping = german_bank();
+    mapping.skip_rows = 1_000_000_000_000_000_000;
+    let error = mapping.validate().unwrap_err();
+    assert_eq!(
+        error,
+        "skip_rows is 1000000000000000000; at most 1000 rows can come before the header"
+    );
+    mapping.skip_rows = SKIP_ROWS_MAX;
+    mapping.validate().unwrap();
+    mapping.footer_rows = usize::MAX;
+    assert!(mapping
+        .validate()
+        .unwrap_err()
+        .starts_with("footer_rows is "));
+}
+
+#[test]
+fn a_stored_huge_skip_rows_stops_at_the_end_of_the_file() {
+    // A mapping saved before the bound existed reaches the parser unvalidated from the ledger;
+    // the parser refuses it at once instead of counting to 10^18 (it hung imports before).
+    let mut mapping = german_bank();
+    mapping.skip_rows = 1_000_000_000_000_000_000;
+    let started = std::time::Instant::now();
+    let error = parse(GERMAN_EXPORT.as_bytes(), &mapping).unwrap_err();
+    assert!(error.to_string().contains("skip_rows is"), "{error}");
+    assert!(!matches(GERMAN_EXPORT.as_bytes(), &mapping));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Within the bound, skipping past the end of a short file ends the skipping there.
+    mapping.skip_rows = SKIP_ROWS_MAX;
+    let error = parse(GERMAN_EXPORT.as_bytes(), &mapping).unwrap_err();
+    assert!(error.to_string().contains("no header row"), "{error}");
+}
+
+#[test]
+fn every_field_of_a_mapping_is_bounded() {
+    fn long(n: usize) -> String {
+        "x".repeat(n)
+    }
+    /// A change that breaks one bound, and how the refusal starts.
+    type Case = (fn(&mut CsvMapping), &'static str);
+    let cases: Vec<Case> = vec![
+        (
+            |m: &mut CsvMapping| m.name = long(65),
+            "name has 65 characters",
+        ),
+        (
+            |m: &mut CsvMapping| m.name = "bank\n2".into(),
+            "name may hold only",
+        ),
+        (
+            |m: &mut CsvMapping| m.name = " bank".into(),
+            "name may hold only",
+        ),
+        (
+            |m: &mut CsvMapping| m.name = "bank\u{1b}[2J".into(),
+            "name may hold only",
+        ),
+        (
+            |m: &mut CsvMapping| m.header = long(HEADER_CHARS_MAX + 1),
+            "header has 16385 characters; at most 16384",
+        ),
+        (
+            |m: &mut CsvMapping| m.header.push('\n'),
+            "header is one row",
+        ),
+        (
+            |m: &mut CsvMapping| m.header = vec!["c"; COLUMNS_MAX + 1].join(";"),
+            "header has 513 columns; a mapping reads at most 512",
+        ),
+        (
+            |m: &mut CsvMapping| m.delimiter = '€',
+            "delimiter '€' is not usable",
+        ),
+        (
+            |m: &mut CsvMapping| m.delimiter = '"',
+            "delimiter '\"' is not usable",
+        ),
+        (
+            |m: &mut CsvMapping| m.delimiter = 'a',
+            "delimiter 'a' is not usable",
+        ),
+        (
+            |m: &mut CsvMapping| m.date_column = long(COLUMN_NAME_CHARS_MAX + 1),
+            "date_column has 257 characters; at most 256",
+        ),
+        (
+            |m: &mut CsvMapping| m.balance_column = Some(long(300)),
+            "balance_column has 300 characters",
+        ),
+        (
+            |m: &mut CsvMapping| m.remittance_columns = vec!["Verwendungszweck".into(); 33],
+            "remittance_columns names 33 columns; at most 32",
+        ),
+        (
+            |m: &mut CsvMapping| m.account = Some(long(FIXED_VALUE_CHARS_MAX + 1)),
+            "account has 65 characters",
+        ),
+        (
+            |m: &mut CsvMapping| m.debit_marker = Some("D\u{7}".into()),
+            "debit_marker cannot hold a control character",
+        ),
+        (
+            |m: &mut CsvMapping| m.date_format = "%d".repeat(40),
+            "date_format has 80 characters; at most 64",
+        ),
+        (
+            |m: &mut CsvMapping| m.decimal_separator = '7',
+            "decimal_separator '7' is not one banks write",
+        ),
+        (
+            |m: &mut CsvMapping| m.thousands_separator = Some('-'),
+            "thousands_separator '-' is not one banks write",
+        ),
+    ];
+    for (change, expected) in cases {
+        let mut mapping = german_bank();
+        change(&mut mapping);
+        let error = mapping.validate().unwrap_err();
+        assert!(error.starts_with(expected), "{expected}: {error}");
+    }
+    let mut mapping = german_bank();
+    mapping.thousands_separator = Some('\'');
+    mapping.validate().unwrap();
+}
+
+#[test]
+fn a_first_row_on_the_first_representable_day_is_an_error_not_a_panic() {
+    // The opening balance is dated the day before the first row; chrono's first day has none.
+    let mut mapping = german_bank();
+    mapping.date_format = "%Y-%m-%d".into();
+    mapping.skip_rows = 0;
+    let first = NaiveDate::MIN.format("%Y-%m-%d").to_string();
+    let export = format!("{}\n{first};{first};X;;t;1,00;2,00;R1\n", mapping.header);
+    let error = parse(export.as_bytes(), &mapping).unwrap_err().to_string();
+    assert!(error.contains("no day before it"), "{error}");
+}
+
 proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
