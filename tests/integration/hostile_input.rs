@@ -25,7 +25,7 @@ fn holds_an_iban(text: &str) -> bool {
 }
 
 #[test]
-fn file_names_with_ibans_newlines_and_escapes_never_reach_the_log_or_stderr_raw() {
+fn file_names_with_ibans_newlines_and_escapes_never_reach_the_log_stderr_or_stdout_raw() {
     let workspace = Workspace::new();
     let good = std::fs::read_to_string(fixture("camt053/demo-single.xml")).unwrap();
     let other = good.replace("DEMO-STMT-20261120", "DEMO-STMT-OTHER");
@@ -42,6 +42,7 @@ fn file_names_with_ibans_newlines_and_escapes_never_reach_the_log_or_stderr_raw(
         ),
     ];
     let mut stderr = String::new();
+    let mut stdout = String::new();
     for file in &files {
         // With CASHLINE_LOG the log lines go to stderr too, so both sinks are checked.
         let output = workspace
@@ -52,7 +53,13 @@ fn file_names_with_ibans_newlines_and_escapes_never_reach_the_log_or_stderr_raw(
             .output()
             .expect("cashline runs");
         stderr.push_str(&String::from_utf8_lossy(&output.stderr));
+        stdout.push_str(&String::from_utf8_lossy(&output.stdout));
     }
+    // The CLI's own table: the names are there, escaped and masked.
+    assert!(stdout.contains("…3000_2026-11.xml"), "{stdout}");
+    assert!(stdout.contains("fake.xml\\n"), "{stdout}");
+    assert!(!holds_an_iban(&stdout), "stdout holds a full IBAN: {stdout}");
+    assert_eq!(unsafe_chars(&stdout), Vec::<char>::new(), "{stdout:?}");
     let log_path = workspace.dir.path().join("home/logs/cashline.log");
     let log = std::fs::read_to_string(&log_path).expect("the log file is written");
     assert!(
