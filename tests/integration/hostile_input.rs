@@ -58,7 +58,10 @@ fn file_names_with_ibans_newlines_and_escapes_never_reach_the_log_stderr_or_stdo
     // The CLI's own table: the names are there, escaped and masked.
     assert!(stdout.contains("…3000_2026-11.xml"), "{stdout}");
     assert!(stdout.contains("fake.xml\\n"), "{stdout}");
-    assert!(!holds_an_iban(&stdout), "stdout holds a full IBAN: {stdout}");
+    assert!(
+        !holds_an_iban(&stdout),
+        "stdout holds a full IBAN: {stdout}"
+    );
     assert_eq!(unsafe_chars(&stdout), Vec::<char>::new(), "{stdout:?}");
     let log_path = workspace.dir.path().join("home/logs/cashline.log");
     let log = std::fs::read_to_string(&log_path).expect("the log file is written");

@@ -71,7 +71,11 @@ impl Service {
                 self.import_one(&name, ImportSource::Path(path), options)
                     .await
             } else {
-                failed(&name, None, format!("{}: there is no such file", shown(&name)))
+                failed(
+                    &name,
+                    None,
+                    format!("{}: there is no such file", shown(&name)),
+                )
             };
             files.push(result);
         }
