@@ -137,6 +137,13 @@ fn digest_and_head(source: ImportSource<'_>) -> std::io::Result<(String, Vec<u8>
     }
 }
 
+/// The SHA-256 of a file on disk, as the import records it (`source_file.digest_sha256`), read
+/// as a stream. The watched inbox compares it before and after an import to know that what was
+/// imported is what it files away.
+pub fn file_digest(path: &Path) -> std::io::Result<String> {
+    digest_and_head(ImportSource::Path(path)).map(|(digest, _)| digest)
+}
+
 async fn import_traced(
     ledger: &Ledger,
     request: ImportRequest<'_>,
@@ -269,6 +276,12 @@ async fn import_traced(
                 entries_new = report.entries_new,
                 "file imported"
             );
+            // The new balances may answer a stale or missing-data exception. The import has
+            // committed: a sweep that fails is logged, the file stays imported.
+            let sweep = crate::freshness::Sweep::ResolveOnly;
+            if let Err(error) = crate::freshness::sweep_now(ledger, request.now, sweep).await {
+                warn!(%error, "the freshness exceptions could not be brought up to date");
+            }
             Ok(report)
         }
         Ok(report) => {
