@@ -12,7 +12,7 @@
 use chrono::{DateTime, Utc};
 
 use cashline_domain::Currency;
-use cashline_ledger::{exception, Ledger, LedgerError};
+use cashline_ledger::{exception, Ledger};
 
 use crate::position::{self, AccountPosition, PositionQuery, PositionReport};
 use crate::EngineError;
@@ -142,6 +142,6 @@ pub async fn sweep(
             }
         }
     }
-    tx.commit().await.map_err(LedgerError::from)?;
+    tx.commit().await?;
     Ok(opened)
 }

@@ -24,8 +24,7 @@ use cashline_bankfile::stream::{StatementEvent, StatementSink};
 use cashline_bankfile::{FileFormat, ParseError, ParsedStatement, IDENTIFY_BYTES};
 use cashline_domain::{EntryStatus, Money, StatementKind};
 use cashline_ledger::{
-    account, audit, balance, bank, entry, exception, source_file, statement, Ledger, LedgerError,
-    Tx,
+    account, audit, balance, bank, entry, exception, source_file, statement, Ledger, Tx,
 };
 
 pub use checks::{balance_check, balance_check_with_sum};
@@ -177,7 +176,7 @@ async fn import_traced(
 
     let mut tx = ledger.begin().await?;
     if let Some(known) = source_file::find(&mut tx, &digest).await? {
-        tx.rollback().await.map_err(LedgerError::from)?;
+        tx.rollback().await?;
         info!("file imported before; nothing changed");
         return Ok(FileImport {
             file_name: name.to_string(),
@@ -269,7 +268,7 @@ async fn import_traced(
                 detail,
             };
             audit::append(&mut tx, &record, request.now).await?;
-            tx.commit().await.map_err(LedgerError::from)?;
+            tx.commit().await?;
             info!(
                 format = %report.format,
                 statements_new = report.statements_new,
@@ -285,7 +284,7 @@ async fn import_traced(
             Ok(report)
         }
         Ok(report) => {
-            tx.rollback().await.map_err(LedgerError::from)?;
+            tx.rollback().await?;
             info!("every statement was imported before; nothing changed");
             Ok(report)
         }

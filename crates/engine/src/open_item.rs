@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use cashline_erp::open_items::OpenItem;
-use cashline_ledger::{audit, entity, open_item, Ledger, LedgerError};
+use cashline_ledger::{audit, entity, open_item, Ledger};
 
 use crate::EngineError;
 
@@ -77,7 +77,7 @@ pub async fn store(
         detail: serde_json::json!({ "items": report.items, "new_items": report.new_items, "source": source }),
     };
     audit::append(&mut tx, &record, now).await?;
-    tx.commit().await.map_err(LedgerError::from)?;
+    tx.commit().await?;
     Ok(report)
 }
 
@@ -109,6 +109,6 @@ pub async fn set_probability(
         detail: serde_json::json!({ "probability": text }),
     };
     audit::append(&mut tx, &record, now).await?;
-    tx.commit().await.map_err(LedgerError::from)?;
+    tx.commit().await?;
     Ok(())
 }
