@@ -6,12 +6,12 @@ use std::process::{Child, Stdio};
 
 use crate::support::{fixture, Workspace};
 
-struct Server {
+pub struct Server {
     child: Child,
     /// Kept open: the server may still write to it.
     _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
     port: u16,
-    token: String,
+    pub token: String,
 }
 
 impl Drop for Server {
@@ -22,6 +22,11 @@ impl Drop for Server {
 }
 
 fn start(workspace: &Workspace) -> Server {
+    start_with(workspace, &[], Stdio::inherit())
+}
+
+/// Starts `serve` with more environment and its stderr sent where the caller wants it.
+pub fn start_with(workspace: &Workspace, env: &[(&str, &str)], stderr: Stdio) -> Server {
     let ui = workspace.dir.path().join("ui");
     std::fs::create_dir_all(&ui).unwrap();
     std::fs::write(
@@ -31,10 +36,11 @@ fn start(workspace: &Workspace) -> Server {
     .unwrap();
     let mut child = workspace
         .command()
+        .envs(env.iter().copied())
         .args(["serve", "--port", "0", "--ui"])
         .arg(&ui)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -57,7 +63,8 @@ fn start(workspace: &Workspace) -> Server {
     }
 }
 
-fn request(
+/// One request on its own connection; the status and the body (de-chunked).
+pub fn request(
     server: &Server,
     method: &str,
     path: &str,
@@ -77,11 +84,33 @@ fn request(
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
     (status, body)
+}
+
+/// The body of a chunked response: each chunk is its size in hex, CRLF, the bytes, CRLF.
+fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16)
+            .expect("a chunk size");
+        if size == 0 {
+            break;
+        }
+        body.push_str(&after[..size]);
+        rest = after[size..]
+            .strip_prefix("\r\n")
+            .expect("CRLF after a chunk");
+    }
+    body
 }
 
 #[test]
@@ -119,7 +148,6 @@ fn import_and_positions_over_http_match_the_cli() {
         &bytes,
     );
     assert_eq!(status, 200, "{body}");
-    let body = body.trim_start_matches(|c: char| c.is_ascii_hexdigit() || c.is_whitespace());
     assert!(body.contains("\"status\":\"imported\""), "{body}");
     let (_, positions) = request(&server, "GET", "/api/positions", Some(&token), b"");
     assert!(positions.contains("\"booked\":\"12345.67\""), "{positions}");

@@ -2,6 +2,7 @@
 //! area. Each test gets its own ledger file and data folder.
 
 mod cli;
+mod concurrency;
 mod corpus;
 mod corpus_bai2_ofx;
 mod corpus_csv;

@@ -6,6 +6,9 @@ use std::process::{Command, Output};
 /// A day fixed for every test, so staleness and dates never depend on when tests run.
 pub const NOW: &str = "2026-11-23T09:00:00Z";
 
+/// The ledger's file name inside a workspace.
+const LEDGER_FILE: &str = "ledger.sqlite";
+
 pub struct Workspace {
     pub dir: tempfile::TempDir,
 }
@@ -17,27 +20,13 @@ impl Workspace {
         }
     }
 
-    pub fn db(&self) -> PathBuf {
-        self.dir.path().join("ledger.sqlite")
-    }
-
     pub fn command(&self) -> Command {
         self.command_as("tester")
     }
 
     /// A command acting as another person (segregation of duties).
     pub fn command_as(&self, user: &str) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cashline"));
-        command
-            .env("CASHLINE_HOME", self.dir.path().join("home"))
-            .env("CASHLINE_NOW", NOW)
-            .env_remove("CASHLINE_DB")
-            .env_remove("CASHLINE_LOG")
-            .arg("--db")
-            .arg(self.db())
-            .arg("--user")
-            .arg(user);
-        command
+        command_in(self.dir.path(), user)
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
@@ -65,6 +54,22 @@ impl Workspace {
         std::fs::write(&path, content).expect("write a fixture");
         path
     }
+}
+
+/// A `cashline` command on the workspace in `dir` (its ledger and data folder), acting as
+/// `user`: for threads, which cannot borrow the `Workspace`.
+pub fn command_in(dir: &Path, user: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cashline"));
+    command
+        .env("CASHLINE_HOME", dir.join("home"))
+        .env("CASHLINE_NOW", NOW)
+        .env_remove("CASHLINE_DB")
+        .env_remove("CASHLINE_LOG")
+        .arg("--db")
+        .arg(dir.join(LEDGER_FILE))
+        .arg("--user")
+        .arg(user);
+    command
 }
 
 pub fn repo_root() -> &'static Path {

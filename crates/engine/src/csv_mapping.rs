@@ -52,9 +52,7 @@ pub async fn save(
         detail: serde_json::from_str(&definition).unwrap_or_default(),
     };
     audit::append(&mut tx, &record, now).await?;
-    tx.commit()
-        .await
-        .map_err(cashline_ledger::LedgerError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -77,8 +75,6 @@ pub async fn remove(
         detail: serde_json::json!({}),
     };
     audit::append(&mut tx, &record, now).await?;
-    tx.commit()
-        .await
-        .map_err(cashline_ledger::LedgerError::from)?;
+    tx.commit().await?;
     Ok(())
 }

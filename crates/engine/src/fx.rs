@@ -67,7 +67,7 @@ pub async fn store(
         }),
     };
     audit::append(&mut tx, &record, now).await?;
-    tx.commit().await.map_err(LedgerError::from)?;
+    tx.commit().await?;
     Ok(RatesImported {
         rates: rates.len(),
         written,

@@ -24,8 +24,7 @@ use cashline_bankfile::stream::{StatementEvent, StatementSink};
 use cashline_bankfile::{FileFormat, ParseError, ParsedStatement, IDENTIFY_BYTES};
 use cashline_domain::{EntryStatus, Money, StatementKind};
 use cashline_ledger::{
-    account, audit, balance, bank, entry, exception, source_file, statement, Ledger, LedgerError,
-    Tx,
+    account, audit, balance, bank, entry, exception, source_file, statement, Ledger, Tx,
 };
 
 pub use checks::{balance_check, balance_check_with_sum};
@@ -137,6 +136,13 @@ fn digest_and_head(source: ImportSource<'_>) -> std::io::Result<(String, Vec<u8>
     }
 }
 
+/// The SHA-256 of a file on disk, as the import records it (`source_file.digest_sha256`), read
+/// as a stream. The watched inbox compares it before and after an import to know that what was
+/// imported is what it files away.
+pub fn file_digest(path: &Path) -> std::io::Result<String> {
+    digest_and_head(ImportSource::Path(path)).map(|(digest, _)| digest)
+}
+
 async fn import_traced(
     ledger: &Ledger,
     request: ImportRequest<'_>,
@@ -170,7 +176,7 @@ async fn import_traced(
 
     let mut tx = ledger.begin().await?;
     if let Some(known) = source_file::find(&mut tx, &digest).await? {
-        tx.rollback().await.map_err(LedgerError::from)?;
+        tx.rollback().await?;
         info!("file imported before; nothing changed");
         return Ok(FileImport {
             file_name: name.to_string(),
@@ -262,17 +268,23 @@ async fn import_traced(
                 detail,
             };
             audit::append(&mut tx, &record, request.now).await?;
-            tx.commit().await.map_err(LedgerError::from)?;
+            tx.commit().await?;
             info!(
                 format = %report.format,
                 statements_new = report.statements_new,
                 entries_new = report.entries_new,
                 "file imported"
             );
+            // The new balances may answer a stale or missing-data exception. The import has
+            // committed: a sweep that fails is logged, the file stays imported.
+            let sweep = crate::freshness::Sweep::ResolveOnly;
+            if let Err(error) = crate::freshness::sweep_now(ledger, request.now, sweep).await {
+                warn!(%error, "the freshness exceptions could not be brought up to date");
+            }
             Ok(report)
         }
         Ok(report) => {
-            tx.rollback().await.map_err(LedgerError::from)?;
+            tx.rollback().await?;
             info!("every statement was imported before; nothing changed");
             Ok(report)
         }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use cashline_erp::open_items::OpenItem;
-use cashline_ledger::{audit, entity, open_item, Ledger, LedgerError};
+use cashline_ledger::{audit, entity, open_item, Ledger};
 
 use crate::EngineError;
 
@@ -23,13 +23,11 @@ pub async fn store(
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<ItemsImported, EngineError> {
-    let mut tx = ledger.begin().await?;
-    let mut report = ItemsImported {
-        items: items.len(),
-        new_items: 0,
-    };
+    // The entities are looked up before the write transaction, which every other writer waits
+    // for; a foreign key still refuses one removed meanwhile.
+    let mut entity_ids = Vec::with_capacity(items.len());
     for item in items {
-        let entity_id = match &item.entity {
+        entity_ids.push(match &item.entity {
             Some(code) => Some(
                 entity::find(ledger.pool(), code)
                     .await?
@@ -40,7 +38,14 @@ pub async fn store(
                     .id,
             ),
             None => None,
-        };
+        });
+    }
+    let mut tx = ledger.begin().await?;
+    let mut report = ItemsImported {
+        items: items.len(),
+        new_items: 0,
+    };
+    for (item, entity_id) in items.iter().zip(entity_ids) {
         let currency = item.amount.currency().to_string();
         let new = open_item::upsert(
             &mut tx,
@@ -77,7 +82,7 @@ pub async fn store(
         detail: serde_json::json!({ "items": report.items, "new_items": report.new_items, "source": source }),
     };
     audit::append(&mut tx, &record, now).await?;
-    tx.commit().await.map_err(LedgerError::from)?;
+    tx.commit().await?;
     Ok(report)
 }
 
@@ -109,6 +114,6 @@ pub async fn set_probability(
         detail: serde_json::json!({ "probability": text }),
     };
     audit::append(&mut tx, &record, now).await?;
-    tx.commit().await.map_err(LedgerError::from)?;
+    tx.commit().await?;
     Ok(())
 }

@@ -84,7 +84,7 @@ pub async fn store(
         detail: serde_json::json!({ "payments": report.payments, "new_payments": report.new_payments }),
     };
     audit::append(&mut tx, &record, now).await?;
-    tx.commit().await.map_err(LedgerError::from)?;
+    tx.commit().await?;
     Ok(report)
 }
 
@@ -161,6 +161,6 @@ pub async fn approve(
         detail: serde_json::json!({ "payments": external_ids }),
     };
     audit::append(&mut tx, &record, now).await?;
-    tx.commit().await.map_err(LedgerError::from)?;
+    tx.commit().await?;
     Ok(external_ids.len())
 }

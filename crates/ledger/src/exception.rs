@@ -102,3 +102,29 @@ pub async fn resolve_open(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// One open (or in-progress) exception about an account, as the freshness sweep compares it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenAbout {
+    pub account_id: i64,
+    pub kind: String,
+    pub about_date: Option<String>,
+}
+
+/// The open exceptions of `kinds` about accounts, read without a transaction: the sweep looks
+/// first and writes only when something is to change.
+pub async fn open_about_accounts(
+    pool: &sqlx::SqlitePool,
+    kinds: &[&str],
+) -> Result<Vec<OpenAbout>, LedgerError> {
+    let mut query = sqlx::QueryBuilder::new(
+        "SELECT account_id, kind, about_date FROM exception_case
+          WHERE account_id IS NOT NULL AND state IN ('open', 'in_progress') AND kind IN (",
+    );
+    let mut list = query.separated(", ");
+    for kind in kinds {
+        list.push_bind(*kind);
+    }
+    query.push(")");
+    Ok(query.build_query_as().fetch_all(pool).await?)
+}

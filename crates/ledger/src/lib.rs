@@ -1,7 +1,8 @@
 //! Cashline's ledger: one SQLite file, its migrations, and the queries the engines use.
 //!
 //! Each module holds the SQL for one table, next to the small functions that use it. Writes
-//! take a transaction (`&mut Tx`), so an import is all-or-nothing; reads take the pool.
+//! take a transaction (`&mut Tx`, from `Ledger::begin`, which begins as a writer), so an import
+//! is all-or-nothing; reads take the pool and never write.
 //! Money is stored as integer minor units beside its currency (see ARCHITECTURE.md).
 
 pub mod account;
@@ -22,21 +23,28 @@ pub mod source_file;
 pub mod statement;
 pub mod time;
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Sqlite, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use error::LedgerError;
 
-pub type Tx<'c> = Transaction<'c, Sqlite>;
-
-/// Readers run beside the one writer thanks to WAL; two cores gain nothing from more.
-const POOL_CONNECTIONS_MAX: u32 = 4;
-/// How long a writer waits for another before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// One connection for this process's writer and four for readers, which WAL lets run beside
+/// it. Writers wait for each other in `Ledger::begin` without holding a connection, so a
+/// queue of writers never leaves the readers without one; two cores gain nothing from more.
+const POOL_CONNECTIONS_MAX: u32 = 5;
+/// How long a writer waits for a writer of another process (another `cashline import`,
+/// `serve`, the desktop app) before giving up with `LedgerError::Busy`. Imports of ordinary
+/// files hold the ledger for well under a second; this covers a large file beside them.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Page cache per connection, in KiB.
 pub const PAGE_CACHE_KIB: i64 = 65_536;
@@ -47,6 +55,51 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 #[derive(Clone, Debug)]
 pub struct Ledger {
     pool: SqlitePool,
+    /// Held by this process's one writer from `begin` to commit or rollback; others queue here
+    /// in order instead of in SQLite's busy handler, each holding a pooled connection.
+    writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction: the ledger's write lock is taken when it begins (`BEGIN IMMEDIATE`)
+/// and held until `commit` or `rollback` (or drop, which rolls back). Derefs to the connection,
+/// so queries run on `&mut **tx`.
+#[derive(Debug)]
+pub struct Tx<'c> {
+    inner: Transaction<'c, Sqlite>,
+    /// Dropped after `inner` (fields drop in order): the next writer of this process starts
+    /// only once this transaction has ended.
+    _writer: OwnedMutexGuard<()>,
+}
+
+impl Tx<'_> {
+    pub async fn commit(self) -> Result<(), LedgerError> {
+        Ok(self.inner.commit().await?)
+    }
+
+    pub async fn rollback(self) -> Result<(), LedgerError> {
+        Ok(self.inner.rollback().await?)
+    }
+}
+
+impl Deref for Tx<'_> {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.inner
+    }
+}
+
+impl DerefMut for Tx<'_> {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.inner
+    }
+}
+
+/// Begins a write transaction on `pool` holding the write lock from the start. A deferred
+/// `BEGIN` that reads and then writes meets another process's write with `SQLITE_BUSY`, which
+/// the busy timeout does not retry (the read snapshot is stale); `BEGIN IMMEDIATE` waits for
+/// the lock up to `BUSY_TIMEOUT` before it reads anything.
+async fn begin_immediate(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, LedgerError> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
 impl Ledger {
@@ -78,17 +131,26 @@ impl Ledger {
                 source,
             })?;
         MIGRATOR.run(&pool).await?;
-        Ok(Ledger { pool })
+        Ok(Ledger {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
 
+    /// Begins a write transaction: waits for this process's other writers, then for the
+    /// ledger's write lock (other processes), up to `BUSY_TIMEOUT`. Keep it short: every other
+    /// writer waits for it.
     pub async fn begin(&self) -> Result<Tx<'static>, LedgerError> {
-        // BEGIN IMMEDIATE would be ideal for writers; sqlx's deferred BEGIN upgrades on the
-        // first write and the busy timeout covers the rare contention of a desktop app.
-        Ok(self.pool.begin().await?)
+        let writer = self.writer.clone().lock_owned().await;
+        let inner = begin_immediate(&self.pool).await?;
+        Ok(Tx {
+            inner,
+            _writer: writer,
+        })
     }
 
     pub async fn close(&self) {

@@ -13,7 +13,8 @@ pub async fn get(pool: &sqlx::SqlitePool, name: &str) -> Result<Option<String>, 
     Ok(found.map(|(value,)| value))
 }
 
-/// Sets a setting, or removes it with `None`.
+/// Sets a setting, or removes it with `None`, as a writer like every other write (see
+/// `Ledger::begin`).
 pub async fn set(
     pool: &sqlx::SqlitePool,
     name: &str,
@@ -21,6 +22,7 @@ pub async fn set(
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<(), LedgerError> {
+    let mut tx = crate::begin_immediate(pool).await?;
     match value {
         Some(value) => {
             sqlx::query(
@@ -32,15 +34,16 @@ pub async fn set(
             .bind(value)
             .bind(user)
             .bind(instant_text(now))
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
         }
         None => {
             sqlx::query("DELETE FROM app_setting WHERE name = ?")
                 .bind(name)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
         }
     }
+    tx.commit().await?;
     Ok(())
 }

@@ -216,3 +216,79 @@ async fn a_prepared_write_stays_inside_its_transaction() {
         .unwrap();
     assert_eq!(count, 0, "rolled back with the transaction");
 }
+
+/// Read-then-write transactions, as every writer runs them (find the file, then insert it),
+/// on two ledgers opened on one file as two processes open it, two tasks each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_read_then_write_transactions_all_succeed() {
+    const WRITERS: i64 = 4;
+    const ROUNDS: i64 = 25;
+    let (dir, first) = fresh().await;
+    let second = Ledger::open(&dir.path().join("ledger.sqlite"))
+        .await
+        .unwrap();
+    sqlx::query("CREATE TABLE counter (n INTEGER NOT NULL)")
+        .execute(first.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO counter (n) VALUES (0)")
+        .execute(first.pool())
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for writer in 0..WRITERS {
+        let ledger = if writer % 2 == 0 {
+            first.clone()
+        } else {
+            second.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..ROUNDS {
+                let mut tx = ledger.begin().await?;
+                let (n,): (i64,) = sqlx::query_as("SELECT n FROM counter")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                // Give the other writers every chance to come between the read and the write.
+                tokio::task::yield_now().await;
+                sqlx::query("UPDATE counter SET n = ?")
+                    .bind(n + 1)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+            Ok::<(), crate::LedgerError>(())
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let (n,): (i64,) = sqlx::query_as("SELECT n FROM counter")
+        .fetch_one(first.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, WRITERS * ROUNDS, "a write was lost");
+}
+
+/// `begin` takes the write lock before anything is read: another process that will not wait
+/// is refused at once, with the ledger's sentence rather than SQLite's.
+#[tokio::test]
+async fn a_writer_holds_the_write_lock_from_its_begin() {
+    use std::str::FromStr;
+    let (dir, ledger) = fresh().await;
+    let tx = ledger.begin().await.unwrap();
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str("sqlite:")
+        .unwrap()
+        .filename(dir.path().join("ledger.sqlite"))
+        .busy_timeout(std::time::Duration::ZERO);
+    let other = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let refused = crate::LedgerError::from(
+        other
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .expect_err("the write lock is taken"),
+    );
+    assert!(matches!(refused, crate::LedgerError::Busy), "{refused}");
+    assert!(refused.to_string().starts_with("the ledger is busy"));
+    tx.rollback().await.unwrap();
+    other.begin_with("BEGIN IMMEDIATE").await.unwrap();
+}

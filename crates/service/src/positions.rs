@@ -68,11 +68,21 @@ impl Service {
         let report = position::positions(&self.ledger, &query)
             .instrument(info_span!("command", name = "positions"))
             .await?;
-        // Freshness exceptions follow the present, not a look at the past.
-        if at == now {
-            freshness::sweep(&self.ledger, &report, now).await?;
-        }
+        // A read never writes: the stale flags are in the report, and the exception rows
+        // follow from the writers and the scheduler (`freshness_sweep`).
         Ok(to_wire(report, at, request.entity))
+    }
+
+    /// Opens and resolves the freshness exceptions (`stale_balance`, `data_not_received`) as
+    /// of now. A long-running front runs it on a timer (`inbox::watch_setting` and
+    /// `inbox::watch` do), so an account goes stale without anyone importing; imports resolve
+    /// what their data answers themselves. Returns how many exceptions were opened.
+    pub async fn freshness_sweep(&self) -> Result<u64, ServiceError> {
+        Ok(
+            freshness::sweep_now(&self.ledger, self.clock.now(), freshness::Sweep::Full)
+                .instrument(info_span!("command", name = "freshness_sweep"))
+                .await?,
+        )
     }
 }
 

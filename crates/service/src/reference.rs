@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use cashline_domain::Currency;
 use cashline_engine::fx;
-use cashline_ledger::{account, audit, entity, fx_rate, LedgerError};
+use cashline_ledger::{account, audit, entity, fx_rate};
 use cashline_rates::{validate_rate, FxRate};
 
 use crate::request::{AccountUpdate, CalendarRequest};
@@ -80,7 +80,7 @@ impl Service {
             detail: serde_json::json!({ "name": name, "country": country, "reporting_currency": reporting }),
         };
         audit::append(&mut tx, &record, now).await?;
-        tx.commit().await.map_err(LedgerError::from)?;
+        tx.commit().await?;
         Ok(wire::Entity {
             code: code.to_string(),
             name: name.trim().to_string(),
@@ -173,7 +173,7 @@ impl Service {
             }),
         };
         audit::append(&mut tx, &record, now).await?;
-        tx.commit().await.map_err(LedgerError::from)?;
+        tx.commit().await?;
         let updated = account::find(self.ledger.pool(), &found[0].account_key).await?;
         Ok(wire::AccountsReport {
             accounts: updated.into_iter().map(account_wire).collect(),
