@@ -341,6 +341,24 @@ fn an_ordinary_folders_files_are_left_alone() {
         ordinary.len(),
         "each left alone once: {log}"
     );
+    // A CSV export is a bank file once a mapping with its header is saved: taken then.
+    let mapping = workspace.write(
+        "mapping.json",
+        br#"{"name": "plain", "header": "Date;Amount;Text", "delimiter": ";",
+             "account": "PLAIN-1", "currency": "EUR", "date_column": "Date",
+             "date_format": "%Y-%m-%d", "amount_column": "Amount",
+             "decimal_separator": ".", "remittance_columns": ["Text"]}"#,
+    );
+    let saved = workspace.run(&["csv-mapping", "add", mapping.to_str().unwrap()]);
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    let result = watcher.next();
+    assert_eq!(file_name(&result), "export.csv", "{result}");
+    assert_eq!(result["status"], "imported", "{result}");
+    assert!(inbox.join("imported/export.csv").is_file());
 }
 
 #[test]
