@@ -219,6 +219,25 @@ fn a_file_written_in_two_halves_with_a_pause_is_imported_once_whole() {
 }
 
 #[test]
+fn a_file_its_writer_holds_locked_is_taken_only_once_released() {
+    let (_workspace, inbox, watcher) = watched();
+    let locked = std::fs::File::create(inbox.join("a-locked.xml")).unwrap();
+    locked.lock().unwrap();
+    (&locked)
+        .write_all(&std::fs::read(fixture("camt053/demo-single.xml")).unwrap())
+        .unwrap();
+    // Written after the locked file, so it settles no sooner: were the lock ignored, the
+    // locked file would be reported first.
+    std::fs::write(inbox.join("b.xml"), camt(0, 2)).unwrap();
+    assert_eq!(file_name(&watcher.next()), "b.xml");
+    assert!(inbox.join("a-locked.xml").is_file());
+    drop(locked);
+    let result = watcher.next();
+    assert_eq!(file_name(&result), "a-locked.xml");
+    assert_eq!(result["status"], "imported");
+}
+
+#[test]
 fn same_named_failures_keep_every_report_and_no_dropped_file_is_overwritten() {
     let workspace = Workspace::new();
     let inbox = new_inbox(&workspace);
@@ -341,6 +360,24 @@ fn an_ordinary_folders_files_are_left_alone() {
         ordinary.len(),
         "each left alone once: {log}"
     );
+    // A CSV export is a bank file once a mapping with its header is saved: taken then.
+    let mapping = workspace.write(
+        "mapping.json",
+        br#"{"name": "plain", "header": "Date;Amount;Text", "delimiter": ";",
+             "account": "PLAIN-1", "currency": "EUR", "date_column": "Date",
+             "date_format": "%Y-%m-%d", "amount_column": "Amount",
+             "decimal_separator": ".", "remittance_columns": ["Text"]}"#,
+    );
+    let saved = workspace.run(&["csv-mapping", "add", mapping.to_str().unwrap()]);
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    let result = watcher.next();
+    assert_eq!(file_name(&result), "export.csv", "{result}");
+    assert_eq!(result["status"], "imported", "{result}");
+    assert!(inbox.join("imported/export.csv").is_file());
 }
 
 #[test]

@@ -463,3 +463,58 @@ async fn gaps_in_sequence_and_days_are_flagged() {
         .exceptions_opened
         .is_empty());
 }
+
+/// The scheduler's sweep opens freshness exceptions; an import only resolves those its data
+/// answers, never opening one (a batch still being imported is no sign of lateness).
+#[tokio::test]
+async fn freshness_exceptions_open_on_the_schedule_and_an_import_only_resolves_them() {
+    use cashline_engine::freshness::{sweep_now, Sweep};
+    use cashline_ledger::exception;
+    let (_dir, ledger) = ledger().await;
+    let first = file(&[
+        statement("DE89370400440532013000", "D1", "2026-11-24", 100, &[], 100),
+        statement("NL91ABNA0417164300", "N1", "2026-11-24", 100, &[], 100),
+    ]);
+    import(&ledger, "first.xml", &first).await.unwrap();
+    let open = |ledger: Ledger| async move {
+        let rows = exception::list(ledger.pool(), None, Some("open"))
+            .await
+            .unwrap();
+        let mut kinds: Vec<String> = rows
+            .into_iter()
+            .filter(|r| r.kind == "stale_balance" || r.kind == "data_not_received")
+            .map(|r| format!("{} {}", r.kind, r.subject))
+            .collect();
+        kinds.sort();
+        kinds
+    };
+    assert!(open(ledger.clone()).await.is_empty());
+    let later = Utc.with_ymd_and_hms(2026, 12, 2, 10, 0, 0).unwrap();
+    assert_eq!(sweep_now(&ledger, later, Sweep::Full).await.unwrap(), 4);
+    assert_eq!(sweep_now(&ledger, later, Sweep::Full).await.unwrap(), 0);
+    assert_eq!(open(ledger.clone()).await.len(), 4);
+
+    // DE89's statement of the day before arrives with a stale one of a new account.
+    let second = file(&[
+        statement("DE89370400440532013000", "D2", "2026-12-01", 100, &[], 100),
+        statement("GB29NWBK60161331926819", "G1", "2026-11-24", 100, &[], 100),
+    ]);
+    import_file(
+        &ledger,
+        ImportRequest {
+            file_name: "second.xml",
+            source: ImportSource::Bytes(&second),
+            user: "alice",
+            now: later,
+            csv_mapping: None,
+        },
+    )
+    .await
+    .unwrap();
+    let still_open = open(ledger.clone()).await;
+    assert_eq!(still_open.len(), 2, "{still_open:?}");
+    assert!(
+        still_open.iter().all(|e| e.contains("4300")),
+        "only NL91's stay open: {still_open:?}"
+    );
+}

@@ -181,6 +181,9 @@ pub struct InboxScanner {
     seen: HashMap<PathBuf, Seen>,
     /// Files that are not bank files, as they were when looked at: logged once, left alone.
     left_alone: HashMap<PathBuf, FileState>,
+    /// The saved CSV mappings `left_alone` was judged with: a new mapping may make a CSV file
+    /// left alone a bank file, so a change judges them all again.
+    judged_with: Vec<CsvMappingDefinition>,
     /// Files imported but not yet moved (the subfolder could not be written): moved on a later
     /// pass without importing them again.
     unmoved: HashMap<PathBuf, (FileState, wire::FileResult)>,
@@ -208,6 +211,7 @@ impl InboxScanner {
             timing,
             seen: HashMap::new(),
             left_alone: HashMap::new(),
+            judged_with: Vec::new(),
             unmoved: HashMap::new(),
         })
     }
@@ -254,6 +258,20 @@ impl InboxScanner {
         }
         ready.sort_by(|a, b| a.0.cmp(&b.0));
         let mut results = Vec::new();
+        if ready.is_empty() {
+            return Ok(results);
+        }
+        let mappings = match cashline_engine::csv_mapping::load(&service.ledger).await {
+            Ok(mappings) => mappings,
+            Err(error) => {
+                warn!(%error, "the CSV mappings cannot be read; the inbox tries again later");
+                return Ok(results);
+            }
+        };
+        if mappings != self.judged_with {
+            self.left_alone.clear();
+            self.judged_with = mappings.clone();
+        }
         for (path, state) in ready {
             if self.left_alone.get(&path) == Some(&state) {
                 continue;
@@ -261,14 +279,15 @@ impl InboxScanner {
             if let Some((moved_state, result)) = self.unmoved.get(&path) {
                 if *moved_state == state {
                     let result = result.clone();
-                    if self.file_away(&path, &result).is_ok() {
+                    // Said once when the move first failed; quiet while it keeps failing.
+                    if self.file_away(&path, &result, false).is_ok() {
                         self.unmoved.remove(&path);
                     }
                     continue;
                 }
             }
             self.unmoved.remove(&path);
-            if let Handled::Done(result) = self.handle(service, &path, state).await {
+            if let Handled::Done(result) = self.handle(service, &mappings, &path, state).await {
                 results.push(result);
             }
         }
@@ -276,7 +295,13 @@ impl InboxScanner {
     }
 
     /// Takes one settled file: identifies it, imports it and files it away.
-    async fn handle(&mut self, service: &Service, path: &Path, state: FileState) -> Handled {
+    async fn handle(
+        &mut self,
+        service: &Service,
+        mappings: &[CsvMappingDefinition],
+        path: &Path,
+        state: FileState,
+    ) -> Handled {
         let name = display_name(path);
         let file = match File::open(path) {
             Ok(file) => file,
@@ -298,13 +323,6 @@ impl InboxScanner {
                 debug!(file = %name, %error, "an inbox file cannot be locked; taking it unlocked");
             }
         }
-        let mappings = match cashline_engine::csv_mapping::load(&service.ledger).await {
-            Ok(mappings) => mappings,
-            Err(error) => {
-                warn!(%error, "the CSV mappings cannot be read; the inbox tries again later");
-                return Handled::Later;
-            }
-        };
         let head = match read_head(&file) {
             Ok(head) => head,
             Err(error) => {
@@ -312,7 +330,7 @@ impl InboxScanner {
                 return Handled::Later;
             }
         };
-        if !is_bank_file(&head, &mappings) {
+        if !is_bank_file(&head, mappings) {
             info!(file = %name, "not a bank file; left where it is");
             self.left_alone.insert(path.to_path_buf(), state);
             return Handled::Later;
@@ -347,7 +365,7 @@ impl InboxScanner {
             self.seen.remove(path);
             return Handled::Done(result);
         }
-        if self.file_away(path, &result).is_err() {
+        if self.file_away(path, &result, true).is_err() {
             self.unmoved
                 .insert(path.to_path_buf(), (state, result.clone()));
         }
@@ -356,8 +374,14 @@ impl InboxScanner {
     }
 
     /// Moves a handled file into `imported/` or `failed/` under a name not yet taken, with the
-    /// report of a failure beside it. Errors are logged here, saying what failed.
-    fn file_away(&self, path: &Path, result: &wire::FileResult) -> std::io::Result<()> {
+    /// report of a failure beside it. A failure is logged here, saying what failed, as a
+    /// warning if `warn_on_failure` (else at debug level).
+    fn file_away(
+        &self,
+        path: &Path,
+        result: &wire::FileResult,
+        warn_on_failure: bool,
+    ) -> std::io::Result<()> {
         let sub = if result.status == "failed" {
             FAILED_FOLDER
         } else {
@@ -385,8 +409,13 @@ impl InboxScanner {
                 Ok(())
             }
             Err(error) => {
-                warn!(file = %name, folder = %folder.display(), %error,
-                    "an inbox file was handled but cannot be moved; it stays and is moved later");
+                if warn_on_failure {
+                    warn!(file = %name, folder = %folder.display(), %error,
+                        "an inbox file was handled but cannot be moved; it stays and is moved later");
+                } else {
+                    debug!(file = %name, folder = %folder.display(), %error,
+                        "an inbox file still cannot be moved");
+                }
                 Err(error)
             }
         }
