@@ -425,3 +425,23 @@ fn the_inbox_setting_must_name_an_existing_folder() {
     let cleared = workspace.json(&["settings", "--no-inbox", "--json"]);
     assert_eq!(cleared["inbox_folder"], serde_json::Value::Null);
 }
+
+#[test]
+fn choosing_an_inbox_that_holds_other_files_says_they_will_be_left_alone() {
+    let workspace = Workspace::new();
+    let inbox = new_inbox(&workspace);
+    std::fs::copy(
+        fixture("camt053/demo-single.xml"),
+        inbox.join("statement.xml"),
+    )
+    .unwrap();
+    std::fs::write(inbox.join("notes.txt"), "not a bank file").unwrap();
+    std::fs::write(inbox.join("tax-2025.pdf"), b"%PDF-1.7").unwrap();
+    let settings = workspace.json(&["settings", "--inbox", inbox.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        settings["inbox_other_files"],
+        serde_json::json!(["notes.txt", "tax-2025.pdf"]),
+        "{settings}"
+    );
+    assert!(inbox.join("notes.txt").is_file() && inbox.join("tax-2025.pdf").is_file());
+}

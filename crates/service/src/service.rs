@@ -316,8 +316,18 @@ impl Service {
     }
 
     pub async fn settings(&self) -> Result<wire::Settings, ServiceError> {
+        let folder = self.inbox_folder().await?;
+        // A folder that cannot be read now is the watcher's to report; the settings still show.
+        let other_files = match &folder {
+            Some(folder) => crate::inbox::survey(self, folder)
+                .await
+                .map(|survey| survey.other_files)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
         Ok(wire::Settings {
-            inbox_folder: self.inbox_folder().await?.map(|f| f.display().to_string()),
+            inbox_folder: folder.map(|f| f.display().to_string()),
+            inbox_other_files: other_files,
         })
     }
 

@@ -187,6 +187,9 @@ impl CsvMapping {
 pub struct Settings {
     /// The folder watched for new bank files, or `null`.
     pub inbox_folder: Option<String>,
+    /// Files in that folder that are not bank files: the inbox leaves them where they are,
+    /// and the screen says so when the folder is chosen.
+    pub inbox_other_files: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

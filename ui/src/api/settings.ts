@@ -1,7 +1,7 @@
 //! The settings of this installation: the watched inbox folder.
 
 import type { Settings, SettingsUpdate } from '../generated/wire';
-import { nonEmptyText, nullable, record } from './decode';
+import { nonEmptyText, nullable, record, texts } from './decode';
 import { call } from './transport';
 
 export type { Settings };
@@ -20,5 +20,8 @@ export async function saveInboxFolder(folder: string | null): Promise<Settings> 
 
 function decodeSettings(value: unknown): Settings {
   const o = record(value, 'settings');
-  return { inbox_folder: nullable(nonEmptyText)(o.inbox_folder, 'settings.inbox_folder') };
+  return {
+    inbox_folder: nullable(nonEmptyText)(o.inbox_folder, 'settings.inbox_folder'),
+    inbox_other_files: nullable(texts)(o.inbox_other_files, 'settings.inbox_other_files') ?? [],
+  };
 }

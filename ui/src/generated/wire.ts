@@ -89,7 +89,12 @@ export type Settings = {
 /**
  * The folder watched for new bank files, or `null`.
  */
-inbox_folder: string | null, };
+inbox_folder: string | null, 
+/**
+ * Files in that folder that are not bank files: the inbox leaves them where they are,
+ * and the screen says so when the folder is chosen.
+ */
+inbox_other_files: Array<string>, };
 
 export type ForecastReport = { 
 /**

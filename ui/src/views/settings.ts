@@ -49,6 +49,7 @@ export const settingsView: View = {
         current,
         folder === null ? h('span', { class: 'muted' }, 'No inbox folder is set: files are imported only from the Import screen or the command line.') : 'Inbox folder: ',
         folder === null ? null : h('span', { class: 'mono' }, folder),
+        otherFilesNote(settings.inbox_other_files),
       );
       clear.disabled = folder === null;
     };
@@ -97,3 +98,15 @@ export const settingsView: View = {
     })();
   },
 };
+
+/** Confirms that files which are not bank files stay where they are, naming a few. */
+function otherFilesNote(names: string[]): HTMLElement | null {
+  if (names.length === 0) return null;
+  const shown = names.slice(0, OTHER_FILES_NAMED_MAX).join(', ');
+  const more = names.length > OTHER_FILES_NAMED_MAX ? ` and ${names.length - OTHER_FILES_NAMED_MAX} more` : '';
+  const count = names.length === 1 ? '1 file here is not a bank file' : `${names.length} files here are not bank files`;
+  return h('p', { class: 'muted', 'data-testid': 'inbox-other-files' }, `${count} and will be left where they are: ${shown}${more}.`);
+}
+
+/** Names listed in that note before "and N more". */
+const OTHER_FILES_NAMED_MAX = 5;
