@@ -101,6 +101,20 @@ impl Service {
             "{} payments ({} new)",
             imported.payments, imported.new_payments
         ));
+        // A watched inbox, so the settings screen shows one at work: a note in it that is
+        // not a bank file, which the inbox leaves where it is.
+        if self.inbox_folder().await?.is_none() {
+            let inbox = folder.join("inbox");
+            std::fs::create_dir_all(&inbox).map_err(io)?;
+            std::fs::write(
+                inbox.join("README.txt"),
+                "Drop bank statement files here: Cashline imports them and files them away.\n",
+            )
+            .map_err(io)?;
+            let inbox = std::path::absolute(&inbox).map_err(io)?;
+            self.set_inbox_folder(Some(&inbox)).await?;
+            lines.push(format!("an inbox folder at {}", inbox.display()));
+        }
         let waiting: Vec<String> = self
             .payments(Some("validated"))
             .await?

@@ -104,8 +104,8 @@ function otherFilesNote(names: string[]): HTMLElement | null {
   if (names.length === 0) return null;
   const shown = names.slice(0, OTHER_FILES_NAMED_MAX).join(', ');
   const more = names.length > OTHER_FILES_NAMED_MAX ? ` and ${names.length - OTHER_FILES_NAMED_MAX} more` : '';
-  const count = names.length === 1 ? '1 file here is not a bank file' : `${names.length} files here are not bank files`;
-  return h('p', { class: 'muted', 'data-testid': 'inbox-other-files' }, `${count} and will be left where they are: ${shown}${more}.`);
+  const count = names.length === 1 ? '1 file here is not a bank file and will be left where it is' : `${names.length} files here are not bank files and will be left where they are`;
+  return h('p', { class: 'muted', 'data-testid': 'inbox-other-files' }, `${count}: ${shown}${more}.`);
 }
 
 /** Names listed in that note before "and N more". */
