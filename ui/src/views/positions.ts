@@ -13,7 +13,7 @@ import { h, replaceChildren } from '../dom';
 import { formatInstant, formatMoney, isNegative, maskAccount, plural } from '../format';
 import { refreshExceptionCount } from '../nav';
 import { chartCard } from './chart-card';
-import { currencySelect, entityName, entitySelect, scope, showCurrencyUsed } from './scope';
+import { currencySelect, entityName, entityNamesReady, entitySelect, scope, showCurrencyUsed } from './scope';
 import { errorBox, latestLoader, moneyCell, pageHead, type View } from './view';
 
 /** The as-of date chosen on this screen; kept while the window lives so coming back keeps it. */
@@ -58,7 +58,14 @@ export const positionsView: View = {
       status,
       body,
       loading: 'Loading positions…',
-      fetch: () => fetchPositions(asOfChosen, { entity: scope.entity, reportingCurrency: scope.reportingCurrency }),
+      // Entity names sit beside their codes, so the table waits for them rather than drawing without.
+      fetch: async () => {
+        const [positions] = await Promise.all([
+          fetchPositions(asOfChosen, { entity: scope.entity, reportingCurrency: scope.reportingCurrency }),
+          entityNamesReady(),
+        ]);
+        return positions;
+      },
       show: (positions: Positions) => {
         // Reading positions may open freshness exceptions (stale balances, data not received).
         void refreshExceptionCount();

@@ -19,6 +19,13 @@ export const scope = {
 
 /** The entities as last loaded, for names beside codes. */
 let entitiesKnown: Entity[] = [];
+/** The latest load of the entities; a screen that shows names waits for it before it draws. */
+let entitiesLoading: Promise<void> = Promise.resolve();
+
+/** Settles once the entities asked for by the latest filter are in (or failed to load). */
+export function entityNamesReady(): Promise<void> {
+  return entitiesLoading;
+}
 
 export function entityName(code: string): string | null {
   return entitiesKnown.find((e) => e.code === code)?.name ?? null;
@@ -41,7 +48,7 @@ export function entitySelect(id: string, onChange: () => void): HTMLSelectElemen
     // The engine takes the entity's own reporting currency unless the person picked one.
     onChange();
   });
-  void (async () => {
+  const loading = (async () => {
     try {
       entitiesKnown = await fetchEntities();
     } catch {
@@ -56,6 +63,7 @@ export function entitySelect(id: string, onChange: () => void): HTMLSelectElemen
     if (chosen && !entitiesKnown.some((e) => e.code === chosen)) select.append(h('option', { value: chosen }, chosen));
     select.value = chosen;
   })();
+  entitiesLoading = loading;
   return select;
 }
 
