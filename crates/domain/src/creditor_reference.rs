@@ -72,7 +72,11 @@ mod tests {
     #[test]
     fn accepts_the_standards_example_in_any_spacing_and_case() {
         // The example of ISO 11649 and the EPC guidance.
-        for text in ["RF18539007547034", "RF18 5390 0754 7034", "rf18539007547034"] {
+        for text in [
+            "RF18539007547034",
+            "RF18 5390 0754 7034",
+            "rf18539007547034",
+        ] {
             assert_eq!(
                 CreditorReference::parse(text).map(|r| r.to_string()),
                 Some("RF18539007547034".to_string())
@@ -83,7 +87,14 @@ mod tests {
 
     #[test]
     fn refuses_wrong_check_digits_and_shapes() {
-        for text in ["RF19539007547034", "RF18", "XX18539007547034", "RF1A539007547034", "RF18-5390", "RF18539007547034000000000"] {
+        for text in [
+            "RF19539007547034",
+            "RF18",
+            "XX18539007547034",
+            "RF1A539007547034",
+            "RF18-5390",
+            "RF18539007547034000000000",
+        ] {
             assert_eq!(CreditorReference::parse(text), None, "{text}");
         }
     }

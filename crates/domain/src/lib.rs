@@ -26,8 +26,8 @@ pub use currency::Currency;
 pub use error::DomainError;
 pub use iban::Iban;
 pub use kinds::{
-    BalanceType, DifferenceKind, EntryStatus, ExceptionKind, ExceptionState, MatchState, PaymentState,
-    StatementKind,
+    BalanceType, DifferenceKind, EntryStatus, ExceptionKind, ExceptionState, MatchState,
+    PaymentState, StatementKind,
 };
 pub use money::Money;
 pub use shown::shown;

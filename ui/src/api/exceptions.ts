@@ -1,7 +1,7 @@
 //! Exceptions (the cases an import or a check opened) and the audit chain's verification.
 
 import type { AuditReport, Exception, FilterQuery } from '../generated/wire';
-import { bool, count, instant, listIn, nonEmptyText, nullable, record, text } from './decode';
+import { bool, count, instant, listIn, money, nonEmptyText, nullable, record, text } from './decode';
 import { call, type Loose } from './transport';
 
 export type ExceptionCase = Exception;
@@ -36,5 +36,16 @@ function decodeException(value: unknown, path: string): ExceptionCase {
     state: nonEmptyText(o.state, `${path}.state`),
     owner: nullable(text)(o.owner, `${path}.owner`),
     opened_at: instant(o.opened_at, `${path}.opened_at`),
+    closed_at: nullable(instant)(o.closed_at, `${path}.closed_at`),
+    resolution: nullable(text)(o.resolution, `${path}.resolution`),
+    amount: nullable(money)(o.amount, `${path}.amount`),
+    currency: nullable(text)(o.currency, `${path}.currency`),
+    account: nullable(text)(o.account, `${path}.account`),
+    entity: nullable(text)(o.entity, `${path}.entity`),
+    bank: nullable(text)(o.bank, `${path}.bank`),
+    age_days: count(o.age_days, `${path}.age_days`),
+    age_bucket: nonEmptyText(o.age_bucket, `${path}.age_bucket`),
+    notes: count(o.notes, `${path}.notes`),
+    match_id: nullable(text)(o.match_id, `${path}.match_id`),
   };
 }

@@ -42,7 +42,12 @@ pub fn share(amount_minor: i64, percent: Decimal) -> i64 {
 
 /// `tolerance` is the enabled tolerance rule's settings; `instalments` whether a part payment
 /// may count (the several-items rule is enabled).
-pub fn fit(entry_minor: i64, target: &Target, tolerance: Option<&ToleranceParams>, instalments: bool) -> Fit {
+pub fn fit(
+    entry_minor: i64,
+    target: &Target,
+    tolerance: Option<&ToleranceParams>,
+    instalments: bool,
+) -> Fit {
     if entry_minor.signum() != target.kind.entry_sign() || target.open_minor <= 0 {
         return Fit::Wrong;
     }
@@ -61,13 +66,25 @@ pub fn fit(entry_minor: i64, target: &Target, tolerance: Option<&ToleranceParams
             TargetKind::Payable | TargetKind::Payment => paid > expected,
         };
         if fee_side && gap <= fee_max {
-            return Fit::Within { difference_minor, kind: DifferenceKind::Fee, penalty: 3 };
+            return Fit::Within {
+                difference_minor,
+                kind: DifferenceKind::Fee,
+                penalty: 3,
+            };
         }
         if paid < expected && gap <= share(target.open_minor, tolerance.short_percent) {
-            return Fit::Within { difference_minor, kind: DifferenceKind::ShortPayment, penalty: 8 };
+            return Fit::Within {
+                difference_minor,
+                kind: DifferenceKind::ShortPayment,
+                penalty: 8,
+            };
         }
         if paid > expected && gap <= share(target.open_minor, tolerance.over_percent) {
-            return Fit::Within { difference_minor, kind: DifferenceKind::OverPayment, penalty: 8 };
+            return Fit::Within {
+                difference_minor,
+                kind: DifferenceKind::OverPayment,
+                penalty: 8,
+            };
         }
     }
     if instalments && paid < expected {
@@ -97,29 +114,72 @@ mod tests {
     }
 
     fn tolerance() -> ToleranceParams {
-        ToleranceParams { fee_max: Decimal::from(25), short_percent: Decimal::from(2), over_percent: Decimal::from(2) }
+        ToleranceParams {
+            fee_max: Decimal::from(25),
+            short_percent: Decimal::from(2),
+            over_percent: Decimal::from(2),
+        }
     }
 
     #[test]
     fn differences_are_named_by_side_and_size() {
         let t = receivable(100_000);
         assert_eq!(fit(100_000, &t, None, false), Fit::Exact);
-        assert!(matches!(fit(99_750, &t, Some(&tolerance()), false), Fit::Within { kind: DifferenceKind::Fee, difference_minor: -250, .. }));
+        assert!(matches!(
+            fit(99_750, &t, Some(&tolerance()), false),
+            Fit::Within {
+                kind: DifferenceKind::Fee,
+                difference_minor: -250,
+                ..
+            }
+        ));
         let big = receivable(1_000_000);
-        assert!(matches!(fit(990_000, &big, Some(&tolerance()), false), Fit::Within { kind: DifferenceKind::ShortPayment, .. }));
-        assert!(matches!(fit(1_010_000, &big, Some(&tolerance()), false), Fit::Within { kind: DifferenceKind::OverPayment, .. }));
-        assert!(matches!(fit(101_000, &t, Some(&tolerance()), false), Fit::Within { kind: DifferenceKind::OverPayment, .. }));
+        assert!(matches!(
+            fit(990_000, &big, Some(&tolerance()), false),
+            Fit::Within {
+                kind: DifferenceKind::ShortPayment,
+                ..
+            }
+        ));
+        assert!(matches!(
+            fit(1_010_000, &big, Some(&tolerance()), false),
+            Fit::Within {
+                kind: DifferenceKind::OverPayment,
+                ..
+            }
+        ));
+        assert!(matches!(
+            fit(101_000, &t, Some(&tolerance()), false),
+            Fit::Within {
+                kind: DifferenceKind::OverPayment,
+                ..
+            }
+        ));
         assert_eq!(fit(50_000, &t, Some(&tolerance()), true), Fit::Part);
         assert_eq!(fit(50_000, &t, Some(&tolerance()), false), Fit::Wrong);
         assert_eq!(fit(150_000, &t, Some(&tolerance()), true), Fit::Wrong);
-        assert_eq!(fit(-100_000, &t, Some(&tolerance()), true), Fit::Wrong, "a debit never settles a receivable");
-        assert_eq!(fit(99_750, &t, None, false), Fit::Wrong, "without the tolerance rule a fee is a mismatch");
+        assert_eq!(
+            fit(-100_000, &t, Some(&tolerance()), true),
+            Fit::Wrong,
+            "a debit never settles a receivable"
+        );
+        assert_eq!(
+            fit(99_750, &t, None, false),
+            Fit::Wrong,
+            "without the tolerance rule a fee is a mismatch"
+        );
     }
 
     #[test]
     fn the_fee_limit_follows_the_currency() {
         let jpy = Currency::from_code("JPY").unwrap();
         assert_eq!(minor_units(Decimal::from(25), jpy), 25);
-        assert_eq!(minor_units("2.509".parse().unwrap(), Currency::from_code("EUR").unwrap()), 250);
+        assert_eq!(
+            minor_units(
+                "2.509".parse().unwrap(),
+                Currency::from_code("EUR").unwrap()
+            ),
+            250
+        );
     }
 }

@@ -35,7 +35,10 @@ impl Truth {
     }
 
     fn items_of(&self, bank_ref: &str) -> BTreeSet<String> {
-        self.entries.get(bank_ref).map(|e| e.items.clone()).unwrap_or_default()
+        self.entries
+            .get(bank_ref)
+            .map(|e| e.items.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -86,23 +89,42 @@ pub fn evaluate(truth: &Truth, matches: &[MatchSeen]) -> Evaluation {
     };
     let shown: Vec<&MatchSeen> = matches
         .iter()
-        .filter(|m| matches!(m.state, MatchState::Auto | MatchState::Suggested | MatchState::Confirmed))
+        .filter(|m| {
+            matches!(
+                m.state,
+                MatchState::Auto | MatchState::Suggested | MatchState::Confirmed
+            )
+        })
         .collect();
-    let auto: Vec<&MatchSeen> = shown.iter().copied().filter(|m| m.state == MatchState::Auto).collect();
+    let auto: Vec<&MatchSeen> = shown
+        .iter()
+        .copied()
+        .filter(|m| m.state == MatchState::Auto)
+        .collect();
     let auto_right = auto.iter().filter(|m| right(m)).count();
-    let labelled: Vec<(&String, &TruthEntry)> = truth.entries.iter().filter(|(_, e)| !e.items.is_empty()).collect();
+    let labelled: Vec<(&String, &TruthEntry)> = truth
+        .entries
+        .iter()
+        .filter(|(_, e)| !e.items.is_empty())
+        .collect();
     let found = labelled
         .iter()
         .filter(|(bank_ref, entry)| {
             shown.iter().any(|m| {
-                m.entries.contains(bank_ref) && m.items.iter().cloned().collect::<BTreeSet<_>>() == entry.items
+                m.entries.contains(bank_ref)
+                    && m.items.iter().cloned().collect::<BTreeSet<_>>() == entry.items
             })
         })
         .count();
     let false_matches = shown
         .iter()
         .filter(|m| !right(m))
-        .map(|m| FalseMatch { entries: m.entries.clone(), items: m.items.clone(), rule: m.rule.clone(), state: m.state })
+        .map(|m| FalseMatch {
+            entries: m.entries.clone(),
+            items: m.items.clone(),
+            rule: m.rule.clone(),
+            state: m.state,
+        })
         .collect();
     Evaluation {
         auto_matches: auto.len(),
@@ -120,7 +142,12 @@ mod tests {
     use super::*;
 
     fn seen(state: MatchState, entries: &[&str], items: &[&str]) -> MatchSeen {
-        MatchSeen { state, entries: entries.iter().map(|s| s.to_string()).collect(), items: items.iter().map(|s| s.to_string()).collect(), rule: "r".into() }
+        MatchSeen {
+            state,
+            entries: entries.iter().map(|s| s.to_string()).collect(),
+            items: items.iter().map(|s| s.to_string()).collect(),
+            rule: "r".into(),
+        }
     }
 
     #[test]
@@ -142,7 +169,9 @@ mod tests {
 
     #[test]
     fn a_bad_truth_file_names_its_line() {
-        let error = Truth::parse("truth.json", "{\"entries\": {\"B1\": {\"itemz\": []}}}").unwrap_err().to_string();
+        let error = Truth::parse("truth.json", "{\"entries\": {\"B1\": {\"itemz\": []}}}")
+            .unwrap_err()
+            .to_string();
         assert!(error.starts_with("truth.json: line 1"), "{error}");
     }
 }

@@ -29,7 +29,11 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Thresholds {
-        Thresholds { auto: 90, suggest: 60, tie_margin: 3 }
+        Thresholds {
+            auto: 90,
+            suggest: 60,
+            tie_margin: 3,
+        }
     }
 }
 
@@ -95,7 +99,12 @@ struct Candidate {
 
 impl Candidate {
     fn key(&self) -> Vec<usize> {
-        let mut key: Vec<usize> = self.settles.iter().filter(|s| !s.companion).map(|s| s.target).collect();
+        let mut key: Vec<usize> = self
+            .settles
+            .iter()
+            .filter(|s| !s.companion)
+            .map(|s| s.target)
+            .collect();
         key.sort_unstable();
         key
     }
@@ -126,17 +135,28 @@ pub struct Matcher<'a> {
 
 fn push(index: &mut Index, key: String, target: usize) {
     if key.len() >= 3 {
-        index.entry(key).or_default().push(u32::try_from(target).expect("fewer than 4 billion targets"));
+        index
+            .entry(key)
+            .or_default()
+            .push(u32::try_from(target).expect("fewer than 4 billion targets"));
     }
 }
 
 /// End-to-end ids banks write when the payer gave none.
 fn is_placeholder(id: &str) -> bool {
-    matches!(id.trim().to_ascii_uppercase().as_str(), "NOTPROVIDED" | "NONREF" | "NOTPROVIDED/" | "")
+    matches!(
+        id.trim().to_ascii_uppercase().as_str(),
+        "NOTPROVIDED" | "NONREF" | "NOTPROVIDED/" | ""
+    )
 }
 
 impl<'a> Matcher<'a> {
-    pub fn new(targets: &'a [Target], rules: &'a [Rule], memory: &'a Memory, thresholds: Thresholds) -> Matcher<'a> {
+    pub fn new(
+        targets: &'a [Target],
+        rules: &'a [Rule],
+        memory: &'a Memory,
+        thresholds: Thresholds,
+    ) -> Matcher<'a> {
         let mut enabled: Vec<&Rule> = rules.iter().filter(|r| r.enabled).collect();
         enabled.sort_by_key(|r| r.position);
         let tolerance = enabled.iter().find_map(|r| match &r.params {
@@ -158,7 +178,11 @@ impl<'a> Matcher<'a> {
             custom_targets: FxHashMap::default(),
         };
         for (i, target) in targets.iter().enumerate() {
-            if let Some(id) = target.end_to_end_id.as_deref().filter(|id| !is_placeholder(id)) {
+            if let Some(id) = target
+                .end_to_end_id
+                .as_deref()
+                .filter(|id| !is_placeholder(id))
+            {
                 push(&mut matcher.by_end_to_end, compact(id), i);
             }
             if let Some(reference) = &target.reference {
@@ -178,10 +202,21 @@ impl<'a> Matcher<'a> {
         for (position, rule) in matcher.rules.iter().enumerate() {
             if let Params::Custom(custom) = &rule.params {
                 let mut admitted: Vec<u32> = (0..targets.len())
-                    .filter(|&i| custom.criteria.iter().filter(|c| c.field.is_item()).all(|c| item_passes(c.field, &c.test, &targets[i])))
+                    .filter(|&i| {
+                        custom
+                            .criteria
+                            .iter()
+                            .filter(|c| c.field.is_item())
+                            .all(|c| item_passes(c.field, &c.test, &targets[i]))
+                    })
                     .map(|i| u32::try_from(i).expect("bounded"))
                     .collect();
-                admitted.sort_by_key(|&i| (targets[i as usize].currency, targets[i as usize].expected_entry_minor()));
+                admitted.sort_by_key(|&i| {
+                    (
+                        targets[i as usize].currency,
+                        targets[i as usize].expected_entry_minor(),
+                    )
+                });
                 matcher.custom_targets.insert(position, admitted);
             }
         }
@@ -210,25 +245,41 @@ impl<'a> Matcher<'a> {
             self.apply(position, rule, entry, buffer, &mut candidates);
             if candidates.len() > before {
                 // A rule earlier in the order that settles the entry beyond doubt ends the search.
-                candidates.retain(|c| !c.settles.iter().any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id)));
+                candidates.retain(|c| {
+                    !c.settles
+                        .iter()
+                        .any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id))
+                });
                 if self.decisive(&candidates) {
                     break;
                 }
             }
         }
-        candidates.retain(|c| !c.settles.iter().any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id)));
+        candidates.retain(|c| {
+            !c.settles
+                .iter()
+                .any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id))
+        });
         if candidates.is_empty() {
             return Vec::new();
         }
         let candidates = merge(candidates);
         let best = candidates[0].score;
         let margin = i32::from(self.thresholds.tie_margin);
-        let contenders = candidates.iter().filter(|c| c.score >= best - margin).count();
+        let contenders = candidates
+            .iter()
+            .filter(|c| c.score >= best - margin)
+            .count();
         let auto = i32::from(self.thresholds.auto);
         let suggest = i32::from(self.thresholds.suggest);
         let mut proposals = Vec::new();
         if contenders > 1 {
-            for candidate in candidates.into_iter().take_while(|c| c.score >= best - margin).filter(|c| c.score >= suggest).take(5) {
+            for candidate in candidates
+                .into_iter()
+                .take_while(|c| c.score >= best - margin)
+                .filter(|c| c.score >= suggest)
+                .take(5)
+            {
                 let mut candidate = candidate;
                 candidate.notes.push(format!("ambiguous: {contenders} candidates fit about as well, so none is matched without a person"));
                 candidate.score = candidate.score.min(auto - 1);
@@ -251,10 +302,22 @@ impl<'a> Matcher<'a> {
         };
         let margin = i32::from(self.thresholds.tie_margin);
         best >= i32::from(self.thresholds.auto)
-            && candidates.iter().filter(|c| c.score >= best - margin).map(Candidate::key).collect::<std::collections::BTreeSet<_>>().len() == 1
+            && candidates
+                .iter()
+                .filter(|c| c.score >= best - margin)
+                .map(Candidate::key)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+                == 1
     }
 
-    fn proposal(&self, index: usize, entry: &EntryFacts, candidate: Candidate, state: MatchState) -> Proposal {
+    fn proposal(
+        &self,
+        index: usize,
+        entry: &EntryFacts,
+        candidate: Candidate,
+        state: MatchState,
+    ) -> Proposal {
         let days_apart = candidate
             .settles
             .first()
@@ -298,18 +361,36 @@ impl<'a> Matcher<'a> {
             if proposal.settles.iter().any(|s| over.contains(&s.target)) {
                 proposal.state = MatchState::Suggested;
                 proposal.score = proposal.score.min(auto - 1);
-                proposal.notes.push("another entry claims the same item, so neither is matched without a person".into());
+                proposal.notes.push(
+                    "another entry claims the same item, so neither is matched without a person"
+                        .into(),
+                );
             }
         }
     }
 
-    fn apply(&self, position: usize, rule: &Rule, entry: &EntryFacts, buffer: &mut String, out: &mut Vec<Candidate>) {
+    fn apply(
+        &self,
+        position: usize,
+        rule: &Rule,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
         match (&rule.kind, &rule.params) {
             (RuleKind::EndToEndId, _) => self.end_to_end(position, entry, buffer, out),
-            (RuleKind::CreditorReference, _) => self.creditor_reference(position, entry, buffer, out),
-            (RuleKind::InvoiceNumber, Params::InvoiceNumber(params)) => self.invoice_number(position, params, entry, buffer, out),
-            (RuleKind::IbanAmountDate, Params::Window(window)) => self.iban_amount_date(position, window, entry, buffer, out),
-            (RuleKind::SeveralItems, Params::SeveralItems(params)) => self.several_items(position, params, entry, buffer, out),
+            (RuleKind::CreditorReference, _) => {
+                self.creditor_reference(position, entry, buffer, out)
+            }
+            (RuleKind::InvoiceNumber, Params::InvoiceNumber(params)) => {
+                self.invoice_number(position, params, entry, buffer, out)
+            }
+            (RuleKind::IbanAmountDate, Params::Window(window)) => {
+                self.iban_amount_date(position, window, entry, buffer, out)
+            }
+            (RuleKind::SeveralItems, Params::SeveralItems(params)) => {
+                self.several_items(position, params, entry, buffer, out)
+            }
             (RuleKind::Batch, _) => self.batch(position, entry, buffer, out),
             (RuleKind::Custom, Params::Custom(params)) => self.custom(position, params, entry, out),
             // The tolerance rule shapes how the others compare amounts; it proposes nothing.
@@ -318,25 +399,49 @@ impl<'a> Matcher<'a> {
     }
 
     /// A candidate for one target found by a reference, if the amounts fit.
-    fn single(&self, position: usize, entry: &EntryFacts, target: usize, base: i32, evidence: Evidence) -> Option<Candidate> {
+    fn single(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        target: usize,
+        base: i32,
+        evidence: Evidence,
+    ) -> Option<Candidate> {
         let t = &self.targets[target];
         if t.currency != entry.currency {
             return None;
         }
-        let (settled, difference_minor, difference_kind, penalty, note) = match fit(entry.amount_minor, t, self.tolerance.as_ref(), self.instalments) {
+        let (settled, difference_minor, difference_kind, penalty, note) = match fit(
+            entry.amount_minor,
+            t,
+            self.tolerance.as_ref(),
+            self.instalments,
+        ) {
             Fit::Exact => (t.open_minor, 0, None, 0, None),
-            Fit::Within { difference_minor, kind, penalty } => (t.open_minor, difference_minor, Some(kind), penalty, None),
+            Fit::Within {
+                difference_minor,
+                kind,
+                penalty,
+            } => (t.open_minor, difference_minor, Some(kind), penalty, None),
             Fit::Part => (
                 entry.amount_minor.abs(),
                 0,
                 Some(DifferenceKind::Instalment),
                 5,
-                Some(format!("an instalment: {} of {} open", entry.amount_minor.abs(), t.open_minor)),
+                Some(format!(
+                    "an instalment: {} of {} open",
+                    entry.amount_minor.abs(),
+                    t.open_minor
+                )),
             ),
             Fit::Wrong => return None,
         };
         let mut candidate = Candidate {
-            settles: vec![Settle { target, settled_minor: settled, companion: false }],
+            settles: vec![Settle {
+                target,
+                settled_minor: settled,
+                companion: false,
+            }],
             rule: position,
             score: base - penalty,
             difference_minor,
@@ -345,7 +450,11 @@ impl<'a> Matcher<'a> {
             notes: note.into_iter().collect(),
         };
         if difference_kind.is_none() {
-            candidate.evidence.push(Evidence { field: "amount", entry: entry.amount_minor.to_string(), target: t.expected_entry_minor().to_string() });
+            candidate.evidence.push(Evidence {
+                field: "amount",
+                entry: entry.amount_minor.to_string(),
+                target: t.expected_entry_minor().to_string(),
+            });
         }
         self.weigh_counterparty(entry, t, &mut candidate);
         self.add_companion(target, &mut candidate);
@@ -365,7 +474,9 @@ impl<'a> Matcher<'a> {
             }
             Agreement::Differs => {
                 candidate.score -= 15;
-                candidate.notes.push("the counterparty differs from the item's".into());
+                candidate
+                    .notes
+                    .push("the counterparty differs from the item's".into());
             }
             Agreement::Unknown => {}
         }
@@ -373,29 +484,51 @@ impl<'a> Matcher<'a> {
 
     fn counterparty(&self, entry: &EntryFacts, t: &Target) -> Agreement {
         let party = t.counterparty_name.as_deref().map(party_key);
-        let aliased = |alias: &str| party.as_ref().is_some_and(|p| self.memory.parties_of(alias).contains(p));
+        let aliased = |alias: &str| {
+            party
+                .as_ref()
+                .is_some_and(|p| self.memory.parties_of(alias).contains(p))
+        };
         if let (Some(a), Some(b)) = (&entry.counterparty_iban, &t.counterparty_iban) {
             if compact(a) == compact(b) {
-                return Agreement::Iban(Evidence { field: "counterparty_iban", entry: a.clone(), target: b.clone() });
+                return Agreement::Iban(Evidence {
+                    field: "counterparty_iban",
+                    entry: a.clone(),
+                    target: b.clone(),
+                });
             }
         }
         if let Some(a) = &entry.counterparty_iban {
             if aliased(a) {
-                return Agreement::Iban(Evidence { field: "counterparty_alias", entry: a.clone(), target: t.counterparty_name.clone().unwrap_or_default() });
+                return Agreement::Iban(Evidence {
+                    field: "counterparty_alias",
+                    entry: a.clone(),
+                    target: t.counterparty_name.clone().unwrap_or_default(),
+                });
             }
         }
         if let (Some(a), Some(b)) = (&entry.counterparty_name, &t.counterparty_name) {
             if same_party(a, b) {
-                return Agreement::Name(Evidence { field: "counterparty_name", entry: a.clone(), target: b.clone() });
+                return Agreement::Name(Evidence {
+                    field: "counterparty_name",
+                    entry: a.clone(),
+                    target: b.clone(),
+                });
             }
             if aliased(a) {
-                return Agreement::Name(Evidence { field: "counterparty_alias", entry: a.clone(), target: b.clone() });
+                return Agreement::Name(Evidence {
+                    field: "counterparty_alias",
+                    entry: a.clone(),
+                    target: b.clone(),
+                });
             }
         }
         match (&entry.counterparty_iban, &t.counterparty_iban) {
             (Some(_), Some(_)) => Agreement::Differs,
             _ => match (&entry.counterparty_name, &t.counterparty_name) {
-                (Some(a), Some(b)) if !party_key(a).is_empty() && !party_key(b).is_empty() => Agreement::Differs,
+                (Some(a), Some(b)) if !party_key(a).is_empty() && !party_key(b).is_empty() => {
+                    Agreement::Differs
+                }
                 _ => Agreement::Unknown,
             },
         }
@@ -424,13 +557,24 @@ impl<'a> Matcher<'a> {
                     && p.open_minor == payment.open_minor
                     && match (&p.counterparty_iban, &payment.counterparty_iban) {
                         (Some(a), Some(b)) => compact(a) == compact(b),
-                        _ => p.counterparty_name.as_deref().zip(payment.counterparty_name.as_deref()).is_some_and(|(a, b)| same_party(a, b)),
+                        _ => p
+                            .counterparty_name
+                            .as_deref()
+                            .zip(payment.counterparty_name.as_deref())
+                            .is_some_and(|(a, b)| same_party(a, b)),
                     }
             })
             .collect();
         if let [payable] = fitting[..] {
-            candidate.settles.push(Settle { target: payable, settled_minor: self.targets[payable].open_minor, companion: true });
-            candidate.notes.push(format!("the payment pays payable {}", self.targets[payable].external_id));
+            candidate.settles.push(Settle {
+                target: payable,
+                settled_minor: self.targets[payable].open_minor,
+                companion: true,
+            });
+            candidate.notes.push(format!(
+                "the payment pays payable {}",
+                self.targets[payable].external_id
+            ));
         }
     }
 
@@ -438,20 +582,47 @@ impl<'a> Matcher<'a> {
         index.get(key).into_iter().flatten().map(|&i| i as usize)
     }
 
-    fn end_to_end(&self, position: usize, entry: &EntryFacts, buffer: &mut String, out: &mut Vec<Candidate>) {
-        let Some(id) = entry.end_to_end_id.as_deref().filter(|id| !is_placeholder(id)) else {
+    fn end_to_end(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
+        let Some(id) = entry
+            .end_to_end_id
+            .as_deref()
+            .filter(|id| !is_placeholder(id))
+        else {
             return;
         };
         compact_into(id, buffer);
         for target in Self::lookup(&self.by_end_to_end, buffer) {
-            let evidence = Evidence { field: "end_to_end_id", entry: id.to_string(), target: self.targets[target].end_to_end_id.clone().or_else(|| self.targets[target].reference.clone()).unwrap_or_default() };
+            let evidence = Evidence {
+                field: "end_to_end_id",
+                entry: id.to_string(),
+                target: self.targets[target]
+                    .end_to_end_id
+                    .clone()
+                    .or_else(|| self.targets[target].reference.clone())
+                    .unwrap_or_default(),
+            };
             out.extend(self.single(position, entry, target, 97, evidence));
         }
     }
 
-    fn creditor_reference(&self, position: usize, entry: &EntryFacts, buffer: &mut String, out: &mut Vec<Candidate>) {
+    fn creditor_reference(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
         let mut keys: Vec<(String, bool)> = Vec::new();
-        for text in [&entry.creditor_reference, &entry.entry_ref].into_iter().flatten() {
+        for text in [&entry.creditor_reference, &entry.entry_ref]
+            .into_iter()
+            .flatten()
+        {
             let valid_rf = CreditorReference::parse(text).is_some();
             // An RF reference with wrong check digits is a typo, never evidence.
             if !valid_rf && looks_like_rf(text) {
@@ -472,17 +643,36 @@ impl<'a> Matcher<'a> {
                     continue;
                 }
                 seen.push(target);
-                let evidence = Evidence { field: if valid_rf { "creditor_reference_rf" } else { "creditor_reference" }, entry: key.clone(), target: self.targets[target].reference.clone().unwrap_or_default() };
-                out.extend(self.single(position, entry, target, if valid_rf { 96 } else { 93 }, evidence));
+                let evidence = Evidence {
+                    field: if valid_rf {
+                        "creditor_reference_rf"
+                    } else {
+                        "creditor_reference"
+                    },
+                    entry: key.clone(),
+                    target: self.targets[target].reference.clone().unwrap_or_default(),
+                };
+                out.extend(self.single(
+                    position,
+                    entry,
+                    target,
+                    if valid_rf { 96 } else { 93 },
+                    evidence,
+                ));
             }
         }
     }
 
     /// The targets whose reference the remittance text names, in order of appearance.
-    fn named_targets(&self, params: &InvoiceParams, text: &str, buffer: &mut String) -> Vec<(usize, String)> {
+    fn named_targets(
+        &self,
+        params: &InvoiceParams,
+        text: &str,
+        buffer: &mut String,
+    ) -> Vec<(usize, String)> {
         let mut found: Vec<(usize, String)> = Vec::new();
         let runs: Vec<&str> = tokens(text).collect();
-        let mut note = |key: &str, shown: String, found: &mut Vec<(usize, String)>| {
+        let note = |key: &str, shown: String, found: &mut Vec<(usize, String)>| {
             for target in Self::lookup(&self.by_reference, key) {
                 if !found.iter().any(|(t, _)| *t == target) {
                     found.push((target, shown.clone()));
@@ -506,7 +696,9 @@ impl<'a> Matcher<'a> {
         }
         for pattern in &params.patterns {
             for captures in pattern.captures_iter(text).take(50) {
-                let Some(matched) = captures.get(1).or_else(|| captures.get(0)) else { continue };
+                let Some(matched) = captures.get(1).or_else(|| captures.get(0)) else {
+                    continue;
+                };
                 let key = compact(matched.as_str());
                 note(&key, matched.as_str().to_string(), &mut found);
             }
@@ -514,7 +706,14 @@ impl<'a> Matcher<'a> {
         found
     }
 
-    fn invoice_number(&self, position: usize, params: &InvoiceParams, entry: &EntryFacts, buffer: &mut String, out: &mut Vec<Candidate>) {
+    fn invoice_number(
+        &self,
+        position: usize,
+        params: &InvoiceParams,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
         let Some(text) = &entry.remittance else {
             return;
         };
@@ -530,13 +729,21 @@ impl<'a> Matcher<'a> {
             0 => {}
             1 => {
                 let (target, shown) = &named[0];
-                let evidence = Evidence { field: "remittance", entry: shown.clone(), target: self.targets[*target].reference.clone().unwrap_or_default() };
+                let evidence = Evidence {
+                    field: "remittance",
+                    entry: shown.clone(),
+                    target: self.targets[*target].reference.clone().unwrap_or_default(),
+                };
                 out.extend(self.single(position, entry, *target, 88, evidence));
             }
             _ if self.instalments => self.named_several(position, entry, &named, out),
             _ => {
                 for (target, shown) in &named {
-                    let evidence = Evidence { field: "remittance", entry: shown.clone(), target: self.targets[*target].reference.clone().unwrap_or_default() };
+                    let evidence = Evidence {
+                        field: "remittance",
+                        entry: shown.clone(),
+                        target: self.targets[*target].reference.clone().unwrap_or_default(),
+                    };
                     out.extend(self.single(position, entry, *target, 85, evidence));
                 }
             }
@@ -545,10 +752,24 @@ impl<'a> Matcher<'a> {
 
     /// The remittance names several items: all of them if their sum fits, else the subsets of
     /// them that sum to the entry exactly.
-    fn named_several(&self, position: usize, entry: &EntryFacts, named: &[(usize, String)], out: &mut Vec<Candidate>) {
+    fn named_several(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        named: &[(usize, String)],
+        out: &mut Vec<Candidate>,
+    ) {
         let evidence_of = |set: &[usize]| -> Vec<Evidence> {
             set.iter()
-                .map(|&t| Evidence { field: "remittance", entry: named.iter().find(|(n, _)| *n == t).map(|(_, s)| s.clone()).unwrap_or_default(), target: self.targets[t].reference.clone().unwrap_or_default() })
+                .map(|&t| Evidence {
+                    field: "remittance",
+                    entry: named
+                        .iter()
+                        .find(|(n, _)| *n == t)
+                        .map(|(_, s)| s.clone())
+                        .unwrap_or_default(),
+                    target: self.targets[t].reference.clone().unwrap_or_default(),
+                })
                 .collect()
         };
         let all: Vec<usize> = named.iter().map(|(t, _)| *t).collect();
@@ -560,28 +781,63 @@ impl<'a> Matcher<'a> {
         let found = subsets_summing_to(&amounts, entry.amount_minor.abs(), 1, all.len(), 50_000, 3);
         for subset in found.sets {
             let set: Vec<usize> = subset.iter().map(|&i| all[i]).collect();
-            if let Some(mut candidate) = self.set_candidate(position, entry, &set, 84, evidence_of(&set)) {
-                candidate.notes.push(format!("the remittance names {} items; these {} sum to the entry", all.len(), set.len()));
+            if let Some(mut candidate) =
+                self.set_candidate(position, entry, &set, 84, evidence_of(&set))
+            {
+                candidate.notes.push(format!(
+                    "the remittance names {} items; these {} sum to the entry",
+                    all.len(),
+                    set.len()
+                ));
                 out.push(candidate);
             }
         }
     }
 
     /// A candidate settling every target of `set` whole, if their sum fits the entry.
-    fn set_candidate(&self, position: usize, entry: &EntryFacts, set: &[usize], base: i32, evidence: Vec<Evidence>) -> Option<Candidate> {
+    fn set_candidate(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        set: &[usize],
+        base: i32,
+        evidence: Vec<Evidence>,
+    ) -> Option<Candidate> {
         let first = &self.targets[*set.first()?];
-        if set.iter().any(|&t| self.targets[t].currency != entry.currency || self.targets[t].kind.entry_sign() != first.kind.entry_sign()) {
+        if set.iter().any(|&t| {
+            self.targets[t].currency != entry.currency
+                || self.targets[t].kind.entry_sign() != first.kind.entry_sign()
+        }) {
             return None;
         }
         let total: i64 = set.iter().map(|&t| self.targets[t].open_minor).sum();
-        let combined = Target { open_minor: total, ..first.clone() };
-        let (difference_minor, difference_kind, penalty) = match fit(entry.amount_minor, &combined, self.tolerance.as_ref(), false) {
+        let combined = Target {
+            open_minor: total,
+            ..first.clone()
+        };
+        let (difference_minor, difference_kind, penalty) = match fit(
+            entry.amount_minor,
+            &combined,
+            self.tolerance.as_ref(),
+            false,
+        ) {
             Fit::Exact => (0, None, 0),
-            Fit::Within { difference_minor, kind, penalty } => (difference_minor, Some(kind), penalty),
+            Fit::Within {
+                difference_minor,
+                kind,
+                penalty,
+            } => (difference_minor, Some(kind), penalty),
             Fit::Part | Fit::Wrong => return None,
         };
         let mut candidate = Candidate {
-            settles: set.iter().map(|&t| Settle { target: t, settled_minor: self.targets[t].open_minor, companion: false }).collect(),
+            settles: set
+                .iter()
+                .map(|&t| Settle {
+                    target: t,
+                    settled_minor: self.targets[t].open_minor,
+                    companion: false,
+                })
+                .collect(),
             rule: position,
             score: base - penalty,
             difference_minor,
@@ -590,18 +846,33 @@ impl<'a> Matcher<'a> {
             notes: Vec::new(),
         };
         // Every item must belong to the entry's counterparty where that is known.
-        let agreements: Vec<Agreement> = set.iter().map(|&t| self.counterparty(entry, &self.targets[t])).collect();
+        let agreements: Vec<Agreement> = set
+            .iter()
+            .map(|&t| self.counterparty(entry, &self.targets[t]))
+            .collect();
         if agreements.iter().any(|a| matches!(a, Agreement::Differs)) {
             candidate.score -= 15;
-            candidate.notes.push("an item's counterparty differs from the entry's".into());
-        } else if let Some(Agreement::Iban(e) | Agreement::Name(e)) = agreements.into_iter().find(|a| matches!(a, Agreement::Iban(_) | Agreement::Name(_))) {
+            candidate
+                .notes
+                .push("an item's counterparty differs from the entry's".into());
+        } else if let Some(Agreement::Iban(e) | Agreement::Name(e)) = agreements
+            .into_iter()
+            .find(|a| matches!(a, Agreement::Iban(_) | Agreement::Name(_)))
+        {
             candidate.score += 4;
             candidate.evidence.push(e);
         }
         Some(candidate)
     }
 
-    fn iban_amount_date(&self, position: usize, window: &WindowParams, entry: &EntryFacts, buffer: &mut String, out: &mut Vec<Candidate>) {
+    fn iban_amount_date(
+        &self,
+        position: usize,
+        window: &WindowParams,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
         let Some(iban) = &entry.counterparty_iban else {
             return;
         };
@@ -609,14 +880,19 @@ impl<'a> Matcher<'a> {
             return;
         };
         compact_into(iban, buffer);
-        let mut targets: Vec<(usize, &'static str)> = Self::lookup(&self.by_iban, buffer).map(|t| (t, "counterparty_iban")).collect();
+        let mut targets: Vec<(usize, &'static str)> = Self::lookup(&self.by_iban, buffer)
+            .map(|t| (t, "counterparty_iban"))
+            .collect();
         for party in self.memory.parties_of(iban) {
             targets.extend(Self::lookup(&self.by_party, party).map(|t| (t, "counterparty_alias")));
         }
         let mut seen = Vec::new();
         for (target, field) in targets {
             let t = &self.targets[target];
-            if seen.contains(&target) || t.currency != entry.currency || t.expected_entry_minor() != entry.amount_minor {
+            if seen.contains(&target)
+                || t.currency != entry.currency
+                || t.expected_entry_minor() != entry.amount_minor
+            {
                 continue;
             }
             seen.push(target);
@@ -626,22 +902,46 @@ impl<'a> Matcher<'a> {
                 continue;
             }
             let mut candidate = Candidate {
-                settles: vec![Settle { target, settled_minor: t.open_minor, companion: false }],
+                settles: vec![Settle {
+                    target,
+                    settled_minor: t.open_minor,
+                    companion: false,
+                }],
                 rule: position,
                 score: if field == "counterparty_iban" { 80 } else { 78 },
                 difference_minor: 0,
                 difference_kind: None,
                 evidence: vec![
-                    Evidence { field, entry: iban.clone(), target: t.counterparty_iban.clone().or_else(|| t.counterparty_name.clone()).unwrap_or_default() },
-                    Evidence { field: "amount", entry: entry.amount_minor.to_string(), target: t.expected_entry_minor().to_string() },
-                    Evidence { field: "value_date", entry: date.to_string(), target: due.to_string() },
+                    Evidence {
+                        field,
+                        entry: iban.clone(),
+                        target: t
+                            .counterparty_iban
+                            .clone()
+                            .or_else(|| t.counterparty_name.clone())
+                            .unwrap_or_default(),
+                    },
+                    Evidence {
+                        field: "amount",
+                        entry: entry.amount_minor.to_string(),
+                        target: t.expected_entry_minor().to_string(),
+                    },
+                    Evidence {
+                        field: "value_date",
+                        entry: date.to_string(),
+                        target: due.to_string(),
+                    },
                 ],
                 notes: Vec::new(),
             };
             if let (Some(a), Some(b)) = (&entry.counterparty_name, &t.counterparty_name) {
                 if same_party(a, b) {
                     candidate.score += 3;
-                    candidate.evidence.push(Evidence { field: "counterparty_name", entry: a.clone(), target: b.clone() });
+                    candidate.evidence.push(Evidence {
+                        field: "counterparty_name",
+                        entry: a.clone(),
+                        target: b.clone(),
+                    });
                 }
             }
             self.add_companion(target, &mut candidate);
@@ -651,7 +951,14 @@ impl<'a> Matcher<'a> {
 
     /// One entry paying several items of one counterparty, none named: the subsets of that
     /// counterparty's items (nearest due first) that sum to the entry exactly.
-    fn several_items(&self, position: usize, params: &SeveralParams, entry: &EntryFacts, buffer: &mut String, out: &mut Vec<Candidate>) {
+    fn several_items(
+        &self,
+        position: usize,
+        params: &SeveralParams,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
         let mut pool: Vec<usize> = Vec::new();
         if let Some(iban) = &entry.counterparty_iban {
             compact_into(iban, buffer);
@@ -671,25 +978,43 @@ impl<'a> Matcher<'a> {
         let paid = entry.amount_minor.abs();
         pool.retain(|&t| {
             let t = &self.targets[t];
-            t.currency == entry.currency && t.kind.entry_sign() == entry.amount_minor.signum() && t.open_minor < paid
+            t.currency == entry.currency
+                && t.kind.entry_sign() == entry.amount_minor.signum()
+                && t.open_minor < paid
         });
         if pool.len() < 2 {
             return;
         }
         if let Some(date) = entry.date() {
-            pool.sort_by_key(|&t| self.targets[t].due_date.map_or(i64::MAX, |d| (date - d).num_days().abs()));
+            pool.sort_by_key(|&t| {
+                self.targets[t]
+                    .due_date
+                    .map_or(i64::MAX, |d| (date - d).num_days().abs())
+            });
         }
         pool.truncate(params.candidates_max);
         let amounts: Vec<i64> = pool.iter().map(|&t| self.targets[t].open_minor).collect();
-        let found = subsets_summing_to(&amounts, paid, 2, params.items_max, params.search_budget, 2);
+        let found =
+            subsets_summing_to(&amounts, paid, 2, params.items_max, params.search_budget, 2);
         if found.exhausted {
             return;
         }
         for subset in found.sets {
             let set: Vec<usize> = subset.iter().map(|&i| pool[i]).collect();
-            let evidence = vec![Evidence { field: "sum_of_items", entry: paid.to_string(), target: set.iter().map(|&t| self.targets[t].external_id.as_str()).collect::<Vec<_>>().join(" + ") }];
+            let evidence = vec![Evidence {
+                field: "sum_of_items",
+                entry: paid.to_string(),
+                target: set
+                    .iter()
+                    .map(|&t| self.targets[t].external_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            }];
             if let Some(mut candidate) = self.set_candidate(position, entry, &set, 72, evidence) {
-                candidate.notes.push(format!("{} items of the counterparty sum to the entry", set.len()));
+                candidate.notes.push(format!(
+                    "{} items of the counterparty sum to the entry",
+                    set.len()
+                ));
                 out.push(candidate);
             }
         }
@@ -697,7 +1022,13 @@ impl<'a> Matcher<'a> {
 
     /// A batch entry: each transaction detail settles one target by its end-to-end id or
     /// reference, at the detail's own amount.
-    fn batch(&self, position: usize, entry: &EntryFacts, buffer: &mut String, out: &mut Vec<Candidate>) {
+    fn batch(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
         if entry.details.len() < 2 {
             return;
         }
@@ -707,14 +1038,24 @@ impl<'a> Matcher<'a> {
         let mut unmatched_minor = 0_i64;
         for detail in &entry.details {
             let mut found: Vec<(usize, &'static str, String)> = Vec::new();
-            if let Some(id) = detail.end_to_end_id.as_deref().filter(|id| !is_placeholder(id)) {
+            if let Some(id) = detail
+                .end_to_end_id
+                .as_deref()
+                .filter(|id| !is_placeholder(id))
+            {
                 compact_into(id, buffer);
-                found.extend(Self::lookup(&self.by_end_to_end, buffer).map(|t| (t, "end_to_end_id", id.to_string())));
+                found.extend(
+                    Self::lookup(&self.by_end_to_end, buffer)
+                        .map(|t| (t, "end_to_end_id", id.to_string())),
+                );
             }
             if found.is_empty() {
                 for reference in detail.creditor_reference.iter() {
                     compact_into(reference, buffer);
-                    found.extend(Self::lookup(&self.by_reference, buffer).map(|t| (t, "creditor_reference", reference.clone())));
+                    found.extend(
+                        Self::lookup(&self.by_reference, buffer)
+                            .map(|t| (t, "creditor_reference", reference.clone())),
+                    );
                 }
             }
             let amount = detail.amount_minor;
@@ -728,8 +1069,16 @@ impl<'a> Matcher<'a> {
             found.dedup_by_key(|(t, _, _)| *t);
             match found.as_slice() {
                 [(target, field, value)] => {
-                    settles.push(Settle { target: *target, settled_minor: self.targets[*target].open_minor, companion: false });
-                    evidence.push(Evidence { field, entry: value.clone(), target: self.targets[*target].external_id.clone() });
+                    settles.push(Settle {
+                        target: *target,
+                        settled_minor: self.targets[*target].open_minor,
+                        companion: false,
+                    });
+                    evidence.push(Evidence {
+                        field,
+                        entry: value.clone(),
+                        target: self.targets[*target].external_id.clone(),
+                    });
                 }
                 _ => {
                     unmatched += 1;
@@ -740,25 +1089,49 @@ impl<'a> Matcher<'a> {
         if settles.is_empty() {
             return;
         }
-        let expected: i64 = settles.iter().map(|s| self.targets[s.target].expected_entry_minor()).sum();
+        let expected: i64 = settles
+            .iter()
+            .map(|s| self.targets[s.target].expected_entry_minor())
+            .sum();
         let difference_minor = entry.amount_minor - expected;
         let mut candidate = Candidate {
             rule: position,
-            score: if unmatched == 0 && difference_minor == 0 { 95 } else { 65 },
+            score: if unmatched == 0 && difference_minor == 0 {
+                95
+            } else {
+                65
+            },
             difference_minor,
             difference_kind: (difference_minor != 0).then_some(DifferenceKind::Other),
             evidence,
-            notes: vec![format!("{} of {} transactions of the batch matched", settles.len(), entry.details.len())],
+            notes: vec![format!(
+                "{} of {} transactions of the batch matched",
+                settles.len(),
+                entry.details.len()
+            )],
             settles,
         };
         if unmatched > 0 {
-            candidate.notes.push(format!("{unmatched} transactions ({unmatched_minor} in minor units) found nothing"));
+            candidate.notes.push(format!(
+                "{unmatched} transactions ({unmatched_minor} in minor units) found nothing"
+            ));
         }
         out.push(candidate);
     }
 
-    fn custom(&self, position: usize, params: &CustomParams, entry: &EntryFacts, out: &mut Vec<Candidate>) {
-        if !params.criteria.iter().filter(|c| c.field.is_entry()).all(|c| entry_passes(c.field, &c.test, entry)) {
+    fn custom(
+        &self,
+        position: usize,
+        params: &CustomParams,
+        entry: &EntryFacts,
+        out: &mut Vec<Candidate>,
+    ) {
+        if !params
+            .criteria
+            .iter()
+            .filter(|c| c.field.is_entry())
+            .all(|c| entry_passes(c.field, &c.test, entry))
+        {
             return;
         }
         let Some(admitted) = self.custom_targets.get(&position) else {
@@ -775,9 +1148,18 @@ impl<'a> Matcher<'a> {
         // The admitted targets are sorted by currency and expected amount: scan only the range
         // the amount criterion allows (the exact amount without one).
         let (low, high) = amount_range(entry.amount_minor, entry.currency, drift);
-        let key = |i: &u32| (self.targets[*i as usize].currency, self.targets[*i as usize].expected_entry_minor());
+        let key = |i: &u32| {
+            (
+                self.targets[*i as usize].currency,
+                self.targets[*i as usize].expected_entry_minor(),
+            )
+        };
         let start = admitted.partition_point(|i| key(i) < (entry.currency, low));
-        for &i in admitted[start..].iter().take_while(|i| key(i) <= (entry.currency, high)).take(50) {
+        for &i in admitted[start..]
+            .iter()
+            .take_while(|i| key(i) <= (entry.currency, high))
+            .take(50)
+        {
             let target = i as usize;
             let t = &self.targets[target];
             if t.kind.entry_sign() != entry.amount_minor.signum() {
@@ -791,18 +1173,32 @@ impl<'a> Matcher<'a> {
             let mut evidence: Vec<Evidence> = params
                 .criteria
                 .iter()
-                .map(|c| Evidence { field: criterion_field(c.field), entry: String::new(), target: format!("{:?}", c.operator).to_lowercase() })
+                .map(|c| Evidence {
+                    field: criterion_field(c.field),
+                    entry: String::new(),
+                    target: format!("{:?}", c.operator).to_lowercase(),
+                })
                 .collect();
             if let Some(days) = days {
-                let (Some(date), Some(due)) = (entry.date(), t.due_date) else { continue };
+                let (Some(date), Some(due)) = (entry.date(), t.due_date) else {
+                    continue;
+                };
                 if (date - due).num_days().abs() > days {
                     continue;
                 }
-                evidence.push(Evidence { field: "value_date", entry: date.to_string(), target: due.to_string() });
+                evidence.push(Evidence {
+                    field: "value_date",
+                    entry: date.to_string(),
+                    target: due.to_string(),
+                });
             }
             let difference_minor = entry.amount_minor - t.expected_entry_minor();
             out.push(Candidate {
-                settles: vec![Settle { target, settled_minor: t.open_minor, companion: false }],
+                settles: vec![Settle {
+                    target,
+                    settled_minor: t.open_minor,
+                    companion: false,
+                }],
                 rule: position,
                 score: i32::from(params.confidence),
                 difference_minor,
@@ -824,7 +1220,10 @@ enum Agreement {
 /// An `RF` text of the right shape whose check digits are wrong.
 fn looks_like_rf(text: &str) -> bool {
     let c = compact(text);
-    c.len() >= 5 && c.starts_with("RF") && c.as_bytes()[2].is_ascii_digit() && c.as_bytes()[3].is_ascii_digit()
+    c.len() >= 5
+        && c.starts_with("RF")
+        && c.as_bytes()[2].is_ascii_digit()
+        && c.as_bytes()[3].is_ascii_digit()
 }
 
 /// One candidate per target set, the best score kept (the earlier rule on a tie), sorted best
@@ -903,12 +1302,18 @@ fn amount_range(amount_minor: i64, currency: Currency, drift: Option<Drift>) -> 
         None => (amount_minor, amount_minor),
         Some(Drift::Fixed(value)) => {
             let d = super::amount::minor_units(value, currency);
-            (amount_minor.saturating_sub(d), amount_minor.saturating_add(d))
+            (
+                amount_minor.saturating_sub(d),
+                amount_minor.saturating_add(d),
+            )
         }
         Some(Drift::Percent(_)) => {
             // At most 100 %: an item up to twice the entry, down to zero, of the same sign.
             let reach = amount_minor.saturating_abs();
-            (amount_minor.saturating_sub(reach), amount_minor.saturating_add(reach))
+            (
+                amount_minor.saturating_sub(reach),
+                amount_minor.saturating_add(reach),
+            )
         }
     }
 }

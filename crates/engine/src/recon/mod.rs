@@ -4,6 +4,7 @@
 //! effects and the exceptions in one transaction.
 
 pub mod amount;
+pub mod decision;
 pub mod evaluate;
 pub mod facts;
 pub mod matcher;

@@ -184,7 +184,10 @@ impl Field {
     pub fn is_item(self) -> bool {
         matches!(
             self,
-            Field::ItemCounterpartyName | Field::ItemCounterpartyIban | Field::ItemReference | Field::ItemKind
+            Field::ItemCounterpartyName
+                | Field::ItemCounterpartyIban
+                | Field::ItemReference
+                | Field::ItemKind
         )
     }
 }
@@ -262,7 +265,11 @@ fn invalid(rule: &str, message: impl std::fmt::Display) -> EngineError {
 }
 
 /// The settings of a built-in kind, from its JSON (unknown keys refused).
-pub fn params_of(name: &str, kind: RuleKind, json: &serde_json::Value) -> Result<Params, EngineError> {
+pub fn params_of(
+    name: &str,
+    kind: RuleKind,
+    json: &serde_json::Value,
+) -> Result<Params, EngineError> {
     let object = json
         .as_object()
         .ok_or_else(|| invalid(name, "its params must be a JSON object"))?;
@@ -275,7 +282,10 @@ pub fn params_of(name: &str, kind: RuleKind, json: &serde_json::Value) -> Result
         RuleKind::Custom => &["criteria", "confidence"],
     };
     if let Some(unknown) = object.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(invalid(name, format!("'{unknown}' is not a setting of a {} rule", kind.as_str())));
+        return Err(invalid(
+            name,
+            format!("'{unknown}' is not a setting of a {} rule", kind.as_str()),
+        ));
     }
     let int = |key: &str, default: i64, low: i64, high: i64| -> Result<i64, EngineError> {
         match object.get(key) {
@@ -283,7 +293,12 @@ pub fn params_of(name: &str, kind: RuleKind, json: &serde_json::Value) -> Result
             Some(value) => value
                 .as_i64()
                 .filter(|n| (low..=high).contains(n))
-                .ok_or_else(|| invalid(name, format!("'{key}' must be a whole number from {low} to {high}"))),
+                .ok_or_else(|| {
+                    invalid(
+                        name,
+                        format!("'{key}' must be a whole number from {low} to {high}"),
+                    )
+                }),
         }
     };
     let decimal = |key: &str, default: &str, high: &str| -> Result<Decimal, EngineError> {
@@ -292,10 +307,12 @@ pub fn params_of(name: &str, kind: RuleKind, json: &serde_json::Value) -> Result
             Some(serde_json::Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
         };
-        let value: Decimal = text
-            .trim()
-            .parse()
-            .map_err(|_| invalid(name, format!("'{key}' must be a decimal number such as \"{default}\"")))?;
+        let value: Decimal = text.trim().parse().map_err(|_| {
+            invalid(
+                name,
+                format!("'{key}' must be a decimal number such as \"{default}\""),
+            )
+        })?;
         let high: Decimal = high.parse().expect("a literal");
         if value.is_sign_negative() || value > high {
             return Err(invalid(name, format!("'{key}' must be from 0 to {high}")));
@@ -307,9 +324,9 @@ pub fn params_of(name: &str, kind: RuleKind, json: &serde_json::Value) -> Result
         RuleKind::InvoiceNumber => {
             let mut patterns = Vec::new();
             if let Some(list) = object.get("patterns") {
-                let list = list
-                    .as_array()
-                    .ok_or_else(|| invalid(name, "'patterns' must be a list of regular expressions"))?;
+                let list = list.as_array().ok_or_else(|| {
+                    invalid(name, "'patterns' must be a list of regular expressions")
+                })?;
                 for pattern in list {
                     let pattern = pattern
                         .as_str()
@@ -334,11 +351,15 @@ pub fn params_of(name: &str, kind: RuleKind, json: &serde_json::Value) -> Result
         RuleKind::SeveralItems => Params::SeveralItems(SeveralParams {
             candidates_max: usize::try_from(int("candidates_max", 20, 2, 40)?).expect("bounded"),
             items_max: usize::try_from(int("items_max", 6, 2, 12)?).expect("bounded"),
-            search_budget: usize::try_from(int("search_budget", 20_000, 100, 1_000_000)?).expect("bounded"),
+            search_budget: usize::try_from(int("search_budget", 20_000, 100, 1_000_000)?)
+                .expect("bounded"),
         }),
         RuleKind::Custom => {
             let criteria: Vec<CriterionText> = serde_json::from_value(
-                object.get("criteria").cloned().unwrap_or(serde_json::Value::Array(vec![])),
+                object
+                    .get("criteria")
+                    .cloned()
+                    .unwrap_or(serde_json::Value::Array(vec![])),
             )
             .map_err(|e| invalid(name, format!("its criteria: {e}")))?;
             let confidence = match object.get("confidence") {
@@ -360,11 +381,25 @@ pub fn rule_from_text(text: &RuleText) -> Result<(RuleKind, serde_json::Value), 
         ));
     }
     let kind = RuleKind::parse(&text.kind).ok_or_else(|| {
-        invalid(name, format!("'{}' is not a rule kind (one of {})", text.kind, RuleKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")))
+        invalid(
+            name,
+            format!(
+                "'{}' is not a rule kind (one of {})",
+                text.kind,
+                RuleKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
     })?;
     let params = if kind == RuleKind::Custom {
         if text.params.is_some() {
-            return Err(invalid(name, "a custom rule takes 'criteria' and 'confidence', not 'params'"));
+            return Err(invalid(
+                name,
+                "a custom rule takes 'criteria' and 'confidence', not 'params'",
+            ));
         }
         serde_json::json!({
             "criteria": text.criteria,
@@ -372,7 +407,10 @@ pub fn rule_from_text(text: &RuleText) -> Result<(RuleKind, serde_json::Value), 
         })
     } else {
         if !text.criteria.is_empty() || text.confidence.is_some() {
-            return Err(invalid(name, "only a custom rule takes criteria and a confidence"));
+            return Err(invalid(
+                name,
+                "only a custom rule takes criteria and a confidence",
+            ));
         }
         text.params.clone().unwrap_or_else(|| serde_json::json!({}))
     };
@@ -382,22 +420,40 @@ pub fn rule_from_text(text: &RuleText) -> Result<(RuleKind, serde_json::Value), 
 
 fn compile(rule: &str, pattern: &str) -> Result<Regex, EngineError> {
     if pattern.len() > PATTERN_LEN_MAX {
-        return Err(invalid(rule, format!("a pattern may be at most {PATTERN_LEN_MAX} characters")));
+        return Err(invalid(
+            rule,
+            format!("a pattern may be at most {PATTERN_LEN_MAX} characters"),
+        ));
     }
     RegexBuilder::new(pattern)
         .case_insensitive(true)
         .size_limit(PATTERN_SIZE_LIMIT)
         .build()
-        .map_err(|e| invalid(rule, format!("the pattern '{pattern}' is not a regular expression: {}", first_line(&e.to_string()))))
+        .map_err(|e| {
+            invalid(
+                rule,
+                format!(
+                    "the pattern '{pattern}' is not a regular expression: {}",
+                    first_line(&e.to_string())
+                ),
+            )
+        })
 }
 
 fn first_line(text: &str) -> &str {
     text.lines().last().unwrap_or(text).trim()
 }
 
-fn custom(name: &str, criteria: &[CriterionText], confidence: Option<&str>) -> Result<CustomParams, EngineError> {
+fn custom(
+    name: &str,
+    criteria: &[CriterionText],
+    confidence: Option<&str>,
+) -> Result<CustomParams, EngineError> {
     if criteria.is_empty() || criteria.len() > CRITERIA_MAX {
-        return Err(invalid(name, format!("a custom rule needs 1 to {CRITERIA_MAX} criteria")));
+        return Err(invalid(
+            name,
+            format!("a custom rule needs 1 to {CRITERIA_MAX} criteria"),
+        ));
     }
     let mut checked = Vec::with_capacity(criteria.len());
     for c in criteria {
@@ -418,19 +474,30 @@ fn custom(name: &str, criteria: &[CriterionText], confidence: Option<&str>) -> R
             (_, Operator::Contains) => Test::Contains(non_empty(name, value)?.to_uppercase()),
             (_, Operator::Regex) => Test::Regex(compile(name, non_empty(name, value)?)?),
         };
-        checked.push(Criterion { field: c.field, operator: c.operator, test });
+        checked.push(Criterion {
+            field: c.field,
+            operator: c.operator,
+            test,
+        });
     }
     // A rule that says nothing about the item would pair an entry with every item.
     if !checked.iter().any(|c| c.field.is_item()) {
         return Err(invalid(name, "a custom rule needs at least one criterion on the item (item.counterparty_name, item.counterparty_iban, item.reference or item.kind)"));
     }
     let confidence = confidence.unwrap_or("0.90").trim();
-    let value: Decimal = confidence
-        .parse()
-        .map_err(|_| invalid(name, format!("the confidence '{confidence}' is not a decimal from 0.01 to 0.99")))?;
+    let value: Decimal = confidence.parse().map_err(|_| {
+        invalid(
+            name,
+            format!("the confidence '{confidence}' is not a decimal from 0.01 to 0.99"),
+        )
+    })?;
     let hundredths = (value * Decimal::ONE_HUNDRED).normalize();
-    if !hundredths.fract().is_zero() || hundredths < Decimal::ONE || hundredths > Decimal::from(99) {
-        return Err(invalid(name, format!("the confidence '{confidence}' must be from 0.01 to 0.99 in hundredths")));
+    if !hundredths.fract().is_zero() || hundredths < Decimal::ONE || hundredths > Decimal::from(99)
+    {
+        return Err(invalid(
+            name,
+            format!("the confidence '{confidence}' must be from 0.01 to 0.99 in hundredths"),
+        ));
     }
     Ok(CustomParams {
         criteria: checked,
@@ -440,13 +507,18 @@ fn custom(name: &str, criteria: &[CriterionText], confidence: Option<&str>) -> R
 
 fn non_empty<'a>(rule: &str, value: &'a str) -> Result<&'a str, EngineError> {
     if value.is_empty() || value.len() > PATTERN_LEN_MAX {
-        return Err(invalid(rule, format!("a criterion needs a value of 1 to {PATTERN_LEN_MAX} characters")));
+        return Err(invalid(
+            rule,
+            format!("a criterion needs a value of 1 to {PATTERN_LEN_MAX} characters"),
+        ));
     }
     Ok(value)
 }
 
 fn drift(rule: &str, value: &str) -> Result<Drift, EngineError> {
-    let bad = || invalid(rule, format!("within_amount takes an amount such as \"5.00\" or a share such as \"2%\", not '{value}'"));
+    let bad = || {
+        invalid(rule, format!("within_amount takes an amount such as \"5.00\" or a share such as \"2%\", not '{value}'"))
+    };
     let (number, percent) = match value.strip_suffix('%') {
         Some(number) => (number.trim(), true),
         None => (value, false),
@@ -455,7 +527,11 @@ fn drift(rule: &str, value: &str) -> Result<Drift, EngineError> {
     if number.is_sign_negative() || number > Decimal::from(if percent { 100 } else { 1_000_000 }) {
         return Err(bad());
     }
-    Ok(if percent { Drift::Percent(number) } else { Drift::Fixed(number) })
+    Ok(if percent {
+        Drift::Percent(number)
+    } else {
+        Drift::Fixed(number)
+    })
 }
 
 #[cfg(test)]
@@ -468,14 +544,18 @@ mod tests {
 
     #[test]
     fn a_custom_rule_is_checked_whole() {
-        let (kind, params) = rule(r#"{"name":"interest","criteria":[
+        let (kind, params) = rule(
+            r#"{"name":"interest","criteria":[
             {"field":"entry.remittance","operator":"contains","value":"zins"},
             {"field":"item.reference","operator":"regex","value":"^INT-\\d+$"},
             {"field":"amount","operator":"within_amount","value":"2%"},
-            {"field":"date","operator":"within_days","value":"5"}],"confidence":"0.85"}"#)
+            {"field":"date","operator":"within_days","value":"5"}],"confidence":"0.85"}"#,
+        )
         .expect("valid");
         assert_eq!(kind, RuleKind::Custom);
-        let Params::Custom(custom) = params_of("interest", kind, &params).expect("params") else { panic!() };
+        let Params::Custom(custom) = params_of("interest", kind, &params).expect("params") else {
+            panic!()
+        };
         assert_eq!(custom.confidence, 85);
         assert_eq!(custom.criteria.len(), 4);
     }
@@ -483,14 +563,35 @@ mod tests {
     #[test]
     fn a_bad_rule_names_what_is_wrong() {
         for (json, says) in [
-            (r#"{"name":"x","criteria":[{"field":"entry.remittance","operator":"contains","value":"a"}]}"#, "criterion on the item"),
-            (r#"{"name":"x","criteria":[{"field":"item.reference","operator":"regex","value":"("}]}"#, "not a regular expression"),
-            (r#"{"name":"x","criteria":[{"field":"item.reference","operator":"within_days","value":"3"}]}"#, "within_days applies"),
-            (r#"{"name":"x","criteria":[{"field":"item.kind","operator":"equals","value":"payable"}],"confidence":"1.5"}"#, "0.01 to 0.99"),
-            (r#"{"name":"x","kind":"iban_amount_date","params":{"days_before":9999}}"#, "'days_before' must be"),
-            (r#"{"name":"x","kind":"iban_amount_date","params":{"weeks":1}}"#, "not a setting"),
+            (
+                r#"{"name":"x","criteria":[{"field":"entry.remittance","operator":"contains","value":"a"}]}"#,
+                "criterion on the item",
+            ),
+            (
+                r#"{"name":"x","criteria":[{"field":"item.reference","operator":"regex","value":"("}]}"#,
+                "not a regular expression",
+            ),
+            (
+                r#"{"name":"x","criteria":[{"field":"item.reference","operator":"within_days","value":"3"}]}"#,
+                "within_days applies",
+            ),
+            (
+                r#"{"name":"x","criteria":[{"field":"item.kind","operator":"equals","value":"payable"}],"confidence":"1.5"}"#,
+                "0.01 to 0.99",
+            ),
+            (
+                r#"{"name":"x","kind":"iban_amount_date","params":{"days_before":9999}}"#,
+                "'days_before' must be",
+            ),
+            (
+                r#"{"name":"x","kind":"iban_amount_date","params":{"weeks":1}}"#,
+                "not a setting",
+            ),
             (r#"{"name":"x","kind":"magic"}"#, "not a rule kind"),
-            (r#"{"name":"bad\u0007name","criteria":[]}"#, "control characters"),
+            (
+                r#"{"name":"bad\u0007name","criteria":[]}"#,
+                "control characters",
+            ),
         ] {
             let error = rule(json).expect_err(json).to_string();
             assert!(error.contains(says), "{json}: {error}");
@@ -499,9 +600,20 @@ mod tests {
 
     #[test]
     fn empty_params_take_the_defaults() {
-        let Params::Tolerance(t) = params_of("t", RuleKind::AmountTolerance, &serde_json::json!({})).unwrap() else { panic!() };
+        let Params::Tolerance(t) =
+            params_of("t", RuleKind::AmountTolerance, &serde_json::json!({})).unwrap()
+        else {
+            panic!()
+        };
         assert_eq!(t.fee_max, Decimal::from(25));
-        let Params::Window(w) = params_of("w", RuleKind::IbanAmountDate, &serde_json::json!({"days_after": 5})).unwrap() else { panic!() };
+        let Params::Window(w) = params_of(
+            "w",
+            RuleKind::IbanAmountDate,
+            &serde_json::json!({"days_after": 5}),
+        )
+        .unwrap() else {
+            panic!()
+        };
         assert_eq!((w.days_before, w.days_after), (10, 5));
     }
 }

@@ -12,15 +12,34 @@ pub struct Found {
 
 /// Subsets of `amounts` (all positive) of `items_min..=items_max` elements summing to `total`
 /// exactly, at most `results_max` of them, trying at most `budget` partial subsets.
-pub fn subsets_summing_to(amounts: &[i64], total: i64, items_min: usize, items_max: usize, budget: usize, results_max: usize) -> Found {
-    let mut order: Vec<usize> = (0..amounts.len()).filter(|&i| amounts[i] > 0 && amounts[i] <= total).collect();
+pub fn subsets_summing_to(
+    amounts: &[i64],
+    total: i64,
+    items_min: usize,
+    items_max: usize,
+    budget: usize,
+    results_max: usize,
+) -> Found {
+    let mut order: Vec<usize> = (0..amounts.len())
+        .filter(|&i| amounts[i] > 0 && amounts[i] <= total)
+        .collect();
     // Largest first: the remaining total shrinks fastest, and the suffix sums prune early.
     order.sort_by(|&a, &b| amounts[b].cmp(&amounts[a]).then(a.cmp(&b)));
     let mut suffix = vec![0_i64; order.len() + 1];
     for i in (0..order.len()).rev() {
         suffix[i] = suffix[i + 1].saturating_add(amounts[order[i]]);
     }
-    let mut search = Search { amounts, order: &order, suffix: &suffix, items_min, items_max, budget, results_max, chosen: Vec::new(), found: Found::default() };
+    let mut search = Search {
+        amounts,
+        order: &order,
+        suffix: &suffix,
+        items_min,
+        items_max,
+        budget,
+        results_max,
+        chosen: Vec::new(),
+        found: Found::default(),
+    };
     search.walk(0, total);
     search.found
 }
@@ -50,7 +69,10 @@ impl Search<'_> {
             }
             return;
         }
-        if self.chosen.len() == self.items_max || from == self.order.len() || self.suffix[from] < remaining {
+        if self.chosen.len() == self.items_max
+            || from == self.order.len()
+            || self.suffix[from] < remaining
+        {
             return;
         }
         for i in from..self.order.len() {

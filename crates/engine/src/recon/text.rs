@@ -63,7 +63,10 @@ mod tests {
     fn references_compare_without_separators() {
         assert_eq!(compact("inv-2026/0042"), "INV20260042");
         assert_eq!(compact("INV 2026\n0042"), "INV20260042");
-        assert_eq!(tokens("Rg. 4711, 4712/2026").collect::<Vec<_>>(), ["Rg", "4711", "4712", "2026"]);
+        assert_eq!(
+            tokens("Rg. 4711, 4712/2026").collect::<Vec<_>>(),
+            ["Rg", "4711", "4712", "2026"]
+        );
     }
 
     #[test]
