@@ -430,8 +430,8 @@ impl<'a> Matcher<'a> {
                 5,
                 Some(format!(
                     "an instalment: {} of {} open",
-                    entry.amount_minor.abs(),
-                    t.open_minor
+                    amount_text(entry.amount_minor.abs(), t.currency),
+                    amount_text(t.open_minor, t.currency)
                 )),
             ),
             Fit::Wrong => return None,
@@ -452,8 +452,8 @@ impl<'a> Matcher<'a> {
         if difference_kind.is_none() {
             candidate.evidence.push(Evidence {
                 field: "amount",
-                entry: entry.amount_minor.to_string(),
-                target: t.expected_entry_minor().to_string(),
+                entry: amount_text(entry.amount_minor, entry.currency),
+                target: amount_text(t.expected_entry_minor(), t.currency),
             });
         }
         self.weigh_counterparty(entry, t, &mut candidate);
@@ -923,8 +923,8 @@ impl<'a> Matcher<'a> {
                     },
                     Evidence {
                         field: "amount",
-                        entry: entry.amount_minor.to_string(),
-                        target: t.expected_entry_minor().to_string(),
+                        entry: amount_text(entry.amount_minor, entry.currency),
+                        target: amount_text(t.expected_entry_minor(), t.currency),
                     },
                     Evidence {
                         field: "value_date",
@@ -1113,7 +1113,9 @@ impl<'a> Matcher<'a> {
         };
         if unmatched > 0 {
             candidate.notes.push(format!(
-                "{unmatched} transactions ({unmatched_minor} in minor units) found nothing"
+                "{unmatched} transactions ({} {}) found nothing",
+                amount_text(unmatched_minor, entry.currency),
+                entry.currency
             ));
         }
         out.push(candidate);
@@ -1208,6 +1210,11 @@ impl<'a> Matcher<'a> {
             });
         }
     }
+}
+
+/// Money as evidence shows it: with the currency's minor units.
+fn amount_text(amount_minor: i64, currency: Currency) -> String {
+    cashline_domain::Money::from_minor(amount_minor, currency).amount_text()
 }
 
 enum Agreement {
