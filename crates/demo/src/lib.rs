@@ -2,6 +2,7 @@
 //! accounts at five banks in four currencies. Everything is made here from a fixed seed per
 //! day, so the same day always gives the same files and a re-run imports nothing twice.
 
+pub mod recon_set;
 pub mod reference;
 
 use std::path::{Path, PathBuf};
