@@ -128,6 +128,9 @@ pub struct ExceptionRow {
     pub open_item_id: Option<i64>,
     pub match_id: Option<i64>,
     pub notes: i64,
+    /// The day its age counts from: the day it is about (an entry's date, an item's due
+    /// date), else the day it was opened.
+    pub aged_from: String,
 }
 
 /// The queue's filters; `None` is no filter.
@@ -139,17 +142,18 @@ pub struct ExceptionFilter<'a> {
     pub account: Option<&'a str>,
     pub entity: Option<&'a str>,
     pub bank: Option<&'a str>,
-    /// Only cases opened at or before this instant (the age filter).
-    pub opened_by: Option<&'a str>,
-    /// Only cases opened after this instant.
-    pub opened_after: Option<&'a str>,
+    /// Only cases aged from this day or earlier (the age filter, `YYYY-MM-DD`).
+    pub aged_from_by: Option<&'a str>,
+    /// Only cases aged from after this day.
+    pub aged_from_after: Option<&'a str>,
     pub id: Option<i64>,
 }
 
 const LIST: &str = "SELECT c.id, c.kind, c.subject, c.detail, c.state, c.owner, c.opened_at, c.closed_at, c.resolution,
         c.amount_minor, c.currency, a.account_key, en.code AS entity_code, b.name AS bank_name,
         c.entry_id, c.open_item_id, c.match_id,
-        (SELECT COUNT(*) FROM exception_note n WHERE n.exception_id = c.id) AS notes
+        (SELECT COUNT(*) FROM exception_note n WHERE n.exception_id = c.id) AS notes,
+        COALESCE(c.about_date, substr(c.opened_at, 1, 10)) AS aged_from
    FROM exception_case c
    LEFT JOIN account a ON a.id = c.account_id
    LEFT JOIN entity en ON en.id = a.entity_id
@@ -180,7 +184,8 @@ pub async fn list_filtered(
         "{LIST}
           WHERE (?1 IS NULL OR c.kind = ?1) AND (?2 IS NULL OR c.state = ?2) AND (?3 IS NULL OR c.owner = ?3)
             AND (?4 IS NULL OR a.account_key = ?4) AND (?5 IS NULL OR en.code = ?5) AND (?6 IS NULL OR b.name = ?6)
-            AND (?7 IS NULL OR c.opened_at <= ?7) AND (?8 IS NULL OR c.opened_at > ?8) AND (?9 IS NULL OR c.id = ?9)
+            AND (?7 IS NULL OR COALESCE(c.about_date, substr(c.opened_at, 1, 10)) <= ?7)
+            AND (?8 IS NULL OR COALESCE(c.about_date, substr(c.opened_at, 1, 10)) > ?8) AND (?9 IS NULL OR c.id = ?9)
           ORDER BY c.opened_at, c.id"
     )))
     .bind(filter.kind)
@@ -189,8 +194,8 @@ pub async fn list_filtered(
     .bind(filter.account)
     .bind(filter.entity)
     .bind(filter.bank)
-    .bind(filter.opened_by)
-    .bind(filter.opened_after)
+    .bind(filter.aged_from_by)
+    .bind(filter.aged_from_after)
     .bind(filter.id)
     .fetch_all(pool)
     .await?;

@@ -2,7 +2,7 @@
 //! aged into buckets; assignment, comments and resolution, one case or many at once, each
 //! change in the case's history and the audit log.
 
-use chrono::{DateTime, Utc};
+use chrono::NaiveDate;
 
 use cashline_domain::{ExceptionKind, ExceptionState};
 use cashline_ledger::exception::{self, ExceptionFilter};
@@ -19,8 +19,9 @@ pub const BULK_MAX: usize = 1_000;
 /// Longest comment or resolution, in characters.
 pub const TEXT_CHARS_MAX: usize = 4_000;
 
-pub fn age_days(opened_at: &str, now: DateTime<Utc>) -> i64 {
-    time::parse_instant(opened_at).map_or(0, |at| (now - at).num_days().max(0))
+/// Whole days from the day a case is aged from (see `ExceptionRow::aged_from`) to `today`.
+pub fn age_days(aged_from: &str, today: NaiveDate) -> i64 {
+    time::parse_date(aged_from).map_or(0, |day| (today - day).num_days().max(0))
 }
 
 pub fn age_bucket(days: i64) -> &'static str {
@@ -32,12 +33,12 @@ pub fn age_bucket(days: i64) -> &'static str {
     }
 }
 
-/// The instants a bucket spans, as `(opened at or before, opened after)`.
+/// The days a bucket spans, as `(aged from on or before, aged from after)`.
 fn bucket_bounds(
     bucket: &str,
-    now: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Result<(Option<String>, Option<String>), ServiceError> {
-    let at = |days: i64| Some(time::instant_text(now - chrono::Duration::days(days)));
+    let at = |days: i64| Some(time::date_text(today - chrono::Duration::days(days)));
     Ok(match bucket {
         "0-2" => (None, at(3)),
         "3-7" => (at(3), at(8)),
@@ -125,9 +126,9 @@ impl Service {
                 )));
             }
         }
-        let now = self.clock.now();
-        let (opened_by, opened_after) = match &query.age {
-            Some(bucket) => bucket_bounds(bucket, now)?,
+        let today = self.today();
+        let (aged_from_by, aged_from_after) = match &query.age {
+            Some(bucket) => bucket_bounds(bucket, today)?,
             None => (None, None),
         };
         let filter = ExceptionFilter {
@@ -137,15 +138,15 @@ impl Service {
             account: query.account.as_deref(),
             entity: query.entity.as_deref(),
             bank: query.bank.as_deref(),
-            opened_by: opened_by.as_deref(),
-            opened_after: opened_after.as_deref(),
+            aged_from_by: aged_from_by.as_deref(),
+            aged_from_after: aged_from_after.as_deref(),
             id: None,
         };
         let rows = exception::list_filtered(self.ledger.pool(), &filter).await?;
         Ok(wire::ExceptionsReport {
             exceptions: rows
                 .into_iter()
-                .map(|row| exception_wire(row, now))
+                .map(|row| exception_wire(row, today))
                 .collect::<Result<_, _>>()?,
         })
     }
@@ -170,7 +171,7 @@ impl Service {
         let notes = exception::notes(self.ledger.pool(), id).await?;
         let history = exception::events(self.ledger.pool(), id).await?;
         Ok(wire::ExceptionDetail {
-            exception: exception_wire(row, self.clock.now())?,
+            exception: exception_wire(row, self.today())?,
             notes: notes
                 .into_iter()
                 .map(|n| wire::ExceptionNote {
@@ -286,9 +287,9 @@ impl Service {
 
 fn exception_wire(
     row: exception::ExceptionRow,
-    now: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Result<wire::Exception, ServiceError> {
-    let days = age_days(&row.opened_at, now);
+    let days = age_days(&row.aged_from, today);
     let amount = match (row.amount_minor, &row.currency) {
         (Some(minor), Some(currency)) => {
             let currency = cashline_domain::Currency::from_code(currency)

@@ -577,7 +577,7 @@ impl Service {
         let summary = store::summary(self.ledger.pool()).await?;
         let totals = store::unreconciled_totals(self.ledger.pool()).await?;
         let open = exception::list(self.ledger.pool(), None, None).await?;
-        let now = self.clock.now();
+        let today = self.today();
         let mut buckets: Vec<wire::AgingBucket> = crate::exceptions::AGING_BUCKETS
             .iter()
             .map(|b| wire::AgingBucket {
@@ -590,7 +590,7 @@ impl Service {
             .filter(|r| matches!(r.state.as_str(), "open" | "in_progress"))
         {
             let bucket =
-                crate::exceptions::age_bucket(crate::exceptions::age_days(&row.opened_at, now));
+                crate::exceptions::age_bucket(crate::exceptions::age_days(&row.aged_from, today));
             if let Some(b) = buckets.iter_mut().find(|b| b.bucket == bucket) {
                 b.count += 1;
             }

@@ -157,7 +157,8 @@ pub struct Exception {
     pub account: Option<String>,
     pub entity: Option<String>,
     pub bank: Option<String>,
-    /// Whole days since it was opened, and its aging bucket (`0-2`, `3-7`, `8-30`, `over-30`).
+    /// Whole days since the day it is about (an entry's date, an item's due date) or else since
+    /// it was opened, and its aging bucket (`0-2`, `3-7`, `8-30`, `over-30`).
     pub age_days: i64,
     pub age_bucket: String,
     pub notes: i64,
