@@ -184,7 +184,7 @@ fn exchange(server: &Server, head: &str, body: &[u8]) -> (u16, String, String) {
     (status, head.to_string(), body.to_string())
 }
 
-fn json_request(server: &Server, method: &str, path: &str, body: &str) -> (u16, String) {
+pub fn json_request(server: &Server, method: &str, path: &str, body: &str) -> (u16, String) {
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n",
