@@ -58,12 +58,7 @@ export async function fetchExceptions(filter: ExceptionFilter = {}): Promise<Exc
 /** One case with its comments and its history. */
 export async function fetchExceptionDetail(id: string): Promise<ExceptionDetail> {
   const request: ExceptionId = { id: caseId(id) };
-  const o = record(await call('exception_detail', request), 'detail');
-  return {
-    exception: decodeException(o.exception, 'detail.exception'),
-    notes: arrayOf(decodeNote)(o.notes, 'detail.notes'),
-    history: arrayOf(decodeEvent)(o.history, 'detail.history'),
-  };
+  return decodeDetail(await call('exception_detail', request));
 }
 
 /** Gives the cases to `owner`, or takes them from their owner when it is null. */
@@ -75,12 +70,13 @@ export async function assignExceptions(ids: string[], owner: string | null): Pro
   return decodeChanged(await call('exceptions_assign', request));
 }
 
-export async function commentException(id: string, comment: string): Promise<ExceptionsChanged> {
+/** Adds a comment to a case; answers with the case as it is now. */
+export async function commentException(id: string, comment: string): Promise<ExceptionDetail> {
   const body = comment.trim();
   if (body === '') throw new ApiError('bad_request', 'Type a comment first.');
   if (body.length > EXCEPTION_TEXT_CHARS_MAX) throw new ApiError('bad_request', `A comment may be at most ${EXCEPTION_TEXT_CHARS_MAX} characters.`);
   const request: ExceptionComment = { id: caseId(id), text: body };
-  return decodeChanged(await call('exception_comment', request));
+  return decodeDetail(await call('exception_comment', request));
 }
 
 /** Closes the cases as resolved or written off, saying how; both need a resolution. */
@@ -151,6 +147,15 @@ function decodeException(value: unknown, path: string): ExceptionCase {
     age_bucket: nonEmptyText(o.age_bucket, `${path}.age_bucket`),
     notes: count(o.notes, `${path}.notes`),
     match_id: nullable(decodeId)(o.match_id, `${path}.match_id`),
+  };
+}
+
+function decodeDetail(value: unknown): ExceptionDetail {
+  const o = record(value, 'detail');
+  return {
+    exception: decodeException(o.exception, 'detail.exception'),
+    notes: arrayOf(decodeNote)(o.notes, 'detail.notes'),
+    history: arrayOf(decodeEvent)(o.history, 'detail.history'),
   };
 }
 
