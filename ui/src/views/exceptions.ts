@@ -42,6 +42,8 @@ const KINDS = [
 ] as const;
 /** Rows drawn at most; the newest are shown and the rest counted. */
 const ROWS_SHOWN_MAX = 1000;
+/** A state choice of this screen: the cases still to work on, open or in progress (the engine filters one state). */
+const STILL_OPEN = 'still_open';
 const AGE_LABELS: Record<string, string> = { '0-2': '0–2 days', '3-7': '3–7 days', '8-30': '8–30 days', 'over-30': 'Over 30 days' };
 
 /** The filters chosen, kept while the window lives. */
@@ -65,7 +67,7 @@ export function ageLabel(bucket: string): string {
 export function showExceptionsAged(bucket: string): void {
   for (const key of Object.keys(filter) as (keyof typeof filter)[]) filter[key] = '';
   filter.age = bucket;
-  filter.state = 'open';
+  filter.state = STILL_OPEN;
 }
 
 export const exceptionsView: View = {
@@ -74,7 +76,10 @@ export const exceptionsView: View = {
     const select = (id: string, testid: string, all: string, options: [string, string][]): HTMLSelectElement =>
       h('select', { id, class: 'select', 'data-testid': testid }, h('option', { value: '' }, all), ...options.map(([v, label]) => h('option', { value: v }, label)));
     const kind = select('exceptions-kind', 'exceptions-kind', 'All kinds', KINDS.map((k) => [k, humanize(k)]));
-    const state = select('exceptions-state', 'exceptions-state', 'All states', EXCEPTION_STATES.map((s) => [s, humanize(s)]));
+    const state = select('exceptions-state', 'exceptions-state', 'All states', [
+      [STILL_OPEN, 'Open or in progress'],
+      ...EXCEPTION_STATES.map((s): [string, string] => [s, humanize(s)]),
+    ]);
     const age = select('exceptions-age', 'exceptions-age', 'Any age', AGE_BUCKETS.map((b) => [b, ageLabel(b)]));
     const entity = select('exceptions-entity', 'exceptions-entity', 'All entities', filter.entity ? [[filter.entity, filter.entity]] : []);
     const account = select('exceptions-account', 'exceptions-account', 'All accounts', filter.account ? [[filter.account, maskAccount(filter.account)]] : []);
@@ -136,7 +141,7 @@ export const exceptionsView: View = {
 
     replaceChildren(
       container,
-      pageHead('Exceptions', subtitle, [refresh]),
+      pageHead('Exceptions', subtitle, [clearFilters, refresh]),
       h(
         'div',
         { class: 'filters', role: 'search', 'aria-label': 'Filter the exceptions' },
@@ -148,7 +153,6 @@ export const exceptionsView: View = {
         filterField('Entity', entity),
         filterField('Account', account),
         filterField('Bank', bank),
-        clearFilters,
       ),
       bulkBar,
       actionStatus,
@@ -177,7 +181,11 @@ export const exceptionsView: View = {
       status,
       body,
       loading: 'Loading exceptions…',
-      fetch: () => fetchExceptions(filter),
+      fetch: async () => {
+        if (filter.state !== STILL_OPEN) return fetchExceptions(filter);
+        const all = await fetchExceptions({ ...filter, state: null });
+        return all.filter((e) => e.state === 'open' || e.state === 'in_progress');
+      },
       show: (exceptions: ExceptionCase[]) => {
         const filtered = isFiltered();
         subtitle.textContent = `${plural(exceptions.length, 'exception', 'exceptions')}${filtered ? ' match the filters' : ''}`;
