@@ -122,7 +122,7 @@ function facts(match: ReconMatch, daysApart: number | null, madeBy: string | nul
   if (match.decided_by) {
     out.push(' · ', h('span', { 'data-field': 'decided_by' }, `${humanize(match.state)} by ${match.decided_by}${match.decided_at ? ` on ${formatInstant(match.decided_at)}` : ''}`));
   } else if (madeBy) {
-    out.push(' · ', h('span', { class: 'muted' }, `Proposed by ${madeBy}`));
+    out.push(' · ', h('span', { class: 'muted', 'data-field': 'made_by' }, `Made by ${madeBy}`));
   }
   return out;
 }

@@ -22,7 +22,8 @@ import { errorBox } from './view';
 const BUILT_IN = 'cashline';
 /** A custom rule's JSON, as typed or pasted. */
 const RULE_CHARS_MAX = 64 * 1024;
-const RULE_EXAMPLE = '{"name": "amount_and_name", "criteria": [...], "confidence": "0.70"}';
+const RULE_EXAMPLE =
+  '{"name": "utility bills", "criteria": [{"field": "entry.counterparty_name", "operator": "contains", "value": "stadtwerke"}, {"field": "item.kind", "operator": "equals", "value": "payable"}], "confidence": "0.80"}';
 
 export interface RulesSection {
   element: HTMLElement;
@@ -107,7 +108,7 @@ export function rulesSection(alive: () => boolean): RulesSection {
         h('td', { 'data-field': 'name' }, ruleLabel(rule.name), h('span', { class: 'sub mono' }, custom ? `${rule.kind} · by ${rule.created_by}` : rule.kind)),
         h('td', { class: 'wrap', 'data-field': 'description' }, rule.description),
         h('td', { 'data-field': 'enabled' }, h('span', { class: rule.enabled ? 'badge state-ok' : 'badge' }, rule.enabled ? 'On' : 'Off')),
-        h('td', { class: 'row-actions' }, toggle, up, down, remove),
+        h('td', {}, h('div', { class: 'row-actions' }, toggle, up, down, remove)),
       );
     });
     replaceChildren(

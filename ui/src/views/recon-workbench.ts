@@ -210,7 +210,8 @@ export function workbenchCard(alive: () => boolean, onMatched: () => void): Work
     const current = s.rows[s.cursor];
     if (current) {
       s.list.setAttribute('aria-activedescendant', current.id);
-      current.scrollIntoView({ block: 'nearest' });
+      // Only the list being worked in follows its cursor; a reload must not scroll the page.
+      if (document.activeElement === s.list) current.scrollIntoView({ block: 'nearest' });
     } else {
       s.list.removeAttribute('aria-activedescendant');
     }
