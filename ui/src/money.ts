@@ -36,12 +36,6 @@ function format(units: bigint, decimals: number): string {
   return `${negative ? '-' : ''}${whole}${decimals > 0 ? `.${fraction}` : ''}`;
 }
 
-/** Whether `amount` is decimal text this module reads. */
-export function isAmount(amount: string): boolean {
-  const match = AMOUNT.exec(amount);
-  return match !== null && (match[3] ?? '').length <= DECIMALS_MAX;
-}
-
 /**
  * The exact sum of `amounts`, with as many decimals as the longest of them (`decimals` at
  * least, for an empty or whole-number list: pass the currency's minor units).

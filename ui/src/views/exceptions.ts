@@ -461,7 +461,7 @@ export const exceptionsView: View = {
           fact('Account', 'account', e.account ? h('span', { class: 'mono', title: e.account }, maskAccount(e.account)) : null),
           fact('Entity', 'entity', e.entity),
           fact('Bank', 'bank', e.bank),
-          fact('Match', 'match_id', e.match_id ? h('a', { href: '#/recon' }, `Match ${e.match_id} on Reconciliation`) : null),
+          fact('Match', 'match_id', e.match_id ? h('span', {}, `${e.match_id} · `, h('a', { href: '#/recon' }, 'open Reconciliation')) : null),
         ),
         panelStatus,
         h(
