@@ -3,6 +3,8 @@
 //! candidates that fit about as well are only ever suggested, and two entries that claim the
 //! same item are both only suggested.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 use cashline_domain::{CreditorReference, Currency, DifferenceKind, MatchState};
@@ -14,7 +16,7 @@ use super::rule::{
     ToleranceParams, WindowParams,
 };
 use super::subset::subsets_summing_to;
-use super::text::{compact, compact_into, party_key, same_party, tokens};
+use super::text::{compact, compact_into, party_key, same_party, same_party_key, tokens};
 
 /// Scores are hundredths: 90 is a confidence of 0.90.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +112,75 @@ impl Candidate {
     }
 }
 
-type Index = FxHashMap<String, Vec<u32>>;
+/// Targets under one key: most keys name one target, which needs no list of its own.
+#[derive(Debug, Clone)]
+enum Postings {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Postings {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Postings::One(one) => std::slice::from_ref(one),
+            Postings::Many(many) => many,
+        }
+    }
+}
+
+/// A key's targets. Keys borrow the target's own text where it is already compact (most
+/// references and IBANs are), so building an index over a million targets allocates little.
+#[derive(Debug, Default)]
+struct Index<'a> {
+    map: FxHashMap<Cow<'a, str>, Postings>,
+}
+
+impl<'a> Index<'a> {
+    fn with_capacity(capacity: usize) -> Index<'a> {
+        let mut map = FxHashMap::default();
+        map.reserve(capacity);
+        Index { map }
+    }
+
+    fn push(&mut self, key: Cow<'a, str>, target: usize) {
+        if key.len() < 3 {
+            return;
+        }
+        let target = u32::try_from(target).expect("fewer than 4 billion targets");
+        match self.map.entry(key) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(Postings::One(target));
+            }
+            std::collections::hash_map::Entry::Occupied(mut slot) => {
+                let postings = slot.get_mut();
+                match postings {
+                    Postings::One(first) => *postings = Postings::Many(vec![*first, target]),
+                    Postings::Many(list) => list.push(target),
+                }
+            }
+        }
+    }
+
+    fn get(&self, key: &str) -> &[u32] {
+        self.map.get(key).map_or(&[], Postings::as_slice)
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+}
+
+/// `text` compact, borrowed when it is compact already.
+fn compact_cow(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(compact(text))
+    }
+}
 
 /// The targets indexed once per run, then every entry decided against them.
 pub struct Matcher<'a> {
@@ -120,26 +190,23 @@ pub struct Matcher<'a> {
     thresholds: Thresholds,
     tolerance: Option<ToleranceParams>,
     instalments: bool,
-    /// Payments' end-to-end ids and items' references, compact.
-    by_end_to_end: Index,
+    /// Each target's IBAN compact and party key, worked out once rather than per comparison.
+    target_iban: Vec<Option<Cow<'a, str>>>,
+    target_party: Vec<Option<String>>,
+    /// The first three characters of every reference: a run of the remittance text that starts
+    /// no reference is not looked up.
+    reference_starts: rustc_hash::FxHashSet<[u8; 3]>,
+    /// Payments' end-to-end ids, compact.
+    by_end_to_end: Index<'a>,
     /// Items' and payments' references, compact.
-    by_reference: Index,
+    by_reference: Index<'a>,
     /// Compact IBAN → targets.
-    by_iban: Index,
+    by_iban: Index<'a>,
     /// Party key of the counterparty name → targets.
-    by_party: Index,
+    by_party: Index<'a>,
     /// Per custom rule (by position in `rules`): the targets its item criteria admit, sorted by
     /// currency and expected entry amount for range scans.
     custom_targets: FxHashMap<usize, Vec<u32>>,
-}
-
-fn push(index: &mut Index, key: String, target: usize) {
-    if key.len() >= 3 {
-        index
-            .entry(key)
-            .or_default()
-            .push(u32::try_from(target).expect("fewer than 4 billion targets"));
-    }
 }
 
 /// End-to-end ids banks write when the payer gave none.
@@ -165,6 +232,9 @@ impl<'a> Matcher<'a> {
         });
         let instalments = enabled.iter().any(|r| r.kind == RuleKind::SeveralItems);
         let mut matcher = Matcher {
+            target_iban: Vec::with_capacity(targets.len()),
+            target_party: Vec::with_capacity(targets.len()),
+            reference_starts: rustc_hash::FxHashSet::default(),
             targets,
             rules: enabled,
             memory,
@@ -172,9 +242,9 @@ impl<'a> Matcher<'a> {
             tolerance,
             instalments,
             by_end_to_end: Index::default(),
-            by_reference: Index::default(),
-            by_iban: Index::default(),
-            by_party: Index::default(),
+            by_reference: Index::with_capacity(targets.len()),
+            by_iban: Index::with_capacity(targets.len() / 2),
+            by_party: Index::with_capacity(targets.len() / 2),
             custom_targets: FxHashMap::default(),
         };
         for (i, target) in targets.iter().enumerate() {
@@ -183,21 +253,31 @@ impl<'a> Matcher<'a> {
                 .as_deref()
                 .filter(|id| !is_placeholder(id))
             {
-                push(&mut matcher.by_end_to_end, compact(id), i);
+                matcher.by_end_to_end.push(compact_cow(id), i);
             }
             if let Some(reference) = &target.reference {
-                let key = compact(reference);
-                if target.kind != TargetKind::Payment {
-                    push(&mut matcher.by_end_to_end, key.clone(), i);
+                let key = compact_cow(reference);
+                if let Some(start) = key.as_bytes().get(..3) {
+                    matcher
+                        .reference_starts
+                        .insert([start[0], start[1], start[2]]);
                 }
-                push(&mut matcher.by_reference, key, i);
+                matcher.by_reference.push(key, i);
             }
-            if let Some(iban) = &target.counterparty_iban {
-                push(&mut matcher.by_iban, compact(iban), i);
+            let iban = target.counterparty_iban.as_deref().map(compact_cow);
+            if let Some(iban) = &iban {
+                matcher.by_iban.push(iban.clone(), i);
             }
-            if let Some(name) = &target.counterparty_name {
-                push(&mut matcher.by_party, party_key(name), i);
+            matcher.target_iban.push(iban);
+            let party = target
+                .counterparty_name
+                .as_deref()
+                .map(party_key)
+                .filter(|p| !p.is_empty());
+            if let Some(party) = &party {
+                matcher.by_party.push(Cow::Owned(party.clone()), i);
             }
+            matcher.target_party.push(party);
         }
         for (position, rule) in matcher.rules.iter().enumerate() {
             if let Params::Custom(custom) = &rule.params {
@@ -456,14 +536,14 @@ impl<'a> Matcher<'a> {
                 target: amount_text(t.expected_entry_minor(), t.currency),
             });
         }
-        self.weigh_counterparty(entry, t, &mut candidate);
+        self.weigh_counterparty(entry, target, &mut candidate);
         self.add_companion(target, &mut candidate);
         Some(candidate)
     }
 
     /// Counterparty agreement raises a score and disagreement lowers it.
-    fn weigh_counterparty(&self, entry: &EntryFacts, t: &Target, candidate: &mut Candidate) {
-        match self.counterparty(entry, t) {
+    fn weigh_counterparty(&self, entry: &EntryFacts, target: usize, candidate: &mut Candidate) {
+        match self.counterparty(entry, target) {
             Agreement::Iban(evidence) => {
                 candidate.score += 5;
                 candidate.evidence.push(evidence);
@@ -482,55 +562,64 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn counterparty(&self, entry: &EntryFacts, t: &Target) -> Agreement {
-        let party = t.counterparty_name.as_deref().map(party_key);
+    fn counterparty(&self, entry: &EntryFacts, target: usize) -> Agreement {
+        let t = &self.targets[target];
+        let party = self.target_party[target].as_deref();
         let aliased = |alias: &str| {
-            party
-                .as_ref()
-                .is_some_and(|p| self.memory.parties_of(alias).contains(p))
+            party.is_some_and(|p| self.memory.parties_of(alias).iter().any(|q| q == p))
         };
-        if let (Some(a), Some(b)) = (&entry.counterparty_iban, &t.counterparty_iban) {
-            if compact(a) == compact(b) {
+        let entry_iban = entry.counterparty_iban.as_deref().map(compact_cow);
+        if let (Some(a), Some(b)) = (&entry_iban, &self.target_iban[target]) {
+            if a == b {
                 return Agreement::Iban(Evidence {
                     field: "counterparty_iban",
-                    entry: a.clone(),
-                    target: b.clone(),
+                    entry: entry.counterparty_iban.clone().unwrap_or_default(),
+                    target: t.counterparty_iban.clone().unwrap_or_default(),
                 });
             }
         }
-        if let Some(a) = &entry.counterparty_iban {
-            if aliased(a) {
-                return Agreement::Iban(Evidence {
-                    field: "counterparty_alias",
-                    entry: a.clone(),
+        if !self.memory.is_empty() {
+            if let Some(a) = &entry.counterparty_iban {
+                if aliased(a) {
+                    return Agreement::Iban(Evidence {
+                        field: "counterparty_alias",
+                        entry: a.clone(),
+                        target: t.counterparty_name.clone().unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        let entry_party = entry
+            .counterparty_name
+            .as_deref()
+            .map(party_key)
+            .filter(|p| !p.is_empty());
+        if let (Some(a), Some(b)) = (&entry_party, party) {
+            if same_party_key(a, b) {
+                return Agreement::Name(Evidence {
+                    field: "counterparty_name",
+                    entry: entry.counterparty_name.clone().unwrap_or_default(),
                     target: t.counterparty_name.clone().unwrap_or_default(),
                 });
             }
-        }
-        if let (Some(a), Some(b)) = (&entry.counterparty_name, &t.counterparty_name) {
-            if same_party(a, b) {
-                return Agreement::Name(Evidence {
-                    field: "counterparty_name",
-                    entry: a.clone(),
-                    target: b.clone(),
-                });
-            }
-            if aliased(a) {
-                return Agreement::Name(Evidence {
-                    field: "counterparty_alias",
-                    entry: a.clone(),
-                    target: b.clone(),
-                });
-            }
-        }
-        match (&entry.counterparty_iban, &t.counterparty_iban) {
-            (Some(_), Some(_)) => Agreement::Differs,
-            _ => match (&entry.counterparty_name, &t.counterparty_name) {
-                (Some(a), Some(b)) if !party_key(a).is_empty() && !party_key(b).is_empty() => {
-                    Agreement::Differs
+            if let Some(name) = entry
+                .counterparty_name
+                .as_deref()
+                .filter(|_| !self.memory.is_empty())
+            {
+                if aliased(name) {
+                    return Agreement::Name(Evidence {
+                        field: "counterparty_alias",
+                        entry: name.to_string(),
+                        target: t.counterparty_name.clone().unwrap_or_default(),
+                    });
                 }
-                _ => Agreement::Unknown,
-            },
+            }
+        }
+        match (&entry_iban, &self.target_iban[target]) {
+            (Some(_), Some(_)) => Agreement::Differs,
+            _ if entry_party.is_some() && party.is_some() => Agreement::Differs,
+            _ => Agreement::Unknown,
         }
     }
 
@@ -544,24 +633,18 @@ impl<'a> Matcher<'a> {
         let Some(reference) = &payment.reference else {
             return;
         };
-        let fitting: Vec<usize> = self
-            .by_reference
-            .get(&compact(reference))
-            .into_iter()
-            .flatten()
-            .map(|&i| i as usize)
+        let fitting: Vec<usize> = Self::lookup(&self.by_reference, &compact_cow(reference))
             .filter(|&i| {
                 let p = &self.targets[i];
                 p.kind == TargetKind::Payable
                     && p.currency == payment.currency
                     && p.open_minor == payment.open_minor
-                    && match (&p.counterparty_iban, &payment.counterparty_iban) {
-                        (Some(a), Some(b)) => compact(a) == compact(b),
-                        _ => p
-                            .counterparty_name
+                    && match (&self.target_iban[i], &self.target_iban[target]) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => self.target_party[i]
                             .as_deref()
-                            .zip(payment.counterparty_name.as_deref())
-                            .is_some_and(|(a, b)| same_party(a, b)),
+                            .zip(self.target_party[target].as_deref())
+                            .is_some_and(|(a, b)| same_party_key(a, b)),
                     }
             })
             .collect();
@@ -578,8 +661,16 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn lookup<'i>(index: &'i Index, key: &str) -> impl Iterator<Item = usize> + 'i {
-        index.get(key).into_iter().flatten().map(|&i| i as usize)
+    fn lookup<'i>(index: &'i Index<'_>, key: &str) -> impl Iterator<Item = usize> + 'i {
+        index.get(key).iter().map(|&i| i as usize)
+    }
+
+    /// What an end-to-end id may name: a payment's end-to-end id, or an item's reference.
+    fn end_to_end_targets<'i>(&'i self, key: &str) -> impl Iterator<Item = usize> + 'i {
+        Self::lookup(&self.by_end_to_end, key).chain(
+            Self::lookup(&self.by_reference, key)
+                .filter(|&t| self.targets[t].kind != TargetKind::Payment),
+        )
     }
 
     fn end_to_end(
@@ -597,7 +688,7 @@ impl<'a> Matcher<'a> {
             return;
         };
         compact_into(id, buffer);
-        for target in Self::lookup(&self.by_end_to_end, buffer) {
+        for target in self.end_to_end_targets(buffer) {
             let evidence = Evidence {
                 field: "end_to_end_id",
                 entry: id.to_string(),
@@ -681,11 +772,20 @@ impl<'a> Matcher<'a> {
         };
         for start in 0..runs.len() {
             buffer.clear();
+            let mut checked_start = false;
             for run in runs.iter().skip(start).take(params.runs_max) {
                 for c in run.chars() {
                     buffer.extend(c.to_uppercase());
                 }
-                if buffer.len() >= 4 && self.by_reference.contains_key(buffer.as_str()) {
+                if !checked_start && buffer.len() >= 3 {
+                    // No reference starts like this run: nothing from here can be one.
+                    let b = buffer.as_bytes();
+                    if !self.reference_starts.contains(&[b[0], b[1], b[2]]) {
+                        break;
+                    }
+                    checked_start = true;
+                }
+                if buffer.len() >= 4 && self.by_reference.contains(buffer.as_str()) {
                     let key = buffer.clone();
                     note(&key, key.clone(), &mut found);
                 }
@@ -846,10 +946,7 @@ impl<'a> Matcher<'a> {
             notes: Vec::new(),
         };
         // Every item must belong to the entry's counterparty where that is known.
-        let agreements: Vec<Agreement> = set
-            .iter()
-            .map(|&t| self.counterparty(entry, &self.targets[t]))
-            .collect();
+        let agreements: Vec<Agreement> = set.iter().map(|&t| self.counterparty(entry, t)).collect();
         if agreements.iter().any(|a| matches!(a, Agreement::Differs)) {
             candidate.score -= 15;
             candidate
@@ -1045,7 +1142,7 @@ impl<'a> Matcher<'a> {
             {
                 compact_into(id, buffer);
                 found.extend(
-                    Self::lookup(&self.by_end_to_end, buffer)
+                    self.end_to_end_targets(buffer)
                         .map(|t| (t, "end_to_end_id", id.to_string())),
                 );
             }

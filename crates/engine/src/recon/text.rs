@@ -36,11 +36,14 @@ const LEGAL_FORMS: &[&str] = &[
 pub fn party_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
     for word in tokens(name) {
-        let upper = word.to_uppercase();
-        if LEGAL_FORMS.contains(&upper.as_str()) || upper == "AND" {
-            continue;
+        let start = key.len();
+        for c in word.chars() {
+            key.extend(c.to_uppercase());
         }
-        key.push_str(&upper);
+        let upper = &key[start..];
+        if upper == "AND" || LEGAL_FORMS.contains(&upper) {
+            key.truncate(start);
+        }
     }
     key
 }
@@ -48,11 +51,15 @@ pub fn party_key(name: &str) -> String {
 /// Whether two names are one party: equal keys, or one key inside the other when both are long
 /// enough that containment is not chance ("FABRIKAMEUROPE" holds "FABRIKAM").
 pub fn same_party(left: &str, right: &str) -> bool {
-    let (a, b) = (party_key(left), party_key(right));
+    same_party_key(&party_key(left), &party_key(right))
+}
+
+/// `same_party` on keys already made.
+pub fn same_party_key(a: &str, b: &str) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    a == b || (a.len().min(b.len()) >= 6 && (a.contains(&b) || b.contains(&a)))
+    a == b || (a.len().min(b.len()) >= 6 && (a.contains(b) || b.contains(a)))
 }
 
 #[cfg(test)]
