@@ -574,23 +574,6 @@ pub async fn insert_run(
     Ok(id)
 }
 
-/// Sets the run of automatic matches written before the run row existed.
-pub async fn set_run_of_matches(
-    tx: &mut Tx<'_>,
-    match_ids: &[i64],
-    run_id: i64,
-) -> Result<(), LedgerError> {
-    let mut handle = tx.lock_handle().await?;
-    let mut set = Prepared::new(
-        &mut handle,
-        "UPDATE recon_match SET run_id = ?2 WHERE id = ?1",
-    )?;
-    for id in match_ids {
-        set.execute(&[Value::Int(*id), Value::Int(run_id)])?;
-    }
-    Ok(())
-}
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MatchRow {
     pub id: i64,

@@ -282,6 +282,25 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
     }
     let mut tx = ledger.begin().await?;
     let decided = decide(&mut tx, &rules, thresholds).await?;
+    let auto = decided
+        .proposals
+        .iter()
+        .filter(|p| p.state == MatchState::Auto)
+        .count();
+    let suggested = decided.proposals.len() - auto;
+    let run_id = store::insert_run(
+        &mut tx,
+        &store::NewRun {
+            started_at: options.now,
+            run_by: options.user,
+            entry_id_through: decided.through,
+            entries_examined: i64::try_from(decided.entries.len()).unwrap_or(i64::MAX),
+            auto_count: i64::try_from(auto).unwrap_or(i64::MAX),
+            suggested_count: i64::try_from(suggested).unwrap_or(i64::MAX),
+        },
+        options.now,
+    )
+    .await?;
     let made_by = format!("recon run by {}", options.user);
     let mut new_matches = Vec::with_capacity(decided.proposals.len());
     for proposal in &decided.proposals {
@@ -296,7 +315,7 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
             explanation_json: explanation(proposal, entry, &decided.targets, &made_by).to_string(),
             decided_by: None,
             tentative: proposal.tentative,
-            run_id: None,
+            run_id: Some(run_id),
             entry_ids: vec![entry.id],
             settles: proposal
                 .settles
@@ -324,26 +343,6 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
         .filter(|id| !explained.contains(id))
         .collect();
     store::open_entries_add(&mut tx, &left, options.now).await?;
-    let auto = decided
-        .proposals
-        .iter()
-        .filter(|p| p.state == MatchState::Auto)
-        .count();
-    let suggested = decided.proposals.len() - auto;
-    let run_id = store::insert_run(
-        &mut tx,
-        &store::NewRun {
-            started_at: options.now,
-            run_by: options.user,
-            entry_id_through: decided.through,
-            entries_examined: i64::try_from(decided.entries.len()).unwrap_or(i64::MAX),
-            auto_count: i64::try_from(auto).unwrap_or(i64::MAX),
-            suggested_count: i64::try_from(suggested).unwrap_or(i64::MAX),
-        },
-        options.now,
-    )
-    .await?;
-    store::set_run_of_matches(&mut tx, &ids, run_id).await?;
     let (final_count, dropped) = settle_tentative(&mut tx, options).await?;
     let (opened, resolved) =
         exceptions(&mut tx, &decided, &ids, entry_grace, item_grace, options).await?;
@@ -531,6 +530,21 @@ async fn settle_tentative(
     Ok((final_count, dropped))
 }
 
+/// A case a run opens, gathered first and written in one go.
+#[derive(Default)]
+struct Case {
+    kind: Option<ExceptionKind>,
+    subject: String,
+    detail: String,
+    account_id: Option<i64>,
+    entry_id: Option<i64>,
+    open_item_id: Option<i64>,
+    match_id: Option<i64>,
+    amount_minor: Option<i64>,
+    currency: Option<Currency>,
+    about_date: Option<NaiveDate>,
+}
+
 /// Opens `unmatched_entry` (past each account's grace), `unmatched_item` (past due and grace)
 /// and `difference` (short and over payments) cases, and resolves those the run explained.
 async fn exceptions(
@@ -543,6 +557,7 @@ async fn exceptions(
 ) -> Result<(usize, usize), EngineError> {
     let grace: FxHashMap<i64, i64> = store::grace_days(&mut *tx).await?.into_iter().collect();
     let (mut opened, mut resolved) = (0, 0);
+    let mut cases: Vec<Case> = Vec::new();
     let auto_entries: rustc_hash::FxHashSet<usize> = decided
         .proposals
         .iter()
@@ -586,23 +601,17 @@ async fn exceptions(
                 .map(|n| format!(" (from {})", cashline_domain::shown(n)))
                 .unwrap_or_default()
         );
-        exception::open(
-            tx,
-            &exception::NewException {
+        cases.push(Case {
                 kind: Some(ExceptionKind::UnmatchedEntry),
-                subject: &subject,
-                detail: Some(&detail),
+                subject,
+                detail,
                 account_id: Some(entry.account_id),
                 entry_id: Some(entry.id),
                 amount_minor: Some(entry.amount_minor),
-                currency: Some(entry.currency.code()),
+                currency: Some(entry.currency),
                 about_date: Some(day),
-                ..Default::default()
-            },
-            options.now,
-        )
-        .await?;
-        opened += 1;
+                ..Case::default()
+        });
     }
     let open_items = exception::open_about_subjects(tx, ExceptionKind::UnmatchedItem).await?;
     let by_item: FxHashMap<i64, i64> = open_items
@@ -650,22 +659,16 @@ async fn exceptions(
                 .map(|n| format!(" ({})", cashline_domain::shown(n)))
                 .unwrap_or_default()
         );
-        exception::open(
-            tx,
-            &exception::NewException {
+        cases.push(Case {
                 kind: Some(ExceptionKind::UnmatchedItem),
-                subject: &subject,
-                detail: Some(&detail),
+                subject,
+                detail,
                 open_item_id: Some(item_id),
                 amount_minor: Some(target.expected_entry_minor()),
-                currency: Some(target.currency.code()),
+                currency: Some(target.currency),
                 about_date: Some(due),
-                ..Default::default()
-            },
-            options.now,
-        )
-        .await?;
-        opened += 1;
+                ..Case::default()
+        });
     }
     for (proposal, id) in decided.proposals.iter().zip(ids) {
         if proposal.state != MatchState::Auto
@@ -688,24 +691,35 @@ async fn exceptions(
             entry.currency,
             cashline_domain::shown(&entry.bank_ref)
         );
-        exception::open(
-            tx,
-            &exception::NewException {
+        cases.push(Case {
                 kind: Some(ExceptionKind::Difference),
-                subject: &subject,
-                detail: Some("matched automatically; the difference needs a decision (chase, refund or write off)"),
+                subject,
+                detail: "matched automatically; the difference needs a decision (chase, refund or write off)".to_string(),
                 account_id: Some(entry.account_id),
                 entry_id: Some(entry.id),
                 match_id: Some(*id),
                 amount_minor: Some(proposal.difference_minor),
-                currency: Some(entry.currency.code()),
-                ..Default::default()
-            },
-            options.now,
-        )
-        .await?;
-        opened += 1;
+                currency: Some(entry.currency),
+                ..Case::default()
+        });
     }
+    let news: Vec<exception::NewException<'_>> = cases
+        .iter()
+        .map(|c| exception::NewException {
+            kind: c.kind,
+            subject: &c.subject,
+            detail: Some(&c.detail),
+            account_id: c.account_id,
+            entry_id: c.entry_id,
+            open_item_id: c.open_item_id,
+            match_id: c.match_id,
+            amount_minor: c.amount_minor,
+            currency: c.currency.as_ref().map(Currency::code),
+            about_date: c.about_date,
+            statement_id: None,
+        })
+        .collect();
+    opened += exception::open_many(tx, &news, options.now).await?;
     resolved += to_resolve.len();
     exception::resolve_about(
         tx,
