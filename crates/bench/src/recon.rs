@@ -417,7 +417,10 @@ pub async fn run(args: &Args, out_dir: &Path) -> anyhow::Result<()> {
     // entries (one in ten of them unexplained, as in life) arrive in two batches.
     remove_database(&db);
     Ledger::open(&db).await?.close().await;
-    println!("recon (c): a reconciled ledger of {} entries, then 1,000 and 10,000 new ones…", args.entries);
+    println!(
+        "recon (c): a reconciled ledger of {} entries, then 1,000 and 10,000 new ones…",
+        args.entries
+    );
     fill(&db, &cases(args.entries, args.seed + 1, 0, false), 0)?;
     let ledger = Ledger::open(&db).await?;
     recon_run(&ledger, &options("bench")).await?;
@@ -425,7 +428,11 @@ pub async fn run(args: &Args, out_dir: &Path) -> anyhow::Result<()> {
     let mut incremental = Vec::new();
     let mut offset = args.entries;
     for new in [1_000, 10_000] {
-        fill(&db, &cases(new, args.seed + new as u64, offset, true), offset)?;
+        fill(
+            &db,
+            &cases(new, args.seed + new as u64, offset, true),
+            offset,
+        )?;
         offset += new;
         let ledger = Ledger::open(&db).await?;
         reset_peak();

@@ -430,20 +430,28 @@ pub async fn open_about_accounts(
 const INSERT_CASE: &str = "INSERT INTO exception_case (kind, subject, detail, account_id, statement_id, about_date, state, opened_at,
         entry_id, open_item_id, match_id, amount_minor, currency)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id";
-const INSERT_OPENED: &str = "INSERT INTO exception_event (exception_id, action, detail, actor, occurred_at)
+const INSERT_OPENED: &str =
+    "INSERT INTO exception_event (exception_id, action, detail, actor, occurred_at)
     VALUES (?1, 'opened', ?2, ?3, ?4)";
 
 /// Opens many cases at once (a reconciliation run's unmatched lines), each with its `opened`
 /// event, on the statements of `prepared`: one sqlx round trip per case costs a large run
 /// seconds.
-pub async fn open_many(tx: &mut Tx<'_>, cases: &[NewException<'_>], now: DateTime<Utc>) -> Result<usize, LedgerError> {
+pub async fn open_many(
+    tx: &mut Tx<'_>,
+    cases: &[NewException<'_>],
+    now: DateTime<Utc>,
+) -> Result<usize, LedgerError> {
     let at = instant_text(now);
     let mut handle = tx.lock_handle().await?;
     let mut ids = Vec::with_capacity(cases.len());
     {
         let mut insert = Prepared::new(&mut handle, INSERT_CASE)?;
         for case in cases {
-            let kind = case.kind.ok_or_else(|| LedgerError::Statement { sql: "INSERT INTO exception_case".into(), message: "an exception needs a kind".into() })?;
+            let kind = case.kind.ok_or_else(|| LedgerError::Statement {
+                sql: "INSERT INTO exception_case".into(),
+                message: "an exception needs a kind".into(),
+            })?;
             let about = case.about_date.map(crate::time::date_text);
             let int = |v: Option<i64>| v.map_or(Value::Text(None), Value::Int);
             let id = insert.query(
@@ -468,7 +476,12 @@ pub async fn open_many(tx: &mut Tx<'_>, cases: &[NewException<'_>], now: DateTim
     }
     let mut event = Prepared::new(&mut handle, INSERT_OPENED)?;
     for (id, case) in ids.iter().zip(cases) {
-        event.execute(&[Value::Int(*id), Value::Text(case.detail), Value::Text(Some(ACTOR_CASHLINE)), Value::Text(Some(&at))])?;
+        event.execute(&[
+            Value::Int(*id),
+            Value::Text(case.detail),
+            Value::Text(Some(ACTOR_CASHLINE)),
+            Value::Text(Some(&at)),
+        ])?;
     }
     Ok(ids.len())
 }

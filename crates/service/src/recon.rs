@@ -40,6 +40,12 @@ fn money(amount_minor: i64, currency: &str) -> Result<String, ServiceError> {
     Ok(Money::from_minor(amount_minor, currency).amount_text())
 }
 
+/// A stored explanation, sent on as the JSON text it is.
+fn raw_json(text: String) -> Result<Box<serde_json::value::RawValue>, ServiceError> {
+    serde_json::value::RawValue::from_string(text)
+        .map_err(|e| ServiceError::Corrupt(format!("a stored explanation is not JSON: {e}")))
+}
+
 fn decision(d: Decision) -> wire::ReconDecision {
     wire::ReconDecision {
         id: d.match_id.to_string(),
@@ -50,8 +56,8 @@ fn decision(d: Decision) -> wire::ReconDecision {
     }
 }
 
-fn run_report(report: RunReport) -> wire::ReconRunReport {
-    wire::ReconRunReport {
+fn run_report(report: RunReport) -> Result<wire::ReconRunReport, ServiceError> {
+    Ok(wire::ReconRunReport {
         dry_run: report.dry_run,
         run: report.run_id.map(|id| id.to_string()),
         examined: report.examined,
@@ -65,27 +71,29 @@ fn run_report(report: RunReport) -> wire::ReconRunReport {
         matches: report
             .matches
             .into_iter()
-            .map(|m| wire::ReconMatch {
-                id: m.id.map(|id| id.to_string()),
-                entries: m.entries,
-                items: m.items,
-                payments: m.payments,
-                rule: m.rule,
-                confidence: m.confidence.to_string(),
-                state: m.state.as_str().to_string(),
-                currency: m.difference.currency().to_string(),
-                difference: m.difference.amount_text(),
-                difference_kind: m.difference_kind.map(|k| k.as_str().to_string()),
-                tentative: m.tentative,
-                explanation: m.explanation,
-                decided_by: None,
-                decided_at: None,
-                created_at: None,
-                entry_lines: Vec::new(),
-                item_lines: Vec::new(),
+            .map(|m| {
+                Ok(wire::ReconMatch {
+                    id: m.id.map(|id| id.to_string()),
+                    entries: m.entries,
+                    items: m.items,
+                    payments: m.payments,
+                    rule: m.rule,
+                    confidence: m.confidence.to_string(),
+                    state: m.state.as_str().to_string(),
+                    currency: m.difference.currency().to_string(),
+                    difference: m.difference.amount_text(),
+                    difference_kind: m.difference_kind.map(|k| k.as_str().to_string()),
+                    tentative: m.tentative,
+                    explanation: raw_json(m.explanation)?,
+                    decided_by: None,
+                    decided_at: None,
+                    created_at: None,
+                    entry_lines: Vec::new(),
+                    item_lines: Vec::new(),
+                })
             })
-            .collect(),
-    }
+            .collect::<Result<_, ServiceError>>()?,
+    })
 }
 
 impl Service {
@@ -99,7 +107,7 @@ impl Service {
             now: self.clock.now(),
             today: self.today(),
         };
-        Ok(run_report(recon_run::run(&self.ledger, &options).await?))
+        run_report(recon_run::run(&self.ledger, &options).await?)
     }
 
     pub async fn recon_matches(
@@ -191,8 +199,7 @@ impl Service {
                 difference_kind: row.difference_kind,
                 currency: row.currency,
                 tentative: row.tentative,
-                explanation: serde_json::from_str(&row.explanation_json)
-                    .unwrap_or(serde_json::Value::Null),
+                explanation: raw_json(row.explanation_json)?,
                 decided_by: row.decided_by,
                 decided_at: row.decided_at,
                 created_at: Some(row.created_at),

@@ -505,8 +505,9 @@ pub struct ReconMatch {
     pub difference_kind: Option<String>,
     pub currency: String,
     pub tentative: bool,
+    /// The explanation as stored (rule, evidence, differences, settles, notes, made_by).
     #[ts(type = "Record<string, unknown>")]
-    pub explanation: serde_json::Value,
+    pub explanation: Box<serde_json::value::RawValue>,
     pub decided_by: Option<String>,
     pub decided_at: Option<String>,
     pub created_at: Option<String>,

@@ -10,6 +10,7 @@ use cashline_domain::{Currency, DifferenceKind, ExceptionKind, MatchState, Money
 use cashline_ledger::recon::{self as store, NewMatch, SettleRow};
 use cashline_ledger::{audit, exception, Ledger, Tx};
 
+use super::explanation::{Differences, EvidenceShown, Explanation, Settled};
 use crate::EngineError;
 
 /// What a decision did, for the caller's answer.
@@ -477,16 +478,48 @@ pub async fn manual(
         None
     };
     let settles: Vec<SettleRow> = targets.iter().map(|(s, _, _, _)| *s).collect();
-    let explanation = serde_json::json!({
-        "rule": "manual",
-        "score": "1.00",
-        "evidence": [{"field": "person", "entry": user, "item": "matched by hand"}],
-        "differences": {"amount": Money::from_minor(if instalment { 0 } else { difference_minor }, currency).amount_text(), "kind": difference_kind.map(|k| k.as_str()), "days_apart": null},
-        "settles": targets.iter().map(|(s, open, _, id)| serde_json::json!({"id": id, "settled": Money::from_minor(s.settled_minor, currency).amount_text(), "open_before": Money::from_minor(*open, currency).amount_text()})).collect::<Vec<_>>(),
-        "notes": [],
-        "made_by": user,
-        "tentative": pending,
-    });
+    let settled_shown: Vec<(String, String)> = targets
+        .iter()
+        .map(|(s, open, _, _)| {
+            (
+                Money::from_minor(s.settled_minor, currency).amount_text(),
+                Money::from_minor(*open, currency).amount_text(),
+            )
+        })
+        .collect();
+    let explanation = Explanation {
+        rule: "manual",
+        score: "1.00".into(),
+        evidence: vec![EvidenceShown {
+            field: "person",
+            entry: user,
+            item: "matched by hand",
+        }],
+        differences: Differences {
+            amount: Money::from_minor(if instalment { 0 } else { difference_minor }, currency)
+                .amount_text(),
+            kind: difference_kind.map(|k| k.as_str()),
+            days_apart: None,
+        },
+        settles: targets
+            .iter()
+            .zip(&settled_shown)
+            .map(|((s, _, _, id), (settled, open_before))| Settled {
+                id,
+                kind: if s.payment_id.is_some() {
+                    "payment"
+                } else {
+                    "item"
+                },
+                settled: settled.clone(),
+                open_before: open_before.clone(),
+                companion: false,
+            })
+            .collect(),
+        notes: &[],
+        made_by: user,
+        tentative: pending,
+    };
     let new = NewMatch {
         rule: "manual".into(),
         confidence_text: "1.00".into(),
@@ -494,7 +527,7 @@ pub async fn manual(
         difference_minor: if instalment { 0 } else { difference_minor },
         difference_kind: difference_kind.map(|k| k.as_str().to_string()),
         currency: currency_code,
-        explanation_json: explanation.to_string(),
+        explanation_json: explanation.to_json(),
         decided_by: Some(user.to_string()),
         tentative: pending,
         run_id: None,

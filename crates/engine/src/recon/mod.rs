@@ -6,6 +6,7 @@
 pub mod amount;
 pub mod decision;
 pub mod evaluate;
+pub mod explanation;
 pub mod facts;
 pub mod matcher;
 pub mod rule;

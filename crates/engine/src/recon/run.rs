@@ -11,6 +11,7 @@ use cashline_domain::{Currency, DifferenceKind, ExceptionKind, MatchState, Money
 use cashline_ledger::recon::{self as store, NewMatch, SettleRow};
 use cashline_ledger::{audit, exception, setting, time, Ledger};
 
+use super::explanation::{Differences, EvidenceShown, Explanation, Settled};
 use super::facts::{EntryFacts, Memory, Target, TargetId, TargetKind};
 use super::matcher::{Matcher, Proposal, Thresholds};
 use super::rule::{params_of, Rule, RuleKind};
@@ -50,7 +51,8 @@ pub struct RunMatch {
     pub difference: Money,
     pub difference_kind: Option<DifferenceKind>,
     pub tentative: bool,
-    pub explanation: serde_json::Value,
+    /// The explanation as stored: JSON text.
+    pub explanation: String,
 }
 
 #[derive(Debug, Clone)]
@@ -240,28 +242,44 @@ pub(crate) fn explanation(
     entry: &EntryFacts,
     targets: &[Target],
     made_by: &str,
-) -> serde_json::Value {
+) -> String {
     let difference = Money::from_minor(proposal.difference_minor, entry.currency);
-    serde_json::json!({
-        "rule": proposal.rule,
-        "score": confidence(proposal.score).to_string(),
-        "evidence": proposal.evidence.iter().map(|e| serde_json::json!({"field": e.field, "entry": e.entry, "item": e.target})).collect::<Vec<_>>(),
-        "differences": {
-            "amount": difference.amount_text(),
-            "kind": proposal.difference_kind.map(|k| k.as_str()),
-            "days_apart": proposal.days_apart,
+    Explanation {
+        rule: &proposal.rule,
+        score: confidence(proposal.score).to_string(),
+        evidence: proposal
+            .evidence
+            .iter()
+            .map(|e| EvidenceShown {
+                field: e.field,
+                entry: &e.entry,
+                item: &e.target,
+            })
+            .collect(),
+        differences: Differences {
+            amount: difference.amount_text(),
+            kind: proposal.difference_kind.map(|k| k.as_str()),
+            days_apart: proposal.days_apart,
         },
-        "settles": proposal.settles.iter().map(|s| serde_json::json!({
-            "id": targets[s.target].external_id,
-            "kind": targets[s.target].kind.as_str(),
-            "settled": Money::from_minor(s.settled_minor, targets[s.target].currency).amount_text(),
-            "open_before": Money::from_minor(targets[s.target].open_minor, targets[s.target].currency).amount_text(),
-            "companion": s.companion,
-        })).collect::<Vec<_>>(),
-        "notes": proposal.notes,
-        "made_by": made_by,
-        "tentative": proposal.tentative,
-    })
+        settles: proposal
+            .settles
+            .iter()
+            .map(|s| {
+                let t = &targets[s.target];
+                Settled {
+                    id: &t.external_id,
+                    kind: t.kind.as_str(),
+                    settled: Money::from_minor(s.settled_minor, t.currency).amount_text(),
+                    open_before: Money::from_minor(t.open_minor, t.currency).amount_text(),
+                    companion: s.companion,
+                }
+            })
+            .collect(),
+        notes: &proposal.notes,
+        made_by,
+        tentative: proposal.tentative,
+    }
+    .to_json()
 }
 
 pub fn confidence(score: u8) -> Decimal {
@@ -278,7 +296,13 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
     if options.dry_run {
         let mut connection = ledger.acquire().await?;
         let decided = decide(&mut connection, &rules, thresholds).await?;
-        return Ok(report(options, &decided, None, Vec::new()));
+        let made_by = format!("recon run by {}", options.user);
+        let explanations = decided
+            .proposals
+            .iter()
+            .map(|p| explanation(p, &decided.entries[p.entry], &decided.targets, &made_by))
+            .collect();
+        return Ok(report(true, &decided, None, Vec::new(), explanations));
     }
     let mut tx = ledger.begin().await?;
     let decided = decide(&mut tx, &rules, thresholds).await?;
@@ -312,7 +336,7 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
             difference_minor: proposal.difference_minor,
             difference_kind: proposal.difference_kind.map(|k| k.as_str().to_string()),
             currency: entry.currency.to_string(),
-            explanation_json: explanation(proposal, entry, &decided.targets, &made_by).to_string(),
+            explanation_json: explanation(proposal, entry, &decided.targets, &made_by),
             decided_by: None,
             tentative: proposal.tentative,
             run_id: Some(run_id),
@@ -362,7 +386,11 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
     )
     .await?;
     tx.commit().await?;
-    let mut report = report(options, &decided, Some(run_id), ids);
+    let explanations = new_matches
+        .into_iter()
+        .map(|m| m.explanation_json)
+        .collect();
+    let mut report = report(false, &decided, Some(run_id), ids, explanations);
     report.exceptions_opened = opened;
     report.exceptions_resolved = resolved;
     report.tentative_final = final_count;
@@ -408,10 +436,11 @@ async fn decide(
 }
 
 fn report(
-    options: &RunOptions<'_>,
+    dry_run: bool,
     decided: &Decided,
     run_id: Option<i64>,
     ids: Vec<i64>,
+    explanations: Vec<String>,
 ) -> RunReport {
     let auto_entries: rustc_hash::FxHashSet<usize> = decided
         .proposals
@@ -444,12 +473,12 @@ fn report(
     };
     let mut automation_rate = rate;
     automation_rate.rescale(2);
-    let made_by = format!("recon run by {}", options.user);
     let matches = decided
         .proposals
         .iter()
+        .zip(explanations)
         .enumerate()
-        .map(|(i, p)| {
+        .map(|(i, (p, explanation))| {
             let entry = &decided.entries[p.entry];
             let (payments, items): (Vec<&Target>, Vec<&Target>) = p
                 .settles
@@ -467,12 +496,12 @@ fn report(
                 difference: Money::from_minor(p.difference_minor, entry.currency),
                 difference_kind: p.difference_kind,
                 tentative: p.tentative,
-                explanation: explanation(p, entry, &decided.targets, &made_by),
+                explanation,
             }
         })
         .collect();
     RunReport {
-        dry_run: options.dry_run,
+        dry_run,
         run_id,
         examined,
         auto: decided
@@ -602,15 +631,15 @@ async fn exceptions(
                 .unwrap_or_default()
         );
         cases.push(Case {
-                kind: Some(ExceptionKind::UnmatchedEntry),
-                subject,
-                detail,
-                account_id: Some(entry.account_id),
-                entry_id: Some(entry.id),
-                amount_minor: Some(entry.amount_minor),
-                currency: Some(entry.currency),
-                about_date: Some(day),
-                ..Case::default()
+            kind: Some(ExceptionKind::UnmatchedEntry),
+            subject,
+            detail,
+            account_id: Some(entry.account_id),
+            entry_id: Some(entry.id),
+            amount_minor: Some(entry.amount_minor),
+            currency: Some(entry.currency),
+            about_date: Some(day),
+            ..Case::default()
         });
     }
     let open_items = exception::open_about_subjects(tx, ExceptionKind::UnmatchedItem).await?;
@@ -660,14 +689,14 @@ async fn exceptions(
                 .unwrap_or_default()
         );
         cases.push(Case {
-                kind: Some(ExceptionKind::UnmatchedItem),
-                subject,
-                detail,
-                open_item_id: Some(item_id),
-                amount_minor: Some(target.expected_entry_minor()),
-                currency: Some(target.currency),
-                about_date: Some(due),
-                ..Case::default()
+            kind: Some(ExceptionKind::UnmatchedItem),
+            subject,
+            detail,
+            open_item_id: Some(item_id),
+            amount_minor: Some(target.expected_entry_minor()),
+            currency: Some(target.currency),
+            about_date: Some(due),
+            ..Case::default()
         });
     }
     for (proposal, id) in decided.proposals.iter().zip(ids) {
