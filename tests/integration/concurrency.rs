@@ -123,7 +123,10 @@ fn serve_cli_imports_uploads_and_the_inbox_share_one_ledger_without_a_lost_file(
     // The ledger exists, the inbox is set and the ERP's items are in before the crowd arrives.
     workspace.json(&["settings", "--inbox", inbox.to_str().unwrap(), "--json"]);
     let today: chrono::NaiveDate = NOW[..10].parse().unwrap();
-    let items = workspace.write("items.csv", cashline_demo::reference::settled_items_csv(today, DEMO_DAYS).as_bytes());
+    let items = workspace.write(
+        "items.csv",
+        cashline_demo::reference::settled_items_csv(today, DEMO_DAYS).as_bytes(),
+    );
     workspace.json(&["open-items", "import", items.to_str().unwrap(), "--json"]);
     let serve_stderr = workspace.dir.path().join("serve.stderr");
     let server = Arc::new(start_with(
@@ -198,9 +201,15 @@ fn serve_cli_imports_uploads_and_the_inbox_share_one_ledger_without_a_lost_file(
             let mut confirmed = 0;
             for round in 0..RECON_RUNS {
                 if round % 2 == 0 {
-                    let output = command_in(&dir, "controller").args(["recon", "run", "--json"]).output().unwrap();
+                    let output = command_in(&dir, "controller")
+                        .args(["recon", "run", "--json"])
+                        .output()
+                        .unwrap();
                     if !output.status.success() {
-                        problems.push(format!("a CLI recon run failed: {}", String::from_utf8_lossy(&output.stderr)));
+                        problems.push(format!(
+                            "a CLI recon run failed: {}",
+                            String::from_utf8_lossy(&output.stderr)
+                        ));
                     }
                 } else {
                     let (status, body) = json_request(&server, "POST", "/api/recon/run", "{}");
@@ -208,14 +217,27 @@ fn serve_cli_imports_uploads_and_the_inbox_share_one_ledger_without_a_lost_file(
                         problems.push(format!("POST /api/recon/run: {status} {body}"));
                     }
                 }
-                let output = command_in(&dir, "controller").args(["recon", "matches", "--state", "suggested", "--json"]).output().unwrap();
+                let output = command_in(&dir, "controller")
+                    .args(["recon", "matches", "--state", "suggested", "--json"])
+                    .output()
+                    .unwrap();
                 let suggested = json(&output);
-                if let Some(id) = suggested["matches"].as_array().and_then(|m| m.first()).and_then(|m| m["id"].as_str()) {
-                    let output = command_in(&dir, "controller").args(["recon", "confirm", id, "--json"]).output().unwrap();
+                if let Some(id) = suggested["matches"]
+                    .as_array()
+                    .and_then(|m| m.first())
+                    .and_then(|m| m["id"].as_str())
+                {
+                    let output = command_in(&dir, "controller")
+                        .args(["recon", "confirm", id, "--json"])
+                        .output()
+                        .unwrap();
                     if output.status.success() {
                         confirmed += 1;
                     } else {
-                        problems.push(format!("confirming {id} failed: {}", String::from_utf8_lossy(&output.stderr)));
+                        problems.push(format!(
+                            "confirming {id} failed: {}",
+                            String::from_utf8_lossy(&output.stderr)
+                        ));
                     }
                 }
             }
@@ -370,16 +392,28 @@ fn serve_cli_imports_uploads_and_the_inbox_share_one_ledger_without_a_lost_file(
             continue;
         }
         for entry in m["entries"].as_array().unwrap() {
-            assert!(explained.insert(entry.as_str().unwrap().to_string()), "{entry} is in two live matches");
+            assert!(
+                explained.insert(entry.as_str().unwrap().to_string()),
+                "{entry} is in two live matches"
+            );
         }
         for item in m["items"].as_array().unwrap() {
-            *settled.entry(item.as_str().unwrap().to_string()).or_default() += 1;
+            *settled
+                .entry(item.as_str().unwrap().to_string())
+                .or_default() += 1;
         }
     }
     assert!(explained.len() > 50, "{} entries matched", explained.len());
-    assert!(settled.values().all(|n| *n == 1), "an item settled twice: {settled:?}");
+    assert!(
+        settled.values().all(|n| *n == 1),
+        "an item settled twice: {settled:?}"
+    );
     let last = workspace.json(&["recon", "run", "--json"]);
-    assert_eq!((last["auto"].as_u64(), last["suggested"].as_u64()), (Some(0), Some(0)), "{last}");
+    assert_eq!(
+        (last["auto"].as_u64(), last["suggested"].as_u64()),
+        (Some(0), Some(0)),
+        "{last}"
+    );
 
     let log = std::fs::read_to_string(workspace.dir.path().join("home/logs/cashline.log"))
         .unwrap_or_default();

@@ -182,7 +182,10 @@ fn a_runaway_pattern_in_a_rule_cannot_hang_a_run() {
         "rule.json",
         br#"{"name":"runaway","criteria":[{"field":"entry.remittance","operator":"regex","value":"^(a+)+$"},{"field":"item.reference","operator":"regex","value":"(x+x+)+y"}]}"#,
     );
-    assert!(workspace.run(&["recon", "rules", "add", rule.to_str().unwrap()]).status.success());
+    assert!(workspace
+        .run(&["recon", "rules", "add", rule.to_str().unwrap()])
+        .status
+        .success());
     let items = workspace.write(
         "items.csv",
         format!("id,kind,counterparty,counterparty_iban,amount,currency,due_date,reference\nI1,receivable,A,,3000.00,EUR,2026-11-20,{}\n", "x".repeat(5000)).as_bytes(),
@@ -216,7 +219,10 @@ fn a_truth_file_that_is_huge_or_not_json_is_refused_by_name() {
 #[test]
 fn a_manual_match_naming_thousands_of_lines_or_nothing_is_refused() {
     let workspace = Workspace::new();
-    let mut args: Vec<String> = ["recon", "match", "--item", "X", "--entry"].iter().map(|s| s.to_string()).collect();
+    let mut args: Vec<String> = ["recon", "match", "--item", "X", "--entry"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     args.extend((0..600).map(|i| format!("E{i}")));
     let output = workspace.command().args(&args).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -226,6 +232,9 @@ fn a_manual_match_naming_thousands_of_lines_or_nothing_is_refused() {
     for id in ["-1", "0", "99999999999999999999", "1; DROP TABLE entry"] {
         let output = workspace.run(&["recon", "confirm", "--", id]);
         assert_eq!(output.status.code(), Some(1), "{id}");
-        assert!(String::from_utf8_lossy(&output.stderr).contains("is not a match id"), "{id}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("is not a match id"),
+            "{id}"
+        );
     }
 }

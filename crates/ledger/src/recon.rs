@@ -470,11 +470,14 @@ pub async fn insert_matches(
 }
 
 /// Applies (`sign` 1) or reverts (`sign` -1) what live matches settle: items' settled amounts
-/// and states, payments' settling entry, and the entries' place among the open ones.
+/// and states, payments' settling entry, and the entries' place among the open ones. Only
+/// entries up to `open_through` can be among the open ones already (a run passes its mark, so
+/// the entries it sees for the first time cost no delete).
 pub async fn apply_effects(
     tx: &mut Tx<'_>,
     matches: &[(i64, &[i64], &[SettleRow])],
     sign: i64,
+    open_through: i64,
     now: DateTime<Utc>,
 ) -> Result<(), LedgerError> {
     let at = instant_text(now);
@@ -519,7 +522,9 @@ pub async fn apply_effects(
         for (_, entries, _) in matches {
             for entry in entries.iter() {
                 if sign > 0 {
-                    open.execute(&[Value::Int(*entry)])?;
+                    if *entry <= open_through {
+                        open.execute(&[Value::Int(*entry)])?;
+                    }
                 } else {
                     open.execute(&[Value::Int(*entry), Value::Text(Some(&at))])?;
                 }

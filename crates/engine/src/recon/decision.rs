@@ -111,7 +111,7 @@ pub async fn confirm(
                 )));
             }
         }
-        store::apply_effects(&mut tx, &[(id, &entries, &settles)], 1, now).await?;
+        store::apply_effects(&mut tx, &[(id, &entries, &settles)], 1, i64::MAX, now).await?;
     }
     store::set_match_state(&mut tx, id, MatchState::Confirmed, user, now).await?;
     let superseded = store::other_suggestions(&mut tx, id).await?;
@@ -188,7 +188,7 @@ pub async fn reject(
         return Err(EngineError::InvalidRequest(format!("match {id} is {state}: only a suggested or automatic match can be rejected (undo a confirmed one)")));
     }
     if state == MatchState::Auto {
-        store::apply_effects(&mut tx, &[(id, &entries, &settles)], -1, now).await?;
+        store::apply_effects(&mut tx, &[(id, &entries, &settles)], -1, i64::MAX, now).await?;
     }
     store::set_match_state(&mut tx, id, MatchState::Rejected, user, now).await?;
     let mut negatives_learnt = 0;
@@ -241,7 +241,7 @@ pub async fn undo(
             "match {id} is {state}: only an automatic or confirmed match can be undone"
         )));
     }
-    store::apply_effects(&mut tx, &[(id, &entries, &settles)], -1, now).await?;
+    store::apply_effects(&mut tx, &[(id, &entries, &settles)], -1, i64::MAX, now).await?;
     store::set_match_state(&mut tx, id, MatchState::Undone, user, now).await?;
     record(
         &mut tx,
@@ -271,7 +271,7 @@ pub(crate) async fn drop_match(
 ) -> Result<(), EngineError> {
     let (_, entries, settles, state) = current(tx, id).await?;
     if state.is_live() {
-        store::apply_effects(tx, &[(id, &entries, &settles)], -1, now).await?;
+        store::apply_effects(tx, &[(id, &entries, &settles)], -1, i64::MAX, now).await?;
     }
     store::set_match_state(tx, id, MatchState::Undone, "cashline", now).await?;
     record(
@@ -535,7 +535,7 @@ pub async fn manual(
         settles: settles.clone(),
     };
     let id = store::insert_matches(&mut tx, std::slice::from_ref(&new), now).await?[0];
-    store::apply_effects(&mut tx, &[(id, &entry_ids, &settles)], 1, now).await?;
+    store::apply_effects(&mut tx, &[(id, &entry_ids, &settles)], 1, i64::MAX, now).await?;
     // Suggestions held for these entries are answered by this match.
     let mut superseded = Vec::new();
     for other in store::other_suggestions(&mut tx, id).await? {

@@ -355,7 +355,7 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
         .filter(|(m, _)| m.state == MatchState::Auto)
         .map(|(m, id)| (*id, m.entry_ids.as_slice(), m.settles.as_slice()))
         .collect();
-    store::apply_effects(&mut tx, &live, 1, options.now).await?;
+    store::apply_effects(&mut tx, &live, 1, decided.after, options.now).await?;
     let explained: rustc_hash::FxHashSet<i64> = live
         .iter()
         .flat_map(|(_, entries, _)| entries.iter().copied())
@@ -404,6 +404,8 @@ pub struct Decided {
     pub targets: Vec<Target>,
     pub proposals: Vec<Proposal>,
     pub unmatched: Vec<usize>,
+    /// The mark of the run before: entries above it are seen for the first time.
+    pub after: i64,
     pub through: i64,
 }
 
@@ -431,6 +433,7 @@ async fn decide(
         targets,
         proposals: outcome.proposals,
         unmatched: outcome.unmatched,
+        after,
         through: through.max(after),
     })
 }
