@@ -79,7 +79,8 @@ export type Exception = { id: string, kind: string, subject: string, detail: str
  */
 amount: string | null, currency: string | null, account: string | null, entity: string | null, bank: string | null, 
 /**
- * Whole days since it was opened, and its aging bucket (`0-2`, `3-7`, `8-30`, `over-30`).
+ * Whole days since the day it is about (an entry's date, an item's due date) or else since
+ * it was opened, and its aging bucket (`0-2`, `3-7`, `8-30`, `over-30`).
  */
 age_days: number, age_bucket: string, notes: number, 
 /**
@@ -224,7 +225,11 @@ state: string,
 /**
  * The entries less what the items expected, in the entries' currency.
  */
-difference: string, difference_kind: string | null, currency: string, tentative: boolean, explanation: Record<string, unknown>, decided_by: string | null, decided_at: string | null, created_at: string | null, 
+difference: string, difference_kind: string | null, currency: string, tentative: boolean, 
+/**
+ * The explanation as stored (rule, evidence, differences, settles, notes, made_by).
+ */
+explanation: Record<string, unknown>, decided_by: string | null, decided_at: string | null, created_at: string | null, 
 /**
  * The entries and items in full, for a controller to judge (empty in a run's answer).
  */
