@@ -157,8 +157,9 @@ fn a_run_prints_the_document_of_cli_md_and_a_second_run_adds_nothing() {
     assert_eq!(count, again, "a second run wrote no match");
 }
 
-/// The statement of demo-single.xml and three items: a receivable the first entry pays
-/// (invoice 2026-0418), and two equal bills that make the third entry ambiguous.
+/// The statement of demo-single.xml and its items: a receivable the first entry pays (invoice
+/// 2026-0418), two equal bills that make the third entry ambiguous, a bill paid short, and an
+/// old receivable no entry pays.
 fn small(workspace: &Workspace) {
     let file = fixture("camt053/demo-single.xml");
     workspace.json(&["import", file.to_str().unwrap(), "--json"]);
@@ -168,7 +169,8 @@ fn small(workspace: &Workspace) {
 INV-418,receivable,Nordlicht Handel,DE12500105170648489890,3000.00,EUR,2026-11-24,2026-0418\n\
 BILL-EL,payable,Stadtwerke Demo,DE20701500000012345678,54.33,EUR,2026-11-20,EL-11\n\
 BILL-EL2,payable,Stadtwerke Demo,DE20701500000012345678,54.33,EUR,2026-11-21,EL-12\n\
-BILL-7781,payable,Schmidt Office Supplies,DE30100500000190028431,610.00,EUR,2026-11-19,7781\n",
+BILL-7781,payable,Schmidt Office Supplies,DE30100500000190028431,610.00,EUR,2026-11-19,7781\n\
+OLD-1,receivable,Fourth Coffee,,99.00,EUR,2026-11-02,FC-2026-77\n",
     );
     workspace.json(&["open-items", "import", items.to_str().unwrap(), "--json"]);
 }

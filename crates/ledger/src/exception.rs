@@ -187,7 +187,7 @@ pub async fn list_filtered(
             AND (?4 IS NULL OR a.account_key = ?4) AND (?5 IS NULL OR en.code = ?5) AND (?6 IS NULL OR b.name = ?6)
             AND (?7 IS NULL OR COALESCE(c.about_date, substr(c.opened_at, 1, 10)) <= ?7)
             AND (?8 IS NULL OR COALESCE(c.about_date, substr(c.opened_at, 1, 10)) > ?8) AND (?9 IS NULL OR c.id = ?9)
-          ORDER BY c.opened_at, c.id"
+          ORDER BY aged_from, c.id"
     )))
     .bind(filter.kind)
     .bind(filter.state)

@@ -975,3 +975,15 @@ pub async fn account_keys(
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// Items some suggestion names: a person has a candidate to decide on, so they are not yet
+/// unmatched.
+pub async fn suggested_item_ids(tx: &mut Tx<'_>) -> Result<Vec<i64>, LedgerError> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT DISTINCT mi.open_item_id FROM recon_match_item mi JOIN recon_match m ON m.id = mi.match_id
+          WHERE m.state = 'suggested' AND mi.open_item_id IS NOT NULL",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

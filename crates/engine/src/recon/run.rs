@@ -660,10 +660,16 @@ async fn exceptions(
             *settled.entry(s.target).or_default() += s.settled_minor;
         }
     }
+    // This run's suggestions are written already, so the ledger's list holds them too.
+    let suggested: rustc_hash::FxHashSet<i64> =
+        store::suggested_item_ids(tx).await?.into_iter().collect();
     for (index, target) in decided.targets.iter().enumerate() {
         let TargetId::Item(item_id) = target.id else {
             continue;
         };
+        if suggested.contains(&item_id) {
+            continue;
+        }
         let case = by_item.get(&item_id).copied();
         let now_settled = settled.get(&index).copied().unwrap_or(0) >= target.open_minor;
         if now_settled {
