@@ -78,6 +78,9 @@ ALTER TABLE recon_match ADD COLUMN tentative INTEGER NOT NULL DEFAULT 0 CHECK (t
 ALTER TABLE recon_match ADD COLUMN difference_kind TEXT;
 ALTER TABLE recon_match ADD COLUMN run_id INTEGER REFERENCES recon_run (id);
 CREATE INDEX recon_match_by_state ON recon_match (state);
+-- Tentative matches are few and every run looks at them: a partial index, so that look does
+-- not grow with the million settled matches beside them.
+CREATE INDEX recon_match_tentative ON recon_match (id) WHERE tentative = 1;
 CREATE INDEX recon_match_entry_by_entry ON recon_match_entry (entry_id);
 -- The part of an item's amount this match settles (all of it unless an instalment).
 ALTER TABLE recon_match_item ADD COLUMN settled_minor INTEGER NOT NULL DEFAULT 0;

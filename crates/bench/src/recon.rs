@@ -2,9 +2,9 @@
 //! 1,000,000 items held in memory, every rule enabled, beside a bare `FxHashMap` exact-reference
 //! join of the same data; (b) a whole `recon run` on a ledger of that size (read, match, write
 //! the matches and their effects), beside one rusqlite prepared insert of the same match rows
-//! into the same schema; (c) incremental runs: 1,000 and 10,000 new entries against the ledger
-//! of (b), whose entries are all reconciled. Peak memory is the process's `VmHWM`, reset
-//! before each part (`/proc/self/clear_refs`).
+//! into the same schema; (c) incremental runs: 1,000 and 10,000 new entries against a ledger of
+//! that size whose entries are all reconciled. Each part runs in a process of its own, so its
+//! peak memory (`VmHWM`) is its own.
 
 use std::path::Path;
 use std::time::Instant;
@@ -35,6 +35,10 @@ pub struct Args {
     pub runs: usize,
     #[arg(long, default_value_t = 20_261_203)]
     pub seed: u64,
+    /// Run one part in this process (`a`, `b`, `c-prep` or `c`) and write its JSON; without
+    /// it each part runs in a process of its own, so each peak memory is that part's alone.
+    #[arg(long, hide = true)]
+    pub part: Option<String>,
 }
 
 /// Targets: (a) and (b) within this many times their peers; (c) under one second.
@@ -195,11 +199,6 @@ fn default_rules() -> Vec<Rule> {
         .collect()
 }
 
-/// Resets the process's peak resident set, so the next part's `VmHWM` is its own.
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
 fn peak_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kib: f64 = status
@@ -230,7 +229,6 @@ fn in_memory(args: &Args) -> (f64, f64, f64, usize, usize) {
     let mut peer = Vec::new();
     let mut auto = 0;
     let mut joined = 0;
-    reset_peak();
     for _ in 0..args.runs.max(1) {
         let start = Instant::now();
         let outcome = Matcher::new(&targets, &rules, &memory, Thresholds::default()).run(&entries);
@@ -384,68 +382,120 @@ fn options(user: &str) -> RunOptions<'_> {
     }
 }
 
-pub async fn run(args: &Args, out_dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(out_dir)?;
-    println!(
-        "recon (a): matching {} entries against {} items in memory…",
-        args.entries, args.entries
-    );
-    let (matcher_s, join_s, peak_a, auto_a, joined) = in_memory(args);
+fn part_path(out_dir: &Path, part: &str) -> std::path::PathBuf {
+    out_dir.join(format!("recon-part-{part}.json"))
+}
 
+/// One part, in this process: its figures as JSON in `out_dir`.
+async fn part(args: &Args, out_dir: &Path, part: &str) -> anyhow::Result<()> {
     let db = out_dir.join("recon-ledger.sqlite");
     let fresh = out_dir.join("recon-peer.sqlite");
-    for path in [&db, &fresh] {
-        remove_database(path);
-        Ledger::open(path).await?.close().await;
-    }
-    println!(
-        "recon (b): filling a ledger with {} entries and {} open items…",
-        args.entries, args.entries
-    );
-    fill(&db, &cases(args.entries, args.seed, 0, true), 0)?;
-    fill(&fresh, &cases(args.entries, args.seed, 0, true), 0)?;
-    let ledger = Ledger::open(&db).await?;
-    reset_peak();
-    let start = Instant::now();
-    let report_b = recon_run(&ledger, &options("bench")).await?;
-    let run_s = start.elapsed().as_secs_f64();
-    let peak_b = peak_mib();
-    ledger.close().await;
-    let (insert_s, rows) = insert_same_rows(&db, &fresh)?;
+    let reconciled = out_dir.join("recon-reconciled.sqlite");
+    let result = match part {
+        "a" => {
+            let (matcher_s, join_s, peak, auto, joined) = in_memory(args);
+            json!({"matcher_seconds": matcher_s, "join_seconds": join_s, "peak_mib": peak, "auto": auto, "joined": joined})
+        }
+        "b" => {
+            for path in [&db, &fresh] {
+                remove_database(path);
+                Ledger::open(path).await?.close().await;
+            }
+            fill(&db, &cases(args.entries, args.seed, 0, true), 0)?;
+            fill(&fresh, &cases(args.entries, args.seed, 0, true), 0)?;
+            let ledger = Ledger::open(&db).await?;
+            let start = Instant::now();
+            let report = recon_run(&ledger, &options("bench")).await?;
+            let run_s = start.elapsed().as_secs_f64();
+            let peak = peak_mib();
+            ledger.close().await;
+            let (insert_s, rows) = insert_same_rows(&db, &fresh)?;
+            for path in [&db, &fresh] {
+                remove_database(path);
+            }
+            json!({"run_seconds": run_s, "insert_seconds": insert_s, "match_rows": rows, "peak_mib": peak, "auto": report.auto, "suggested": report.suggested})
+        }
+        // A ledger whose entries are all reconciled, for (c).
+        "c-prep" => {
+            remove_database(&reconciled);
+            Ledger::open(&reconciled).await?.close().await;
+            fill(
+                &reconciled,
+                &cases(args.entries, args.seed + 1, 0, false),
+                0,
+            )?;
+            let ledger = Ledger::open(&reconciled).await?;
+            let report = recon_run(&ledger, &options("bench")).await?;
+            ledger.close().await;
+            json!({"auto": report.auto})
+        }
+        // New entries (one in ten unexplained, as in life) in two batches.
+        "c" => {
+            let mut runs = Vec::new();
+            let mut offset = args.entries;
+            for new in [1_000_usize, 10_000] {
+                fill(
+                    &reconciled,
+                    &cases(new, args.seed + new as u64, offset, true),
+                    offset,
+                )?;
+                offset += new;
+                let ledger = Ledger::open(&reconciled).await?;
+                let start = Instant::now();
+                let report = recon_run(&ledger, &options("bench")).await?;
+                let seconds = start.elapsed().as_secs_f64();
+                ledger.close().await;
+                runs.push(json!({"new": new, "seconds": seconds, "examined": report.examined, "auto": report.auto, "reconciled_before": offset - new}));
+            }
+            remove_database(&reconciled);
+            json!({"runs": runs, "peak_mib": peak_mib()})
+        }
+        other => anyhow::bail!("there is no part '{other}' (a, b, c-prep, c)"),
+    };
+    std::fs::write(
+        part_path(out_dir, part),
+        serde_json::to_string_pretty(&result)?,
+    )?;
+    Ok(())
+}
 
-    // (c) on a ledger whose entries are all reconciled: filled clean, run once, then the new
-    // entries (one in ten of them unexplained, as in life) arrive in two batches.
-    remove_database(&db);
-    Ledger::open(&db).await?.close().await;
-    println!(
-        "recon (c): a reconciled ledger of {} entries, then 1,000 and 10,000 new ones…",
-        args.entries
+pub async fn run(args: &Args, out_dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out_dir)?;
+    if let Some(name) = &args.part {
+        return part(args, out_dir, name).await;
+    }
+    let mut parts = serde_json::Map::new();
+    for name in ["a", "b", "c-prep", "c"] {
+        println!("recon: part {name} ({} entries)…", args.entries);
+        let status = std::process::Command::new(std::env::current_exe()?)
+            .arg("--out")
+            .arg(out_dir)
+            .args([
+                "recon",
+                "--entries",
+                &args.entries.to_string(),
+                "--runs",
+                &args.runs.to_string(),
+                "--seed",
+                &args.seed.to_string(),
+                "--part",
+                name,
+            ])
+            .status()?;
+        anyhow::ensure!(status.success(), "recon part {name} failed ({status})");
+        let text = std::fs::read_to_string(part_path(out_dir, name))?;
+        parts.insert(name.to_string(), serde_json::from_str(&text)?);
+        let _ = std::fs::remove_file(part_path(out_dir, name));
+    }
+    let f = |part: &str, key: &str| parts[part][key].as_f64().unwrap_or(f64::NAN);
+    let u = |part: &str, key: &str| parts[part][key].as_u64().unwrap_or(0);
+    let (matcher_s, join_s, run_s, insert_s) = (
+        f("a", "matcher_seconds"),
+        f("a", "join_seconds"),
+        f("b", "run_seconds"),
+        f("b", "insert_seconds"),
     );
-    fill(&db, &cases(args.entries, args.seed + 1, 0, false), 0)?;
-    let ledger = Ledger::open(&db).await?;
-    recon_run(&ledger, &options("bench")).await?;
-    ledger.close().await;
-    let mut incremental = Vec::new();
-    let mut offset = args.entries;
-    for new in [1_000, 10_000] {
-        fill(
-            &db,
-            &cases(new, args.seed + new as u64, offset, true),
-            offset,
-        )?;
-        offset += new;
-        let ledger = Ledger::open(&db).await?;
-        reset_peak();
-        let start = Instant::now();
-        let report = recon_run(&ledger, &options("bench")).await?;
-        let seconds = start.elapsed().as_secs_f64();
-        incremental.push((new, seconds, peak_mib(), report.examined, report.auto));
-        ledger.close().await;
-    }
-    for path in [&db, &fresh] {
-        remove_database(path);
-    }
-
+    let thousands = args.entries / 1000;
     let mut table = Table::new(&[
         "part",
         "Cashline",
@@ -458,55 +508,48 @@ pub async fn run(args: &Args, out_dir: &Path) -> anyhow::Result<()> {
     ]);
     table.row(vec![
         format!(
-            "(a) match {}k entries × {}k items in memory ({auto_a} automatic)",
-            args.entries / 1000,
-            args.entries / 1000
+            "(a) match {thousands}k entries × {thousands}k items in memory ({} automatic)",
+            u("a", "auto")
         ),
         format!("{matcher_s:.2} s"),
-        format!("bare FxHashMap join ({joined} pairs)"),
+        format!("bare FxHashMap join ({} pairs)", u("a", "joined")),
         format!("{join_s:.2} s"),
         ratio(matcher_s, join_s),
         format!("≤ {TARGET_RATIO}×"),
         verdict(matcher_s <= TARGET_RATIO * join_s),
-        format!("{peak_a:.0} MiB"),
+        format!("{:.0} MiB", f("a", "peak_mib")),
     ]);
     table.row(vec![
-        format!(
-            "(b) `recon run` on the ledger ({} automatic, {} suggested, {rows} match rows)",
-            report_b.auto, report_b.suggested
-        ),
+        format!("(b) `recon run` on a ledger of {thousands}k entries and items ({} automatic, {} suggested, {} match rows)", u("b", "auto"), u("b", "suggested"), u("b", "match_rows")),
         format!("{run_s:.2} s"),
         "rusqlite prepared insert of the same rows".into(),
         format!("{insert_s:.2} s"),
         ratio(run_s, insert_s),
         format!("≤ {TARGET_RATIO}×"),
         verdict(run_s <= TARGET_RATIO * insert_s),
-        format!("{peak_b:.0} MiB"),
+        format!("{:.0} MiB", f("b", "peak_mib")),
     ]);
-    for (new, seconds, peak, examined, auto) in &incremental {
+    for run in parts["c"]["runs"].as_array().cloned().unwrap_or_default() {
+        let seconds = run["seconds"].as_f64().unwrap_or(f64::NAN);
         table.row(vec![
-            format!("(c) {new} new entries, {} reconciled before ({examined} examined, {auto} automatic)", args.entries + if *new == 1_000 { 0 } else { 1_000 }),
+            format!(
+                "(c) {} new entries, {} reconciled before ({} examined, {} automatic)",
+                run["new"], run["reconciled_before"], run["examined"], run["auto"]
+            ),
             format!("{seconds:.3} s"),
             "—".into(),
             "—".into(),
             "—".into(),
             format!("< {TARGET_INCREMENTAL_SECONDS} s"),
-            verdict(*seconds < TARGET_INCREMENTAL_SECONDS),
-            format!("{peak:.0} MiB"),
+            verdict(seconds < TARGET_INCREMENTAL_SECONDS),
+            format!("{:.0} MiB (both runs)", f("c", "peak_mib")),
         ]);
     }
-    let results = json!({
-        "entries": args.entries,
-        "matcher_seconds": matcher_s, "join_seconds": join_s, "peak_a_mib": peak_a, "auto_a": auto_a, "joined": joined,
-        "run_seconds": run_s, "insert_seconds": insert_s, "match_rows": rows, "peak_b_mib": peak_b,
-        "auto_b": report_b.auto, "suggested_b": report_b.suggested,
-        "incremental": incremental.iter().map(|(n, s, p, e, a)| json!({"new": n, "seconds": s, "peak_mib": p, "examined": e, "auto": a})).collect::<Vec<_>>(),
-    });
     report::publish(
         out_dir,
         "recon",
         "Reconciliation (issue 9)",
         &[&table],
-        results,
+        serde_json::Value::Object(parts),
     )
 }

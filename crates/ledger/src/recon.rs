@@ -225,7 +225,7 @@ pub async fn targets(
         &mut *connection,
         "SELECT id, kind, external_id, counterparty_name, counterparty_iban, amount_minor - settled_minor,
                 currency, due_date, reference, NULL
-           FROM open_item WHERE state IN ('open', 'partially_matched') ORDER BY id",
+           FROM open_item WHERE state IN ('open', 'partially_matched')",
         &[],
         map,
     )
@@ -238,11 +238,13 @@ pub async fn targets(
                FROM payment p
               WHERE p.state IN {PAYMENT_STATES_EXPECTING} AND p.settled_by_entry_id IS NULL
                 AND NOT EXISTS (SELECT 1 FROM recon_match_item mi JOIN recon_match m ON m.id = mi.match_id
-                                 WHERE mi.payment_id = p.id AND m.state IN ('auto', 'confirmed'))
-              ORDER BY p.id"
+                                 WHERE mi.payment_id = p.id AND m.state IN ('auto', 'confirmed'))"
         )
     });
     rows.extend(prepared::fetch_all_on(connection, sql.as_str(), &[], map).await?);
+    // Sorted here, not in SQL: an ORDER BY id would make SQLite walk the whole table in id
+    // order instead of reading the open ones through `open_item_by_due`.
+    rows.sort_by(|a, b| (a.kind == "payment", a.id).cmp(&(b.kind == "payment", b.id)));
     Ok(rows)
 }
 
@@ -780,7 +782,10 @@ pub async fn tentative(
     Ok(sqlx::query_as::<_, TentativeRow>(
         "SELECT m.id AS match_id, e.id AS entry_id, e.status, COALESCE(e.value_date, e.booking_date) AS entry_date,
                 (SELECT MAX(b.balance_date) FROM balance b WHERE b.account_id = e.account_id AND b.balance_type = 'closing_booked') AS closed_through
-           FROM recon_match m JOIN recon_match_entry me ON me.match_id = m.id JOIN entry e ON e.id = me.entry_id
+           FROM recon_match m INDEXED BY recon_match_tentative
+           -- CROSS JOIN keeps the few tentative matches as the outer loop (SQLite does not
+           -- reorder it), rather than a walk of every match's entries.
+           CROSS JOIN recon_match_entry me ON me.match_id = m.id CROSS JOIN entry e ON e.id = me.entry_id
           WHERE m.tentative = 1 AND m.state IN ('auto', 'confirmed', 'suggested')",
     )
     .fetch_all(connection)
@@ -931,7 +936,7 @@ pub async fn item_to_settle(
     external_id: &str,
 ) -> Result<Option<ItemToSettle>, LedgerError> {
     Ok(sqlx::query_as::<_, ItemToSettle>(
-        "SELECT id, kind, amount_minor - settled_minor AS open_minor, currency, state FROM open_item WHERE external_id = ? ORDER BY id LIMIT 1",
+        "SELECT id, kind, amount_minor - settled_minor AS open_minor, currency, state FROM open_item WHERE source IN ('csv', 'tryton') AND external_id = ? ORDER BY id LIMIT 1",
     )
     .bind(external_id)
     .fetch_optional(&mut **tx)
