@@ -143,7 +143,9 @@ const ENTRY_COLUMNS: &str = "e.id, COALESCE(e.bank_ref, e.entry_ref, e.identity_
     e.remittance, e.creditor_reference, e.entry_ref, e.bank_transaction_code";
 
 /// Entries above `after_id` and the open ones at or below it, booked or pending, that no match
-/// explains or holds for a person. Reads the `entry` primary key and `recon_open_entry`.
+/// explains or holds for a person. Reads the `entry` primary key and `recon_open_entry`: the
+/// CROSS JOIN keeps the few open entries as the outer loop, where SQLite would otherwise walk
+/// every entry below the mark.
 pub async fn entries_to_match(
     connection: &mut sqlx::SqliteConnection,
     after_id: i64,
@@ -157,7 +159,7 @@ pub async fn entries_to_match(
         format!(
             "SELECT {ENTRY_COLUMNS} FROM entry e WHERE e.id > ?1 AND e.status IN ('booked', 'pending') AND {unheld}
              UNION ALL
-             SELECT {ENTRY_COLUMNS} FROM recon_open_entry o JOIN entry e ON e.id = o.entry_id
+             SELECT {ENTRY_COLUMNS} FROM recon_open_entry o CROSS JOIN entry e ON e.id = o.entry_id
               WHERE o.entry_id <= ?1 AND e.status IN ('booked', 'pending') AND {unheld}
              ORDER BY 1"
         )
@@ -867,7 +869,7 @@ pub async fn unreconciled_totals(
         "SELECT e.currency, COUNT(*) AS entries,
                 COALESCE(SUM(CASE WHEN e.amount_minor > 0 THEN e.amount_minor ELSE 0 END), 0) AS credits_minor,
                 COALESCE(SUM(CASE WHEN e.amount_minor < 0 THEN e.amount_minor ELSE 0 END), 0) AS debits_minor
-           FROM recon_open_entry o JOIN entry e ON e.id = o.entry_id
+           FROM recon_open_entry o CROSS JOIN entry e ON e.id = o.entry_id
           GROUP BY e.currency ORDER BY e.currency",
     )
     .fetch_all(pool)
