@@ -225,6 +225,7 @@ fn demo_entries(
             creditor_reference: reference,
             bank_transaction_code: Some(code.to_string()),
             source_element: String::new(),
+            details: Vec::new(),
         });
     }
     // Account fees on the first business day of the month.
@@ -248,6 +249,7 @@ fn demo_entries(
             creditor_reference: None,
             bank_transaction_code: Some("ACMT/MDOP/CHRG".into()),
             source_element: String::new(),
+            details: Vec::new(),
         });
     }
     entries
@@ -322,6 +324,7 @@ fn funding_entry(account: &DemoAccount, day: NaiveDate, amount: Money) -> Parsed
         creditor_reference: None,
         bank_transaction_code: Some("PMNT/RCDT/BOOK".into()),
         source_element: String::new(),
+        details: Vec::new(),
     }
 }
 

@@ -74,6 +74,7 @@ fn statement(
                 creditor_reference: None,
                 bank_transaction_code: None,
                 source_element: String::new(),
+                details: Vec::new(),
             })
             .collect(),
         line: 0,
