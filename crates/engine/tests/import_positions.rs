@@ -407,7 +407,7 @@ async fn a_batch_keeps_its_transactions_once_and_a_failed_file_none() {
     assert_eq!(report.exceptions_opened, Vec::<String>::new());
     // The single transfer has its one transaction too (this writer states no amount for it).
     assert_eq!(report.details_new, 4);
-    let expected = vec![
+    let expected = [
         (
             "RUN-1".to_string(),
             1,
