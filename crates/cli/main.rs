@@ -34,6 +34,17 @@ struct Cli {
     command: Command,
 }
 
+/// A reader that closes the pipe early (`| head`) ends the process as it would any Unix tool,
+/// rather than making the next `println!` panic. A write in progress is rolled back by SQLite,
+/// as on Ctrl-C.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 #[derive(Args)]
 struct GlobalArgs {
     /// The ledger file (default: the user's data folder).
@@ -45,6 +56,7 @@ struct GlobalArgs {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let data_dir = data_dir();
     cashline_service::logging::init(&data_dir);

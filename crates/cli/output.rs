@@ -19,7 +19,7 @@ pub fn show<T: Serialize>(as_json: bool, value: &T, human: fn(&T)) -> anyhow::Re
     }
 }
 
-fn table(headers: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) {
+pub fn table(headers: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) {
     // Cells come from files and banks: a name must not be able to drive the terminal.
     let rows: Vec<Vec<String>> = rows
         .iter()
@@ -200,12 +200,21 @@ pub fn exceptions(report: &wire::ExceptionsReport) {
                 e.id.clone(),
                 e.kind.clone(),
                 e.state.clone(),
-                e.opened_at.clone(),
+                e.age_days.to_string(),
+                e.owner.clone().unwrap_or_default(),
+                e.amount
+                    .as_ref()
+                    .map(|a| format!("{a} {}", e.currency.clone().unwrap_or_default()))
+                    .unwrap_or_default(),
                 e.subject.clone(),
             ]
         })
         .collect();
-    table(&["id", "kind", "state", "opened", "subject"], &rows, &[0]);
+    table(
+        &["id", "kind", "state", "days", "owner", "amount", "subject"],
+        &rows,
+        &[0, 3, 5],
+    );
 }
 
 pub fn forecast(report: &wire::ForecastReport) {

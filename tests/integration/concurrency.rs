@@ -1,5 +1,6 @@
 //! One ledger, several processes at once: `serve` answering readers and uploads and watching
-//! the inbox, two CLI imports and CLI reads beside it. Seen on main before the writers began as
+//! the inbox, two CLI imports and CLI reads beside it, and reconciliation runs (CLI and HTTP)
+//! and confirmations of their suggestions among them. Seen on main before the writers began as
 //! writers: 9 of 20 CLI imports beside `serve` failed with "database is locked" and 137 of 320
 //! reads of /api/positions answered 500.
 
@@ -10,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::http::{request, start_with, Server};
+use crate::http::{json_request, request, start_with, Server};
 use crate::support::{command_in, Workspace, NOW};
 
 /// Business days of demo statements: one file per account and day.
@@ -22,6 +23,8 @@ const UPLOAD_FILES: usize = 4;
 const INBOX_FILES: usize = 6;
 /// Reader threads against `serve`, each alternating positions and entries.
 const READER_THREADS: usize = 2;
+/// Reconciliation runs through the CLI and through `serve` while the imports go on.
+const RECON_RUNS: usize = 6;
 /// Upper bound for everything to be imported, so a stuck writer fails instead of hanging.
 const WAIT_MAX: Duration = Duration::from_secs(120);
 
@@ -117,8 +120,14 @@ fn serve_cli_imports_uploads_and_the_inbox_share_one_ledger_without_a_lost_file(
     let both_cli = cli_a[0].clone();
     let cli_and_upload = cli_b[0].clone();
 
-    // The ledger exists and the inbox is set before the crowd arrives.
+    // The ledger exists, the inbox is set and the ERP's items are in before the crowd arrives.
     workspace.json(&["settings", "--inbox", inbox.to_str().unwrap(), "--json"]);
+    let today: chrono::NaiveDate = NOW[..10].parse().unwrap();
+    let items = workspace.write(
+        "items.csv",
+        cashline_demo::reference::settled_items_csv(today, DEMO_DAYS).as_bytes(),
+    );
+    workspace.json(&["open-items", "import", items.to_str().unwrap(), "--json"]);
     let serve_stderr = workspace.dir.path().join("serve.stderr");
     let server = Arc::new(start_with(
         &workspace,
@@ -183,6 +192,58 @@ fn serve_cli_imports_uploads_and_the_inbox_share_one_ledger_without_a_lost_file(
             })
         })
         .collect();
+    // Reconciliation beside the imports: runs through the CLI and through `serve`, and a
+    // controller confirming the first suggestion each time round.
+    let recon = {
+        let (server, dir) = (server.clone(), workspace.dir.path().to_path_buf());
+        std::thread::spawn(move || {
+            let mut problems = Vec::new();
+            let mut confirmed = 0;
+            for round in 0..RECON_RUNS {
+                if round % 2 == 0 {
+                    let output = command_in(&dir, "controller")
+                        .args(["recon", "run", "--json"])
+                        .output()
+                        .unwrap();
+                    if !output.status.success() {
+                        problems.push(format!(
+                            "a CLI recon run failed: {}",
+                            String::from_utf8_lossy(&output.stderr)
+                        ));
+                    }
+                } else {
+                    let (status, body) = json_request(&server, "POST", "/api/recon/run", "{}");
+                    if status != 200 {
+                        problems.push(format!("POST /api/recon/run: {status} {body}"));
+                    }
+                }
+                let output = command_in(&dir, "controller")
+                    .args(["recon", "matches", "--state", "suggested", "--json"])
+                    .output()
+                    .unwrap();
+                let suggested = json(&output);
+                if let Some(id) = suggested["matches"]
+                    .as_array()
+                    .and_then(|m| m.first())
+                    .and_then(|m| m["id"].as_str())
+                {
+                    let output = command_in(&dir, "controller")
+                        .args(["recon", "confirm", id, "--json"])
+                        .output()
+                        .unwrap();
+                    if output.status.success() {
+                        confirmed += 1;
+                    } else {
+                        problems.push(format!(
+                            "confirming {id} failed: {}",
+                            String::from_utf8_lossy(&output.stderr)
+                        ));
+                    }
+                }
+            }
+            (problems, confirmed)
+        })
+    };
     for file in inboxed {
         // Written under a temporary name and renamed, as a careful sync client does; the
         // watcher must take only the whole file either way.
@@ -232,6 +293,8 @@ fn serve_cli_imports_uploads_and_the_inbox_share_one_ledger_without_a_lost_file(
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    let (recon_problems, confirmed) = recon.join().unwrap();
+    problems.extend(recon_problems);
     stop.store(true, Ordering::Relaxed);
     let mut reads = 0;
     for thread in readers {
@@ -252,7 +315,7 @@ fn serve_cli_imports_uploads_and_the_inbox_share_one_ledger_without_a_lost_file(
     drop(server);
 
     eprintln!(
-        "{reads} reads of serve, {} CLI reads, {} imports beside them",
+        "{reads} reads of serve, {} CLI reads, {RECON_RUNS} recon runs and {confirmed} confirmations, {} imports beside them",
         cli_reads.len(),
         outcomes.values().map(Vec::len).sum::<usize>() + inboxed.len()
     );
@@ -317,6 +380,40 @@ fn serve_cli_imports_uploads_and_the_inbox_share_one_ledger_without_a_lost_file(
         all.iter().map(|f| f.entries).sum::<u64>()
     );
     assert_eq!(workspace.json(&["audit", "verify", "--json"])["ok"], true);
+
+    // No entry explained twice, no item settled beyond its amount, and a last run over what
+    // the crowd left finds its work and then adds nothing.
+    workspace.json(&["recon", "run", "--json"]);
+    let matches = workspace.json(&["recon", "matches", "--limit", "5000", "--json"]);
+    let mut explained = std::collections::BTreeSet::new();
+    let mut settled: BTreeMap<String, u32> = BTreeMap::new();
+    for m in matches["matches"].as_array().unwrap() {
+        if m["state"] != "auto" && m["state"] != "confirmed" {
+            continue;
+        }
+        for entry in m["entries"].as_array().unwrap() {
+            assert!(
+                explained.insert(entry.as_str().unwrap().to_string()),
+                "{entry} is in two live matches"
+            );
+        }
+        for item in m["items"].as_array().unwrap() {
+            *settled
+                .entry(item.as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    assert!(explained.len() > 50, "{} entries matched", explained.len());
+    assert!(
+        settled.values().all(|n| *n == 1),
+        "an item settled twice: {settled:?}"
+    );
+    let last = workspace.json(&["recon", "run", "--json"]);
+    assert_eq!(
+        (last["auto"].as_u64(), last["suggested"].as_u64()),
+        (Some(0), Some(0)),
+        "{last}"
+    );
 
     let log = std::fs::read_to_string(workspace.dir.path().join("home/logs/cashline.log"))
         .unwrap_or_default();

@@ -1,5 +1,7 @@
 //! Input a careless or hostile user gives: file names that hold IBANs, newlines and terminal
-//! escapes; a CSV mapping that would skip 10^18 rows; an FX rate so small its inverse overflows.
+//! escapes; a CSV mapping that would skip 10^18 rows; an FX rate so small its inverse overflows;
+//! reconciliation rules with runaway patterns, truth files that are huge or not JSON, a
+//! manual match naming thousands of lines, a closed pipe.
 //! Each must be refused or shown safely, never hang, crash, forge a log line or leak an IBAN.
 
 use cashline_domain::shown::is_unsafe_to_show;
@@ -148,4 +150,91 @@ fn a_tiny_fx_rate_is_refused_at_fx_set_and_at_rate_file_import() {
     workspace.json(&["import", good.to_str().unwrap(), "--json"]);
     workspace.json(&["positions", "--reporting-currency", "GBP", "--json"]);
     workspace.json(&["forecast", "--reporting-currency", "GBP", "--json"]);
+}
+
+#[test]
+fn a_closed_pipe_ends_the_cli_quietly_without_a_panic() {
+    let workspace = Workspace::new();
+    let file = fixture("camt053/demo-single.xml");
+    workspace.json(&["import", file.to_str().unwrap(), "--json"]);
+    let mut child = workspace
+        .command()
+        .args(["entries"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before the table is written.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_runaway_pattern_in_a_rule_cannot_hang_a_run() {
+    let workspace = Workspace::new();
+    let file = fixture("camt053/demo-single.xml");
+    workspace.json(&["import", file.to_str().unwrap(), "--json"]);
+    // Nested repetition that backtracking engines take exponential time on; the regex crate
+    // runs in linear time, so the run ends.
+    let rule = workspace.write(
+        "rule.json",
+        br#"{"name":"runaway","criteria":[{"field":"entry.remittance","operator":"regex","value":"^(a+)+$"},{"field":"item.reference","operator":"regex","value":"(x+x+)+y"}]}"#,
+    );
+    assert!(workspace
+        .run(&["recon", "rules", "add", rule.to_str().unwrap()])
+        .status
+        .success());
+    let items = workspace.write(
+        "items.csv",
+        format!("id,kind,counterparty,counterparty_iban,amount,currency,due_date,reference\nI1,receivable,A,,3000.00,EUR,2026-11-20,{}\n", "x".repeat(5000)).as_bytes(),
+    );
+    workspace.json(&["open-items", "import", items.to_str().unwrap(), "--json"]);
+    let run = workspace.json(&["recon", "run", "--json"]);
+    assert_eq!(run["examined"], 3);
+    // A pattern too large to compile is refused when stored.
+    let huge = workspace.write("huge.json", format!(r#"{{"name":"huge","criteria":[{{"field":"item.reference","operator":"regex","value":"{}"}}]}}"#, "a{1000}{1000}").as_bytes());
+    let output = workspace.run(&["recon", "rules", "add", huge.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a regular expression"));
+}
+
+#[test]
+fn a_truth_file_that_is_huge_or_not_json_is_refused_by_name() {
+    let workspace = Workspace::new();
+    let bad = workspace.write("truth.json", b"{\"entries\": [1, 2]}");
+    let output = workspace.run(&["recon", "evaluate", "--truth", bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("truth.json: line 1"), "{stderr}");
+    let huge = workspace.dir.path().join("huge.json");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(65 << 20).unwrap();
+    let output = workspace.run(&["recon", "evaluate", "--truth", huge.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("larger than 64 MB"));
+}
+
+#[test]
+fn a_manual_match_naming_thousands_of_lines_or_nothing_is_refused() {
+    let workspace = Workspace::new();
+    let mut args: Vec<String> = ["recon", "match", "--item", "X", "--entry"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend((0..600).map(|i| format!("E{i}")));
+    let output = workspace.command().args(&args).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at most 500"));
+    let output = workspace.run(&["recon", "match", "--entry", "E1"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at least one entry and one item"));
+    for id in ["-1", "0", "99999999999999999999", "1; DROP TABLE entry"] {
+        let output = workspace.run(&["recon", "confirm", "--", id]);
+        assert_eq!(output.status.code(), Some(1), "{id}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("is not a match id"),
+            "{id}"
+        );
+    }
 }

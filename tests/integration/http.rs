@@ -184,7 +184,7 @@ fn exchange(server: &Server, head: &str, body: &[u8]) -> (u16, String, String) {
     (status, head.to_string(), body.to_string())
 }
 
-fn json_request(server: &Server, method: &str, path: &str, body: &str) -> (u16, String) {
+pub fn json_request(server: &Server, method: &str, path: &str, body: &str) -> (u16, String) {
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n",
@@ -268,6 +268,56 @@ fn every_route_answers_a_callers_mistake_with_a_4xx_code_and_message() {
             "PUT",
             "/api/settings",
             "{\"inbox_folder\":\"relative/folder\"}",
+            400,
+        ),
+        ("POST", "/api/recon/run", "{\"dry_run\":\"yes\"}", 400),
+        ("GET", "/api/recon/matches?state=maybe", "", 400),
+        ("GET", "/api/recon/matches?limit=-3", "", 400),
+        ("POST", "/api/recon/confirm", "{\"id\":\"abc\"}", 400),
+        ("POST", "/api/recon/reject", "{\"id\":\"99999\"}", 400),
+        ("POST", "/api/recon/undo", "{}", 400),
+        (
+            "POST",
+            "/api/recon/match",
+            "{\"entries\":[],\"items\":[\"X\"]}",
+            400,
+        ),
+        (
+            "POST",
+            "/api/recon/match",
+            "{\"entries\":[\"NO-SUCH\"],\"items\":[\"X\"],\"difference_kind\":\"tip\"}",
+            400,
+        ),
+        ("POST", "/api/recon/rules", "{\"rule\":\"{}\"}", 400),
+        ("POST", "/api/recon/rules/move", "{\"name\":\"batch\"}", 400),
+        (
+            "POST",
+            "/api/recon/rules/enable",
+            "{\"name\":\"no-such-rule\"}",
+            404,
+        ),
+        ("POST", "/api/recon/aliases/remove", "{\"id\":\"7\"}", 404),
+        ("POST", "/api/recon/evaluate", "{\"truth\":\"[1,2]\"}", 400),
+        ("GET", "/api/exceptions?age=ancient", "", 400),
+        ("GET", "/api/exceptions?kind=gremlins", "", 400),
+        ("GET", "/api/exceptions/detail?id=-1", "", 400),
+        ("GET", "/api/exceptions/detail?id=424242", "", 404),
+        (
+            "POST",
+            "/api/exceptions/assign",
+            "{\"ids\":[],\"owner\":\"anna\"}",
+            400,
+        ),
+        (
+            "POST",
+            "/api/exceptions/comment",
+            "{\"id\":\"1\",\"text\":\"   \"}",
+            400,
+        ),
+        (
+            "POST",
+            "/api/exceptions/resolve",
+            "{\"ids\":[\"1\"],\"state\":\"vanished\"}",
             400,
         ),
         ("GET", "/api/no-such-route", "", 404),

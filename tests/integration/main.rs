@@ -13,4 +13,5 @@ mod http;
 mod inbox;
 mod peers_bai2;
 mod rates;
+mod recon;
 mod support;

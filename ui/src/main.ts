@@ -1,4 +1,4 @@
-//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/exceptions`, `#/accounts`, `#/csv-mappings`, `#/settings`) between the screens.
+//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/recon`, `#/exceptions`, `#/accounts`, `#/csv-mappings`, `#/settings`) between the screens.
 
 import './style.css';
 import { startApi } from './api';
@@ -12,6 +12,7 @@ import { forecastView } from './views/forecast';
 import { historyView } from './views/history';
 import { importView } from './views/import';
 import { positionsView } from './views/positions';
+import { reconView } from './views/recon';
 import { settingsView } from './views/settings';
 import type { View } from './views/view';
 
@@ -20,6 +21,7 @@ const ROUTES: Record<string, View> = {
   history: historyView,
   forecast: forecastView,
   import: importView,
+  recon: reconView,
   exceptions: exceptionsView,
   accounts: accountsView,
   'csv-mappings': csvMappingsView,

@@ -6,6 +6,7 @@ mod import;
 mod memory;
 mod parse;
 mod positions;
+mod recon;
 mod report;
 mod seeds;
 mod sql;
@@ -38,6 +39,8 @@ enum Command {
     Memory(memory::Args),
     /// Latency of positions, history and forecast over 10 million entries.
     Positions(positions::Args),
+    /// Reconciliation: the matcher, a whole run and incremental runs at 1,000,000 entries.
+    Recon(recon::Args),
     /// Everything above with its defaults (takes a while).
     All,
     /// Small valid files for every fuzz target (fuzz/seed.sh).
@@ -64,13 +67,15 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(args) => import::run(&args, out).await,
         Command::Memory(args) => memory::run(&args, out),
         Command::Positions(args) => positions::run(&args, out).await,
+        Command::Recon(args) => recon::run(&args, out).await,
         Command::FuzzSeeds(args) => seeds::run(&args),
         Command::Sql(args) => sql::run(&args),
         Command::All => {
             parse::run(&args_default(), out)?;
             import::run(&args_default(), out).await?;
             memory::run(&args_default(), out)?;
-            positions::run(&args_default(), out).await
+            positions::run(&args_default(), out).await?;
+            recon::run(&args_default(), out).await
         }
     }
 }

@@ -9,6 +9,7 @@ use cashline_service::Service;
 pub mod exceptions;
 pub mod import;
 pub mod payments;
+pub mod recon;
 pub mod reference;
 pub mod serve;
 pub mod settings;
@@ -37,8 +38,13 @@ pub enum Command {
     Intraday(treasury::IntradayArgs),
     /// Draw a chart to a file: balances, history, forecast, entities or banks (.svg or .png).
     Chart(treasury::ChartArgs),
-    /// Exceptions waiting for a person (balance mismatches, …).
+    /// Exceptions waiting for a person: list, show, assign, comment and resolve.
     Exceptions(exceptions::ExceptionsArgs),
+    /// Reconciliation: bank entries matched to open items and payments.
+    Recon {
+        #[command(subcommand)]
+        command: recon::ReconCommand,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -90,6 +96,7 @@ pub async fn exec(service: &Service, command: Command) -> anyhow::Result<()> {
         Command::Intraday(args) => treasury::intraday(service, args).await,
         Command::Chart(args) => treasury::chart(service, args).await,
         Command::Exceptions(args) => exceptions::exec(service, args).await,
+        Command::Recon { command } => recon::exec(service, command).await,
         Command::Audit { command } => exceptions::exec_audit(service, command).await,
         Command::Calendar(args) => reference::calendar(service, args),
         Command::Entities { command } => reference::exec_entities(service, command).await,

@@ -2,6 +2,7 @@
 //! accounts at five banks in four currencies. Everything is made here from a fixed seed per
 //! day, so the same day always gives the same files and a re-run imports nothing twice.
 
+pub mod recon_set;
 pub mod reference;
 
 use std::path::{Path, PathBuf};
@@ -328,13 +329,21 @@ fn payment_run_entry(
     }
 }
 
-/// Writes the demo statements for the business days before `today`.
-pub fn generate(today: NaiveDate, business_days: usize) -> Vec<DemoFile> {
+/// One account's day: its balances and entries, before it is written as a file.
+pub struct DemoDay {
+    pub account: usize,
+    pub day: NaiveDate,
+    pub opening: Money,
+    pub closing: Money,
+    pub entries: Vec<ParsedEntry>,
+}
+
+/// The statements' content for the business days before `today`, account by account.
+pub fn demo_statements(today: NaiveDate, business_days: usize) -> Vec<DemoDay> {
     let days = demo_days(today, business_days);
-    let mut files = Vec::with_capacity(days.len() * ACCOUNTS.len());
+    let mut out = Vec::with_capacity(days.len() * ACCOUNTS.len());
     for (account_index, account) in ACCOUNTS.iter().enumerate() {
         let currency = Currency::from_code(account.currency).expect("demo currencies are ISO 4217");
-        let (key, iban) = account_key(account);
         // The balance history starts from a fixed point so that any window of days is the
         // same history: the seed depends on the day, not on when the demo runs.
         let mut closing = Money::from_minor(account.opening_minor, currency);
@@ -359,22 +368,35 @@ pub fn generate(today: NaiveDate, business_days: usize) -> Vec<DemoFile> {
                     entries.push(funding_entry(account, day, funding));
                 }
                 if day >= first {
-                    files.push(statement_file(
-                        account,
-                        &key,
-                        iban.clone(),
-                        currency,
+                    out.push(DemoDay {
+                        account: account_index,
                         day,
                         opening,
                         closing,
                         entries,
-                    ));
+                    });
                 }
             }
             continue_day(&mut day);
         }
     }
-    files
+    out
+}
+
+/// Writes the demo statements for the business days before `today`.
+pub fn generate(today: NaiveDate, business_days: usize) -> Vec<DemoFile> {
+    demo_statements(today, business_days)
+        .into_iter()
+        .map(|d| {
+            let account = &ACCOUNTS[d.account];
+            let currency =
+                Currency::from_code(account.currency).expect("demo currencies are ISO 4217");
+            let (key, iban) = account_key(account);
+            statement_file(
+                account, &key, iban, currency, d.day, d.opening, d.closing, d.entries,
+            )
+        })
+        .collect()
 }
 
 fn funding_entry(account: &DemoAccount, day: NaiveDate, amount: Money) -> ParsedEntry {

@@ -138,3 +138,105 @@ pub fn payments_csv(today: NaiveDate) -> String {
     }
     csv
 }
+
+/// The ERP's items behind the demo statements: a receivable for most receipts (its invoice
+/// number as the reference; now and then the customer deducted a bank fee) and a payable for
+/// most supplier payments, due in the days before. A few entries have none, as in life, and
+/// stay for a controller to explain.
+pub fn settled_items_csv(today: NaiveDate, business_days: usize) -> String {
+    let mut csv =
+        String::from("id,kind,counterparty,counterparty_iban,amount,currency,due_date,reference\n");
+    let mut rng = StdRng::seed_from_u64(today.to_string().bytes().map(u64::from).sum::<u64>() + 11);
+    for day in crate::demo_statements(today, business_days) {
+        for (index, entry) in day.entries.iter().enumerate() {
+            if entry.details.len() > 1 {
+                payment_run_items(&mut csv, &mut rng, day.day, entry);
+                continue;
+            }
+            let (Some(name), Some(remittance), Some(bank_ref)) =
+                (&entry.counterparty_name, &entry.remittance, &entry.bank_ref)
+            else {
+                continue;
+            };
+            let Some(number) = bill_number(remittance) else {
+                continue;
+            };
+            // One entry in twenty has no item behind it.
+            if rng.random_range(0..20) == 0 {
+                continue;
+            }
+            let currency = entry.amount.currency();
+            let unit = 10_i64.pow(currency.minor_units());
+            let paid = entry.amount.amount_minor().expect("demo amounts fit");
+            let due = day.day - Duration::days(rng.random_range(0..8));
+            let (kind, id, reference, amount) = if paid > 0 {
+                // Now and then the customer's bank took a fee from the payment.
+                let fee = if index % 7 == 3 {
+                    rng.random_range(5..15) * unit
+                } else {
+                    0
+                };
+                (
+                    "receivable",
+                    format!("AR-{bank_ref}"),
+                    format!("INV-{number}"),
+                    paid + fee,
+                )
+            } else {
+                (
+                    "payable",
+                    format!("AP-{bank_ref}"),
+                    number.to_string(),
+                    -paid,
+                )
+            };
+            csv.push_str(&format!(
+                "{id},{kind},{name},,{},{currency},{due},{reference}\n",
+                cashline_domain::Money::from_minor(amount, currency).amount_text()
+            ));
+        }
+    }
+    csv
+}
+
+/// The bill or invoice number a demo remittance ends with.
+fn bill_number(remittance: &str) -> Option<&str> {
+    remittance
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .filter(|n| n.len() == 5)
+}
+
+/// A supplier payment run pays one bill per transfer, so the ERP holds a payable for each.
+/// They take the same draws as the one supplier payment the run stands in for (whether it has
+/// an item, its due date), so every other item of the demo stays as it is.
+fn payment_run_items(
+    csv: &mut String,
+    rng: &mut StdRng,
+    day: NaiveDate,
+    entry: &cashline_bankfile::ParsedEntry,
+) {
+    let Some(bank_ref) = &entry.bank_ref else {
+        return;
+    };
+    if rng.random_range(0..20) == 0 {
+        return;
+    }
+    let due = day - Duration::days(rng.random_range(0..8));
+    for (position, detail) in entry.details.iter().enumerate() {
+        let (Some(name), Some(remittance), Some(amount)) =
+            (&detail.counterparty_name, &detail.remittance, detail.amount)
+        else {
+            continue;
+        };
+        let Some(number) = bill_number(remittance) else {
+            continue;
+        };
+        csv.push_str(&format!(
+            "AP-{bank_ref}-{},payable,{name},,{},{},{due},{number}\n",
+            position + 1,
+            amount.negated().amount_text(),
+            amount.currency()
+        ));
+    }
+}

@@ -110,7 +110,7 @@ pub fn is_compact_iban(bytes: &[u8]) -> bool {
 /// ISO 7064 MOD 97-10 over the rearranged IBAN (capitals and digits only). The remainder is
 /// taken only when the number nears the top of a u64: the same result as taking it at each
 /// digit, with no big integers.
-fn mod97(iban: &[u8]) -> u32 {
+pub(crate) fn mod97(iban: &[u8]) -> u32 {
     let mut number: u64 = 0;
     for &byte in iban[4..].iter().chain(&iban[..4]) {
         // Letters expand to two digits (A = 10 … Z = 35).

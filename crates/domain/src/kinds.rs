@@ -95,3 +95,68 @@ vocabulary! {
         Cancelled => "cancelled",
     }
 }
+
+vocabulary! {
+    /// What an exception is about: the queue's kinds, as the ledger's CHECK lists them.
+    ExceptionKind {
+        BalanceMismatch => "balance_mismatch",
+        Duplicate => "duplicate",
+        UnmatchedEntry => "unmatched_entry",
+        UnmatchedItem => "unmatched_item",
+        Difference => "difference",
+        PaymentRejected => "payment_rejected",
+        PaymentDuplicate => "payment_duplicate",
+        CutoffMissed => "cutoff_missed",
+        StaleBalance => "stale_balance",
+        SyncFailed => "sync_failed",
+        SequenceGap => "sequence_gap",
+        MissingDays => "missing_days",
+        DataNotReceived => "data_not_received",
+    }
+}
+
+vocabulary! {
+    /// Where an exception is in its work: `resolved` and `written_off` are ends.
+    ExceptionState {
+        Open => "open",
+        InProgress => "in_progress",
+        Resolved => "resolved",
+        WrittenOff => "written_off",
+    }
+}
+
+impl ExceptionState {
+    pub fn is_closed(&self) -> bool {
+        matches!(self, ExceptionState::Resolved | ExceptionState::WrittenOff)
+    }
+}
+
+vocabulary! {
+    /// A reconciliation match's state: made by a run (`auto`, `suggested`) or by a person.
+    MatchState {
+        Auto => "auto",
+        Suggested => "suggested",
+        Confirmed => "confirmed",
+        Rejected => "rejected",
+        Undone => "undone",
+    }
+}
+
+impl MatchState {
+    /// Whether the match explains its entries: a suggestion does not until confirmed.
+    pub fn is_live(&self) -> bool {
+        matches!(self, MatchState::Auto | MatchState::Confirmed)
+    }
+}
+
+vocabulary! {
+    /// What the difference between an entry and the items it settles is.
+    DifferenceKind {
+        Fee => "fee",
+        ShortPayment => "short_payment",
+        OverPayment => "over_payment",
+        Instalment => "instalment",
+        Rounding => "rounding",
+        Other => "other",
+    }
+}

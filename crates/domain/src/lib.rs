@@ -7,6 +7,7 @@ pub mod account;
 pub mod bic;
 pub mod calendar;
 pub mod clock;
+pub mod creditor_reference;
 pub mod currency;
 pub mod error;
 pub mod iban;
@@ -20,9 +21,13 @@ pub use account::AccountKey;
 pub use bic::Bic;
 pub use calendar::BusinessCalendar;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use creditor_reference::CreditorReference;
 pub use currency::Currency;
 pub use error::DomainError;
 pub use iban::Iban;
-pub use kinds::{BalanceType, EntryStatus, PaymentState, StatementKind};
+pub use kinds::{
+    BalanceType, DifferenceKind, EntryStatus, ExceptionKind, ExceptionState, MatchState,
+    PaymentState, StatementKind,
+};
 pub use money::Money;
 pub use shown::shown;

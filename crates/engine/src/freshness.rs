@@ -12,13 +12,14 @@
 use chrono::{DateTime, Utc};
 
 use cashline_domain::Currency;
+use cashline_domain::ExceptionKind;
 use cashline_ledger::{exception, Ledger};
 
 use crate::position::{self, AccountPosition, PositionQuery, PositionReport};
 use crate::EngineError;
 
-const STALE_BALANCE: &str = "stale_balance";
-const DATA_NOT_RECEIVED: &str = "data_not_received";
+const STALE_BALANCE: ExceptionKind = ExceptionKind::StaleBalance;
+const DATA_NOT_RECEIVED: ExceptionKind = ExceptionKind::DataNotReceived;
 
 /// What a sweep may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +49,9 @@ pub async fn sweep_now(
 
 /// Whether the open exceptions disagree with `position`'s freshness.
 fn needs_change(position: &AccountPosition, open: &[exception::OpenAbout], mode: Sweep) -> bool {
-    let mine = |kind: &'static str| {
+    let mine = |kind: ExceptionKind| {
         open.iter()
-            .filter(move |o| o.account_id == position.account_id && o.kind == kind)
+            .filter(move |o| o.account_id == position.account_id && o.kind == kind.as_str())
     };
     if !position.freshness.stale {
         return mine(STALE_BALANCE).next().is_some() || mine(DATA_NOT_RECEIVED).next().is_some();
@@ -102,12 +103,13 @@ pub async fn sweep(
             exception::open(
                 &mut tx,
                 &exception::NewException {
-                    kind: STALE_BALANCE,
+                    kind: Some(STALE_BALANCE),
                     subject: &subject,
                     detail: Some(&reason),
                     account_id: Some(position.account_id),
                     statement_id: None,
                     about_date: None,
+                    ..Default::default()
                 },
                 now,
             )
@@ -128,12 +130,13 @@ pub async fn sweep(
                 exception::open(
                     &mut tx,
                     &exception::NewException {
-                        kind: DATA_NOT_RECEIVED,
+                        kind: Some(DATA_NOT_RECEIVED),
                         subject: &subject,
                         detail: Some(&reason),
                         account_id: Some(position.account_id),
                         statement_id: None,
                         about_date: Some(expected),
+                        ..Default::default()
                     },
                     now,
                 )

@@ -22,7 +22,7 @@ use tracing::{info, info_span, warn, Instrument};
 
 use cashline_bankfile::stream::{StatementEvent, StatementSink};
 use cashline_bankfile::{FileFormat, ParseError, ParsedStatement, IDENTIFY_BYTES};
-use cashline_domain::{EntryStatus, Money, StatementKind};
+use cashline_domain::{EntryStatus, ExceptionKind, Money, StatementKind};
 use cashline_ledger::{
     account, audit, balance, bank, entry, exception, source_file, statement, Ledger, Tx,
 };
@@ -548,12 +548,12 @@ impl Writer<'_> {
             exception::open(
                 tx,
                 &exception::NewException {
-                    kind: "balance_mismatch",
+                    kind: Some(ExceptionKind::BalanceMismatch),
                     subject: &subject,
                     detail: Some(&problem),
                     account_id: Some(open.account_id),
                     statement_id: Some(open.statement_id),
-                    about_date: None,
+                    ..Default::default()
                 },
                 now,
             )

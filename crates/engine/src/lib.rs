@@ -11,6 +11,7 @@ pub mod import;
 pub mod open_item;
 pub mod payment;
 pub mod position;
+pub mod recon;
 
 /// Largest file accepted for import, in bytes.
 pub use cashline_bankfile::FILE_BYTES_MAX;

@@ -18,6 +18,7 @@ pub mod fx_rate;
 pub mod open_item;
 pub mod payment;
 mod prepared;
+pub mod recon;
 pub mod setting;
 pub mod source_file;
 pub mod statement;
@@ -36,6 +37,8 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use error::LedgerError;
+/// A connection a read runs on: a pooled one, or a writer's transaction (`&mut *tx`).
+pub use sqlx::SqliteConnection as Connection;
 
 /// One connection for this process's writer and four for readers, which WAL lets run beside
 /// it. Writers wait for each other in `Ledger::begin` without holding a connection, so a
@@ -135,6 +138,11 @@ impl Ledger {
             pool,
             writer: Arc::new(Mutex::new(())),
         })
+    }
+
+    /// A reader's connection from the pool, for reads that take a `Connection`.
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Sqlite>, LedgerError> {
+        Ok(self.pool.acquire().await?)
     }
 
     pub fn pool(&self) -> &SqlitePool {

@@ -41,6 +41,9 @@ pub async fn upsert(
            counterparty_name = excluded.counterparty_name, counterparty_iban = excluded.counterparty_iban,
            amount_minor = excluded.amount_minor, currency = excluded.currency, due_date = excluded.due_date,
            reference = excluded.reference, entity_id = COALESCE(excluded.entity_id, open_item.entity_id),
+           state = CASE WHEN open_item.state = 'closed' THEN 'closed'
+                        WHEN open_item.settled_minor >= excluded.amount_minor THEN 'matched'
+                        WHEN open_item.settled_minor > 0 THEN 'partially_matched' ELSE 'open' END,
            updated_at = excluded.updated_at",
     )
     .bind(item.source)
@@ -95,8 +98,9 @@ pub async fn list(
     .await?)
 }
 
-/// Open items due on or before `due_by` (overdue ones included), by due date: what a
-/// forecast up to that day can use. Reads `open_item_by_due`.
+/// Open items due on or before `due_by` (overdue ones included), by due date, with what is
+/// still open of the partly matched ones as their amount: what a forecast up to that day can
+/// use. Reads `open_item_by_due`.
 pub async fn open_due_by(
     pool: &sqlx::SqlitePool,
     due_by: NaiveDate,
@@ -105,10 +109,10 @@ pub async fn open_due_by(
     let due_by = date_text(due_by);
     prepared::fetch_all(
         pool,
-        "SELECT o.id, o.source, o.external_id, o.kind, o.counterparty_name, o.counterparty_iban, o.amount_minor,
+        "SELECT o.id, o.source, o.external_id, o.kind, o.counterparty_name, o.counterparty_iban, o.amount_minor - o.settled_minor,
                 o.currency, o.due_date, o.reference, o.collection_probability_text, o.state, e.code AS entity_code
            FROM open_item o LEFT JOIN entity e ON e.id = o.entity_id
-          WHERE o.state = 'open' AND o.due_date <= ?1
+          WHERE o.state IN ('open', 'partially_matched') AND o.due_date <= ?1
           ORDER BY o.due_date, o.external_id",
         &[Value::Text(Some(&due_by))],
         |row| {

@@ -267,6 +267,19 @@ pub(crate) async fn fetch_all<T>(
     statement.query(values, map)
 }
 
+/// Runs one read on a connection the caller holds (a writer's transaction, so the read sees
+/// what it is about to change).
+pub(crate) async fn fetch_all_on<T>(
+    connection: &mut sqlx::SqliteConnection,
+    sql: &'static str,
+    values: &[Value<'_>],
+    map: impl FnMut(&Row<'_>) -> Result<T, LedgerError>,
+) -> Result<Vec<T>, LedgerError> {
+    let mut handle = connection.lock_handle().await?;
+    let mut statement = Prepared::new(&mut handle, sql)?;
+    statement.query(values, map)
+}
+
 impl Drop for Prepared<'_> {
     fn drop(&mut self) {
         // SAFETY: finalized exactly once, while the handle is still locked ('h).

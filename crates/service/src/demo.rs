@@ -7,13 +7,24 @@ use std::path::Path;
 use cashline_demo::reference::{self, ENTITIES};
 use cashline_demo::DEMO_BUSINESS_DAYS;
 
-use crate::request::{AccountUpdate, ImportOptions};
+use crate::request::{
+    AccountUpdate, ExceptionComment, ExceptionsAssign, ExceptionsQuery, ExceptionsResolve,
+    ImportOptions, ReconRun,
+};
 use crate::{Service, ServiceError};
 
 /// Who approves the demo's payment run: not the user who imported it.
 const DEMO_APPROVER: &str = "demo-approver";
 /// How many payments of the run the demo approves; the rest wait for the user.
 const DEMO_PAYMENTS_APPROVED: usize = 5;
+
+/// The demo's controllers, who own some of the open exceptions.
+const DEMO_CONTROLLERS: [&str; 2] = ["anna.controller", "ben.ap"];
+/// The labelled reconciliation set's seed and size in the demo.
+const DEMO_RECON_SEED: u64 = 42;
+const DEMO_RECON_DAYS: usize = 15;
+/// The entity that owns the labelled set's accounts.
+const DEMO_BENELUX: (&str, &str) = ("NW-NL", cashline_demo::recon_set::SET_OWNER);
 
 /// What loading the demo did, in a sentence per step.
 pub struct DemoLoaded {
@@ -132,10 +143,146 @@ impl Service {
                 waiting.len()
             ));
         }
+        lines.extend(self.load_demo_reconciliation(folder, today).await?);
         Ok(DemoLoaded {
             statement_files: paths.len(),
             statement_files_new: new,
             lines,
         })
+    }
+
+    /// The reconciliation's side of the demo: the ERP's items behind the statements, the
+    /// Benelux entity's labelled set (every case the matcher handles, in four formats), a run,
+    /// and owners and comments on some of the exceptions it leaves.
+    async fn load_demo_reconciliation(
+        &self,
+        folder: &Path,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<String>, ServiceError> {
+        let io = |e: std::io::Error| {
+            ServiceError::BadRequest(format!(
+                "cannot write the demo files to {}: {e}",
+                folder.display()
+            ))
+        };
+        let mut lines = Vec::new();
+        let settled = folder.join("settled-items.csv");
+        std::fs::write(
+            &settled,
+            reference::settled_items_csv(today, DEMO_BUSINESS_DAYS),
+        )
+        .map_err(io)?;
+        let imported = self.open_items_import(&settled).await?;
+        lines.push(format!(
+            "{} items behind the statements ({} new)",
+            imported.items, imported.new_items
+        ));
+
+        let set =
+            cashline_demo::recon_set::labelled_set(today, DEMO_RECON_SEED, 1, DEMO_RECON_DAYS);
+        let benelux = folder.join("benelux");
+        std::fs::create_dir_all(&benelux).map_err(io)?;
+        let mut paths = Vec::new();
+        for file in &set.statements {
+            let path = benelux.join(&file.name);
+            std::fs::write(&path, &file.bytes).map_err(io)?;
+            paths.push(path);
+        }
+        let report = self.import_paths(&paths, &ImportOptions::default()).await;
+        if let Some(failed) = report.files.iter().find(|f| f.status == "failed") {
+            return Err(ServiceError::BadRequest(format!(
+                "a demo file failed to import: {}",
+                failed.error.as_deref().unwrap_or_default()
+            )));
+        }
+        self.entity_save(DEMO_BENELUX.0, DEMO_BENELUX.1, Some("NL"), Some("EUR"))
+            .await?;
+        for account in &set.accounts {
+            self.account_update(
+                account,
+                AccountUpdate {
+                    entity: Some(DEMO_BENELUX.0.to_string()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        let items = benelux.join("open-items.csv");
+        std::fs::write(&items, &set.open_items_csv).map_err(io)?;
+        self.open_items_import(&items).await?;
+        let payments = benelux.join("payments.csv");
+        std::fs::write(&payments, &set.payments_csv).map_err(io)?;
+        let imported = self.payments_import(&payments).await?;
+        let ids: Vec<String> = self
+            .payments(Some("validated"))
+            .await?
+            .payments
+            .into_iter()
+            .filter(|p| p.id.starts_with("PAY-0"))
+            .map(|p| p.id)
+            .collect();
+        if !ids.is_empty() {
+            self.as_user(DEMO_APPROVER).payments_approve(&ids).await?;
+        }
+        lines.push(format!(
+            "{}: {} statement files, {} payments",
+            DEMO_BENELUX.1,
+            paths.len(),
+            imported.payments
+        ));
+
+        let run = self.recon_run(ReconRun { dry_run: false }).await?;
+        lines.push(format!("reconciliation: {} matched automatically, {} suggestions to decide, {} exceptions opened", run.auto, run.suggested, run.exceptions_opened));
+
+        // Work in progress in the queue: some cases have owners, one a comment, one is being
+        // looked into. Cases someone already owns are left as they are.
+        let open = self
+            .exceptions(ExceptionsQuery {
+                state: Some("open".into()),
+                ..Default::default()
+            })
+            .await?;
+        let unowned: Vec<_> = open
+            .exceptions
+            .iter()
+            .filter(|e| {
+                e.owner.is_none()
+                    && matches!(
+                        e.kind.as_str(),
+                        "unmatched_item" | "unmatched_entry" | "difference"
+                    )
+            })
+            .collect();
+        for (index, case) in unowned
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 3 == 0)
+            .take(8)
+        {
+            let owner = DEMO_CONTROLLERS[index % DEMO_CONTROLLERS.len()];
+            self.as_user(DEMO_CONTROLLERS[0])
+                .exceptions_assign(ExceptionsAssign {
+                    ids: vec![case.id.clone()],
+                    owner: Some(owner.to_string()),
+                })
+                .await?;
+        }
+        if let Some(case) = unowned.first() {
+            let controller = self.as_user(DEMO_CONTROLLERS[0]);
+            controller
+                .exception_comment(ExceptionComment {
+                    id: case.id.clone(),
+                    text: "Asked the customer for a remittance advice.".into(),
+                })
+                .await?;
+            controller
+                .exceptions_resolve(ExceptionsResolve {
+                    ids: vec![case.id.clone()],
+                    state: Some("in_progress".into()),
+                    resolution: None,
+                })
+                .await?;
+        }
+        Ok(lines)
     }
 }

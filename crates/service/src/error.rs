@@ -17,6 +17,10 @@ pub enum ServiceError {
     Engine(#[from] cashline_engine::EngineError),
     #[error("{0}")]
     Chart(#[from] cashline_chart::ChartError),
+    /// What the ledger holds is not what Cashline wrote (a stored JSON text that does not
+    /// parse): our failure, never the caller's.
+    #[error("{0}")]
+    Corrupt(String),
 }
 
 /// What a front shows: a stable code to branch on and one plain sentence for the person.
@@ -41,9 +45,10 @@ impl ServiceError {
                 | EngineError::OutOfRange(_),
             ) => "bad_request",
             ServiceError::NotFound(_) => "not_found",
-            ServiceError::Ledger(_) | ServiceError::Engine(_) | ServiceError::Chart(_) => {
-                "internal"
-            }
+            ServiceError::Ledger(_)
+            | ServiceError::Engine(_)
+            | ServiceError::Chart(_)
+            | ServiceError::Corrupt(_) => "internal",
         }
     }
 

@@ -222,6 +222,131 @@ pub struct ImportOptions {
     pub csv_mapping: Option<String>,
 }
 
+/// A reconciliation run; a dry run decides and writes nothing.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ReconRun {
+    pub dry_run: bool,
+}
+
+/// Matches, newest first, optionally in one state.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct MatchesQuery {
+    #[serde(deserialize_with = "text")]
+    pub state: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// One match, by its id (confirm, reject, undo).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct MatchId {
+    pub id: String,
+}
+
+/// A match made by hand: entries by bank reference, items and payments by their ERP ids.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ManualMatch {
+    pub entries: Vec<String>,
+    pub items: Vec<String>,
+    pub payments: Vec<String>,
+    /// `fee`, `short_payment`, `over_payment`, `instalment`, `rounding` or `other`.
+    #[serde(deserialize_with = "text")]
+    pub difference_kind: Option<String>,
+    /// The account of the entries, where a bank reference is on several.
+    #[serde(deserialize_with = "text")]
+    pub account: Option<String>,
+}
+
+/// A rule by name (enable, disable, remove), or moved to a position (1 = first).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct RuleChange {
+    pub name: String,
+    #[serde(default)]
+    pub position: Option<u32>,
+}
+
+/// A rule as a controller writes it: a custom rule's criteria, or a built-in kind's settings.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct RuleAdd {
+    /// The JSON of the rule (`{"name": …, "criteria": [...], "confidence": "0.90"}`).
+    pub rule: String,
+}
+
+/// An alias or a hard negative, by its id.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct LearntId {
+    pub id: String,
+}
+
+/// The labelled truth to judge the current matches against, as its JSON text.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ReconEvaluate {
+    pub truth: String,
+}
+
+/// The exception queue's filters; blank is no filter. `age` is an aging bucket.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ExceptionsQuery {
+    #[serde(deserialize_with = "text")]
+    pub kind: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub state: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub owner: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub account: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub entity: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub bank: Option<String>,
+    /// `0-2`, `3-7`, `8-30` or `over-30` (days since opened).
+    #[serde(deserialize_with = "text")]
+    pub age: Option<String>,
+}
+
+/// One case (its notes and history).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ExceptionId {
+    pub id: String,
+}
+
+/// Cases given to an owner (none: unassigned).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct ExceptionsAssign {
+    pub ids: Vec<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub owner: Option<String>,
+}
+
+/// A comment on a case.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ExceptionComment {
+    pub id: String,
+    pub text: String,
+}
+
+/// Cases moved to a state: `in_progress`, `open` again, or an end (`resolved`, `written_off`)
+/// with the resolution in words.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct ExceptionsResolve {
+    pub ids: Vec<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub state: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub resolution: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

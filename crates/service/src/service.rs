@@ -11,7 +11,7 @@ use cashline_domain::{mask::mask_account, shown, Clock, Currency, Money};
 use cashline_engine::csv_mapping;
 use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
 use cashline_engine::CsvMappingDefinition as CsvMapping;
-use cashline_ledger::{audit, entry, exception, setting, Ledger};
+use cashline_ledger::{audit, entry, setting, Ledger};
 
 pub use crate::request::{EntriesQuery, ImportOptions};
 use crate::wire;
@@ -225,28 +225,6 @@ impl Service {
             });
         }
         Ok(wire::EntriesReport { entries })
-    }
-
-    pub async fn exceptions(
-        &self,
-        kind: Option<&str>,
-        state: Option<&str>,
-    ) -> Result<wire::ExceptionsReport, ServiceError> {
-        let rows = exception::list(self.ledger.pool(), kind, state).await?;
-        Ok(wire::ExceptionsReport {
-            exceptions: rows
-                .into_iter()
-                .map(|row| wire::Exception {
-                    id: row.id.to_string(),
-                    kind: row.kind,
-                    subject: row.subject,
-                    detail: row.detail,
-                    state: row.state,
-                    owner: row.owner,
-                    opened_at: row.opened_at,
-                })
-                .collect(),
-        })
     }
 
     pub async fn audit_verify(&self) -> Result<wire::AuditReport, ServiceError> {

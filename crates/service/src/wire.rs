@@ -176,6 +176,21 @@ pub struct Exception {
     pub state: String,
     pub owner: Option<String>,
     pub opened_at: String,
+    pub closed_at: Option<String>,
+    pub resolution: Option<String>,
+    /// Signed like the entry or item it is about, in `currency`'s minor units as text.
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    pub account: Option<String>,
+    pub entity: Option<String>,
+    pub bank: Option<String>,
+    /// Whole days since the day it is about (an entry's date, an item's due date) or else since
+    /// it was opened, and its aging bucket (`0-2`, `3-7`, `8-30`, `over-30`).
+    pub age_days: i64,
+    pub age_bucket: String,
+    pub notes: i64,
+    /// The match it is about (a difference), where there is one.
+    pub match_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -445,4 +460,221 @@ pub struct CalendarDay {
     pub business_day: bool,
     /// Why the day is closed: `Saturday`, `Sunday` or a holiday's name.
     pub closed: Option<&'static str>,
+}
+
+/// Open cases per aging bucket.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AgingBucket {
+    pub bucket: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExceptionDetail {
+    pub exception: Exception,
+    pub notes: Vec<ExceptionNote>,
+    pub history: Vec<ExceptionEvent>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExceptionNote {
+    pub author: String,
+    pub text: String,
+    pub written_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExceptionEvent {
+    pub action: String,
+    pub detail: Option<String>,
+    pub actor: String,
+    pub at: String,
+}
+
+/// What a bulk change did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExceptionsChanged {
+    pub changed: usize,
+}
+
+/// `cashline recon run --json` (the keys of CLI.md, and more).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconRunReport {
+    pub dry_run: bool,
+    pub run: Option<String>,
+    pub examined: usize,
+    pub auto: usize,
+    pub suggested: usize,
+    pub unmatched_entries: usize,
+    pub unmatched_items: usize,
+    pub automation_rate: String,
+    pub exceptions_opened: usize,
+    pub exceptions_resolved: usize,
+    pub matches: Vec<ReconMatch>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconMatch {
+    /// `null` in a dry run.
+    pub id: Option<String>,
+    /// Bank references.
+    pub entries: Vec<String>,
+    /// Open item ids.
+    pub items: Vec<String>,
+    /// Payment ids.
+    pub payments: Vec<String>,
+    pub rule: String,
+    pub confidence: String,
+    /// `auto`, `suggested`, `confirmed`, `rejected` or `undone`.
+    pub state: String,
+    /// The entries less what the items expected, in the entries' currency.
+    pub difference: String,
+    pub difference_kind: Option<String>,
+    pub currency: String,
+    pub tentative: bool,
+    /// The explanation as stored (rule, evidence, differences, settles, notes, made_by).
+    #[ts(type = "Record<string, unknown>")]
+    pub explanation: Box<serde_json::value::RawValue>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub created_at: Option<String>,
+    /// The entries and items in full, for a controller to judge (empty in a run's answer).
+    pub entry_lines: Vec<ReconLine>,
+    pub item_lines: Vec<ReconLine>,
+}
+
+/// An entry or an item as the reconciliation screen shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconLine {
+    /// The bank reference of an entry; the ERP id of an item or payment.
+    pub id: String,
+    /// `entry`, `receivable`, `payable` or `payment`.
+    pub kind: String,
+    pub account: Option<String>,
+    pub counterparty: Option<String>,
+    /// Signed as the bank sees it (an entry), or as expected on the bank (an item: a receivable
+    /// positive, a payable or payment negative).
+    pub amount: String,
+    /// What is still open of an item (its full amount for an entry).
+    pub open: String,
+    pub currency: String,
+    /// The value (or booking) date of an entry, the due date of an item.
+    pub date: Option<String>,
+    pub reference: Option<String>,
+    pub remittance: Option<String>,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconMatchesReport {
+    pub matches: Vec<ReconMatch>,
+}
+
+/// The manual matching screen: what is left on each side.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconWorkbench {
+    pub entries: Vec<ReconLine>,
+    pub items: Vec<ReconLine>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconDecision {
+    pub id: String,
+    pub state: String,
+    pub superseded: Vec<String>,
+    pub aliases_learnt: usize,
+    pub negatives_learnt: usize,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconRulesReport {
+    pub rules: Vec<ReconRule>,
+    pub auto_threshold: String,
+    pub suggest_threshold: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconRule {
+    pub name: String,
+    pub kind: String,
+    pub position: i64,
+    pub enabled: bool,
+    pub description: String,
+    #[ts(type = "Record<string, unknown>")]
+    pub params: serde_json::Value,
+    pub created_by: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconLearntReport {
+    pub aliases: Vec<ReconAlias>,
+    pub negatives: Vec<ReconNegative>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconAlias {
+    pub id: String,
+    /// `name` or `iban`.
+    pub kind: String,
+    pub alias: String,
+    pub party: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconNegative {
+    pub id: String,
+    pub entry: String,
+    pub target: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// `cashline recon evaluate --json` (the keys of CLI.md).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconEvaluation {
+    pub auto: EvaluationAuto,
+    pub recall: String,
+    pub labelled: usize,
+    pub found: usize,
+    pub false_matches: Vec<FalseMatch>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EvaluationAuto {
+    pub matches: usize,
+    pub right: usize,
+    pub precision: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FalseMatch {
+    pub entries: Vec<String>,
+    pub items: Vec<String>,
+    pub rule: String,
+    pub state: String,
+}
+
+/// The controller's figures on the dashboard.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconSummary {
+    /// Entries matched automatically over entries looked at, 2 decimals.
+    pub automation_rate: String,
+    pub entries_examined: i64,
+    pub auto_matched: i64,
+    pub confirmed: i64,
+    pub suggestions: i64,
+    pub unmatched_entries: i64,
+    pub unreconciled: Vec<UnreconciledTotal>,
+    pub open_exceptions: Vec<AgingBucket>,
+    pub last_run_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UnreconciledTotal {
+    pub currency: String,
+    pub entries: i64,
+    pub credits: String,
+    pub debits: String,
 }

@@ -10,6 +10,7 @@ use cashline_service::{ErrorBody, ServiceError};
 pub mod exceptions;
 pub mod import;
 pub mod payments;
+pub mod recon;
 pub mod reference;
 pub mod settings;
 pub mod treasury;

@@ -5,7 +5,8 @@
 // generated from Rust (../generated/wire), so a change there breaks `tsc`, not a screen. Every
 // answer is decoded before it is returned, so a malformed one becomes an `ApiError` the screen
 // can show, never a half-typed object that fails later. Money stays a string from the wire to
-// the screen: the UI formats it and never adds it up.
+// the screen: the UI formats it, and adds up only what a person has selected and not yet sent
+// (../money, exact on BigInt minor units).
 
 export { ApiError } from './error';
 export { startApi, type Loose } from './transport';
@@ -14,4 +15,5 @@ export * from './import';
 export * from './exceptions';
 export * from './reference';
 export * from './payments';
+export * from './recon';
 export * from './settings';

@@ -102,7 +102,20 @@ return_reason: string | null, };
 
 export type ExceptionsReport = { exceptions: Array<Exception>, };
 
-export type Exception = { id: string, kind: string, subject: string, detail: string | null, state: string, owner: string | null, opened_at: string, };
+export type Exception = { id: string, kind: string, subject: string, detail: string | null, state: string, owner: string | null, opened_at: string, closed_at: string | null, resolution: string | null, 
+/**
+ * Signed like the entry or item it is about, in `currency`'s minor units as text.
+ */
+amount: string | null, currency: string | null, account: string | null, entity: string | null, bank: string | null, 
+/**
+ * Whole days since the day it is about (an entry's date, an item's due date) or else since
+ * it was opened, and its aging bucket (`0-2`, `3-7`, `8-30`, `over-30`).
+ */
+age_days: number, age_bucket: string, notes: number, 
+/**
+ * The match it is about (a difference), where there is one.
+ */
+match_id: string | null, };
 
 export type AuditReport = { records: number, ok: boolean, first_bad: string | null, };
 
@@ -205,6 +218,109 @@ export type CalendarDay = { date: string, business_day: boolean,
  */
 closed: string | null, };
 
+export type AgingBucket = { bucket: string, count: number, };
+
+export type ExceptionDetail = { exception: Exception, notes: Array<ExceptionNote>, history: Array<ExceptionEvent>, };
+
+export type ExceptionNote = { author: string, text: string, written_at: string, };
+
+export type ExceptionEvent = { action: string, detail: string | null, actor: string, at: string, };
+
+export type ExceptionsChanged = { changed: number, };
+
+export type ReconRunReport = { dry_run: boolean, run: string | null, examined: number, auto: number, suggested: number, unmatched_entries: number, unmatched_items: number, automation_rate: string, exceptions_opened: number, exceptions_resolved: number, matches: Array<ReconMatch>, };
+
+export type ReconMatch = { 
+/**
+ * `null` in a dry run.
+ */
+id: string | null, 
+/**
+ * Bank references.
+ */
+entries: Array<string>, 
+/**
+ * Open item ids.
+ */
+items: Array<string>, 
+/**
+ * Payment ids.
+ */
+payments: Array<string>, rule: string, confidence: string, 
+/**
+ * `auto`, `suggested`, `confirmed`, `rejected` or `undone`.
+ */
+state: string, 
+/**
+ * The entries less what the items expected, in the entries' currency.
+ */
+difference: string, difference_kind: string | null, currency: string, tentative: boolean, 
+/**
+ * The explanation as stored (rule, evidence, differences, settles, notes, made_by).
+ */
+explanation: Record<string, unknown>, decided_by: string | null, decided_at: string | null, created_at: string | null, 
+/**
+ * The entries and items in full, for a controller to judge (empty in a run's answer).
+ */
+entry_lines: Array<ReconLine>, item_lines: Array<ReconLine>, };
+
+export type ReconLine = { 
+/**
+ * The bank reference of an entry; the ERP id of an item or payment.
+ */
+id: string, 
+/**
+ * `entry`, `receivable`, `payable` or `payment`.
+ */
+kind: string, account: string | null, counterparty: string | null, 
+/**
+ * Signed as the bank sees it (an entry), or as expected on the bank (an item: a receivable
+ * positive, a payable or payment negative).
+ */
+amount: string, 
+/**
+ * What is still open of an item (its full amount for an entry).
+ */
+open: string, currency: string, 
+/**
+ * The value (or booking) date of an entry, the due date of an item.
+ */
+date: string | null, reference: string | null, remittance: string | null, status: string | null, };
+
+export type ReconMatchesReport = { matches: Array<ReconMatch>, };
+
+export type ReconWorkbench = { entries: Array<ReconLine>, items: Array<ReconLine>, };
+
+export type ReconDecision = { id: string, state: string, superseded: Array<string>, aliases_learnt: number, negatives_learnt: number, };
+
+export type ReconRulesReport = { rules: Array<ReconRule>, auto_threshold: string, suggest_threshold: string, };
+
+export type ReconRule = { name: string, kind: string, position: number, enabled: boolean, description: string, params: Record<string, unknown>, created_by: string, };
+
+export type ReconLearntReport = { aliases: Array<ReconAlias>, negatives: Array<ReconNegative>, };
+
+export type ReconAlias = { id: string, 
+/**
+ * `name` or `iban`.
+ */
+kind: string, alias: string, party: string, created_by: string, created_at: string, };
+
+export type ReconNegative = { id: string, entry: string, target: string, created_by: string, created_at: string, };
+
+export type ReconEvaluation = { auto: EvaluationAuto, recall: string, labelled: number, found: number, false_matches: Array<FalseMatch>, };
+
+export type EvaluationAuto = { matches: number, right: number, precision: string, };
+
+export type FalseMatch = { entries: Array<string>, items: Array<string>, rule: string, state: string, };
+
+export type ReconSummary = { 
+/**
+ * Entries matched automatically over entries looked at, 2 decimals.
+ */
+automation_rate: string, entries_examined: number, auto_matched: number, confirmed: number, suggestions: number, unmatched_entries: number, unreconciled: Array<UnreconciledTotal>, open_exceptions: Array<AgingBucket>, last_run_at: string | null, };
+
+export type UnreconciledTotal = { currency: string, entries: number, credits: string, debits: string, };
+
 export type ErrorBody = { code: string, message: string, };
 
 export type PositionsRequest = { as_of?: string, entity?: string, reporting_currency?: string, };
@@ -252,3 +368,45 @@ export type ImportOptions = {
  * Read every file as CSV with this saved mapping, whatever its header says.
  */
 csv_mapping?: string, };
+
+export type ReconRun = { dry_run: boolean, };
+
+export type MatchesQuery = { state?: string, limit?: number, };
+
+export type MatchId = { id: string, };
+
+export type ManualMatch = { entries: Array<string>, items: Array<string>, payments: Array<string>, 
+/**
+ * `fee`, `short_payment`, `over_payment`, `instalment`, `rounding` or `other`.
+ */
+difference_kind?: string, 
+/**
+ * The account of the entries, where a bank reference is on several.
+ */
+account?: string, };
+
+export type RuleChange = { name: string, position?: number, };
+
+export type RuleAdd = { 
+/**
+ * The JSON of the rule (`{"name": …, "criteria": [...], "confidence": "0.90"}`).
+ */
+rule: string, };
+
+export type LearntId = { id: string, };
+
+export type ReconEvaluate = { truth: string, };
+
+export type ExceptionsQuery = { kind?: string, state?: string, owner?: string, account?: string, entity?: string, bank?: string, 
+/**
+ * `0-2`, `3-7`, `8-30` or `over-30` (days since opened).
+ */
+age?: string, };
+
+export type ExceptionId = { id: string, };
+
+export type ExceptionsAssign = { ids: Array<string>, owner?: string, };
+
+export type ExceptionComment = { id: string, text: string, };
+
+export type ExceptionsResolve = { ids: Array<string>, state?: string, resolution?: string, };

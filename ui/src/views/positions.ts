@@ -1,4 +1,4 @@
-//! The Positions screen: group and entity totals, totals per currency, accounts (as a list or by bank) with basis and freshness, an account's entries on click (a batch's transactions under it), and the balance charts.
+//! The Positions screen: group and entity totals, totals per currency, the reconciliation card, accounts (as a list or by bank) with basis and freshness, an account's entries on click (a batch's transactions under it), and the balance charts.
 
 import {
   fetchAccounts,
@@ -14,6 +14,7 @@ import { h, replaceChildren } from '../dom';
 import { formatInstant, formatMoney, isNegative, maskAccount, plural } from '../format';
 import { refreshExceptionCount } from '../nav';
 import { chartCard } from './chart-card';
+import { reconCard } from './recon-card';
 import { currencySelect, entityName, entityNamesReady, entitySelect, scope, showCurrencyUsed } from './scope';
 import { errorBox, latestLoader, moneyCell, pageHead, type View } from './view';
 
@@ -137,6 +138,7 @@ function renderBody(body: HTMLElement, positions: Positions, alive: () => boolea
   replaceChildren(
     body,
     kpiRow(positions),
+    reconCard(alive),
     h(
       'section',
       { class: 'card' },

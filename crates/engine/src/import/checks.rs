@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use cashline_bankfile::ParsedStatement;
-use cashline_domain::{BalanceType, EntryStatus, Money, StatementKind};
+use cashline_domain::{BalanceType, EntryStatus, ExceptionKind, Money, StatementKind};
 use cashline_ledger::{exception, statement, Tx};
 
 use crate::EngineError;
@@ -52,7 +52,7 @@ pub(super) async fn continuity_check(
     if let (Some(before), Some(now)) = sequences {
         if now > before + 1 && previous_date.year() == closing.date.year() {
             problems.push((
-                "sequence_gap",
+                ExceptionKind::SequenceGap,
                 format!(
                     "statements {} to {} of account {account} are missing (sequence jumps from {before} to {now})",
                     before + 1,
@@ -65,7 +65,7 @@ pub(super) async fn continuity_check(
     if !missing.is_empty() && missing.len() <= MISSING_DAYS_REPORTED_MAX {
         let days: Vec<String> = missing.iter().map(|d| d.to_string()).collect();
         problems.push((
-            "missing_days",
+            ExceptionKind::MissingDays,
             format!(
                 "no end-of-day statement for account {account} on {}",
                 days.join(", ")
@@ -73,7 +73,7 @@ pub(super) async fn continuity_check(
         ));
     } else if !missing.is_empty() {
         problems.push((
-            "missing_days",
+            ExceptionKind::MissingDays,
             format!(
                 "no end-of-day statement for account {account} on {} business days from {} to {}",
                 missing.len(),
@@ -91,12 +91,12 @@ pub(super) async fn continuity_check(
         exception::open(
             tx,
             &exception::NewException {
-                kind,
+                kind: Some(kind),
                 subject: &subject,
                 detail: Some(&detail),
                 account_id: Some(account_id),
                 statement_id: Some(statement_id),
-                about_date: None,
+                ..Default::default()
             },
             now,
         )

@@ -14,6 +14,7 @@ use crate::AppState;
 mod exceptions;
 mod import;
 mod payments;
+mod recon;
 mod reference;
 mod settings;
 mod treasury;
@@ -31,6 +32,7 @@ pub(crate) fn api() -> Router<AppState> {
         .merge(exceptions::routes())
         .merge(reference::routes())
         .merge(payments::routes())
+        .merge(recon::routes())
         .merge(settings::routes())
         // `/api` itself, which the nested fallback does not see.
         .route("/", any(unknown_route))

@@ -1,0 +1,1432 @@
+//! The matcher: every enabled rule, in order, over entries and targets held in memory, and the
+//! decision for each entry. Its one bar: a wrong automatic match is worse than none, so two
+//! candidates that fit about as well are only ever suggested, and two entries that claim the
+//! same item are both only suggested.
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
+
+use cashline_domain::{CreditorReference, Currency, DifferenceKind, MatchState};
+
+use super::amount::{fit, Fit};
+use super::facts::{EntryFacts, Memory, Target, TargetKind};
+use super::rule::{
+    CustomParams, Drift, Field, InvoiceParams, Params, Rule, RuleKind, SeveralParams, Test,
+    ToleranceParams, WindowParams,
+};
+use super::subset::subsets_summing_to;
+use super::text::{compact, compact_into, party_key, same_party, same_party_key, tokens};
+
+/// Scores are hundredths: 90 is a confidence of 0.90.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    /// At or above: matched without a person.
+    pub auto: u8,
+    /// At or above (and below `auto`): shown as a suggestion. Below: not shown.
+    pub suggest: u8,
+    /// Another candidate this close to the best makes an entry ambiguous.
+    pub tie_margin: u8,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            auto: 90,
+            suggest: 60,
+            tie_margin: 3,
+        }
+    }
+}
+
+/// What a part of a match settles of one target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settle {
+    /// Index into the targets given to the matcher.
+    pub target: usize,
+    /// Minor units of the target's open amount this match settles (positive).
+    pub settled_minor: i64,
+    /// A payable settled by the payment that pays it: the same money, counted once.
+    pub companion: bool,
+}
+
+/// One piece of evidence: which field agreed, with the values on each side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub field: &'static str,
+    pub entry: String,
+    pub target: String,
+}
+
+/// A decision about one entry.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// Index into the entries given to the matcher.
+    pub entry: usize,
+    pub settles: Vec<Settle>,
+    /// The rule's name (as stored).
+    pub rule: String,
+    pub score: u8,
+    pub state: MatchState,
+    /// The entry amount less what the targets expected, signed like the entry.
+    pub difference_minor: i64,
+    pub difference_kind: Option<DifferenceKind>,
+    /// On a pending entry: final once it books.
+    pub tentative: bool,
+    pub evidence: Vec<Evidence>,
+    /// Value date less due date, where both are known (the first target's).
+    pub days_apart: Option<i64>,
+    pub notes: Vec<String>,
+}
+
+/// Everything a run decided.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub proposals: Vec<Proposal>,
+    /// Entries (indices) with no proposal at all.
+    pub unmatched: Vec<usize>,
+}
+
+/// A candidate before the decision.
+#[derive(Debug, Clone)]
+struct Candidate {
+    settles: Vec<Settle>,
+    rule: usize,
+    score: i32,
+    difference_minor: i64,
+    difference_kind: Option<DifferenceKind>,
+    evidence: Vec<Evidence>,
+    notes: Vec<String>,
+}
+
+impl Candidate {
+    fn key(&self) -> Vec<usize> {
+        let mut key: Vec<usize> = self
+            .settles
+            .iter()
+            .filter(|s| !s.companion)
+            .map(|s| s.target)
+            .collect();
+        key.sort_unstable();
+        key
+    }
+}
+
+/// Targets under one key: most keys name one target, which needs no list of its own.
+#[derive(Debug, Clone)]
+enum Postings {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Postings {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Postings::One(one) => std::slice::from_ref(one),
+            Postings::Many(many) => many,
+        }
+    }
+}
+
+/// A key's targets. Keys borrow the target's own text where it is already compact (most
+/// references and IBANs are), so building an index over a million targets allocates little.
+#[derive(Debug, Default)]
+struct Index<'a> {
+    map: FxHashMap<Cow<'a, str>, Postings>,
+}
+
+impl<'a> Index<'a> {
+    fn with_capacity(capacity: usize) -> Index<'a> {
+        let mut map = FxHashMap::default();
+        map.reserve(capacity);
+        Index { map }
+    }
+
+    fn push(&mut self, key: Cow<'a, str>, target: usize) {
+        if key.len() < 3 {
+            return;
+        }
+        let target = u32::try_from(target).expect("fewer than 4 billion targets");
+        match self.map.entry(key) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(Postings::One(target));
+            }
+            std::collections::hash_map::Entry::Occupied(mut slot) => {
+                let postings = slot.get_mut();
+                match postings {
+                    Postings::One(first) => *postings = Postings::Many(vec![*first, target]),
+                    Postings::Many(list) => list.push(target),
+                }
+            }
+        }
+    }
+
+    fn get(&self, key: &str) -> &[u32] {
+        self.map.get(key).map_or(&[], Postings::as_slice)
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+}
+
+/// `text` compact, borrowed when it is compact already.
+fn compact_cow(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(compact(text))
+    }
+}
+
+/// The targets indexed once per run, then every entry decided against them.
+pub struct Matcher<'a> {
+    targets: &'a [Target],
+    rules: Vec<&'a Rule>,
+    memory: &'a Memory,
+    thresholds: Thresholds,
+    tolerance: Option<ToleranceParams>,
+    instalments: bool,
+    /// Each target's IBAN compact and party key, worked out once rather than per comparison.
+    target_iban: Vec<Option<Cow<'a, str>>>,
+    target_party: Vec<Option<String>>,
+    /// The first three characters of every reference: a run of the remittance text that starts
+    /// no reference is not looked up.
+    reference_starts: rustc_hash::FxHashSet<[u8; 3]>,
+    /// Payments' end-to-end ids, compact.
+    by_end_to_end: Index<'a>,
+    /// Items' and payments' references, compact.
+    by_reference: Index<'a>,
+    /// Compact IBAN → targets.
+    by_iban: Index<'a>,
+    /// Party key of the counterparty name → targets.
+    by_party: Index<'a>,
+    /// Per custom rule (by position in `rules`): the targets its item criteria admit, sorted by
+    /// currency and expected entry amount for range scans.
+    custom_targets: FxHashMap<usize, Vec<u32>>,
+}
+
+/// End-to-end ids banks write when the payer gave none.
+fn is_placeholder(id: &str) -> bool {
+    matches!(
+        id.trim().to_ascii_uppercase().as_str(),
+        "NOTPROVIDED" | "NONREF" | "NOTPROVIDED/" | ""
+    )
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(
+        targets: &'a [Target],
+        rules: &'a [Rule],
+        memory: &'a Memory,
+        thresholds: Thresholds,
+    ) -> Matcher<'a> {
+        let mut enabled: Vec<&Rule> = rules.iter().filter(|r| r.enabled).collect();
+        enabled.sort_by_key(|r| r.position);
+        let tolerance = enabled.iter().find_map(|r| match &r.params {
+            Params::Tolerance(t) if r.kind == RuleKind::AmountTolerance => Some(*t),
+            _ => None,
+        });
+        let instalments = enabled.iter().any(|r| r.kind == RuleKind::SeveralItems);
+        let mut matcher = Matcher {
+            target_iban: Vec::with_capacity(targets.len()),
+            target_party: Vec::with_capacity(targets.len()),
+            reference_starts: rustc_hash::FxHashSet::default(),
+            targets,
+            rules: enabled,
+            memory,
+            thresholds,
+            tolerance,
+            instalments,
+            by_end_to_end: Index::default(),
+            by_reference: Index::with_capacity(targets.len()),
+            by_iban: Index::with_capacity(targets.len() / 2),
+            by_party: Index::with_capacity(targets.len() / 2),
+            custom_targets: FxHashMap::default(),
+        };
+        for (i, target) in targets.iter().enumerate() {
+            if let Some(id) = target
+                .end_to_end_id
+                .as_deref()
+                .filter(|id| !is_placeholder(id))
+            {
+                matcher.by_end_to_end.push(compact_cow(id), i);
+            }
+            if let Some(reference) = &target.reference {
+                let key = compact_cow(reference);
+                if let Some(start) = key.as_bytes().get(..3) {
+                    matcher
+                        .reference_starts
+                        .insert([start[0], start[1], start[2]]);
+                }
+                matcher.by_reference.push(key, i);
+            }
+            let iban = target.counterparty_iban.as_deref().map(compact_cow);
+            if let Some(iban) = &iban {
+                matcher.by_iban.push(iban.clone(), i);
+            }
+            matcher.target_iban.push(iban);
+            let party = target
+                .counterparty_name
+                .as_deref()
+                .map(party_key)
+                .filter(|p| !p.is_empty());
+            if let Some(party) = &party {
+                matcher.by_party.push(Cow::Owned(party.clone()), i);
+            }
+            matcher.target_party.push(party);
+        }
+        for (position, rule) in matcher.rules.iter().enumerate() {
+            if let Params::Custom(custom) = &rule.params {
+                let mut admitted: Vec<u32> = (0..targets.len())
+                    .filter(|&i| {
+                        custom
+                            .criteria
+                            .iter()
+                            .filter(|c| c.field.is_item())
+                            .all(|c| item_passes(c.field, &c.test, &targets[i]))
+                    })
+                    .map(|i| u32::try_from(i).expect("bounded"))
+                    .collect();
+                admitted.sort_by_key(|&i| {
+                    (
+                        targets[i as usize].currency,
+                        targets[i as usize].expected_entry_minor(),
+                    )
+                });
+                matcher.custom_targets.insert(position, admitted);
+            }
+        }
+        matcher
+    }
+
+    /// Decides every entry, then settles the conflicts between entries.
+    pub fn run(&self, entries: &[EntryFacts]) -> Outcome {
+        let mut outcome = Outcome::default();
+        let mut buffer = String::new();
+        for (index, entry) in entries.iter().enumerate() {
+            let decided = self.decide(index, entry, &mut buffer);
+            if decided.is_empty() {
+                outcome.unmatched.push(index);
+            }
+            outcome.proposals.extend(decided);
+        }
+        self.settle_conflicts(&mut outcome.proposals);
+        outcome
+    }
+
+    fn decide(&self, index: usize, entry: &EntryFacts, buffer: &mut String) -> Vec<Proposal> {
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for (position, rule) in self.rules.iter().enumerate() {
+            let before = candidates.len();
+            self.apply(position, rule, entry, buffer, &mut candidates);
+            if candidates.len() > before {
+                // A rule earlier in the order that settles the entry beyond doubt ends the search.
+                candidates.retain(|c| {
+                    !c.settles
+                        .iter()
+                        .any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id))
+                });
+                if self.decisive(&candidates) {
+                    break;
+                }
+            }
+        }
+        candidates.retain(|c| {
+            !c.settles
+                .iter()
+                .any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id))
+        });
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        let candidates = merge(candidates);
+        let best = candidates[0].score;
+        let margin = i32::from(self.thresholds.tie_margin);
+        let contenders = candidates
+            .iter()
+            .filter(|c| c.score >= best - margin)
+            .count();
+        let auto = i32::from(self.thresholds.auto);
+        let suggest = i32::from(self.thresholds.suggest);
+        let mut proposals = Vec::new();
+        if contenders > 1 {
+            for candidate in candidates
+                .into_iter()
+                .take_while(|c| c.score >= best - margin)
+                .filter(|c| c.score >= suggest)
+                .take(5)
+            {
+                let mut candidate = candidate;
+                candidate.notes.push(format!("ambiguous: {contenders} candidates fit about as well, so none is matched without a person"));
+                candidate.score = candidate.score.min(auto - 1);
+                proposals.push(self.proposal(index, entry, candidate, MatchState::Suggested));
+            }
+        } else {
+            let candidate = candidates.into_iter().next().expect("not empty");
+            if candidate.score >= auto {
+                proposals.push(self.proposal(index, entry, candidate, MatchState::Auto));
+            } else if candidate.score >= suggest {
+                proposals.push(self.proposal(index, entry, candidate, MatchState::Suggested));
+            }
+        }
+        proposals
+    }
+
+    fn decisive(&self, candidates: &[Candidate]) -> bool {
+        let Some(best) = candidates.iter().map(|c| c.score).max() else {
+            return false;
+        };
+        let margin = i32::from(self.thresholds.tie_margin);
+        best >= i32::from(self.thresholds.auto)
+            && candidates
+                .iter()
+                .filter(|c| c.score >= best - margin)
+                .map(Candidate::key)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+                == 1
+    }
+
+    fn proposal(
+        &self,
+        index: usize,
+        entry: &EntryFacts,
+        candidate: Candidate,
+        state: MatchState,
+    ) -> Proposal {
+        let days_apart = candidate
+            .settles
+            .first()
+            .and_then(|s| Some((entry.date()? - self.targets[s.target].due_date?).num_days()));
+        Proposal {
+            entry: index,
+            rule: self.rules[candidate.rule].name.clone(),
+            score: u8::try_from(candidate.score.clamp(0, 99)).expect("clamped"),
+            state,
+            difference_minor: candidate.difference_minor,
+            difference_kind: candidate.difference_kind,
+            tentative: entry.pending,
+            evidence: candidate.evidence,
+            days_apart,
+            notes: candidate.notes,
+            settles: candidate.settles,
+        }
+    }
+
+    /// Two automatic matches that together settle more of a target than it has open: neither
+    /// is safe, both become suggestions.
+    fn settle_conflicts(&self, proposals: &mut [Proposal]) {
+        let mut claimed: FxHashMap<usize, (i64, u32)> = FxHashMap::default();
+        for proposal in proposals.iter().filter(|p| p.state == MatchState::Auto) {
+            for settle in &proposal.settles {
+                let claim = claimed.entry(settle.target).or_default();
+                claim.0 += settle.settled_minor;
+                claim.1 += 1;
+            }
+        }
+        let over: Vec<usize> = claimed
+            .iter()
+            .filter(|(target, (sum, count))| *count > 1 && *sum > self.targets[**target].open_minor)
+            .map(|(target, _)| *target)
+            .collect();
+        if over.is_empty() {
+            return;
+        }
+        let auto = self.thresholds.auto;
+        for proposal in proposals.iter_mut().filter(|p| p.state == MatchState::Auto) {
+            if proposal.settles.iter().any(|s| over.contains(&s.target)) {
+                proposal.state = MatchState::Suggested;
+                proposal.score = proposal.score.min(auto - 1);
+                proposal.notes.push(
+                    "another entry claims the same item, so neither is matched without a person"
+                        .into(),
+                );
+            }
+        }
+    }
+
+    fn apply(
+        &self,
+        position: usize,
+        rule: &Rule,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
+        match (&rule.kind, &rule.params) {
+            (RuleKind::EndToEndId, _) => self.end_to_end(position, entry, buffer, out),
+            (RuleKind::CreditorReference, _) => {
+                self.creditor_reference(position, entry, buffer, out)
+            }
+            (RuleKind::InvoiceNumber, Params::InvoiceNumber(params)) => {
+                self.invoice_number(position, params, entry, buffer, out)
+            }
+            (RuleKind::IbanAmountDate, Params::Window(window)) => {
+                self.iban_amount_date(position, window, entry, buffer, out)
+            }
+            (RuleKind::SeveralItems, Params::SeveralItems(params)) => {
+                self.several_items(position, params, entry, buffer, out)
+            }
+            (RuleKind::Batch, _) => self.batch(position, entry, buffer, out),
+            (RuleKind::Custom, Params::Custom(params)) => self.custom(position, params, entry, out),
+            // The tolerance rule shapes how the others compare amounts; it proposes nothing.
+            _ => {}
+        }
+    }
+
+    /// A candidate for one target found by a reference, if the amounts fit.
+    fn single(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        target: usize,
+        base: i32,
+        evidence: Evidence,
+    ) -> Option<Candidate> {
+        let t = &self.targets[target];
+        if t.currency != entry.currency {
+            return None;
+        }
+        let (settled, difference_minor, difference_kind, penalty, note) = match fit(
+            entry.amount_minor,
+            t,
+            self.tolerance.as_ref(),
+            self.instalments,
+        ) {
+            Fit::Exact => (t.open_minor, 0, None, 0, None),
+            Fit::Within {
+                difference_minor,
+                kind,
+                penalty,
+            } => (t.open_minor, difference_minor, Some(kind), penalty, None),
+            Fit::Part => (
+                entry.amount_minor.abs(),
+                0,
+                Some(DifferenceKind::Instalment),
+                5,
+                Some(format!(
+                    "an instalment: {} of {} open",
+                    amount_text(entry.amount_minor.abs(), t.currency),
+                    amount_text(t.open_minor, t.currency)
+                )),
+            ),
+            Fit::Wrong => return None,
+        };
+        let mut candidate = Candidate {
+            settles: vec![Settle {
+                target,
+                settled_minor: settled,
+                companion: false,
+            }],
+            rule: position,
+            score: base - penalty,
+            difference_minor,
+            difference_kind,
+            evidence: vec![evidence],
+            notes: note.into_iter().collect(),
+        };
+        if difference_kind.is_none() {
+            candidate.evidence.push(Evidence {
+                field: "amount",
+                entry: amount_text(entry.amount_minor, entry.currency),
+                target: amount_text(t.expected_entry_minor(), t.currency),
+            });
+        }
+        self.weigh_counterparty(entry, target, &mut candidate);
+        self.add_companion(target, &mut candidate);
+        Some(candidate)
+    }
+
+    /// Counterparty agreement raises a score and disagreement lowers it.
+    fn weigh_counterparty(&self, entry: &EntryFacts, target: usize, candidate: &mut Candidate) {
+        match self.counterparty(entry, target) {
+            Agreement::Iban(evidence) => {
+                candidate.score += 5;
+                candidate.evidence.push(evidence);
+            }
+            Agreement::Name(evidence) => {
+                candidate.score += 3;
+                candidate.evidence.push(evidence);
+            }
+            Agreement::Differs => {
+                candidate.score -= 15;
+                candidate
+                    .notes
+                    .push("the counterparty differs from the item's".into());
+            }
+            Agreement::Unknown => {}
+        }
+    }
+
+    fn counterparty(&self, entry: &EntryFacts, target: usize) -> Agreement {
+        let t = &self.targets[target];
+        let party = self.target_party[target].as_deref();
+        let aliased = |alias: &str| {
+            party.is_some_and(|p| self.memory.parties_of(alias).iter().any(|q| q == p))
+        };
+        let entry_iban = entry.counterparty_iban.as_deref().map(compact_cow);
+        if let (Some(a), Some(b)) = (&entry_iban, &self.target_iban[target]) {
+            if a == b {
+                return Agreement::Iban(Evidence {
+                    field: "counterparty_iban",
+                    entry: entry.counterparty_iban.clone().unwrap_or_default(),
+                    target: t.counterparty_iban.clone().unwrap_or_default(),
+                });
+            }
+        }
+        if !self.memory.is_empty() {
+            if let Some(a) = &entry.counterparty_iban {
+                if aliased(a) {
+                    return Agreement::Iban(Evidence {
+                        field: "counterparty_alias",
+                        entry: a.clone(),
+                        target: t.counterparty_name.clone().unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        let entry_party = entry
+            .counterparty_name
+            .as_deref()
+            .map(party_key)
+            .filter(|p| !p.is_empty());
+        if let (Some(a), Some(b)) = (&entry_party, party) {
+            if same_party_key(a, b) {
+                return Agreement::Name(Evidence {
+                    field: "counterparty_name",
+                    entry: entry.counterparty_name.clone().unwrap_or_default(),
+                    target: t.counterparty_name.clone().unwrap_or_default(),
+                });
+            }
+            if let Some(name) = entry
+                .counterparty_name
+                .as_deref()
+                .filter(|_| !self.memory.is_empty())
+            {
+                if aliased(name) {
+                    return Agreement::Name(Evidence {
+                        field: "counterparty_alias",
+                        entry: name.to_string(),
+                        target: t.counterparty_name.clone().unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        match (&entry_iban, &self.target_iban[target]) {
+            (Some(_), Some(_)) => Agreement::Differs,
+            _ if entry_party.is_some() && party.is_some() => Agreement::Differs,
+            _ => Agreement::Unknown,
+        }
+    }
+
+    /// A payment that pays a payable settles both: the payable with the payment's reference,
+    /// amount and creditor, when exactly one fits.
+    fn add_companion(&self, target: usize, candidate: &mut Candidate) {
+        let payment = &self.targets[target];
+        if payment.kind != TargetKind::Payment {
+            return;
+        }
+        let Some(reference) = &payment.reference else {
+            return;
+        };
+        let fitting: Vec<usize> = Self::lookup(&self.by_reference, &compact_cow(reference))
+            .filter(|&i| {
+                let p = &self.targets[i];
+                p.kind == TargetKind::Payable
+                    && p.currency == payment.currency
+                    && p.open_minor == payment.open_minor
+                    && match (&self.target_iban[i], &self.target_iban[target]) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => self.target_party[i]
+                            .as_deref()
+                            .zip(self.target_party[target].as_deref())
+                            .is_some_and(|(a, b)| same_party_key(a, b)),
+                    }
+            })
+            .collect();
+        if let [payable] = fitting[..] {
+            candidate.settles.push(Settle {
+                target: payable,
+                settled_minor: self.targets[payable].open_minor,
+                companion: true,
+            });
+            candidate.notes.push(format!(
+                "the payment pays payable {}",
+                self.targets[payable].external_id
+            ));
+        }
+    }
+
+    fn lookup<'i>(index: &'i Index<'_>, key: &str) -> impl Iterator<Item = usize> + 'i {
+        index.get(key).iter().map(|&i| i as usize)
+    }
+
+    /// What an end-to-end id may name: a payment's end-to-end id, or an item's reference.
+    fn end_to_end_targets<'i>(&'i self, key: &str) -> impl Iterator<Item = usize> + 'i {
+        Self::lookup(&self.by_end_to_end, key).chain(
+            Self::lookup(&self.by_reference, key)
+                .filter(|&t| self.targets[t].kind != TargetKind::Payment),
+        )
+    }
+
+    fn end_to_end(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
+        let Some(id) = entry
+            .end_to_end_id
+            .as_deref()
+            .filter(|id| !is_placeholder(id))
+        else {
+            return;
+        };
+        compact_into(id, buffer);
+        for target in self.end_to_end_targets(buffer) {
+            let evidence = Evidence {
+                field: "end_to_end_id",
+                entry: id.to_string(),
+                target: self.targets[target]
+                    .end_to_end_id
+                    .clone()
+                    .or_else(|| self.targets[target].reference.clone())
+                    .unwrap_or_default(),
+            };
+            out.extend(self.single(position, entry, target, 97, evidence));
+        }
+    }
+
+    fn creditor_reference(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
+        let mut keys: Vec<(String, bool)> = Vec::new();
+        for text in [&entry.creditor_reference, &entry.entry_ref]
+            .into_iter()
+            .flatten()
+        {
+            let valid_rf = CreditorReference::parse(text).is_some();
+            // An RF reference with wrong check digits is a typo, never evidence.
+            if !valid_rf && looks_like_rf(text) {
+                continue;
+            }
+            keys.push((text.clone(), valid_rf));
+        }
+        if let Some(remittance) = &entry.remittance {
+            for rf in CreditorReference::find_all(remittance) {
+                keys.push((rf.to_string(), true));
+            }
+        }
+        let mut seen: Vec<usize> = Vec::new();
+        for (key, valid_rf) in keys {
+            compact_into(&key, buffer);
+            for target in Self::lookup(&self.by_reference, buffer) {
+                if seen.contains(&target) {
+                    continue;
+                }
+                seen.push(target);
+                let evidence = Evidence {
+                    field: if valid_rf {
+                        "creditor_reference_rf"
+                    } else {
+                        "creditor_reference"
+                    },
+                    entry: key.clone(),
+                    target: self.targets[target].reference.clone().unwrap_or_default(),
+                };
+                out.extend(self.single(
+                    position,
+                    entry,
+                    target,
+                    if valid_rf { 96 } else { 93 },
+                    evidence,
+                ));
+            }
+        }
+    }
+
+    /// The targets whose reference the remittance text names, in order of appearance.
+    fn named_targets(
+        &self,
+        params: &InvoiceParams,
+        text: &str,
+        buffer: &mut String,
+    ) -> Vec<(usize, String)> {
+        let mut found: Vec<(usize, String)> = Vec::new();
+        let runs: Vec<&str> = tokens(text).collect();
+        let note = |key: &str, shown: String, found: &mut Vec<(usize, String)>| {
+            for target in Self::lookup(&self.by_reference, key) {
+                if !found.iter().any(|(t, _)| *t == target) {
+                    found.push((target, shown.clone()));
+                }
+            }
+        };
+        for start in 0..runs.len() {
+            buffer.clear();
+            let mut checked_start = false;
+            for run in runs.iter().skip(start).take(params.runs_max) {
+                for c in run.chars() {
+                    buffer.extend(c.to_uppercase());
+                }
+                if !checked_start && buffer.len() >= 3 {
+                    // No reference starts like this run: nothing from here can be one.
+                    let b = buffer.as_bytes();
+                    if !self.reference_starts.contains(&[b[0], b[1], b[2]]) {
+                        break;
+                    }
+                    checked_start = true;
+                }
+                if buffer.len() >= 4 && self.by_reference.contains(buffer.as_str()) {
+                    let key = buffer.clone();
+                    note(&key, key.clone(), &mut found);
+                }
+                if buffer.len() > 35 {
+                    break;
+                }
+            }
+        }
+        for pattern in &params.patterns {
+            for captures in pattern.captures_iter(text).take(50) {
+                let Some(matched) = captures.get(1).or_else(|| captures.get(0)) else {
+                    continue;
+                };
+                let key = compact(matched.as_str());
+                note(&key, matched.as_str().to_string(), &mut found);
+            }
+        }
+        found
+    }
+
+    fn invoice_number(
+        &self,
+        position: usize,
+        params: &InvoiceParams,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
+        let Some(text) = &entry.remittance else {
+            return;
+        };
+        let named: Vec<(usize, String)> = self
+            .named_targets(params, text, buffer)
+            .into_iter()
+            .filter(|(t, _)| {
+                let t = &self.targets[*t];
+                t.currency == entry.currency && t.kind.entry_sign() == entry.amount_minor.signum()
+            })
+            .collect();
+        match named.len() {
+            0 => {}
+            1 => {
+                let (target, shown) = &named[0];
+                let evidence = Evidence {
+                    field: "remittance",
+                    entry: shown.clone(),
+                    target: self.targets[*target].reference.clone().unwrap_or_default(),
+                };
+                out.extend(self.single(position, entry, *target, 88, evidence));
+            }
+            _ if self.instalments => self.named_several(position, entry, &named, out),
+            _ => {
+                for (target, shown) in &named {
+                    let evidence = Evidence {
+                        field: "remittance",
+                        entry: shown.clone(),
+                        target: self.targets[*target].reference.clone().unwrap_or_default(),
+                    };
+                    out.extend(self.single(position, entry, *target, 85, evidence));
+                }
+            }
+        }
+    }
+
+    /// The remittance names several items: all of them if their sum fits, else the subsets of
+    /// them that sum to the entry exactly.
+    fn named_several(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        named: &[(usize, String)],
+        out: &mut Vec<Candidate>,
+    ) {
+        let evidence_of = |set: &[usize]| -> Vec<Evidence> {
+            set.iter()
+                .map(|&t| Evidence {
+                    field: "remittance",
+                    entry: named
+                        .iter()
+                        .find(|(n, _)| *n == t)
+                        .map(|(_, s)| s.clone())
+                        .unwrap_or_default(),
+                    target: self.targets[t].reference.clone().unwrap_or_default(),
+                })
+                .collect()
+        };
+        let all: Vec<usize> = named.iter().map(|(t, _)| *t).collect();
+        if let Some(candidate) = self.set_candidate(position, entry, &all, 88, evidence_of(&all)) {
+            out.push(candidate);
+            return;
+        }
+        let amounts: Vec<i64> = all.iter().map(|&t| self.targets[t].open_minor).collect();
+        let found = subsets_summing_to(&amounts, entry.amount_minor.abs(), 1, all.len(), 50_000, 3);
+        for subset in found.sets {
+            let set: Vec<usize> = subset.iter().map(|&i| all[i]).collect();
+            if let Some(mut candidate) =
+                self.set_candidate(position, entry, &set, 84, evidence_of(&set))
+            {
+                candidate.notes.push(format!(
+                    "the remittance names {} items; these {} sum to the entry",
+                    all.len(),
+                    set.len()
+                ));
+                out.push(candidate);
+            }
+        }
+    }
+
+    /// A candidate settling every target of `set` whole, if their sum fits the entry.
+    fn set_candidate(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        set: &[usize],
+        base: i32,
+        evidence: Vec<Evidence>,
+    ) -> Option<Candidate> {
+        let first = &self.targets[*set.first()?];
+        if set.iter().any(|&t| {
+            self.targets[t].currency != entry.currency
+                || self.targets[t].kind.entry_sign() != first.kind.entry_sign()
+        }) {
+            return None;
+        }
+        let total: i64 = set.iter().map(|&t| self.targets[t].open_minor).sum();
+        let combined = Target {
+            open_minor: total,
+            ..first.clone()
+        };
+        let (difference_minor, difference_kind, penalty) = match fit(
+            entry.amount_minor,
+            &combined,
+            self.tolerance.as_ref(),
+            false,
+        ) {
+            Fit::Exact => (0, None, 0),
+            Fit::Within {
+                difference_minor,
+                kind,
+                penalty,
+            } => (difference_minor, Some(kind), penalty),
+            Fit::Part | Fit::Wrong => return None,
+        };
+        let mut candidate = Candidate {
+            settles: set
+                .iter()
+                .map(|&t| Settle {
+                    target: t,
+                    settled_minor: self.targets[t].open_minor,
+                    companion: false,
+                })
+                .collect(),
+            rule: position,
+            score: base - penalty,
+            difference_minor,
+            difference_kind,
+            evidence,
+            notes: Vec::new(),
+        };
+        // Every item must belong to the entry's counterparty where that is known.
+        let agreements: Vec<Agreement> = set.iter().map(|&t| self.counterparty(entry, t)).collect();
+        if agreements.iter().any(|a| matches!(a, Agreement::Differs)) {
+            candidate.score -= 15;
+            candidate
+                .notes
+                .push("an item's counterparty differs from the entry's".into());
+        } else if let Some(Agreement::Iban(e) | Agreement::Name(e)) = agreements
+            .into_iter()
+            .find(|a| matches!(a, Agreement::Iban(_) | Agreement::Name(_)))
+        {
+            candidate.score += 4;
+            candidate.evidence.push(e);
+        }
+        Some(candidate)
+    }
+
+    fn iban_amount_date(
+        &self,
+        position: usize,
+        window: &WindowParams,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
+        let Some(iban) = &entry.counterparty_iban else {
+            return;
+        };
+        let Some(date) = entry.date() else {
+            return;
+        };
+        compact_into(iban, buffer);
+        let mut targets: Vec<(usize, &'static str)> = Self::lookup(&self.by_iban, buffer)
+            .map(|t| (t, "counterparty_iban"))
+            .collect();
+        for party in self.memory.parties_of(iban) {
+            targets.extend(Self::lookup(&self.by_party, party).map(|t| (t, "counterparty_alias")));
+        }
+        let mut seen = Vec::new();
+        for (target, field) in targets {
+            let t = &self.targets[target];
+            if seen.contains(&target)
+                || t.currency != entry.currency
+                || t.expected_entry_minor() != entry.amount_minor
+            {
+                continue;
+            }
+            seen.push(target);
+            let Some(due) = t.due_date else { continue };
+            let days = (date - due).num_days();
+            if days < -window.days_before || days > window.days_after {
+                continue;
+            }
+            let mut candidate = Candidate {
+                settles: vec![Settle {
+                    target,
+                    settled_minor: t.open_minor,
+                    companion: false,
+                }],
+                rule: position,
+                score: if field == "counterparty_iban" { 80 } else { 78 },
+                difference_minor: 0,
+                difference_kind: None,
+                evidence: vec![
+                    Evidence {
+                        field,
+                        entry: iban.clone(),
+                        target: t
+                            .counterparty_iban
+                            .clone()
+                            .or_else(|| t.counterparty_name.clone())
+                            .unwrap_or_default(),
+                    },
+                    Evidence {
+                        field: "amount",
+                        entry: amount_text(entry.amount_minor, entry.currency),
+                        target: amount_text(t.expected_entry_minor(), t.currency),
+                    },
+                    Evidence {
+                        field: "value_date",
+                        entry: date.to_string(),
+                        target: due.to_string(),
+                    },
+                ],
+                notes: Vec::new(),
+            };
+            if let (Some(a), Some(b)) = (&entry.counterparty_name, &t.counterparty_name) {
+                if same_party(a, b) {
+                    candidate.score += 3;
+                    candidate.evidence.push(Evidence {
+                        field: "counterparty_name",
+                        entry: a.clone(),
+                        target: b.clone(),
+                    });
+                }
+            }
+            self.add_companion(target, &mut candidate);
+            out.push(candidate);
+        }
+    }
+
+    /// One entry paying several items of one counterparty, none named: the subsets of that
+    /// counterparty's items (nearest due first) that sum to the entry exactly.
+    fn several_items(
+        &self,
+        position: usize,
+        params: &SeveralParams,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
+        let mut pool: Vec<usize> = Vec::new();
+        if let Some(iban) = &entry.counterparty_iban {
+            compact_into(iban, buffer);
+            pool.extend(Self::lookup(&self.by_iban, buffer));
+            for party in self.memory.parties_of(iban) {
+                pool.extend(Self::lookup(&self.by_party, party));
+            }
+        }
+        if let Some(name) = &entry.counterparty_name {
+            pool.extend(Self::lookup(&self.by_party, &party_key(name)));
+            for party in self.memory.parties_of(name) {
+                pool.extend(Self::lookup(&self.by_party, party));
+            }
+        }
+        pool.sort_unstable();
+        pool.dedup();
+        let paid = entry.amount_minor.abs();
+        pool.retain(|&t| {
+            let t = &self.targets[t];
+            t.currency == entry.currency
+                && t.kind.entry_sign() == entry.amount_minor.signum()
+                && t.open_minor < paid
+        });
+        if pool.len() < 2 {
+            return;
+        }
+        if let Some(date) = entry.date() {
+            pool.sort_by_key(|&t| {
+                self.targets[t]
+                    .due_date
+                    .map_or(i64::MAX, |d| (date - d).num_days().abs())
+            });
+        }
+        pool.truncate(params.candidates_max);
+        let amounts: Vec<i64> = pool.iter().map(|&t| self.targets[t].open_minor).collect();
+        let found =
+            subsets_summing_to(&amounts, paid, 2, params.items_max, params.search_budget, 2);
+        if found.exhausted {
+            return;
+        }
+        for subset in found.sets {
+            let set: Vec<usize> = subset.iter().map(|&i| pool[i]).collect();
+            let evidence = vec![Evidence {
+                field: "sum_of_items",
+                entry: paid.to_string(),
+                target: set
+                    .iter()
+                    .map(|&t| self.targets[t].external_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            }];
+            if let Some(mut candidate) = self.set_candidate(position, entry, &set, 72, evidence) {
+                candidate.notes.push(format!(
+                    "{} items of the counterparty sum to the entry",
+                    set.len()
+                ));
+                out.push(candidate);
+            }
+        }
+    }
+
+    /// A batch entry: each transaction detail settles one target by its end-to-end id or
+    /// reference, at the detail's own amount.
+    fn batch(
+        &self,
+        position: usize,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        out: &mut Vec<Candidate>,
+    ) {
+        if entry.details.len() < 2 {
+            return;
+        }
+        let mut settles: Vec<Settle> = Vec::new();
+        let mut evidence = Vec::new();
+        let mut unmatched = 0_usize;
+        let mut unmatched_minor = 0_i64;
+        for detail in &entry.details {
+            let mut found: Vec<(usize, &'static str, String)> = Vec::new();
+            if let Some(id) = detail
+                .end_to_end_id
+                .as_deref()
+                .filter(|id| !is_placeholder(id))
+            {
+                compact_into(id, buffer);
+                found.extend(
+                    self.end_to_end_targets(buffer)
+                        .map(|t| (t, "end_to_end_id", id.to_string())),
+                );
+            }
+            if found.is_empty() {
+                for reference in detail.creditor_reference.iter() {
+                    compact_into(reference, buffer);
+                    found.extend(
+                        Self::lookup(&self.by_reference, buffer)
+                            .map(|t| (t, "creditor_reference", reference.clone())),
+                    );
+                }
+            }
+            let amount = detail.amount_minor;
+            found.retain(|(index, _, _)| {
+                let t = &self.targets[*index];
+                t.currency == entry.currency
+                    && t.kind.entry_sign() == entry.amount_minor.signum()
+                    && amount.is_none_or(|a| a.abs() == t.open_minor)
+                    && !settles.iter().any(|s| s.target == *index)
+            });
+            found.dedup_by_key(|(t, _, _)| *t);
+            match found.as_slice() {
+                [(target, field, value)] => {
+                    settles.push(Settle {
+                        target: *target,
+                        settled_minor: self.targets[*target].open_minor,
+                        companion: false,
+                    });
+                    evidence.push(Evidence {
+                        field,
+                        entry: value.clone(),
+                        target: self.targets[*target].external_id.clone(),
+                    });
+                }
+                _ => {
+                    unmatched += 1;
+                    unmatched_minor += amount.unwrap_or(0);
+                }
+            }
+        }
+        if settles.is_empty() {
+            return;
+        }
+        let expected: i64 = settles
+            .iter()
+            .map(|s| self.targets[s.target].expected_entry_minor())
+            .sum();
+        let difference_minor = entry.amount_minor - expected;
+        let mut candidate = Candidate {
+            rule: position,
+            score: if unmatched == 0 && difference_minor == 0 {
+                95
+            } else {
+                65
+            },
+            difference_minor,
+            difference_kind: (difference_minor != 0).then_some(DifferenceKind::Other),
+            evidence,
+            notes: vec![format!(
+                "{} of {} transactions of the batch matched",
+                settles.len(),
+                entry.details.len()
+            )],
+            settles,
+        };
+        if unmatched > 0 {
+            candidate.notes.push(format!(
+                "{unmatched} transactions ({} {}) found nothing",
+                amount_text(unmatched_minor, entry.currency),
+                entry.currency
+            ));
+        }
+        out.push(candidate);
+    }
+
+    fn custom(
+        &self,
+        position: usize,
+        params: &CustomParams,
+        entry: &EntryFacts,
+        out: &mut Vec<Candidate>,
+    ) {
+        if !params
+            .criteria
+            .iter()
+            .filter(|c| c.field.is_entry())
+            .all(|c| entry_passes(c.field, &c.test, entry))
+        {
+            return;
+        }
+        let Some(admitted) = self.custom_targets.get(&position) else {
+            return;
+        };
+        let drift = params.criteria.iter().find_map(|c| match c.test {
+            Test::WithinAmount(d) => Some(d),
+            _ => None,
+        });
+        let days = params.criteria.iter().find_map(|c| match c.test {
+            Test::WithinDays(n) => Some(n),
+            _ => None,
+        });
+        // The admitted targets are sorted by currency and expected amount: scan only the range
+        // the amount criterion allows (the exact amount without one).
+        let (low, high) = amount_range(entry.amount_minor, entry.currency, drift);
+        let key = |i: &u32| {
+            (
+                self.targets[*i as usize].currency,
+                self.targets[*i as usize].expected_entry_minor(),
+            )
+        };
+        let start = admitted.partition_point(|i| key(i) < (entry.currency, low));
+        for &i in admitted[start..]
+            .iter()
+            .take_while(|i| key(i) <= (entry.currency, high))
+            .take(50)
+        {
+            let target = i as usize;
+            let t = &self.targets[target];
+            if t.kind.entry_sign() != entry.amount_minor.signum() {
+                continue;
+            }
+            if let Some(drift) = drift {
+                if !within_drift(entry.amount_minor, t, drift) {
+                    continue;
+                }
+            }
+            let mut evidence: Vec<Evidence> = params
+                .criteria
+                .iter()
+                .map(|c| Evidence {
+                    field: criterion_field(c.field),
+                    entry: String::new(),
+                    target: format!("{:?}", c.operator).to_lowercase(),
+                })
+                .collect();
+            if let Some(days) = days {
+                let (Some(date), Some(due)) = (entry.date(), t.due_date) else {
+                    continue;
+                };
+                if (date - due).num_days().abs() > days {
+                    continue;
+                }
+                evidence.push(Evidence {
+                    field: "value_date",
+                    entry: date.to_string(),
+                    target: due.to_string(),
+                });
+            }
+            let difference_minor = entry.amount_minor - t.expected_entry_minor();
+            out.push(Candidate {
+                settles: vec![Settle {
+                    target,
+                    settled_minor: t.open_minor,
+                    companion: false,
+                }],
+                rule: position,
+                score: i32::from(params.confidence),
+                difference_minor,
+                difference_kind: (difference_minor != 0).then_some(DifferenceKind::Other),
+                evidence,
+                notes: Vec::new(),
+            });
+        }
+    }
+}
+
+/// Money as evidence shows it: with the currency's minor units.
+fn amount_text(amount_minor: i64, currency: Currency) -> String {
+    cashline_domain::Money::from_minor(amount_minor, currency).amount_text()
+}
+
+enum Agreement {
+    Iban(Evidence),
+    Name(Evidence),
+    Differs,
+    Unknown,
+}
+
+/// An `RF` text of the right shape whose check digits are wrong.
+fn looks_like_rf(text: &str) -> bool {
+    let c = compact(text);
+    c.len() >= 5
+        && c.starts_with("RF")
+        && c.as_bytes()[2].is_ascii_digit()
+        && c.as_bytes()[3].is_ascii_digit()
+}
+
+/// One candidate per target set, the best score kept (the earlier rule on a tie), sorted best
+/// first.
+fn merge(candidates: Vec<Candidate>) -> Vec<Candidate> {
+    let mut best: Vec<Candidate> = Vec::new();
+    for candidate in candidates {
+        let key = candidate.key();
+        match best.iter_mut().find(|c| c.key() == key) {
+            Some(existing) if candidate.score > existing.score => *existing = candidate,
+            Some(_) => {}
+            None => best.push(candidate),
+        }
+    }
+    best.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
+    best
+}
+
+fn criterion_field(field: Field) -> &'static str {
+    match field {
+        Field::EntryCounterpartyName => "entry.counterparty_name",
+        Field::EntryCounterpartyIban => "entry.counterparty_iban",
+        Field::EntryRemittance => "entry.remittance",
+        Field::EntryEndToEndId => "entry.end_to_end_id",
+        Field::EntryCreditorReference => "entry.creditor_reference",
+        Field::EntryBankTransactionCode => "entry.bank_transaction_code",
+        Field::ItemCounterpartyName => "item.counterparty_name",
+        Field::ItemCounterpartyIban => "item.counterparty_iban",
+        Field::ItemReference => "item.reference",
+        Field::ItemKind => "item.kind",
+        Field::Date => "date",
+        Field::Amount => "amount",
+    }
+}
+
+fn text_passes(test: &Test, value: Option<&str>) -> bool {
+    let Some(value) = value else {
+        return false;
+    };
+    match test {
+        Test::Equals(expected) => value.trim().to_uppercase() == *expected,
+        Test::Contains(part) => value.to_uppercase().contains(part.as_str()),
+        Test::Regex(pattern) => pattern.is_match(value),
+        Test::WithinDays(_) | Test::WithinAmount(_) => true,
+    }
+}
+
+fn entry_passes(field: Field, test: &Test, entry: &EntryFacts) -> bool {
+    let value = match field {
+        Field::EntryCounterpartyName => entry.counterparty_name.as_deref(),
+        Field::EntryCounterpartyIban => entry.counterparty_iban.as_deref(),
+        Field::EntryRemittance => entry.remittance.as_deref(),
+        Field::EntryEndToEndId => entry.end_to_end_id.as_deref(),
+        Field::EntryCreditorReference => entry.creditor_reference.as_deref(),
+        Field::EntryBankTransactionCode => entry.bank_transaction_code.as_deref(),
+        _ => return true,
+    };
+    text_passes(test, value)
+}
+
+fn item_passes(field: Field, test: &Test, target: &Target) -> bool {
+    let value = match field {
+        Field::ItemCounterpartyName => target.counterparty_name.as_deref(),
+        Field::ItemCounterpartyIban => target.counterparty_iban.as_deref(),
+        Field::ItemReference => target.reference.as_deref(),
+        Field::ItemKind => Some(target.kind.as_str()),
+        _ => return true,
+    };
+    text_passes(test, value)
+}
+
+/// The expected entry amounts a drift admits around `amount_minor` (wide enough for a share
+/// of the item's amount, which `within_drift` then checks exactly).
+fn amount_range(amount_minor: i64, currency: Currency, drift: Option<Drift>) -> (i64, i64) {
+    match drift {
+        None => (amount_minor, amount_minor),
+        Some(Drift::Fixed(value)) => {
+            let d = super::amount::minor_units(value, currency);
+            (
+                amount_minor.saturating_sub(d),
+                amount_minor.saturating_add(d),
+            )
+        }
+        Some(Drift::Percent(_)) => {
+            // At most 100 %: an item up to twice the entry, down to zero, of the same sign.
+            let reach = amount_minor.saturating_abs();
+            (
+                amount_minor.saturating_sub(reach),
+                amount_minor.saturating_add(reach),
+            )
+        }
+    }
+}
+
+fn within_drift(entry_minor: i64, target: &Target, drift: Drift) -> bool {
+    let gap = entry_minor.abs_diff(target.expected_entry_minor());
+    let allowed = match drift {
+        Drift::Fixed(value) => super::amount::minor_units(value, target.currency),
+        Drift::Percent(percent) => super::amount::share(target.open_minor, percent),
+    };
+    gap <= allowed.unsigned_abs()
+}

@@ -1,0 +1,163 @@
+//! Reconciliation: runs, matches and the decisions on them, rules, what was learnt, the
+//! evaluation and the dashboard figures.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::Router;
+
+use cashline_service::recon::RuleEdit;
+use cashline_service::request::{
+    LearntId, ManualMatch, MatchId, MatchesQuery, ReconEvaluate, ReconRun, RuleAdd, RuleChange,
+};
+use cashline_service::wire;
+
+use super::{ok, ApiResult};
+use crate::extract::{Body, Params};
+use crate::AppState;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/recon/run", post(run))
+        .route("/recon/matches", get(matches))
+        .route("/recon/confirm", post(confirm))
+        .route("/recon/reject", post(reject))
+        .route("/recon/undo", post(undo))
+        .route("/recon/match", post(manual))
+        .route("/recon/workbench", get(workbench))
+        .route("/recon/rules", get(rules).post(rule_add))
+        .route("/recon/rules/enable", post(rule_enable))
+        .route("/recon/rules/disable", post(rule_disable))
+        .route("/recon/rules/move", post(rule_move))
+        .route("/recon/rules/remove", post(rule_remove))
+        .route("/recon/learnt", get(learnt))
+        .route("/recon/aliases/remove", post(alias_remove))
+        .route("/recon/negatives/remove", post(negative_remove))
+        .route("/recon/evaluate", post(evaluate))
+        .route("/recon/summary", get(summary))
+}
+
+async fn run(
+    State(state): State<AppState>,
+    Body(request): Body<ReconRun>,
+) -> ApiResult<wire::ReconRunReport> {
+    ok(state.service.recon_run(request).await?)
+}
+
+async fn matches(
+    State(state): State<AppState>,
+    Params(query): Params<MatchesQuery>,
+) -> ApiResult<wire::ReconMatchesReport> {
+    ok(state.service.recon_matches(query).await?)
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    Body(request): Body<MatchId>,
+) -> ApiResult<wire::ReconDecision> {
+    ok(state.service.recon_confirm(request).await?)
+}
+
+async fn reject(
+    State(state): State<AppState>,
+    Body(request): Body<MatchId>,
+) -> ApiResult<wire::ReconDecision> {
+    ok(state.service.recon_reject(request).await?)
+}
+
+async fn undo(
+    State(state): State<AppState>,
+    Body(request): Body<MatchId>,
+) -> ApiResult<wire::ReconDecision> {
+    ok(state.service.recon_undo(request).await?)
+}
+
+async fn manual(
+    State(state): State<AppState>,
+    Body(request): Body<ManualMatch>,
+) -> ApiResult<wire::ReconDecision> {
+    ok(state.service.recon_match(request).await?)
+}
+
+async fn workbench(State(state): State<AppState>) -> ApiResult<wire::ReconWorkbench> {
+    ok(state.service.recon_workbench().await?)
+}
+
+async fn rules(State(state): State<AppState>) -> ApiResult<wire::ReconRulesReport> {
+    ok(state.service.recon_rules().await?)
+}
+
+async fn rule_add(
+    State(state): State<AppState>,
+    Body(request): Body<RuleAdd>,
+) -> ApiResult<wire::ReconRulesReport> {
+    ok(state.service.recon_rule_add(request).await?)
+}
+
+async fn rule_enable(
+    State(state): State<AppState>,
+    Body(request): Body<RuleChange>,
+) -> ApiResult<wire::ReconRulesReport> {
+    ok(state
+        .service
+        .recon_rule_change(request, RuleEdit::Enable)
+        .await?)
+}
+
+async fn rule_disable(
+    State(state): State<AppState>,
+    Body(request): Body<RuleChange>,
+) -> ApiResult<wire::ReconRulesReport> {
+    ok(state
+        .service
+        .recon_rule_change(request, RuleEdit::Disable)
+        .await?)
+}
+
+async fn rule_move(
+    State(state): State<AppState>,
+    Body(request): Body<RuleChange>,
+) -> ApiResult<wire::ReconRulesReport> {
+    ok(state
+        .service
+        .recon_rule_change(request, RuleEdit::Move)
+        .await?)
+}
+
+async fn rule_remove(
+    State(state): State<AppState>,
+    Body(request): Body<RuleChange>,
+) -> ApiResult<wire::ReconRulesReport> {
+    ok(state
+        .service
+        .recon_rule_change(request, RuleEdit::Remove)
+        .await?)
+}
+
+async fn learnt(State(state): State<AppState>) -> ApiResult<wire::ReconLearntReport> {
+    ok(state.service.recon_learnt().await?)
+}
+
+async fn alias_remove(
+    State(state): State<AppState>,
+    Body(request): Body<LearntId>,
+) -> ApiResult<wire::ReconLearntReport> {
+    ok(state.service.recon_alias_remove(request).await?)
+}
+
+async fn negative_remove(
+    State(state): State<AppState>,
+    Body(request): Body<LearntId>,
+) -> ApiResult<wire::ReconLearntReport> {
+    ok(state.service.recon_negative_remove(request).await?)
+}
+
+async fn evaluate(
+    State(state): State<AppState>,
+    Body(request): Body<ReconEvaluate>,
+) -> ApiResult<wire::ReconEvaluation> {
+    ok(state.service.recon_evaluate("the truth", request).await?)
+}
+
+async fn summary(State(state): State<AppState>) -> ApiResult<wire::ReconSummary> {
+    ok(state.service.recon_summary().await?)
+}
