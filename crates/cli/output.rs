@@ -131,26 +131,47 @@ pub fn positions(report: &wire::PositionsReport) {
 }
 
 pub fn entries(report: &wire::EntriesReport) {
-    let rows: Vec<Vec<String>> = report
-        .entries
-        .iter()
-        .map(|e| {
-            vec![
-                e.booking_date.clone().unwrap_or_default(),
-                cashline_service::service::masked(&e.account),
-                e.amount.clone(),
-                e.currency.clone(),
-                e.status.clone(),
-                e.counterparty.clone().unwrap_or_default(),
-                e.remittance
-                    .clone()
-                    .unwrap_or_default()
-                    .chars()
-                    .take(40)
-                    .collect(),
-            ]
-        })
-        .collect();
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(report.entries.len());
+    for e in &report.entries {
+        rows.push(vec![
+            e.booking_date.clone().unwrap_or_default(),
+            cashline_service::service::masked(&e.account),
+            e.amount.clone(),
+            e.currency.clone(),
+            e.status.clone(),
+            e.counterparty.clone().unwrap_or_default(),
+            e.remittance
+                .clone()
+                .unwrap_or_default()
+                .chars()
+                .take(40)
+                .collect(),
+        ]);
+        // A batch's transactions follow it, indented; a single transfer's one is the entry.
+        if e.details.len() > 1 {
+            for d in &e.details {
+                rows.push(vec![
+                    String::new(),
+                    format!("  {}/{}", d.position, e.details.len()),
+                    d.amount.clone().unwrap_or_default(),
+                    d.currency.clone().unwrap_or_default(),
+                    d.return_reason
+                        .as_ref()
+                        .map(|reason| format!("returned {reason}"))
+                        .unwrap_or_default(),
+                    d.counterparty.clone().unwrap_or_default(),
+                    d.end_to_end_id
+                        .clone()
+                        .or_else(|| d.remittance.clone())
+                        .or_else(|| d.bank_ref.clone())
+                        .unwrap_or_default()
+                        .chars()
+                        .take(40)
+                        .collect(),
+                ]);
+            }
+        }
+    }
     table(
         &[
             "booked",

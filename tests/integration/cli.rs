@@ -56,9 +56,17 @@ fn import_then_positions_gives_the_closing_booked_balance() {
             "counterparty_iban",
             "remittance",
             "creditor_reference",
+            "entry_ref",
+            "details",
         ] {
             assert!(entry.get(key).is_some(), "entries JSON lacks {key}");
         }
+        // One transfer each, so one transaction each; the fixture states no amount for it.
+        let details = entry["details"].as_array().unwrap();
+        assert_eq!(details.len(), 1, "{entry}");
+        assert_eq!(details[0]["position"], 1);
+        assert_eq!(details[0]["amount"], serde_json::Value::Null);
+        assert_eq!(details[0]["end_to_end_id"], entry["end_to_end_id"]);
     }
 }
 

@@ -208,3 +208,132 @@ pub fn check_table_prepared(
 fn every_camt_file_in_the_corpus_has_its_stated_outcome() {
     check_table(&["camt052", "camt053", "camt054"], &["json"], TABLE);
 }
+
+/// What a real batch in the corpus says of itself: the entry (by its bank reference), the
+/// number of transactions the bank states (`Btch/NbOfTxs`), and per transaction its amount
+/// and end-to-end id (or, where the bank gives none, its own reference).
+struct Batch {
+    file: &'static str,
+    bank_ref: &'static str,
+    amount: &'static str,
+    transactions: &'static [(&'static str, &'static str)],
+}
+
+const BATCHES: &[Batch] = &[
+    // A Swiss QR/ESR credit notification (PostFinance, camt.054.001.04): six payments booked as
+    // one credit of 1,500.00, each with its end-to-end id.
+    Batch {
+        file: "camt054/moov-io-iso20022/200924_camt.054_P_CH2909000000250094239_1110092703_0_2019042423412214.xml",
+        bank_ref: "0000000000000001",
+        amount: "1500.00",
+        transactions: &[
+            ("400.00", "EndToEndId-001-03-01"),
+            ("350.00", "EndToEndId-001-03-02"),
+            ("450.00", "EndToEndId-001-03-03"),
+            ("150.00", "EndToEndId-001-03-04"),
+            ("50.00", "EndToEndId-001-03-05"),
+            ("100.00", "EndToEndId-001-03-06"),
+        ],
+    },
+    // The Finnish banks' sample statement (camt.053.001.02): a payment run of three transfers
+    // booked as one debit; .001.02 gives each only its booked amount (`AmtDtls/TxAmt`), which
+    // takes the entry's sign, and no end-to-end id, so the bank's references name them.
+    Batch {
+        file: "camt053/moov-io-iso20022/FI_camt_053_sample.xml.xml",
+        bank_ref: "091029ACCTSTMTARCH03",
+        amount: "-4230.05",
+        transactions: &[
+            ("-2000.02", "091029ARCH03001"),
+            ("-1000.01", "091029ARCH03002"),
+            ("-1230.02", "091029ARCH03003"),
+        ],
+    },
+    // A Swiss ISR batch credit (camt.053.001.04) of two payments; its own text stays the entry's.
+    Batch {
+        file: "camt053/OCA-bank-statement-import/test-camt053-txdtls",
+        bank_ref: "20170323001234567891234567891234",
+        amount: "3483.00",
+        transactions: &[("2187.00", "123456CHCAFEBABE"), ("1296.00", "123456CHCAFEBABE")],
+    },
+];
+
+/// Minor units of an amount string with the currency's decimals, for an exact sum.
+fn minor_units(amount: &str) -> i64 {
+    amount.replace('.', "").parse().unwrap()
+}
+
+#[test]
+fn real_batches_keep_every_transaction() {
+    let Some(root) = corpus() else { return };
+    for batch in BATCHES {
+        let path = root.join(batch.file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let workspace = Workspace::new();
+        let import = workspace.json(&["import", path.to_str().unwrap(), "--json"]);
+        assert_eq!(
+            import["files"][0]["status"], "imported",
+            "{}: {import}",
+            batch.file
+        );
+        let entries = workspace.json(&["entries", "--json"]);
+        let entry = entries["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["bank_ref"] == batch.bank_ref)
+            .unwrap_or_else(|| panic!("{}: no entry {}", batch.file, batch.bank_ref));
+        assert_eq!(entry["amount"], batch.amount, "{}", batch.file);
+        // A batch keeps its own fields: no one transaction's counterparty or id is the entry's.
+        assert_eq!(
+            entry["end_to_end_id"],
+            serde_json::Value::Null,
+            "{}",
+            batch.file
+        );
+        assert_eq!(
+            entry["counterparty"],
+            serde_json::Value::Null,
+            "{}",
+            batch.file
+        );
+
+        let details = entry["details"].as_array().unwrap();
+        let stated = format!("<NbOfTxs>{}</NbOfTxs>", batch.transactions.len());
+        assert!(
+            text.contains(&stated),
+            "{}: the bank states {stated}",
+            batch.file
+        );
+        assert_eq!(details.len(), batch.transactions.len(), "{}", batch.file);
+        for (index, (detail, (amount, id))) in details.iter().zip(batch.transactions).enumerate() {
+            assert_eq!(detail["position"], index + 1, "{}", batch.file);
+            assert_eq!(detail["amount"], *amount, "{}", batch.file);
+            assert_eq!(detail["currency"], entry["currency"], "{}", batch.file);
+            let named = detail["end_to_end_id"]
+                .as_str()
+                .or(detail["bank_ref"].as_str());
+            assert_eq!(
+                named,
+                Some(*id),
+                "{}: transaction {}",
+                batch.file,
+                index + 1
+            );
+        }
+        let sum: i64 = details
+            .iter()
+            .map(|d| minor_units(d["amount"].as_str().unwrap()))
+            .sum();
+        assert_eq!(
+            sum,
+            minor_units(batch.amount),
+            "{}: the transactions add up to the entry",
+            batch.file
+        );
+
+        // Imported again, the file is a duplicate and no transaction is counted twice.
+        let again = workspace.json(&["import", path.to_str().unwrap(), "--json"]);
+        assert_eq!(again["files"][0]["status"], "duplicate");
+        assert_eq!(workspace.json(&["entries", "--json"]), entries);
+    }
+}

@@ -622,6 +622,7 @@ fn generated() -> Vec<Vec<ParsedStatement>> {
                 creditor_reference: None,
                 bank_transaction_code: Some(if index % 2 == 0 { "GVC 166" } else { "NTRF" }.into()),
                 source_element: String::new(),
+                details: Vec::new(),
             });
         }
         ParsedStatement {

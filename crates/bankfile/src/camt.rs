@@ -20,7 +20,8 @@ use cashline_domain::{
 
 use crate::stream::{Collect, LineCounter, StatementEvent, StatementSink, ENTRY_BATCH_ROWS};
 use crate::{
-    FileFormat, ParseError, ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile, ParsedStatement,
+    FileFormat, ParseError, ParsedAccount, ParsedBalance, ParsedDetail, ParsedEntry, ParsedFile,
+    ParsedStatement, DETAILS_PER_ENTRY_MAX,
 };
 
 pub mod write;
@@ -32,6 +33,15 @@ const DETECT_BYTES_MAX: usize = 4096;
 const DEPTH_MAX: usize = 64;
 /// Longest text accepted in one element (remittance lines are at most 140 characters).
 const TEXT_CHARS_MAX: usize = 16 * 1024;
+/// Text the transaction details of one entry may keep together. A hundred thousand real
+/// transactions need about 30 MiB; without a bound, one entry of a hostile file could hold
+/// gigabytes however few details it has.
+const ENTRY_DETAIL_BYTES_MAX: usize = 64 * 1024 * 1024;
+/// Detail bytes after which a batch of entries goes to the sink before its 500 entries: an
+/// entry carries its details, so a batch of large batch bookings would otherwise hold far more
+/// than a batch of plain entries. Ordinary files, with one or a few details an entry, never
+/// reach it.
+const BATCH_DETAIL_BYTES_MAX: usize = 4 * 1024 * 1024;
 const VERSION_MIN: u32 = 2;
 const VERSION_MAX: u32 = 13;
 
@@ -147,6 +157,8 @@ struct StatementDraft {
     header: Option<StatementContext>,
     /// Built entries not yet handed over.
     batch: Vec<ParsedEntry>,
+    /// What the details of `batch` hold, by the measure of [`BATCH_DETAIL_BYTES_MAX`].
+    batch_detail_bytes: usize,
 }
 
 /// What building an entry needs from its statement.
@@ -184,11 +196,21 @@ struct EntryDraft {
     proprietary_code: Option<String>,
     additional_info: Option<String>,
     transactions: Vec<TransactionDraft>,
+    /// Text kept in `transactions`, against [`ENTRY_DETAIL_BYTES_MAX`].
+    detail_bytes: usize,
 }
 
 #[derive(Default)]
 struct TransactionDraft {
+    line: usize,
+    /// `TxDtls/Amt`, from .001.03 on.
+    amount: Option<(String, String, usize)>,
+    /// `AmtDtls/TxAmt/Amt`, the amount as booked on the account: all that .001.02 has.
+    amount_booked: Option<(String, String, usize)>,
+    credit_debit: Option<String>,
     end_to_end_id: Option<String>,
+    instruction_id: Option<String>,
+    mandate_id: Option<String>,
     bank_ref: Option<String>,
     debtor_name: Option<String>,
     debtor_iban: Option<String>,
@@ -196,6 +218,7 @@ struct TransactionDraft {
     creditor_iban: Option<String>,
     unstructured: Vec<String>,
     creditor_reference: Option<String>,
+    return_reason: Option<String>,
 }
 
 struct Walker<'s, R: BufRead> {
@@ -377,6 +400,13 @@ impl<'s, R: BufRead> Walker<'s, R> {
                 }
             }
         }
+        // White space before a child is the parent's indentation, not its text: kept, it
+        // would add up over thousands of entries or transactions past the text bound.
+        if let Some(parent) = self.stack.last_mut() {
+            if parent.text.bytes().all(|b| b.is_ascii_whitespace()) {
+                parent.text.clear();
+            }
+        }
         self.stack.push(Open {
             name,
             text: String::new(),
@@ -411,9 +441,31 @@ impl<'s, R: BufRead> Walker<'s, R> {
                 ..Default::default()
             });
             self.entry_depth = depth;
-        } else if self.entry.is_some() && name == b"TxDtls" && self.transaction.is_none() {
-            self.transaction = Some(TransactionDraft::default());
-            self.transaction_depth = depth;
+        } else if self.transaction.is_none() && name == b"TxDtls" {
+            if let Some(entry) = &self.entry {
+                let held = entry.transactions.len();
+                if held >= DETAILS_PER_ENTRY_MAX {
+                    let container = String::from_utf8_lossy(self.version.container());
+                    let element = format!(
+                        "{container}[{}]/Ntry[{}]/TxDtls[{}]",
+                        self.statement_count,
+                        entry.ordinal,
+                        held + 1
+                    );
+                    return Err(self.invalid(
+                        line,
+                        &element,
+                        format!(
+                            "the entry holds more than {DETAILS_PER_ENTRY_MAX} transaction details"
+                        ),
+                    ));
+                }
+                self.transaction = Some(TransactionDraft {
+                    line,
+                    ..Default::default()
+                });
+                self.transaction_depth = depth;
+            }
         }
         Ok(())
     }
@@ -470,7 +522,27 @@ impl<'s, R: BufRead> Walker<'s, R> {
                 return Ok(());
             }
             let rel = Self::relative(&self.stack, self.transaction_depth, &open.name);
-            transaction_field(transaction, &rel, text);
+            let kept = transaction_field(
+                transaction,
+                &rel,
+                text,
+                open.currency.clone(),
+                open.line,
+                path_text,
+            )?;
+            if let Some(entry) = self.entry.as_mut() {
+                entry.detail_bytes += kept;
+                if entry.detail_bytes > ENTRY_DETAIL_BYTES_MAX {
+                    return Err(self.invalid(
+                        open.line,
+                        path_text,
+                        format!(
+                            "the entry's transaction details hold more than {} MiB of text",
+                            ENTRY_DETAIL_BYTES_MAX / (1024 * 1024)
+                        ),
+                    ));
+                }
+            }
             return Ok(());
         }
         if let Some(entry) = self.entry.as_mut() {
@@ -561,14 +633,20 @@ impl<'s, R: BufRead> Walker<'s, R> {
     fn entry_done(&mut self, entry: EntryDraft) -> Result<(), ParseError> {
         let currency = entry.amount.as_ref().map(|a| a.1.clone());
         let context = self.begin_statement(currency)?;
-        let built = build_entry(&entry, &context)?;
+        let detail_bytes =
+            entry.detail_bytes + entry.transactions.len() * std::mem::size_of::<ParsedDetail>();
+        let built = build_entry(entry, &context)?;
         let statement = self
             .statement
             .as_mut()
             .expect("entries are inside statements");
         statement.batch.push(built);
-        if statement.batch.len() >= ENTRY_BATCH_ROWS {
+        statement.batch_detail_bytes += detail_bytes;
+        if statement.batch.len() >= ENTRY_BATCH_ROWS
+            || statement.batch_detail_bytes >= BATCH_DETAIL_BYTES_MAX
+        {
             let batch = std::mem::take(&mut statement.batch);
+            statement.batch_detail_bytes = 0;
             self.sink.event(StatementEvent::Entries(batch))?;
         }
         Ok(())
@@ -701,14 +779,38 @@ fn entry_field(
     Ok(())
 }
 
-fn transaction_field(transaction: &mut TransactionDraft, rel: &[&[u8]], text: String) {
+/// Keeps one value of a transaction; returns the bytes of text kept, which the entry's bound
+/// counts.
+fn transaction_field(
+    transaction: &mut TransactionDraft,
+    rel: &[&[u8]],
+    text: String,
+    currency: Option<String>,
+    line: usize,
+    path: &str,
+) -> Result<usize, ParseError> {
     if text.is_empty() {
-        return;
+        return Ok(0);
     }
+    let kept = text.len();
+    let amount = |text: String, currency: Option<String>| {
+        currency
+            .map(|currency| (text, currency, line))
+            .ok_or_else(|| ParseError::Invalid {
+                line,
+                element: path.to_string(),
+                message: "the amount has no Ccy attribute".into(),
+            })
+    };
     // Parties moved under `Pty` in .001.08; both spellings are read.
     let rel: Vec<&[u8]> = rel.iter().copied().filter(|n| *n != b"Pty").collect();
     match rel.as_slice() {
+        [b"Amt"] => transaction.amount = Some(amount(text, currency)?),
+        [b"AmtDtls", b"TxAmt", b"Amt"] => transaction.amount_booked = Some(amount(text, currency)?),
+        [b"CdtDbtInd"] => transaction.credit_debit = Some(text),
         [b"Refs", b"EndToEndId"] if text != "NOTPROVIDED" => transaction.end_to_end_id = Some(text),
+        [b"Refs", b"InstrId"] => transaction.instruction_id = Some(text),
+        [b"Refs", b"MndtId"] => transaction.mandate_id = Some(text),
         [b"Refs", b"AcctSvcrRef"] => transaction.bank_ref = Some(text),
         [b"RltdPties", b"Dbtr", b"Nm"] => transaction.debtor_name = Some(text),
         [b"RltdPties", b"DbtrAcct", b"Id", b"IBAN"] => transaction.debtor_iban = Some(text),
@@ -716,8 +818,10 @@ fn transaction_field(transaction: &mut TransactionDraft, rel: &[&[u8]], text: St
         [b"RltdPties", b"CdtrAcct", b"Id", b"IBAN"] => transaction.creditor_iban = Some(text),
         [b"RmtInf", b"Ustrd"] => transaction.unstructured.push(text),
         [b"RmtInf", b"Strd", b"CdtrRefInf", b"Ref"] => transaction.creditor_reference = Some(text),
-        _ => {}
+        [b"RtrInf", b"Rsn", b"Cd"] => transaction.return_reason = Some(text),
+        _ => return Ok(0),
     }
+    Ok(kept)
 }
 
 /// The statement without its entries, once its account and balances are read (they come
@@ -863,8 +967,8 @@ fn build_header(
     Ok((statement, StatementContext { currency, here }))
 }
 
-/// One entry, in its statement's currency.
-fn build_entry(entry: &EntryDraft, context: &StatementContext) -> Result<ParsedEntry, ParseError> {
+/// One entry, in its statement's currency, with its transaction details.
+fn build_entry(entry: EntryDraft, context: &StatementContext) -> Result<ParsedEntry, ParseError> {
     let here = &context.here;
     let currency = context.currency;
     let invalid = |line: usize, element: &str, message: String| ParseError::Invalid {
@@ -919,24 +1023,87 @@ fn build_entry(entry: &EntryDraft, context: &StatementContext) -> Result<ParsedE
         (Some(d), Some(f), Some(s)) => Some(format!("{d}/{f}/{s}")),
         _ => entry.proprietary_code.clone(),
     };
+    let bank_ref = entry
+        .bank_ref
+        .clone()
+        .or_else(|| single.and_then(|tx| tx.bank_ref.clone()));
+    let end_to_end_id = single.and_then(|tx| tx.end_to_end_id.clone());
+    let creditor_reference = single.and_then(|tx| tx.creditor_reference.clone());
+    let mut details = Vec::with_capacity(entry.transactions.len());
+    for (index, transaction) in entry.transactions.into_iter().enumerate() {
+        let detail = build_detail(transaction, entry.credit_debit.as_deref()).map_err(
+            |(line, field, message)| {
+                invalid(
+                    line,
+                    &format!("{element}/TxDtls[{}]/{field}", index + 1),
+                    message,
+                )
+            },
+        )?;
+        details.push(detail);
+    }
     Ok(ParsedEntry {
         amount,
         status,
         reversal: entry.reversal,
         booking_date: entry.booking_date,
         value_date: entry.value_date,
-        bank_ref: entry
-            .bank_ref
-            .clone()
-            .or_else(|| single.and_then(|tx| tx.bank_ref.clone())),
-        entry_ref: entry.entry_ref.clone(),
-        end_to_end_id: single.and_then(|tx| tx.end_to_end_id.clone()),
+        bank_ref,
+        entry_ref: entry.entry_ref,
+        end_to_end_id,
         counterparty_name,
         counterparty_iban,
         remittance,
-        creditor_reference: single.and_then(|tx| tx.creditor_reference.clone()),
+        creditor_reference,
         bank_transaction_code,
         source_element: format!("{here}/{element} (line {})", entry.line),
+        details,
+    })
+}
+
+/// One transaction of an entry. Its amount keeps its own currency: banks state it in the
+/// account's, but a transaction is detail, and refusing a statement for it would lose the
+/// booked entry as well.
+fn build_detail(
+    transaction: TransactionDraft,
+    entry_credit_debit: Option<&str>,
+) -> Result<ParsedDetail, FieldError> {
+    let credit_debit = transaction.credit_debit.as_deref().or(entry_credit_debit);
+    let amount = match (&transaction.amount, &transaction.amount_booked) {
+        (Some(stated), _) => Some(detail_money(stated, credit_debit, transaction.line)?),
+        (None, Some(booked)) => Some(
+            detail_money(booked, credit_debit, transaction.line).map_err(
+                |(line, field, message)| {
+                    let field = if field == "Amt" {
+                        "AmtDtls/TxAmt/Amt"
+                    } else {
+                        field
+                    };
+                    (line, field, message)
+                },
+            )?,
+        ),
+        (None, None) => None,
+    };
+    // The counterparty of a debit is its creditor, of a credit its debtor, as for entries.
+    let (counterparty_name, counterparty_iban) = if credit_debit == Some("DBIT") {
+        (transaction.creditor_name, transaction.creditor_iban)
+    } else {
+        (transaction.debtor_name, transaction.debtor_iban)
+    };
+    let remittance =
+        (!transaction.unstructured.is_empty()).then(|| transaction.unstructured.join(" "));
+    Ok(ParsedDetail {
+        amount,
+        end_to_end_id: transaction.end_to_end_id,
+        instruction_id: transaction.instruction_id,
+        bank_ref: transaction.bank_ref,
+        mandate_id: transaction.mandate_id,
+        counterparty_name,
+        counterparty_iban,
+        remittance,
+        creditor_reference: transaction.creditor_reference,
+        return_reason: transaction.return_reason,
     })
 }
 
@@ -976,18 +1143,41 @@ fn signed_money(
             format!("the amount is in {currency} but the account is in {account_currency}"),
         ));
     }
+    let money = magnitude(text, currency, *amount_line)?;
+    with_sign(money, credit_debit, line)
+}
+
+/// A transaction's amount in the currency it names, signed by `credit_debit`.
+fn detail_money(
+    amount: &(String, String, usize),
+    credit_debit: Option<&str>,
+    line: usize,
+) -> Result<Money, FieldError> {
+    let (text, currency_text, amount_line) = amount;
+    let currency =
+        Currency::from_code(currency_text).map_err(|e| (*amount_line, "Amt", e.to_string()))?;
+    let money = magnitude(text, currency, *amount_line)?;
+    with_sign(money, credit_debit, line)
+}
+
+/// The unsigned amount camt writes, refused when negative, in exponent form or finer than
+/// the currency.
+fn magnitude(text: &str, currency: Currency, amount_line: usize) -> Result<Money, FieldError> {
     let decimal: Decimal = text
         .parse()
         .ok()
         .filter(|d: &Decimal| !d.is_sign_negative() && !text.contains(['e', 'E']))
         .ok_or_else(|| {
             (
-                *amount_line,
+                amount_line,
                 "Amt",
                 format!("'{text}' is not a positive decimal amount"),
             )
         })?;
-    let money = Money::new(decimal, currency).map_err(|e| (*amount_line, "Amt", e.to_string()))?;
+    Money::new(decimal, currency).map_err(|e| (amount_line, "Amt", e.to_string()))
+}
+
+fn with_sign(money: Money, credit_debit: Option<&str>, line: usize) -> Result<Money, FieldError> {
     match credit_debit {
         Some("CRDT") => Ok(money),
         Some("DBIT") => Ok(money.negated()),

@@ -655,6 +655,7 @@ fn parse_row(
             creditor_reference: None,
             bank_transaction_code: None,
             source_element: format!("row at line {line}"),
+            details: Vec::new(),
         },
         balance,
     })

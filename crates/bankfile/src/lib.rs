@@ -19,7 +19,10 @@ pub mod swift;
 
 pub use error::ParseError;
 pub use format::{detect, identify, parse, parse_stream, parse_with, FileFormat, IDENTIFY_BYTES};
-pub use statement::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedFile, ParsedStatement};
+pub use statement::{
+    ParsedAccount, ParsedBalance, ParsedDetail, ParsedEntry, ParsedFile, ParsedStatement,
+    DETAILS_PER_ENTRY_MAX,
+};
 
 /// Largest file the whole-file parsers (OFX, CSV) accept, in bytes; refusing a larger one early
 /// keeps memory bounded. camt, MT940/MT942 and BAI2 stream and have no such limit.

@@ -71,4 +71,32 @@ pub struct ParsedEntry {
     pub bank_transaction_code: Option<String>,
     /// The element this entry came from, e.g. `Stmt[1]/Ntry[3] (line 120)`.
     pub source_element: String,
+    /// The transactions the bank reports inside this entry, in file order: one for a single
+    /// transfer, several for a batch booked as one total. Empty where the format has no such
+    /// level (MT940, BAI2, OFX, CSV) or the bank gave none.
+    pub details: Vec<ParsedDetail>,
+}
+
+/// Most transaction details one entry may carry. Real batches (salary or supplier runs,
+/// collected direct debits) hold thousands; a file claiming more is refused rather than held.
+pub const DETAILS_PER_ENTRY_MAX: usize = 100_000;
+
+/// One transaction inside an entry (camt `NtryDtls/TxDtls`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedDetail {
+    /// Signed like entries: the detail's own credit/debit indicator, else its entry's. `None`
+    /// where the bank states no amount for the transaction.
+    pub amount: Option<Money>,
+    pub end_to_end_id: Option<String>,
+    pub instruction_id: Option<String>,
+    /// The account servicer's reference of this transaction.
+    pub bank_ref: Option<String>,
+    pub mandate_id: Option<String>,
+    /// The creditor of a debit, the debtor of a credit.
+    pub counterparty_name: Option<String>,
+    pub counterparty_iban: Option<String>,
+    pub remittance: Option<String>,
+    pub creditor_reference: Option<String>,
+    /// The ISO reason code of a returned transaction (`AC04`, `MD06`, …).
+    pub return_reason: Option<String>,
 }

@@ -227,6 +227,7 @@ fn entry(
         creditor_reference: None,
         bank_transaction_code: Some(code.to_string()),
         source_element: String::new(),
+        details: Vec::new(),
     }
 }
 

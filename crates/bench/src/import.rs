@@ -430,6 +430,7 @@ async fn insert_sqlx(
             creditor_reference: row.creditor_reference.clone(),
             bank_transaction_code: row.bank_transaction_code.clone(),
             source_element: row.source_element.clone(),
+            details: Vec::new(),
         });
     }
     let batch = cashline_bankfile::stream::ENTRY_BATCH_ROWS.min(per_statement);

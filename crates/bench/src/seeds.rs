@@ -10,8 +10,8 @@ use cashline_bankfile::bai2::write::bai2_file;
 use cashline_bankfile::camt::write::camt053_document;
 use cashline_bankfile::ofx::write::{ofx_document, OfxFlavour};
 use cashline_bankfile::swift::write::mt940_document;
-use cashline_bankfile::ParsedStatement;
-use cashline_domain::Currency;
+use cashline_bankfile::{ParsedDetail, ParsedStatement};
+use cashline_domain::{Currency, Money};
 
 use crate::generate::{accounts, Codes, StatementStream};
 
@@ -99,6 +99,35 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         "camt053-jpy-no-balances.xml".into(),
         camt053_document(8, "SEED-JPY", created_at, &single),
     ));
+    // A batch: one booked total carrying its transactions, every detail field filled, the
+    // second transaction returned.
+    let mut batch = statements(7, 1, 2, Codes::Iso, true);
+    let entry = &mut batch[0].entries[0];
+    let currency = entry.amount.currency();
+    let total = entry.amount.amount_minor()?;
+    let first = total / 2;
+    entry.details = [first, total - first]
+        .iter()
+        .enumerate()
+        .map(|(index, minor)| ParsedDetail {
+            amount: Some(Money::from_minor(*minor, currency)),
+            end_to_end_id: Some(format!("E2E-SEED-{index}")),
+            instruction_id: Some(format!("INSTR-{index}")),
+            bank_ref: Some(format!("TX-{index}")),
+            mandate_id: Some(format!("MNDT-{index}")),
+            counterparty_name: Some("Seed Supplier GmbH".into()),
+            counterparty_iban: Some("DE02120300000000202051".into()),
+            remittance: Some(format!("Bill {index}")),
+            creditor_reference: Some("RF18539007547034".into()),
+            return_reason: (index == 1).then(|| "AC04".to_string()),
+        })
+        .collect();
+    for version in [2, 8] {
+        all.push((
+            format!("camt053-batch-v{version:02}.xml"),
+            camt053_document(version, "SEED-BATCH", created_at, &batch),
+        ));
+    }
     for (name, text) in &all {
         write(dir, "camt", name, text)?;
     }

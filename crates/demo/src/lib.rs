@@ -12,7 +12,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use cashline_bankfile::camt::write::camt053_document;
-use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement};
+use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedDetail, ParsedEntry, ParsedStatement};
 use cashline_domain::{
     AccountKey, BalanceType, Bic, Currency, EntryStatus, Iban, Money, StatementKind,
 };
@@ -178,6 +178,9 @@ fn demo_entries(
     let count = rng.random_range(3..=10);
     let mut entries = Vec::with_capacity(count + 1);
     let unit = 10i64.pow(currency.minor_units());
+    // The German company pays its suppliers in one run on Fridays: its first payment of the
+    // day is booked as one debit of several transfers.
+    let mut payment_run = account.bank_slug == PAYMENT_RUN_BANK && day.weekday() == Weekday::Fri;
     for index in 0..count {
         let receipt = rng.random_bool(0.55);
         let major = rng.random_range(account.scale / 20..=account.scale);
@@ -206,18 +209,30 @@ fn demo_entries(
                 None,
             )
         };
+        let bank_ref = format!(
+            "{}-{}-{:03}",
+            account.bank_slug.to_uppercase(),
+            day.format("%Y%m%d"),
+            index + 1
+        );
+        if payment_run && amount_minor < 0 {
+            payment_run = false;
+            entries.push(payment_run_entry(
+                bank_ref,
+                index,
+                day,
+                Money::from_minor(amount_minor, currency),
+                invoice,
+            ));
+            continue;
+        }
         entries.push(ParsedEntry {
             amount: Money::from_minor(amount_minor, currency),
             status: EntryStatus::Booked,
             reversal: false,
             booking_date: Some(day),
             value_date: Some(day),
-            bank_ref: Some(format!(
-                "{}-{}-{:03}",
-                account.bank_slug.to_uppercase(),
-                day.format("%Y%m%d"),
-                index + 1
-            )),
+            bank_ref: Some(bank_ref),
             entry_ref: Some(format!("{}", index + 1)),
             end_to_end_id: Some(format!("NW-{}-{invoice}", day.format("%y%m%d"))),
             counterparty_name: Some(name.to_string()),
@@ -226,6 +241,7 @@ fn demo_entries(
             creditor_reference: reference,
             bank_transaction_code: Some(code.to_string()),
             source_element: String::new(),
+            details: Vec::new(),
         });
     }
     // Account fees on the first business day of the month.
@@ -249,9 +265,68 @@ fn demo_entries(
             creditor_reference: None,
             bank_transaction_code: Some("ACMT/MDOP/CHRG".into()),
             source_element: String::new(),
+            details: Vec::new(),
         });
     }
     entries
+}
+
+/// The bank of the account whose Friday supplier payments go out as one run.
+const PAYMENT_RUN_BANK: &str = "commerzbank";
+/// Transfers in a payment run, and each one's share of the run in tenths (the last takes
+/// what is left, so the transfers add up to the booked debit exactly).
+const PAYMENT_RUN_SHARES_TENTHS: [i64; 3] = [5, 3, 2];
+
+/// A supplier payment run: one booked debit of `amount`, carrying its transfers as details,
+/// each with its creditor, bill and end-to-end id.
+fn payment_run_entry(
+    bank_ref: String,
+    index: usize,
+    day: NaiveDate,
+    amount: Money,
+    invoice: i64,
+) -> ParsedEntry {
+    let currency = amount.currency();
+    let total = amount.amount_minor().expect("demo amounts are small");
+    let mut left = total;
+    let mut details = Vec::with_capacity(PAYMENT_RUN_SHARES_TENTHS.len());
+    for (number, share) in PAYMENT_RUN_SHARES_TENTHS.iter().enumerate() {
+        let minor = if number + 1 == PAYMENT_RUN_SHARES_TENTHS.len() {
+            left
+        } else {
+            total * share / 10
+        };
+        left -= minor;
+        let bill = invoice + number as i64;
+        details.push(ParsedDetail {
+            amount: Some(Money::from_minor(minor, currency)),
+            end_to_end_id: Some(format!("E2E-NW-{}-{}", day.format("%y%m%d"), number + 1)),
+            counterparty_name: Some(SUPPLIERS[bill as usize % SUPPLIERS.len()].to_string()),
+            remittance: Some(format!("Payment of bill {bill}")),
+            ..ParsedDetail::default()
+        });
+    }
+    ParsedEntry {
+        amount,
+        status: EntryStatus::Booked,
+        reversal: false,
+        booking_date: Some(day),
+        value_date: Some(day),
+        bank_ref: Some(bank_ref),
+        entry_ref: Some(format!("{}", index + 1)),
+        end_to_end_id: None,
+        counterparty_name: None,
+        counterparty_iban: None,
+        remittance: Some(format!(
+            "Supplier payment run {} ({} transfers)",
+            day.format("%Y-%m-%d"),
+            details.len()
+        )),
+        creditor_reference: None,
+        bank_transaction_code: Some("PMNT/ICDT/ESCT".into()),
+        source_element: String::new(),
+        details,
+    }
 }
 
 /// One account's day: its balances and entries, before it is written as a file.
@@ -344,6 +419,7 @@ fn funding_entry(account: &DemoAccount, day: NaiveDate, amount: Money) -> Parsed
         creditor_reference: None,
         bank_transaction_code: Some("PMNT/RCDT/BOOK".into()),
         source_element: String::new(),
+        details: Vec::new(),
     }
 }
 
@@ -483,6 +559,37 @@ mod tests {
             .iter()
             .filter(|f| first.iter().any(|g| g.name == f.name && g.bytes == f.bytes));
         assert!(overlap.count() >= ACCOUNTS.len());
+    }
+
+    #[test]
+    fn a_friday_supplier_payment_run_adds_up_to_its_debit() {
+        let files = generate(today(), DEMO_BUSINESS_DAYS);
+        let mut runs = 0;
+        for file in files.iter().filter(|f| f.name.contains(PAYMENT_RUN_BANK)) {
+            let parsed = cashline_bankfile::parse(&file.bytes).unwrap();
+            for entry in parsed.statements.iter().flat_map(|s| &s.entries) {
+                if entry.details.len() < 2 {
+                    continue;
+                }
+                runs += 1;
+                assert!(entry.amount.is_negative(), "{}", file.name);
+                let sum = entry
+                    .details
+                    .iter()
+                    .try_fold(Money::zero(entry.amount.currency()), |sum, detail| {
+                        sum.checked_add(&detail.amount.unwrap())
+                    })
+                    .unwrap();
+                assert_eq!(sum, entry.amount, "{}", file.name);
+                assert!(entry.details.iter().all(|d| d.amount.unwrap().is_negative()
+                    && d.end_to_end_id.as_deref().unwrap().starts_with("E2E-NW-")
+                    && d.counterparty_name.is_some()));
+            }
+        }
+        assert!(
+            runs >= 3,
+            "{runs} payment runs in {DEMO_BUSINESS_DAYS} business days"
+        );
     }
 
     #[test]

@@ -250,6 +250,7 @@ impl Builder {
                 .to_string(),
             }),
             source_element: String::new(),
+            details: Vec::new(),
         };
         self.entries[account].entry(day).or_default().push(entry);
         if !truth.is_empty() {

@@ -149,16 +149,16 @@ pub fn settled_items_csv(today: NaiveDate, business_days: usize) -> String {
     let mut rng = StdRng::seed_from_u64(today.to_string().bytes().map(u64::from).sum::<u64>() + 11);
     for day in crate::demo_statements(today, business_days) {
         for (index, entry) in day.entries.iter().enumerate() {
+            if entry.details.len() > 1 {
+                payment_run_items(&mut csv, &mut rng, day.day, entry);
+                continue;
+            }
             let (Some(name), Some(remittance), Some(bank_ref)) =
                 (&entry.counterparty_name, &entry.remittance, &entry.bank_ref)
             else {
                 continue;
             };
-            let Some(number) = remittance
-                .rsplit(|c: char| !c.is_ascii_digit())
-                .next()
-                .filter(|n| n.len() == 5)
-            else {
+            let Some(number) = bill_number(remittance) else {
                 continue;
             };
             // One entry in twenty has no item behind it.
@@ -197,4 +197,46 @@ pub fn settled_items_csv(today: NaiveDate, business_days: usize) -> String {
         }
     }
     csv
+}
+
+/// The bill or invoice number a demo remittance ends with.
+fn bill_number(remittance: &str) -> Option<&str> {
+    remittance
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .filter(|n| n.len() == 5)
+}
+
+/// A supplier payment run pays one bill per transfer, so the ERP holds a payable for each.
+/// They take the same draws as the one supplier payment the run stands in for (whether it has
+/// an item, its due date), so every other item of the demo stays as it is.
+fn payment_run_items(
+    csv: &mut String,
+    rng: &mut StdRng,
+    day: NaiveDate,
+    entry: &cashline_bankfile::ParsedEntry,
+) {
+    let Some(bank_ref) = &entry.bank_ref else {
+        return;
+    };
+    if rng.random_range(0..20) == 0 {
+        return;
+    }
+    let due = day - Duration::days(rng.random_range(0..8));
+    for (position, detail) in entry.details.iter().enumerate() {
+        let (Some(name), Some(remittance), Some(amount)) =
+            (&detail.counterparty_name, &detail.remittance, detail.amount)
+        else {
+            continue;
+        };
+        let Some(number) = bill_number(remittance) else {
+            continue;
+        };
+        csv.push_str(&format!(
+            "AP-{bank_ref}-{},payable,{name},,{},{},{due},{number}\n",
+            position + 1,
+            amount.negated().amount_text(),
+            amount.currency()
+        ));
+    }
 }

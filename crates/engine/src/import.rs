@@ -60,6 +60,8 @@ pub struct FileImport {
     pub entries_new: u64,
     /// Entries first seen in an intraday report, now booked by this file's statements.
     pub entries_promoted: u64,
+    /// Transaction details written with the new and promoted entries.
+    pub details_new: u64,
     pub exceptions_opened: Vec<String>,
     pub warnings: Vec<String>,
 }
@@ -187,6 +189,7 @@ async fn import_traced(
             entries: known.entries_count.max(0) as u64,
             entries_new: 0,
             entries_promoted: 0,
+            details_new: 0,
             exceptions_opened: Vec::new(),
             warnings: Vec::new(),
         });
@@ -225,6 +228,7 @@ async fn import_traced(
             entries: 0,
             entries_new: 0,
             entries_promoted: 0,
+            details_new: 0,
             exceptions_opened: Vec::new(),
             warnings: Vec::new(),
         },
@@ -260,6 +264,7 @@ async fn import_traced(
                 "statements_new": report.statements_new,
                 "entries_new": report.entries_new,
                 "entries_promoted": report.entries_promoted,
+                "details_new": report.details_new,
             });
             let record = audit::NewAuditRecord {
                 actor: request.user,
@@ -273,6 +278,7 @@ async fn import_traced(
                 format = %report.format,
                 statements_new = report.statements_new,
                 entries_new = report.entries_new,
+                details_new = report.details_new,
                 "file imported"
             );
             // The new balances may answer a stale or missing-data exception. The import has
@@ -493,6 +499,7 @@ impl Writer<'_> {
         let written = entry::insert_new(tx, &rows, promote, self.request.now).await?;
         self.report.entries_new += written.inserted;
         self.report.entries_promoted += written.promoted;
+        self.report.details_new += written.details;
         Ok(())
     }
 

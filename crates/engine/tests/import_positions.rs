@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use cashline_bankfile::camt::write::camt053_document;
-use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement};
+use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedDetail, ParsedEntry, ParsedStatement};
 use cashline_domain::{AccountKey, BalanceType, Currency, EntryStatus, Iban, Money, StatementKind};
 use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
 use cashline_engine::position::{self, PositionQuery};
@@ -74,6 +74,7 @@ fn statement(
                 creditor_reference: None,
                 bank_transaction_code: None,
                 source_element: String::new(),
+                details: Vec::new(),
             })
             .collect(),
         line: 0,
@@ -338,6 +339,166 @@ async fn an_intraday_entry_booked_at_end_of_day_is_counted_once() {
         .map(|p| p.booked.to_string())
         .collect();
     assert_eq!(with_intraday, eod_only);
+}
+
+/// `statement` with its last entry a batch of transfers of `parts` (minor units, summing to
+/// that entry's amount).
+fn with_batch(mut statement: ParsedStatement, parts: &[i64]) -> ParsedStatement {
+    let currency = statement.account.currency;
+    let entry = statement.entries.last_mut().unwrap();
+    assert_eq!(
+        parts.iter().sum::<i64>(),
+        entry.amount.amount_minor().unwrap()
+    );
+    entry.bank_ref = Some("RUN-1".into());
+    entry.counterparty_name = None;
+    entry.remittance = Some("Supplier payment run".into());
+    entry.details = parts
+        .iter()
+        .enumerate()
+        .map(|(index, minor)| ParsedDetail {
+            amount: Some(Money::from_minor(*minor, currency)),
+            end_to_end_id: Some(format!("E2E-{}", index + 1)),
+            counterparty_name: Some(format!("Supplier {}", index + 1)),
+            ..ParsedDetail::default()
+        })
+        .collect();
+    statement
+}
+
+/// The stored details of every entry: (entry bank ref, position, amount, end-to-end id).
+async fn stored_details(ledger: &Ledger) -> Vec<(String, i64, Option<i64>, Option<String>)> {
+    let rows = entry::list(ledger.pool(), &entry::EntryFilter::default())
+        .await
+        .unwrap();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let details = entry::details_of(ledger.pool(), &ids).await.unwrap();
+    let mut found = Vec::new();
+    for row in &rows {
+        for detail in details.get(&row.id).into_iter().flatten() {
+            found.push((
+                row.bank_ref.clone().unwrap_or_default(),
+                detail.position,
+                detail.amount_minor,
+                detail.end_to_end_id.clone(),
+            ));
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_batch_keeps_its_transactions_once_and_a_failed_file_none() {
+    let (_dir2, fresh) = ledger().await;
+    let (_dir, ledger) = ledger().await;
+    let first = with_batch(
+        statement(
+            "DE89370400440532013000",
+            "S1",
+            "2026-11-24",
+            100_000,
+            &[2_500, -60_000],
+            42_500,
+        ),
+        &[-10_000, -20_000, -30_000],
+    );
+    let bytes = file(std::slice::from_ref(&first));
+    let report = import(&ledger, "a.xml", &bytes).await.unwrap();
+    assert_eq!(report.exceptions_opened, Vec::<String>::new());
+    // The single transfer has its one transaction too (this writer states no amount for it).
+    assert_eq!(report.details_new, 4);
+    let expected = [
+        (
+            "RUN-1".to_string(),
+            1,
+            Some(-10_000),
+            Some("E2E-1".to_string()),
+        ),
+        (
+            "RUN-1".to_string(),
+            2,
+            Some(-20_000),
+            Some("E2E-2".to_string()),
+        ),
+        (
+            "RUN-1".to_string(),
+            3,
+            Some(-30_000),
+            Some("E2E-3".to_string()),
+        ),
+    ];
+    let stored = stored_details(&ledger).await;
+    assert_eq!(stored.len(), 4);
+    assert_eq!(stored[1..], expected[..]);
+    assert_eq!(stored[0].2, None);
+
+    // The same file, and the same statement in another message: nothing more.
+    assert_eq!(
+        import(&ledger, "a-copy.xml", &bytes).await.unwrap().status,
+        ImportStatus::Duplicate
+    );
+    let resent = camt053_document(8, "OTHER", now(), std::slice::from_ref(&first)).into_bytes();
+    assert_eq!(
+        import(&ledger, "b.xml", &resent).await.unwrap().status,
+        ImportStatus::Duplicate
+    );
+    assert_eq!(stored_details(&ledger).await.len(), 4);
+
+    // A file that fails after a batch leaves no detail behind.
+    let second = statement("NL91ABNA0417164300", "S2", "2026-11-24", 0, &[100], 100);
+    let text = String::from_utf8(file(&[first, second])).unwrap();
+    // Break the second statement's entry: the batch before it must not be half-written.
+    let position = text.rfind("<CdtDbtInd>CRDT</CdtDbtInd>\n<Sts>").unwrap();
+    let mut broken = text.clone();
+    broken.replace_range(
+        position..position + "<CdtDbtInd>CRDT".len(),
+        "<CdtDbtInd>XXXX",
+    );
+    let message = import(&fresh, "broken.xml", broken.as_bytes())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("Stmt[2]/Ntry[1]/CdtDbtInd"), "{message}");
+    assert_eq!(entry::count(fresh.pool()).await.unwrap(), 0);
+    assert!(stored_details(&fresh).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_batch_reported_intraday_keeps_its_transactions_once_booked() {
+    let (_dir, ledger) = ledger().await;
+    let end_of_day = with_batch(
+        statement(
+            "DE89370400440532013000",
+            "S1",
+            "2026-11-24",
+            0,
+            &[700, -250],
+            450,
+        ),
+        &[-100, -150],
+    );
+    let report = import(
+        &ledger,
+        "intraday.xml",
+        &camt052(&[intraday(end_of_day.clone())]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.details_new, 3);
+    let report = import(&ledger, "eod.xml", &file(std::slice::from_ref(&end_of_day)))
+        .await
+        .unwrap();
+    assert_eq!((report.entries_promoted, report.details_new), (2, 0));
+    let stored = stored_details(&ledger).await;
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|d| d.0 == "RUN-1")
+            .map(|d| d.2)
+            .collect::<Vec<_>>(),
+        [Some(-100), Some(-150)]
+    );
+    assert_eq!(stored.len(), 3);
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ use crate::LedgerError;
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Value<'a> {
     Int(i64),
+    OptionalInt(Option<i64>),
     Text(Option<&'a str>),
 }
 
@@ -42,10 +43,20 @@ impl<'h> Prepared<'h> {
         handle: &'h mut LockedSqliteHandle<'_>,
         sql: &'static str,
     ) -> Result<Prepared<'h>, LedgerError> {
-        let db = handle.as_raw_handle();
+        Self::prepare(handle.as_raw_handle(), sql)
+    }
+
+    /// Another statement on the same locked handle, for a write that steps two statements in
+    /// turn (entries and their details).
+    pub(crate) fn beside(&self, sql: &'static str) -> Result<Prepared<'h>, LedgerError> {
+        Self::prepare(self.db, sql)
+    }
+
+    fn prepare(db: NonNull<ffi::sqlite3>, sql: &'static str) -> Result<Prepared<'h>, LedgerError> {
         let mut statement = ptr::null_mut();
         let length = c_int::try_from(sql.len()).expect("the ledger's SQL is short");
-        // SAFETY: `db` is the open connection sqlx lent us, locked against its worker for 'h;
+        // SAFETY: `db` is the open connection sqlx lent us, locked against its worker for 'h
+        // (by `new`'s borrow, or by the statement `beside` was called on, which has it too);
         // `sql` is valid for `length` bytes.
         let code = unsafe {
             ffi::sqlite3_prepare_v2(
@@ -82,6 +93,13 @@ impl<'h> Prepared<'h> {
         });
         self.rest();
         outcome
+    }
+
+    /// The rowid of the row the last successful `INSERT` on this connection added; read it
+    /// right after an `execute` that changed one row.
+    pub(crate) fn last_insert_id(&self) -> i64 {
+        // SAFETY: `db` is open and locked for 'h; the call only reads the connection's state.
+        unsafe { ffi::sqlite3_last_insert_rowid(self.db.as_ptr()) }
     }
 
     /// Binds `values` and maps every row the statement returns.
@@ -134,7 +152,10 @@ impl<'h> Prepared<'h> {
             // and `values` outlives that call.
             let code = unsafe {
                 match *value {
-                    Value::Int(number) => ffi::sqlite3_bind_int64(statement, parameter, number),
+                    Value::Int(number) | Value::OptionalInt(Some(number)) => {
+                        ffi::sqlite3_bind_int64(statement, parameter, number)
+                    }
+                    Value::OptionalInt(None) => ffi::sqlite3_bind_null(statement, parameter),
                     Value::Text(None) => ffi::sqlite3_bind_null(statement, parameter),
                     Value::Text(Some(text)) => ffi::sqlite3_bind_text(
                         statement,

@@ -30,6 +30,7 @@ async fn migrations_create_the_whole_model() {
         "connection",
         "entity",
         "entry",
+        "entry_detail",
         "exception_case",
         "fx_rate",
         "open_item",
@@ -291,4 +292,202 @@ async fn a_writer_holds_the_write_lock_from_its_begin() {
     assert!(refused.to_string().starts_with("the ledger is busy"));
     tx.rollback().await.unwrap();
     other.begin_with("BEGIN IMMEDIATE").await.unwrap();
+}
+
+/// A statement of `kind` on one account, for entry tests.
+async fn statement_for_entries(tx: &mut crate::Tx<'_>, kind: &str, reference: &str) -> (i64, i64) {
+    use crate::{account, source_file, statement};
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    let file_id = source_file::insert(
+        tx,
+        &source_file::NewSourceFile {
+            digest_sha256: reference,
+            file_name: "statement.xml",
+            format: "camt.053.001.08",
+            size_bytes: 1,
+            imported_at: now,
+            imported_by: "alice",
+        },
+    )
+    .await
+    .unwrap();
+    let account_id = account::ensure(
+        tx,
+        &account::AccountSeen {
+            account_key: "DE89370400440532013000",
+            iban: Some("DE89370400440532013000"),
+            bic: None,
+            currency: "EUR",
+            name: None,
+            bank_id: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let statement_id = statement::insert(
+        tx,
+        &statement::NewStatement {
+            account_id,
+            source_file_id: file_id,
+            kind,
+            format: "camt.053.001.08",
+            message_id: reference,
+            statement_ref: reference,
+            sequence_number: None,
+            page_number: None,
+            created_at_bank: None,
+            period_from: None,
+            period_to: None,
+            identity_key: reference,
+            imported_at: now,
+        },
+    )
+    .await
+    .unwrap();
+    (account_id, statement_id)
+}
+
+fn batch_entry(
+    account_id: i64,
+    statement_id: i64,
+    key: &str,
+    status: &'static str,
+    details: Vec<crate::entry::NewDetail>,
+) -> crate::entry::NewEntry {
+    crate::entry::NewEntry {
+        account_id,
+        statement_id,
+        identity_key: key.to_string(),
+        booking_date: None,
+        value_date: None,
+        amount_minor: -30_000,
+        currency: "EUR".into(),
+        status,
+        reversal: false,
+        bank_ref: Some(key.to_string()),
+        entry_ref: None,
+        end_to_end_id: None,
+        counterparty_name: None,
+        counterparty_iban: None,
+        remittance: None,
+        creditor_reference: None,
+        bank_transaction_code: None,
+        source_element: None,
+        details,
+    }
+}
+
+fn transfer(end_to_end_id: &str, amount_minor: Option<i64>) -> crate::entry::NewDetail {
+    crate::entry::NewDetail {
+        amount_minor,
+        currency: amount_minor.map(|_| "EUR".to_string()),
+        end_to_end_id: Some(end_to_end_id.to_string()),
+        counterparty_name: Some("Coho Winery SA".into()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn details_are_written_with_new_entries_only_and_read_back_in_order() {
+    use crate::entry::{self, EntriesWritten};
+    let (_dir, ledger) = fresh().await;
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    let mut tx = ledger.begin().await.unwrap();
+    let (account_id, intraday) = statement_for_entries(&mut tx, "intraday", "report").await;
+    let entries = vec![
+        batch_entry(
+            account_id,
+            intraday,
+            "run",
+            "booked",
+            vec![
+                transfer("E2E-1", Some(-10_000)),
+                transfer("E2E-2", Some(-20_000)),
+            ],
+        ),
+        // Reported intraday without its transactions; the booking statement brings them.
+        batch_entry(account_id, intraday, "pending", "pending", Vec::new()),
+        batch_entry(account_id, intraday, "plain", "booked", Vec::new()),
+    ];
+    let written = entry::insert_new(&mut tx, &entries, false, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        written,
+        EntriesWritten {
+            inserted: 3,
+            promoted: 0,
+            details: 2
+        }
+    );
+    let (_, booked) = statement_for_entries(&mut tx, "end_of_day", "statement").await;
+    let again = vec![
+        // Both were reported intraday and are now booked in place; the details held already
+        // stay as they are, the missing ones are added.
+        batch_entry(
+            account_id,
+            booked,
+            "run",
+            "booked",
+            vec![
+                transfer("E2E-1", Some(-10_000)),
+                transfer("E2E-2", Some(-20_000)),
+            ],
+        ),
+        batch_entry(
+            account_id,
+            booked,
+            "pending",
+            "booked",
+            vec![transfer("E2E-3", None), transfer("E2E-4", Some(-5_000))],
+        ),
+    ];
+    let written = entry::insert_new(&mut tx, &again, true, now).await.unwrap();
+    assert_eq!(
+        written,
+        EntriesWritten {
+            inserted: 0,
+            promoted: 2,
+            details: 2
+        }
+    );
+    // Known and booked: a statement sent again writes nothing, details included.
+    let written = entry::insert_new(&mut tx, &again, true, now).await.unwrap();
+    assert_eq!(written, EntriesWritten::default());
+    tx.commit().await.unwrap();
+    let (stored,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entry_detail")
+        .fetch_one(ledger.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 4);
+
+    let ids: Vec<(i64, String)> = sqlx::query_as("SELECT id, identity_key FROM entry ORDER BY id")
+        .fetch_all(ledger.pool())
+        .await
+        .unwrap();
+    let all: Vec<i64> = ids.iter().map(|(id, _)| *id).collect();
+    let details = entry::details_of(ledger.pool(), &all).await.unwrap();
+    assert_eq!(details.len(), 2, "the plain entry has none");
+    let run = &details[&ids[0].0];
+    assert_eq!(
+        run.iter()
+            .map(|d| (d.position, d.end_to_end_id.as_deref(), d.amount_minor))
+            .collect::<Vec<_>>(),
+        [
+            (1, Some("E2E-1"), Some(-10_000)),
+            (2, Some("E2E-2"), Some(-20_000))
+        ]
+    );
+    let promoted = &details[&ids[1].0];
+    assert_eq!(promoted[0].amount_minor, None);
+    assert_eq!(promoted[0].currency, None);
+    assert_eq!(promoted[1].currency.as_deref(), Some("EUR"));
+    // Only the ids asked for are read.
+    let one = entry::details_of(ledger.pool(), &all[..1]).await.unwrap();
+    assert_eq!(one.keys().copied().collect::<Vec<_>>(), [ids[0].0]);
+    assert!(entry::details_of(ledger.pool(), &[])
+        .await
+        .unwrap()
+        .is_empty());
 }

@@ -185,16 +185,30 @@ impl Service {
             to: query.to,
             limit: query.limit,
         };
-        let rows = entry::list(self.ledger.pool(), &filter)
-            .instrument(info_span!("command", name = "entries"))
-            .await?;
+        let (rows, mut details) = async {
+            let rows = entry::list(self.ledger.pool(), &filter).await?;
+            let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+            let details = entry::details_of(self.ledger.pool(), &ids).await?;
+            Ok::<_, ServiceError>((rows, details))
+        }
+        .instrument(info_span!("command", name = "entries"))
+        .await?;
         let mut entries = Vec::with_capacity(rows.len());
         for row in rows {
             let currency =
                 Currency::from_code(&row.currency).map_err(cashline_engine::EngineError::from)?;
+            let details = details
+                .remove(&row.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(wire_detail)
+                .collect::<Result<Vec<_>, ServiceError>>()?;
             entries.push(wire::Entry {
                 account: row.account_key,
-                bank_ref: row.bank_ref.or(row.entry_ref),
+                // The entry reference stands in where a bank gives no reference of its own
+                // (CLI.md, `bank_ref`); it is shown as itself too.
+                bank_ref: row.bank_ref.or(row.entry_ref.clone()),
+                entry_ref: row.entry_ref,
                 booking_date: row.booking_date,
                 value_date: row.value_date,
                 amount: Money::from_minor(row.amount_minor, currency).amount_text(),
@@ -207,6 +221,7 @@ impl Service {
                 remittance: row.remittance,
                 creditor_reference: row.creditor_reference,
                 bank_transaction_code: row.bank_transaction_code,
+                details,
             });
         }
         Ok(wire::EntriesReport { entries })
@@ -322,6 +337,37 @@ fn upload_name(name: &str) -> &str {
     } else {
         base
     }
+}
+
+/// A stored transaction detail on the wire, its amount in its currency's minor units.
+fn wire_detail(detail: entry::DetailRow) -> Result<wire::EntryDetail, ServiceError> {
+    let position = u32::try_from(detail.position).map_err(|_| {
+        cashline_ledger::LedgerError::Corrupt(format!(
+            "entry detail position {} of entry {}",
+            detail.position, detail.entry_id
+        ))
+    })?;
+    let amount = match (detail.amount_minor, &detail.currency) {
+        (Some(minor), Some(code)) => {
+            let currency = Currency::from_code(code).map_err(cashline_engine::EngineError::from)?;
+            Some(Money::from_minor(minor, currency).amount_text())
+        }
+        _ => None,
+    };
+    Ok(wire::EntryDetail {
+        position,
+        amount,
+        currency: detail.currency,
+        end_to_end_id: detail.end_to_end_id,
+        instruction_id: detail.instruction_id,
+        bank_ref: detail.bank_ref,
+        mandate_id: detail.mandate_id,
+        counterparty: detail.counterparty_name,
+        counterparty_iban: detail.counterparty_iban,
+        remittance: detail.remittance,
+        creditor_reference: detail.creditor_reference,
+        return_reason: detail.return_reason,
+    })
 }
 
 fn failed(file_name: &str, format: Option<String>, message: String) -> wire::FileResult {

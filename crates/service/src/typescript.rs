@@ -26,6 +26,7 @@ pub fn declarations() -> String {
         wire::Consolidated::decl(&config),
         wire::EntriesReport::decl(&config),
         wire::Entry::decl(&config),
+        wire::EntryDetail::decl(&config),
         wire::ExceptionsReport::decl(&config),
         wire::Exception::decl(&config),
         wire::AuditReport::decl(&config),

@@ -121,6 +121,9 @@ pub struct EntriesReport {
 pub struct Entry {
     pub account: String,
     pub bank_ref: Option<String>,
+    /// The bank's own number for the entry: camt `NtryRef`, the MT940 `:61:` customer
+    /// reference, the BAI2 customer reference.
+    pub entry_ref: Option<String>,
     pub booking_date: Option<String>,
     pub value_date: Option<String>,
     pub amount: String,
@@ -133,6 +136,30 @@ pub struct Entry {
     pub remittance: Option<String>,
     pub creditor_reference: Option<String>,
     pub bank_transaction_code: Option<String>,
+    /// The transactions the bank reports inside the entry (camt `TxDtls`) in file order: one
+    /// for a single transfer, several for a batch booked as one total; empty when the format
+    /// has none.
+    pub details: Vec<EntryDetail>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EntryDetail {
+    /// From 1, in file order.
+    pub position: u32,
+    /// Signed like the entry's; `null` (with `currency`) when the bank states no amount.
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    pub end_to_end_id: Option<String>,
+    pub instruction_id: Option<String>,
+    /// The account servicer's reference of this transaction.
+    pub bank_ref: Option<String>,
+    pub mandate_id: Option<String>,
+    pub counterparty: Option<String>,
+    pub counterparty_iban: Option<String>,
+    pub remittance: Option<String>,
+    pub creditor_reference: Option<String>,
+    /// The ISO reason code of a returned transaction.
+    pub return_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -12,6 +12,7 @@ import type {
   CurrencyTotal,
   EntriesQuery,
   Entry,
+  EntryDetail,
   ForecastComponent,
   ForecastDay,
   ForecastReport,
@@ -52,6 +53,7 @@ export type {
   CurrencyHistory,
   CurrencyTotal,
   Entry,
+  EntryDetail,
   ForecastComponent,
   ForecastDay,
   HistoryDay,
@@ -399,6 +401,7 @@ function decodeEntry(value: unknown, path: string): Entry {
   return {
     account: nonEmptyText(o.account, `${path}.account`),
     bank_ref: nullable(text)(o.bank_ref, `${path}.bank_ref`),
+    entry_ref: nullable(text)(o.entry_ref, `${path}.entry_ref`),
     booking_date: nullable(decodeDate)(o.booking_date, `${path}.booking_date`),
     value_date: nullable(decodeDate)(o.value_date, `${path}.value_date`),
     amount: money(o.amount, `${path}.amount`),
@@ -411,5 +414,27 @@ function decodeEntry(value: unknown, path: string): Entry {
     remittance: nullable(text)(o.remittance, `${path}.remittance`),
     creditor_reference: nullable(text)(o.creditor_reference, `${path}.creditor_reference`),
     bank_transaction_code: nullable(text)(o.bank_transaction_code, `${path}.bank_transaction_code`),
+    details: arrayOf(decodeEntryDetail)(o.details, `${path}.details`),
+  };
+}
+
+function decodeEntryDetail(value: unknown, path: string): EntryDetail {
+  const o = record(value, path);
+  const amount = nullable(money)(o.amount, `${path}.amount`);
+  const amountCurrency = nullable(currency)(o.currency, `${path}.currency`);
+  if ((amount === null) !== (amountCurrency === null)) throw malformed(`${path} has an amount without its currency, or a currency without an amount`);
+  return {
+    position: count(o.position, `${path}.position`),
+    amount,
+    currency: amountCurrency,
+    end_to_end_id: nullable(text)(o.end_to_end_id, `${path}.end_to_end_id`),
+    instruction_id: nullable(text)(o.instruction_id, `${path}.instruction_id`),
+    bank_ref: nullable(text)(o.bank_ref, `${path}.bank_ref`),
+    mandate_id: nullable(text)(o.mandate_id, `${path}.mandate_id`),
+    counterparty: nullable(text)(o.counterparty, `${path}.counterparty`),
+    counterparty_iban: nullable(text)(o.counterparty_iban, `${path}.counterparty_iban`),
+    remittance: nullable(text)(o.remittance, `${path}.remittance`),
+    creditor_reference: nullable(text)(o.creditor_reference, `${path}.creditor_reference`),
+    return_reason: nullable(text)(o.return_reason, `${path}.return_reason`),
   };
 }

@@ -69,7 +69,36 @@ booked: string | null, rates_date: string | null, complete: boolean, missing_rat
 
 export type EntriesReport = { entries: Array<Entry>, };
 
-export type Entry = { account: string, bank_ref: string | null, booking_date: string | null, value_date: string | null, amount: string, currency: string, status: string, reversal: boolean, end_to_end_id: string | null, counterparty: string | null, counterparty_iban: string | null, remittance: string | null, creditor_reference: string | null, bank_transaction_code: string | null, };
+export type Entry = { account: string, bank_ref: string | null, 
+/**
+ * The bank's own number for the entry: camt `NtryRef`, the MT940 `:61:` customer
+ * reference, the BAI2 customer reference.
+ */
+entry_ref: string | null, booking_date: string | null, value_date: string | null, amount: string, currency: string, status: string, reversal: boolean, end_to_end_id: string | null, counterparty: string | null, counterparty_iban: string | null, remittance: string | null, creditor_reference: string | null, bank_transaction_code: string | null, 
+/**
+ * The transactions the bank reports inside the entry (camt `TxDtls`) in file order: one
+ * for a single transfer, several for a batch booked as one total; empty when the format
+ * has none.
+ */
+details: Array<EntryDetail>, };
+
+export type EntryDetail = { 
+/**
+ * From 1, in file order.
+ */
+position: number, 
+/**
+ * Signed like the entry's; `null` (with `currency`) when the bank states no amount.
+ */
+amount: string | null, currency: string | null, end_to_end_id: string | null, instruction_id: string | null, 
+/**
+ * The account servicer's reference of this transaction.
+ */
+bank_ref: string | null, mandate_id: string | null, counterparty: string | null, counterparty_iban: string | null, remittance: string | null, creditor_reference: string | null, 
+/**
+ * The ISO reason code of a returned transaction.
+ */
+return_reason: string | null, };
 
 export type ExceptionsReport = { exceptions: Array<Exception>, };
 

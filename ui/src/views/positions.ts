@@ -1,4 +1,4 @@
-//! The Positions screen: group and entity totals, totals per currency, the reconciliation card, accounts (as a list or by bank) with basis and freshness, an account's entries on click, and the balance charts.
+//! The Positions screen: group and entity totals, totals per currency, the reconciliation card, accounts (as a list or by bank) with basis and freshness, an account's entries on click (a batch's transactions under it), and the balance charts.
 
 import {
   fetchAccounts,
@@ -6,6 +6,7 @@ import {
   fetchPositions,
   type Consolidated,
   type Entry,
+  type EntryDetail,
   type Position,
   type Positions,
 } from '../api';
@@ -543,31 +544,87 @@ function entriesTable(entries: Entry[]): HTMLTableElement {
         h('th', { scope: 'col' }, 'Bank ref'),
       ),
     ),
+    h('tbody', {}, ...entries.flatMap((e, index) => entryRows(e, index))),
+  );
+}
+
+/**
+ * The transactions worth rows of their own: every one of a batch, and the one of a single
+ * transfer only when it says more than the entry's row (a return, a mandate, an instruction).
+ */
+function shownDetails(e: Entry): EntryDetail[] {
+  if (e.details.length > 1) return e.details;
+  return e.details.filter((d) => d.return_reason !== null || d.mandate_id !== null || d.instruction_id !== null);
+}
+
+/** An entry's row, then its transactions' rows, folded until its toggle opens them. */
+function entryRows(e: Entry, index: number): HTMLTableRowElement[] {
+  const details = shownDetails(e);
+  const idOf = (d: EntryDetail): string => `entry-${index}-detail-${d.position}`;
+  const counterparty = h('td', { 'data-field': 'counterparty', title: e.counterparty_iban ?? '' }, e.counterparty ?? e.counterparty_iban ?? (details.length > 1 ? '' : '—'));
+  const row = h(
+    'tr',
+    { 'data-testid': 'entry-row', 'data-bank-ref': e.bank_ref ?? '', 'data-status': e.status, 'data-details': String(e.details.length) },
+    h('td', { 'data-field': 'booking_date', class: 'num' }, e.booking_date ?? '—'),
+    h('td', { 'data-field': 'value_date', class: 'num' }, e.value_date ?? '—'),
+    moneyCell('amount', e.amount),
+    h('td', { 'data-field': 'currency' }, e.currency),
     h(
-      'tbody',
-      {},
-      ...entries.map((e) =>
-        h(
-          'tr',
-          { 'data-testid': 'entry-row', 'data-bank-ref': e.bank_ref ?? '', 'data-status': e.status },
-          h('td', { 'data-field': 'booking_date', class: 'num' }, e.booking_date ?? '—'),
-          h('td', { 'data-field': 'value_date', class: 'num' }, e.value_date ?? '—'),
-          moneyCell('amount', e.amount),
-          h('td', { 'data-field': 'currency' }, e.currency),
-          h(
-            'td',
-            { 'data-field': 'status' },
-            e.status === 'booked' ? 'Booked' : h('span', { class: 'badge' }, e.status.charAt(0).toUpperCase() + e.status.slice(1)),
-          ),
-          h(
-            'td',
-            { 'data-field': 'counterparty', title: e.counterparty_iban ?? '' },
-            e.counterparty ?? e.counterparty_iban ?? '—',
-          ),
-          h('td', { 'data-field': 'remittance', class: 'wrap' }, e.remittance ?? e.creditor_reference ?? ''),
-          h('td', { 'data-field': 'bank_ref', class: 'mono', title: e.end_to_end_id ? `End-to-end ID: ${e.end_to_end_id}` : '' }, e.bank_ref ?? '—'),
+      'td',
+      { 'data-field': 'status' },
+      e.status === 'booked' ? 'Booked' : h('span', { class: 'badge' }, e.status.charAt(0).toUpperCase() + e.status.slice(1)),
+    ),
+    counterparty,
+    h('td', { 'data-field': 'remittance', class: 'wrap' }, e.remittance ?? e.creditor_reference ?? ''),
+    h('td', { 'data-field': 'bank_ref', class: 'mono', title: references(e.entry_ref ? `Entry ref: ${e.entry_ref}` : null, e.end_to_end_id ? `End-to-end ID: ${e.end_to_end_id}` : null) }, e.bank_ref ?? '—'),
+  );
+  if (details.length === 0) return [row];
+  const detailRows = details.map((d) => detailRow(d, e.details.length, idOf(d)));
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'button subtle detail-toggle', 'data-testid': 'entry-details-toggle', 'aria-expanded': 'false', 'aria-controls': details.map(idOf).join(' ') },
+    details.length > 1 ? plural(details.length, 'transaction', 'transactions') : 'Transaction details',
+  );
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    for (const detail of detailRows) detail.hidden = !open;
+  });
+  counterparty.append(toggle);
+  row.classList.add('has-details');
+  return [row, ...detailRows];
+}
+
+/** One transaction under its entry: amount, counterparty, remittance and its references. */
+function detailRow(d: EntryDetail, of: number, id: string): HTMLTableRowElement {
+  return h(
+    'tr',
+    { class: 'entry-detail', id, hidden: true, 'data-testid': 'entry-detail-row', 'data-position': String(d.position), 'data-end-to-end-id': d.end_to_end_id ?? '' },
+    h('td', { colspan: 2, class: 'detail-position muted', 'data-field': 'position' }, `Transaction ${d.position} of ${of}`),
+    d.amount === null ? h('td', { 'data-field': 'amount', class: 'num muted' }, '—') : moneyCell('amount', d.amount),
+    h('td', { 'data-field': 'currency' }, d.currency ?? ''),
+    h('td', { 'data-field': 'return_reason' }, d.return_reason ? h('span', { class: 'badge warn', title: 'Returned; ISO reason code' }, `Returned ${d.return_reason}`) : ''),
+    h('td', { 'data-field': 'counterparty', title: d.counterparty_iban ?? '' }, d.counterparty ?? d.counterparty_iban ?? '—'),
+    h('td', { 'data-field': 'remittance', class: 'wrap' }, d.remittance ?? d.creditor_reference ?? ''),
+    h(
+      'td',
+      {
+        'data-field': 'end_to_end_id',
+        class: 'mono',
+        title: references(
+          d.end_to_end_id ? `End-to-end ID: ${d.end_to_end_id}` : null,
+          d.instruction_id ? `Instruction ID: ${d.instruction_id}` : null,
+          d.bank_ref ? `Bank ref: ${d.bank_ref}` : null,
+          d.mandate_id ? `Mandate: ${d.mandate_id}` : null,
+          d.creditor_reference ? `Creditor reference: ${d.creditor_reference}` : null,
         ),
-      ),
+      },
+      d.end_to_end_id ?? d.bank_ref ?? d.instruction_id ?? '—',
     ),
   );
+}
+
+/** The references a cell's tooltip lists, one a line. */
+function references(...lines: (string | null)[]): string {
+  return lines.filter((line) => line !== null).join('\n');
 }

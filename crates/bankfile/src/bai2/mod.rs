@@ -844,6 +844,7 @@ fn detail(
         // The three digits as written: what `TypeCode`'s `Display` would write.
         bank_transaction_code: Some(code_text.to_string()),
         source_element: source_element(here, ordinal, line),
+        details: Vec::new(),
     });
     Ok(written)
 }

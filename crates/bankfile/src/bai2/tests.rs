@@ -325,6 +325,7 @@ fn sample_statement(
             creditor_reference: None,
             bank_transaction_code: None,
             source_element: String::new(),
+            details: Vec::new(),
         });
     }
     ParsedStatement {

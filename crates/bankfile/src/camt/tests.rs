@@ -6,7 +6,11 @@ use proptest::prelude::*;
 use cashline_domain::{AccountKey, BalanceType, Currency, EntryStatus, Iban, Money, StatementKind};
 
 use super::write::camt053_document;
-use crate::{parse, ParseError, ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement};
+use crate::stream::{StatementEvent, StatementSink};
+use crate::{
+    parse, ParseError, ParsedAccount, ParsedBalance, ParsedDetail, ParsedEntry, ParsedStatement,
+    DETAILS_PER_ENTRY_MAX,
+};
 
 fn date(text: &str) -> NaiveDate {
     text.parse().unwrap()
@@ -35,6 +39,7 @@ fn sample_statement(amounts_minor: &[i64], currency: Currency) -> ParsedStatemen
             creditor_reference: Some("RF18539007547034".into()),
             bank_transaction_code: Some("PMNT/RCDT/ESCT".into()),
             source_element: String::new(),
+            details: Vec::new(),
         });
     }
     ParsedStatement {
@@ -118,6 +123,19 @@ fn reads_back_what_it_writes_in_every_version() {
             Some("PMNT/RCDT/ESCT")
         );
         assert_eq!(debit.booking_date, Some(date("2026-11-20")));
+        // The one transaction of a single transfer is its detail too; this writer states no
+        // amount for it.
+        assert_eq!(
+            debit.details,
+            vec![ParsedDetail {
+                end_to_end_id: Some("E2E-1".into()),
+                counterparty_name: Some("Müller & Söhne <GmbH>".into()),
+                counterparty_iban: Some("NL91ABNA0417164300".into()),
+                remittance: Some("Invoice 1".into()),
+                creditor_reference: Some("RF18539007547034".into()),
+                ..ParsedDetail::default()
+            }]
+        );
     }
 }
 
@@ -261,4 +279,307 @@ fn xml_wrapped_in_other_text_is_refused() {
     ));
     let trailing = format!("{xml}garbage");
     assert!(matches!(rejection(&trailing), ParseError::Xml { .. }));
+}
+
+/// A transaction of a batch, every field filled where `index` says so.
+fn detail(index: usize, minor: i64, currency: Currency) -> ParsedDetail {
+    ParsedDetail {
+        amount: Some(Money::from_minor(minor, currency)),
+        end_to_end_id: Some(format!("E2E-RUN-{index}")),
+        instruction_id: Some(format!("INSTR-{index}")),
+        bank_ref: Some(format!("TX-{index}")),
+        mandate_id: index.is_multiple_of(2).then(|| format!("MNDT-{index}")),
+        counterparty_name: Some(format!("Lieferant {index} & <Söhne>")),
+        counterparty_iban: (index % 3 != 2).then(|| "NL91ABNA0417164300".to_string()),
+        remittance: Some(format!("Bill {index}")),
+        creditor_reference: index
+            .is_multiple_of(3)
+            .then(|| "RF18539007547034".to_string()),
+        return_reason: (index % 4 == 1).then(|| "AC04".to_string()),
+    }
+}
+
+/// A statement whose entries are batches: each entry the sum of its details, its own fields
+/// those a batch has (no counterparty, its text in `AddtlNtryInf`).
+fn batch_statement(batches: &[Vec<i64>], currency: Currency) -> ParsedStatement {
+    let mut statement = sample_statement(&[], currency);
+    let mut closing = statement.balances[0].amount;
+    let mut index = 0;
+    for (number, batch) in batches.iter().enumerate() {
+        let details: Vec<ParsedDetail> = batch
+            .iter()
+            .map(|minor| {
+                index += 1;
+                detail(index, *minor, currency)
+            })
+            .collect();
+        let amount = Money::from_minor(batch.iter().sum(), currency);
+        closing = closing.checked_add(&amount).unwrap();
+        let single = details.len() == 1;
+        statement.entries.push(ParsedEntry {
+            amount,
+            status: EntryStatus::Booked,
+            reversal: false,
+            booking_date: Some(date("2026-11-20")),
+            value_date: Some(date("2026-11-20")),
+            bank_ref: Some(format!("RUN-{number}")),
+            entry_ref: Some(format!("{}", number + 1)),
+            end_to_end_id: single.then(|| details[0].end_to_end_id.clone()).flatten(),
+            counterparty_name: single
+                .then(|| details[0].counterparty_name.clone())
+                .flatten(),
+            counterparty_iban: single
+                .then(|| details[0].counterparty_iban.clone())
+                .flatten(),
+            remittance: if single {
+                details[0].remittance.clone()
+            } else {
+                Some(format!("Payment run {number}"))
+            },
+            creditor_reference: single
+                .then(|| details[0].creditor_reference.clone())
+                .flatten(),
+            bank_transaction_code: Some("PMNT/ICDT/ESCT".into()),
+            source_element: String::new(),
+            details,
+        });
+    }
+    statement.balances[1].amount = closing;
+    statement
+}
+
+#[test]
+fn a_batch_keeps_every_transaction_and_the_entry_its_own_fields() {
+    let currency = Currency::EUR;
+    let written = batch_statement(&[vec![-120_000, -45_050, -9_999]], currency);
+    for version in 2..=13 {
+        let parsed = parse(document(version, &written).as_bytes())
+            .unwrap_or_else(|e| panic!("version {version}: {e}"));
+        let entry = &parsed.statements[0].entries[0];
+        assert_eq!(entry.amount.amount_text(), "-1750.49", "version {version}");
+        assert_eq!(
+            entry.details, written.entries[0].details,
+            "version {version}"
+        );
+        // The batch's own fields stay what the entry says, not its first transaction's.
+        assert_eq!(entry.bank_ref.as_deref(), Some("RUN-0"));
+        assert_eq!(entry.end_to_end_id, None);
+        assert_eq!(entry.counterparty_name, None);
+        assert_eq!(entry.remittance.as_deref(), Some("Payment run 0"));
+        let sum = entry
+            .details
+            .iter()
+            .try_fold(Money::zero(currency), |sum, d| {
+                sum.checked_add(&d.amount.unwrap())
+            })
+            .unwrap();
+        assert_eq!(sum, entry.amount);
+    }
+}
+
+#[test]
+fn a_transaction_with_its_own_indicator_keeps_its_sign() {
+    // A returned credit inside a batch of debits: from .001.03 on a transaction says its side.
+    let currency = Currency::EUR;
+    let mut written = batch_statement(&[vec![-30_000, -20_000]], currency);
+    written.entries[0].details[1].amount = Some(Money::from_minor(5_000, currency));
+    written.entries[0].details[1].counterparty_name = Some("Returned by".into());
+    let parsed = parse(document(8, &written).as_bytes()).unwrap();
+    let details = &parsed.statements[0].entries[0].details;
+    assert_eq!(details[0].amount.unwrap().amount_text(), "-300.00");
+    assert_eq!(details[1].amount.unwrap().amount_text(), "50.00");
+    // The counterparty of a credit is its debtor, whatever the entry's side.
+    assert_eq!(details[1].counterparty_name.as_deref(), Some("Returned by"));
+}
+
+#[test]
+fn a_transaction_without_an_amount_has_none_and_the_entry_sign_otherwise() {
+    let xml = document(
+        8,
+        &batch_statement(&[vec![-30_000, -20_000]], Currency::EUR),
+    );
+    // .001.02 style: only the booked amount, no indicator of the transaction's own.
+    let booked = xml.replacen(
+        "<Amt Ccy=\"EUR\">300.00</Amt><CdtDbtInd>DBIT</CdtDbtInd>",
+        "<AmtDtls><InstdAmt><Amt Ccy=\"USD\">330.00</Amt></InstdAmt>\
+         <TxAmt><Amt Ccy=\"EUR\">300.00</Amt></TxAmt></AmtDtls>",
+        1,
+    );
+    let stated_none = booked.replacen(
+        "<Amt Ccy=\"EUR\">200.00</Amt><CdtDbtInd>DBIT</CdtDbtInd>",
+        "",
+        1,
+    );
+    let parsed = parse(stated_none.as_bytes()).unwrap();
+    let details = &parsed.statements[0].entries[0].details;
+    assert_eq!(details[0].amount.unwrap().amount_text(), "-300.00");
+    assert_eq!(details[1].amount, None);
+    // Without an amount the entry's side still names the counterparty: the creditor.
+    assert_eq!(
+        details[1].counterparty_name.as_deref(),
+        Some("Lieferant 2 & <Söhne>")
+    );
+}
+
+#[test]
+fn not_provided_end_to_end_ids_and_several_remittance_lines() {
+    let xml = document(
+        8,
+        &batch_statement(&[vec![-30_000, -20_000]], Currency::EUR),
+    )
+    .replacen("E2E-RUN-1", "NOTPROVIDED", 1)
+    .replacen(
+        "<Ustrd>Bill 2</Ustrd>",
+        "<Ustrd>Bill 2</Ustrd><Ustrd>and bill 3</Ustrd>",
+        1,
+    );
+    let parsed = parse(xml.as_bytes()).unwrap();
+    let details = &parsed.statements[0].entries[0].details;
+    assert_eq!(details[0].end_to_end_id, None);
+    assert_eq!(details[1].remittance.as_deref(), Some("Bill 2 and bill 3"));
+}
+
+#[test]
+fn a_bad_transaction_amount_names_its_element() {
+    let xml = document(
+        8,
+        &batch_statement(&[vec![-30_000, -20_000]], Currency::EUR),
+    )
+    .replacen(
+        ">200.00</Amt><CdtDbtInd>DBIT",
+        ">2O0.00</Amt><CdtDbtInd>DBIT",
+        1,
+    );
+    let message = rejection(&xml).to_string();
+    assert!(
+        message.contains("Stmt[1]/Ntry[1]/TxDtls[2]/Amt"),
+        "{message}"
+    );
+    assert!(message.contains("'2O0.00'"), "{message}");
+}
+
+#[test]
+fn an_entry_with_too_many_transactions_is_refused_naming_the_line() {
+    let xml = document(
+        8,
+        &batch_statement(&[vec![-30_000, -20_000]], Currency::EUR),
+    );
+    let many = "<TxDtls></TxDtls>\n".repeat(DETAILS_PER_ENTRY_MAX - 1);
+    let xml = xml.replacen("<TxDtls>", &format!("{many}<TxDtls>"), 1);
+    match rejection(&xml) {
+        ParseError::Invalid {
+            line,
+            element,
+            message,
+        } => {
+            assert_eq!(
+                element,
+                format!("Stmt[1]/Ntry[1]/TxDtls[{}]", DETAILS_PER_ENTRY_MAX + 1),
+                "{message}"
+            );
+            assert!(
+                message.contains("more than 100000 transaction details"),
+                "{message}"
+            );
+            let expected = xml[..xml.rfind("<TxDtls>").unwrap()].lines().count();
+            assert_eq!(line, expected);
+        }
+        other => panic!("unexpected {other}"),
+    }
+    // One fewer is a batch like any other.
+    let fewer = xml.replacen("<TxDtls></TxDtls>\n", "", 1);
+    let parsed = parse(fewer.as_bytes()).unwrap();
+    assert_eq!(
+        parsed.statements[0].entries[0].details.len(),
+        DETAILS_PER_ENTRY_MAX
+    );
+}
+
+#[test]
+fn the_text_of_an_entrys_transactions_is_bounded() {
+    let xml = document(
+        8,
+        &batch_statement(&[vec![-30_000, -20_000]], Currency::EUR),
+    );
+    let line = format!("<Ustrd>{}</Ustrd>", "x".repeat(16 * 1024));
+    let xml = xml.replacen("<Ustrd>Bill 2</Ustrd>", &line.repeat(64 * 1024 / 16 + 1), 1);
+    let message = rejection(&xml).to_string();
+    assert!(message.contains("more than 64 MiB of text"), "{message}");
+    assert!(message.contains("TxDtls/RmtInf/Ustrd"), "{message}");
+}
+
+/// Counts the entries of each batch a parser hands over.
+#[derive(Default)]
+struct BatchSizes(Vec<usize>);
+
+impl StatementSink for BatchSizes {
+    fn event(&mut self, event: StatementEvent) -> Result<(), ParseError> {
+        if let StatementEvent::Entries(entries) = event {
+            self.0.push(entries.len());
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn batches_of_large_batch_bookings_go_over_early() {
+    // Twenty entries of 2,000 transactions each: far fewer than 500 entries a batch, but each
+    // batch stays near the detail bound rather than holding all 40,000 transactions.
+    let batches: Vec<Vec<i64>> = (0..20).map(|_| vec![-100; 2_000]).collect();
+    let xml = document(8, &batch_statement(&batches, Currency::EUR));
+    let mut sizes = BatchSizes::default();
+    super::parse_stream(
+        xml.as_bytes(),
+        super::detect(xml.as_bytes()).unwrap(),
+        &mut sizes,
+    )
+    .unwrap();
+    assert_eq!(sizes.0.iter().sum::<usize>(), 20);
+    assert!(sizes.0.len() > 1, "{:?}", sizes.0);
+    assert!(sizes.0.iter().all(|size| *size < 20), "{:?}", sizes.0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_batch_round_trips(
+        batches in proptest::collection::vec(
+            (any::<bool>(), proptest::collection::vec(1i64..5_000_000, 1..6)),
+            0..8,
+        ),
+        version in 2u32..=13,
+        yen in any::<bool>(),
+    ) {
+        let currency = if yen { Currency::JPY } else { Currency::EUR };
+        let batches: Vec<Vec<i64>> = batches
+            .into_iter()
+            .map(|(debit, amounts)| {
+                amounts.into_iter().map(|a| if debit { -a } else { a }).collect()
+            })
+            .collect();
+        let written = batch_statement(&batches, currency);
+        let parsed = parse(document(version, &written).as_bytes()).unwrap();
+        let statement = &parsed.statements[0];
+        prop_assert_eq!(statement.entries.len(), written.entries.len());
+        for (entry, expected) in statement.entries.iter().zip(&written.entries) {
+            prop_assert_eq!(&entry.details, &expected.details);
+            prop_assert_eq!(entry.amount, expected.amount);
+            prop_assert_eq!(&entry.end_to_end_id, &expected.end_to_end_id);
+            prop_assert_eq!(&entry.counterparty_name, &expected.counterparty_name);
+            prop_assert_eq!(&entry.remittance, &expected.remittance);
+            prop_assert_eq!(&entry.creditor_reference, &expected.creditor_reference);
+        }
+        prop_assert_eq!(statement.balances[1].amount, written.balances[1].amount);
+    }
+}
+
+#[test]
+fn the_white_space_between_many_elements_is_not_text() {
+    // Indentation between children is not the parent's text: a statement of 20,000 entries
+    // or a batch of thousands of transactions holds far more of it than one text may.
+    let amounts = vec![100; 20_000];
+    let xml = document(8, &sample_statement(&amounts, Currency::EUR)).replace('\n', "\n  ");
+    let parsed = parse(xml.as_bytes()).unwrap();
+    assert_eq!(parsed.statements[0].entries.len(), 20_000);
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use cashline_domain::{BalanceType, EntryStatus};
 
-use crate::ParsedStatement;
+use crate::{ParsedDetail, ParsedEntry, ParsedStatement};
 
 /// Renders statements as one camt.053 message of the given `.001.NN` version.
 pub fn camt053_document(
@@ -155,34 +155,98 @@ fn write_statement(xml: &mut String, version: u32, statement: &ParsedStatement) 
             }
             None => {}
         }
-        write_transaction(xml, version, entry);
+        write_transactions(xml, version, entry);
         xml.push_str("</Ntry>\n");
     }
     xml.push_str("</Stmt>\n");
 }
 
-fn write_transaction(xml: &mut String, version: u32, entry: &crate::ParsedEntry) {
-    let has_details = entry.end_to_end_id.is_some()
-        || entry.counterparty_name.is_some()
-        || entry.counterparty_iban.is_some()
-        || entry.remittance.is_some()
-        || entry.creditor_reference.is_some();
-    if !has_details {
+/// The entry's transactions: its details where it has them (a batch gets its `Btch` count,
+/// and the entry's own remittance goes in `AddtlNtryInf`, the one place camt has for it),
+/// else one transaction made of the entry's own fields, as a single transfer is reported.
+fn write_transactions(xml: &mut String, version: u32, entry: &ParsedEntry) {
+    if entry.details.is_empty() {
+        let own = ParsedDetail {
+            end_to_end_id: entry.end_to_end_id.clone(),
+            counterparty_name: entry.counterparty_name.clone(),
+            counterparty_iban: entry.counterparty_iban.clone(),
+            remittance: entry.remittance.clone(),
+            creditor_reference: entry.creditor_reference.clone(),
+            ..ParsedDetail::default()
+        };
+        if own != ParsedDetail::default() {
+            xml.push_str("<NtryDtls>");
+            write_detail(xml, version, entry, &own);
+            xml.push_str("</NtryDtls>\n");
+        }
         return;
     }
-    xml.push_str("<NtryDtls><TxDtls>\n");
-    if let Some(id) = &entry.end_to_end_id {
-        let _ = writeln!(xml, "<Refs><EndToEndId>{}</EndToEndId></Refs>", escape(id));
+    xml.push_str("<NtryDtls>");
+    if entry.details.len() > 1 {
+        let _ = write!(
+            xml,
+            "<Btch><NbOfTxs>{}</NbOfTxs></Btch>",
+            entry.details.len()
+        );
     }
-    if entry.counterparty_name.is_some() || entry.counterparty_iban.is_some() {
+    for detail in &entry.details {
+        write_detail(xml, version, entry, detail);
+    }
+    xml.push_str("</NtryDtls>\n");
+    let said_by_detail = entry.details.len() == 1 && entry.details[0].remittance.is_some();
+    if let (Some(text), false) = (&entry.remittance, said_by_detail) {
+        let _ = writeln!(xml, "<AddtlNtryInf>{}</AddtlNtryInf>", escape(text));
+    }
+}
+
+/// One `TxDtls`, its elements in the schema's order. Before .001.03 a transaction has no
+/// amount and indicator of its own, only the booked amount (`AmtDtls/TxAmt`), which takes its
+/// entry's sign.
+fn write_detail(xml: &mut String, version: u32, entry: &ParsedEntry, detail: &ParsedDetail) {
+    xml.push_str("<TxDtls>\n");
+    let references = [
+        ("AcctSvcrRef", &detail.bank_ref),
+        ("InstrId", &detail.instruction_id),
+        ("EndToEndId", &detail.end_to_end_id),
+        ("MndtId", &detail.mandate_id),
+    ];
+    if references.iter().any(|(_, value)| value.is_some()) {
+        xml.push_str("<Refs>");
+        for (tag, value) in references {
+            if let Some(value) = value {
+                let _ = write!(xml, "<{tag}>{}</{tag}>", escape(value));
+            }
+        }
+        xml.push_str("</Refs>\n");
+    }
+    if let Some(amount) = &detail.amount {
+        let (indicator, magnitude) = split_sign(amount);
+        let currency = amount.currency();
+        if version >= 3 {
+            let _ = writeln!(
+                xml,
+                "<Amt Ccy=\"{currency}\">{magnitude}</Amt><CdtDbtInd>{indicator}</CdtDbtInd>"
+            );
+        } else {
+            let _ = writeln!(
+                xml,
+                "<AmtDtls><TxAmt><Amt Ccy=\"{currency}\">{magnitude}</Amt></TxAmt></AmtDtls>"
+            );
+        }
+    }
+    if detail.counterparty_name.is_some() || detail.counterparty_iban.is_some() {
         // The counterparty of a credit is its debtor, of a debit its creditor.
-        let (party, party_account) = if entry.amount.is_negative() {
+        let debit = detail
+            .amount
+            .as_ref()
+            .map_or(entry.amount.is_negative(), |amount| amount.is_negative());
+        let (party, party_account) = if debit {
             ("Cdtr", "CdtrAcct")
         } else {
             ("Dbtr", "DbtrAcct")
         };
         xml.push_str("<RltdPties>");
-        if let Some(name) = &entry.counterparty_name {
+        if let Some(name) = &detail.counterparty_name {
             if version >= 8 {
                 let _ = write!(
                     xml,
@@ -193,7 +257,7 @@ fn write_transaction(xml: &mut String, version: u32, entry: &crate::ParsedEntry)
                 let _ = write!(xml, "<{party}><Nm>{}</Nm></{party}>", escape(name));
             }
         }
-        if let Some(iban) = &entry.counterparty_iban {
+        if let Some(iban) = &detail.counterparty_iban {
             let _ = write!(
                 xml,
                 "<{party_account}><Id><IBAN>{}</IBAN></Id></{party_account}>",
@@ -202,12 +266,12 @@ fn write_transaction(xml: &mut String, version: u32, entry: &crate::ParsedEntry)
         }
         xml.push_str("</RltdPties>\n");
     }
-    if entry.remittance.is_some() || entry.creditor_reference.is_some() {
+    if detail.remittance.is_some() || detail.creditor_reference.is_some() {
         xml.push_str("<RmtInf>");
-        if let Some(text) = &entry.remittance {
+        if let Some(text) = &detail.remittance {
             let _ = write!(xml, "<Ustrd>{}</Ustrd>", escape(text));
         }
-        if let Some(reference) = &entry.creditor_reference {
+        if let Some(reference) = &detail.creditor_reference {
             let _ = write!(
                 xml,
                 "<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>{}</Ref></CdtrRefInf></Strd>",
@@ -216,7 +280,14 @@ fn write_transaction(xml: &mut String, version: u32, entry: &crate::ParsedEntry)
         }
         xml.push_str("</RmtInf>\n");
     }
-    xml.push_str("</TxDtls></NtryDtls>\n");
+    if let Some(reason) = &detail.return_reason {
+        let _ = writeln!(
+            xml,
+            "<RtrInf><Rsn><Cd>{}</Cd></Rsn></RtrInf>",
+            escape(reason)
+        );
+    }
+    xml.push_str("</TxDtls>");
 }
 
 fn balance_code(balance_type: BalanceType) -> &'static str {

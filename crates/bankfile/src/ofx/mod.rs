@@ -953,6 +953,7 @@ fn build_statement(
             creditor_reference: None,
             bank_transaction_code: entry.transaction_type.clone(),
             source_element: format!("{element} (line {})", entry.line),
+            details: Vec::new(),
         });
     }
 

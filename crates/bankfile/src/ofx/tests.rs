@@ -419,6 +419,7 @@ fn sample_statement(
             creditor_reference: None,
             bank_transaction_code: Some(if *minor < 0 { "DEBIT" } else { "CREDIT" }.to_string()),
             source_element: String::new(),
+            details: Vec::new(),
         })
         .collect();
     ParsedStatement {

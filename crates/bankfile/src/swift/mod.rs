@@ -1040,6 +1040,7 @@ fn build_entry(
         creditor_reference: details.creditor_reference,
         bank_transaction_code,
         source_element,
+        details: Vec::new(),
     });
     Ok(())
 }

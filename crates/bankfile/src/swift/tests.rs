@@ -56,6 +56,7 @@ fn entry(minor: i64, currency: Currency, index: usize) -> ParsedEntry {
             .into(),
         ),
         source_element: String::new(),
+        details: Vec::new(),
     }
 }
 

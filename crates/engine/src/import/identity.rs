@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::hash::{Hash, Hasher};
 
-use cashline_bankfile::ParsedEntry;
+use cashline_bankfile::{ParsedDetail, ParsedEntry};
 use cashline_ledger::entry;
 
 use crate::EngineError;
@@ -65,11 +65,15 @@ pub(super) fn entry_rows(
     statement_id: i64,
 ) -> Result<Vec<entry::NewEntry>, EngineError> {
     let mut rows = Vec::with_capacity(entries.len());
-    for parsed_entry in entries {
+    for mut parsed_entry in entries {
         let amount_minor = parsed_entry.amount.amount_minor()?;
         let mut identity_key = identity_base(&parsed_entry, amount_minor);
         let occurrence = occurrences.next(&identity_key);
         write!(identity_key, "#{occurrence}").expect("writing to a String cannot fail");
+        let details = std::mem::take(&mut parsed_entry.details)
+            .into_iter()
+            .map(detail_row)
+            .collect::<Result<Vec<_>, EngineError>>()?;
         rows.push(entry::NewEntry {
             account_id,
             statement_id,
@@ -91,7 +95,25 @@ pub(super) fn entry_rows(
             creditor_reference: parsed_entry.creditor_reference,
             bank_transaction_code: parsed_entry.bank_transaction_code,
             source_element: Some(parsed_entry.source_element),
+            details,
         });
     }
     Ok(rows)
+}
+
+fn detail_row(detail: ParsedDetail) -> Result<entry::NewDetail, EngineError> {
+    let amount_minor = detail.amount.map(|a| a.amount_minor()).transpose()?;
+    Ok(entry::NewDetail {
+        amount_minor,
+        currency: detail.amount.map(|a| a.currency().to_string()),
+        end_to_end_id: detail.end_to_end_id,
+        instruction_id: detail.instruction_id,
+        bank_ref: detail.bank_ref,
+        mandate_id: detail.mandate_id,
+        counterparty_name: detail.counterparty_name,
+        counterparty_iban: detail.counterparty_iban,
+        remittance: detail.remittance,
+        creditor_reference: detail.creditor_reference,
+        return_reason: detail.return_reason,
+    })
 }
