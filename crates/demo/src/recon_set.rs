@@ -19,7 +19,7 @@ use rand::{Rng, SeedableRng};
 use cashline_bankfile::bai2::write::bai2_file;
 use cashline_bankfile::camt::write::camt053_document;
 use cashline_bankfile::swift::write::mt940_document;
-use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement};
+use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedDetail, ParsedEntry, ParsedStatement};
 use cashline_domain::{
     AccountKey, BalanceType, Bic, BusinessCalendar, Currency, EntryStatus, Iban, Money,
     StatementKind,
@@ -695,6 +695,66 @@ impl Builder {
         );
     }
 
+    /// A supplier payment run of three transfers, booked as one debit whose transactions name
+    /// each payment by its end-to-end id (camt only: the other formats carry no transactions).
+    fn batch(&mut self, account: usize) {
+        let currency = Currency::from_code(SET_ACCOUNTS[account].currency).expect("known");
+        let day = self.day();
+        let mut ids = Vec::new();
+        let mut details = Vec::new();
+        for _ in 0..3 {
+            let s = self.supplier();
+            let amount = self.amount(currency, 100, 3_000);
+            let n = self.n();
+            let end_to_end = format!("NWR-{n:05}");
+            self.payments.push(Payment {
+                id: format!("PAY-{n:05}"),
+                end_to_end_id: end_to_end.clone(),
+                creditor: s.0.to_string(),
+                creditor_iban: s.1.to_string(),
+                amount_minor: amount,
+                requested: day,
+                reference: format!("RUN-{n:05}"),
+            });
+            ids.push(format!("PAY-{n:05}"));
+            details.push(ParsedDetail {
+                amount: Some(Money::from_minor(-amount, currency)),
+                end_to_end_id: Some(end_to_end),
+                instruction_id: None,
+                bank_ref: None,
+                mandate_id: None,
+                counterparty_name: Some(s.0.to_string()),
+                counterparty_iban: Some(s.1.to_string()),
+                remittance: Some(format!("RUN-{n:05}")),
+                creditor_reference: None,
+                return_reason: None,
+            });
+        }
+        let total: i64 = details
+            .iter()
+            .map(|d| d.amount.expect("set").amount_minor().expect("small"))
+            .sum();
+        self.entry(
+            "batch",
+            account,
+            day,
+            total,
+            None,
+            None,
+            Some("Supplier payment run".into()),
+            None,
+            None,
+            None,
+            &ids,
+        );
+        if let Some(entry) = self.entries[account]
+            .get_mut(&day)
+            .and_then(|e| e.last_mut())
+        {
+            entry.details = details;
+        }
+    }
+
     /// Outgoing payments and payables on the first EUR account.
     fn payables(&mut self, account: usize) {
         let currency = Currency::from_code(SET_ACCOUNTS[account].currency).expect("known");
@@ -898,6 +958,7 @@ pub fn labelled_set(today: NaiveDate, seed: u64, scale: usize, days: usize) -> L
             builder.noise(account);
         }
         builder.payables(0);
+        builder.batch(0);
         builder.payables(1);
     }
     let statements = statements(&builder, &window);

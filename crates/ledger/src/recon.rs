@@ -994,3 +994,48 @@ pub async fn suggested_item_ids(tx: &mut Tx<'_>) -> Result<Vec<i64>, LedgerError
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
+
+/// One transaction of a batch entry, as a run reads it.
+#[derive(Debug, Clone)]
+pub struct DetailToMatch {
+    pub entry_id: i64,
+    pub amount_minor: Option<i64>,
+    pub end_to_end_id: Option<String>,
+    pub counterparty_name: Option<String>,
+    pub counterparty_iban: Option<String>,
+    pub remittance: Option<String>,
+    pub creditor_reference: Option<String>,
+}
+
+/// The transaction details of the entries `entries_to_match` reads (above `after_id`, and the
+/// open ones at or below it), in entry and position order, through `entry_detail`'s key.
+pub async fn details_to_match(
+    connection: &mut sqlx::SqliteConnection,
+    after_id: i64,
+) -> Result<Vec<DetailToMatch>, LedgerError> {
+    prepared::fetch_all_on(
+        connection,
+        "SELECT d.entry_id, d.amount_minor, d.end_to_end_id, d.counterparty_name, d.counterparty_iban, d.remittance,
+                d.creditor_reference, d.position
+           FROM entry_detail d WHERE d.entry_id > ?1
+         UNION ALL
+         SELECT d.entry_id, d.amount_minor, d.end_to_end_id, d.counterparty_name, d.counterparty_iban, d.remittance,
+                d.creditor_reference, d.position
+           FROM recon_open_entry o CROSS JOIN entry_detail d ON d.entry_id = o.entry_id
+          WHERE o.entry_id <= ?1
+         ORDER BY 1, 8",
+        &[Value::Int(after_id)],
+        |row| {
+            Ok(DetailToMatch {
+                entry_id: row.int(0)?,
+                amount_minor: row.optional_int(1)?,
+                end_to_end_id: row.optional_text(2)?,
+                counterparty_name: row.optional_text(3)?,
+                counterparty_iban: row.optional_text(4)?,
+                remittance: row.optional_text(5)?,
+                creditor_reference: row.optional_text(6)?,
+            })
+        },
+    )
+    .await
+}

@@ -1155,6 +1155,20 @@ impl<'a> Matcher<'a> {
                     );
                 }
             }
+            if found.is_empty() {
+                // A bill number in the transaction's own remittance, as the invoice rule reads it.
+                if let Some(text) = &detail.remittance {
+                    let plain = InvoiceParams {
+                        patterns: Vec::new(),
+                        runs_max: 4,
+                    };
+                    found.extend(
+                        self.named_targets(&plain, text, buffer)
+                            .into_iter()
+                            .map(|(t, shown)| (t, "remittance", shown)),
+                    );
+                }
+            }
             let amount = detail.amount_minor;
             found.retain(|(index, _, _)| {
                 let t = &self.targets[*index];

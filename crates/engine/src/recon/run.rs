@@ -12,7 +12,7 @@ use cashline_ledger::recon::{self as store, NewMatch, SettleRow};
 use cashline_ledger::{audit, exception, setting, time, Ledger};
 
 use super::explanation::{Differences, EvidenceShown, Explanation, Settled};
-use super::facts::{EntryFacts, Memory, Target, TargetId, TargetKind};
+use super::facts::{DetailFacts, EntryFacts, Memory, Target, TargetId, TargetKind};
 use super::matcher::{Matcher, Proposal, Thresholds};
 use super::rule::{params_of, Rule, RuleKind};
 use crate::EngineError;
@@ -416,11 +416,29 @@ async fn decide(
 ) -> Result<Decided, EngineError> {
     let after = store::cursor(&mut *connection).await?;
     let through = store::max_entry_id(&mut *connection).await?;
-    let entries = store::entries_to_match(&mut *connection, after)
+    let mut entries = store::entries_to_match(&mut *connection, after)
         .await?
         .into_iter()
         .map(entry_facts)
         .collect::<Result<Vec<_>, _>>()?;
+    // Batch entries carry their transactions, one by one, for the batch rule.
+    let details = store::details_to_match(&mut *connection, after).await?;
+    if !details.is_empty() {
+        let position: FxHashMap<i64, usize> =
+            entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        for d in details {
+            if let Some(&i) = position.get(&d.entry_id) {
+                entries[i].details.push(DetailFacts {
+                    amount_minor: d.amount_minor,
+                    end_to_end_id: d.end_to_end_id,
+                    counterparty_name: d.counterparty_name,
+                    counterparty_iban: d.counterparty_iban,
+                    remittance: d.remittance,
+                    creditor_reference: d.creditor_reference,
+                });
+            }
+        }
+    }
     let targets = store::targets(&mut *connection)
         .await?
         .into_iter()
