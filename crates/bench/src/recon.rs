@@ -321,11 +321,25 @@ fn fill(db: &Path, cases: &[Case], first_id: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A `recon_match` row as the peer copies it: id, rule, confidence, state, difference and its
+/// kind, currency, explanation, tentative.
+type MatchRow = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    String,
+    String,
+    i64,
+);
+
 /// The peer of (b): the match rows the run wrote, read back, inserted into `fresh` (the same
 /// schema, before the run) with rusqlite prepared statements in one transaction.
 fn insert_same_rows(written: &Path, fresh: &Path) -> anyhow::Result<(f64, usize)> {
     let source = Connection::open(written)?;
-    let matches: Vec<(i64, String, String, String, i64, Option<String>, String, String, i64)> = source
+    let matches: Vec<MatchRow> = source
         .prepare("SELECT id, rule, confidence_text, state, difference_minor, difference_kind, currency, explanation_json, tentative FROM recon_match ORDER BY id")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)))?
         .collect::<Result<_, _>>()?;

@@ -477,6 +477,37 @@ impl Builder {
             &[item],
         );
 
+        // A short payment with a structured reference: matched without a person, and the
+        // difference left for the controller to decide (chase, or write off).
+        if SET_ACCOUNTS[account].format == Format::Camt {
+            let c = self.customer();
+            let day = self.day();
+            let amount = self.amount(currency, 5_000, 9_000);
+            let reference = rf(&format!("{}{}", self.n(), self.rng.random_range(100..999)));
+            let item = self.item(
+                "receivable",
+                c,
+                true,
+                amount,
+                currency,
+                day - Duration::days(4),
+                reference.clone(),
+            );
+            self.entry(
+                "short_payment_referenced",
+                account,
+                day,
+                amount - amount / 100,
+                Some(c.0),
+                Some(c.1),
+                Some("Invoice less early payment discount".into()),
+                None,
+                Some(reference),
+                None,
+                &[item],
+            );
+        }
+
         // One payment for two invoices the text names.
         let c = self.customer();
         let day = self.day();
@@ -950,9 +981,9 @@ pub fn labelled_set(today: NaiveDate, seed: u64, scale: usize, days: usize) -> L
         next: 0,
     };
     for _ in 0..scale {
-        for account in 0..SET_ACCOUNTS.len() {
+        for (account, spec) in SET_ACCOUNTS.iter().enumerate() {
             builder.receivables(account);
-            if SET_ACCOUNTS[account].format != Format::Bai2 {
+            if spec.format != Format::Bai2 {
                 builder.iban_cases(account);
             }
             builder.noise(account);

@@ -246,7 +246,7 @@ pub async fn targets(
     rows.extend(prepared::fetch_all_on(connection, sql.as_str(), &[], map).await?);
     // Sorted here, not in SQL: an ORDER BY id would make SQLite walk the whole table in id
     // order instead of reading the open ones through `open_item_by_due`.
-    rows.sort_by(|a, b| (a.kind == "payment", a.id).cmp(&(b.kind == "payment", b.id)));
+    rows.sort_by_key(|row| (row.kind == "payment", row.id));
     Ok(rows)
 }
 
