@@ -456,3 +456,103 @@ fn exceptions_are_assigned_commented_and_resolved_with_their_history() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not an aging bucket"));
     audit_ok(&workspace);
 }
+
+/// A camt.053 of one account whose entries are `(bank_ref, amount in cents, end-to-end id)`.
+fn statement(entries: &[(&str, i64, &str)]) -> Vec<u8> {
+    use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement};
+    use cashline_domain::{AccountKey, BalanceType, Currency, EntryStatus, Money, StatementKind};
+    let eur = Currency::EUR;
+    let day = today() - chrono::Duration::days(3);
+    let total: i64 = entries.iter().map(|e| e.1).sum();
+    let statement = ParsedStatement {
+        kind: StatementKind::EndOfDay,
+        message_id: "TWO-CLAIMS".into(),
+        statement_ref: "TWO-CLAIMS-1".into(),
+        sequence_number: Some("1".into()),
+        page_number: Some(1),
+        created_at: None,
+        period_from: None,
+        period_to: None,
+        account: ParsedAccount {
+            key: AccountKey::parse("NL91ABNA0417164300").unwrap(),
+            iban: None,
+            currency: eur,
+            bic: None,
+            bank_name: None,
+            owner_name: None,
+        },
+        balances: vec![
+            ParsedBalance {
+                balance_type: BalanceType::OpeningBooked,
+                amount: Money::from_minor(0, eur),
+                date: day - chrono::Duration::days(1),
+                as_of: None,
+            },
+            ParsedBalance {
+                balance_type: BalanceType::ClosingBooked,
+                amount: Money::from_minor(total, eur),
+                date: day,
+                as_of: None,
+            },
+        ],
+        entries: entries
+            .iter()
+            .map(|(bank_ref, cents, e2e)| ParsedEntry {
+                amount: Money::from_minor(*cents, eur),
+                status: EntryStatus::Booked,
+                reversal: false,
+                booking_date: Some(day),
+                value_date: Some(day),
+                bank_ref: Some((*bank_ref).into()),
+                entry_ref: None,
+                end_to_end_id: Some((*e2e).into()),
+                counterparty_name: None,
+                counterparty_iban: None,
+                remittance: None,
+                creditor_reference: None,
+                bank_transaction_code: None,
+                source_element: String::new(),
+                details: Vec::new(),
+            })
+            .collect(),
+        line: 0,
+    };
+    cashline_bankfile::camt::write::camt053_document(
+        8,
+        "TWO-CLAIMS",
+        chrono::Utc::now(),
+        std::slice::from_ref(&statement),
+    )
+    .into_bytes()
+}
+
+#[test]
+fn two_entries_suggested_for_one_item_cannot_both_be_confirmed() {
+    let workspace = Workspace::new();
+    // Two entries name the same invoice and pay it in full: neither is safe alone.
+    let file = workspace.write(
+        "two.xml",
+        &statement(&[("CLAIM-1", 10_000, "INV-9"), ("CLAIM-2", 10_000, "INV-9")]),
+    );
+    workspace.json(&["import", file.to_str().unwrap(), "--json"]);
+    let items = workspace.write("items.csv", b"id,kind,counterparty,counterparty_iban,amount,currency,due_date,reference\nI-9,receivable,Tailspin,,100.00,EUR,2026-11-18,INV-9\n");
+    workspace.json(&["open-items", "import", items.to_str().unwrap(), "--json"]);
+    let run = workspace.json(&["recon", "run", "--json"]);
+    let ids: Vec<String> = run["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            assert_eq!(m["state"], "suggested", "{m}");
+            m["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 2);
+    workspace.json(&["recon", "confirm", &ids[0], "--json"]);
+    let output = workspace.run(&["recon", "confirm", &ids[1]]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("settled by another match already"));
+    let items = workspace.json(&["open-items", "list", "--json"]);
+    assert_eq!(items["items"][0]["state"], "matched");
+    audit_ok(&workspace);
+}

@@ -1039,3 +1039,29 @@ pub async fn details_to_match(
     )
     .await
 }
+
+/// What is still open of an item, by its id (none: no such item).
+pub async fn item_open_minor(
+    tx: &mut Tx<'_>,
+    id: i64,
+) -> Result<Option<(String, i64)>, LedgerError> {
+    Ok(sqlx::query_as(
+        "SELECT external_id, amount_minor - settled_minor FROM open_item WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Whether another entry settles a payment already, with the payment's id.
+pub async fn payment_settled(
+    tx: &mut Tx<'_>,
+    id: i64,
+) -> Result<Option<(String, bool)>, LedgerError> {
+    Ok(sqlx::query_as(
+        "SELECT external_id, settled_by_entry_id IS NOT NULL FROM payment WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}

@@ -111,6 +111,29 @@ pub async fn confirm(
                 )));
             }
         }
+        // Two suggestions may name one item (two entries claiming it): the second confirmed
+        // must not settle what the first already did.
+        for settle in &settles {
+            if let Some(item) = settle.open_item_id {
+                let (name, open) = store::item_open_minor(&mut tx, item)
+                    .await?
+                    .unwrap_or_default();
+                if open < settle.settled_minor {
+                    return Err(EngineError::InvalidRequest(format!(
+                        "item '{}' is settled by another match already: undo that one first, or reject this one",
+                        cashline_domain::shown(&name)
+                    )));
+                }
+            }
+            if let Some(payment) = settle.payment_id {
+                if let Some((name, true)) = store::payment_settled(&mut tx, payment).await? {
+                    return Err(EngineError::InvalidRequest(format!(
+                        "payment '{}' is settled by another entry already: undo that match first, or reject this one",
+                        cashline_domain::shown(&name)
+                    )));
+                }
+            }
+        }
         store::apply_effects(&mut tx, &[(id, &entries, &settles)], 1, i64::MAX, now).await?;
     }
     store::set_match_state(&mut tx, id, MatchState::Confirmed, user, now).await?;
