@@ -429,7 +429,7 @@ pub async fn open_about_accounts(
 
 const INSERT_CASE: &str = "INSERT INTO exception_case (kind, subject, detail, account_id, statement_id, about_date, state, opened_at,
         entry_id, open_item_id, match_id, amount_minor, currency)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id";
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?12)";
 const INSERT_OPENED: &str =
     "INSERT INTO exception_event (exception_id, action, detail, actor, occurred_at)
     VALUES (?1, 'opened', ?2, ?3, ?4)";
@@ -454,24 +454,21 @@ pub async fn open_many(
             })?;
             let about = case.about_date.map(crate::time::date_text);
             let int = |v: Option<i64>| v.map_or(Value::Text(None), Value::Int);
-            let id = insert.query(
-                &[
-                    Value::Text(Some(kind.as_str())),
-                    Value::Text(Some(case.subject)),
-                    Value::Text(case.detail),
-                    int(case.account_id),
-                    int(case.statement_id),
-                    Value::Text(about.as_deref()),
-                    Value::Text(Some(&at)),
-                    int(case.entry_id),
-                    int(case.open_item_id),
-                    int(case.match_id),
-                    int(case.amount_minor),
-                    Value::Text(case.currency),
-                ],
-                |row| row.int(0),
-            )?;
-            ids.push(id.into_iter().next().unwrap_or_default());
+            insert.execute(&[
+                Value::Text(Some(kind.as_str())),
+                Value::Text(Some(case.subject)),
+                Value::Text(case.detail),
+                int(case.account_id),
+                int(case.statement_id),
+                Value::Text(about.as_deref()),
+                Value::Text(Some(&at)),
+                int(case.entry_id),
+                int(case.open_item_id),
+                int(case.match_id),
+                int(case.amount_minor),
+                Value::Text(case.currency),
+            ])?;
+            ids.push(insert.last_insert_id());
         }
     }
     let mut event = Prepared::new(&mut handle, INSERT_OPENED)?;

@@ -160,30 +160,34 @@ pub async fn entries_to_match(
             "SELECT {ENTRY_COLUMNS} FROM entry e WHERE e.id > ?1 AND e.status IN ('booked', 'pending') AND {unheld}
              UNION ALL
              SELECT {ENTRY_COLUMNS} FROM recon_open_entry o CROSS JOIN entry e ON e.id = o.entry_id
-              WHERE o.entry_id <= ?1 AND e.status IN ('booked', 'pending') AND {unheld}
-             ORDER BY 1"
+              WHERE o.entry_id <= ?1 AND e.status IN ('booked', 'pending') AND {unheld}"
         )
     });
-    prepared::fetch_all_on(connection, sql.as_str(), &[Value::Int(after_id)], |row| {
-        Ok(EntryToMatch {
-            id: row.int(0)?,
-            bank_ref: row.text(1)?,
-            account_id: row.int(2)?,
-            amount_minor: row.int(3)?,
-            currency: row.text(4)?,
-            booking_date: row.optional_text(5)?,
-            value_date: row.optional_text(6)?,
-            pending: row.text(7)? == "pending",
-            end_to_end_id: row.optional_text(8)?,
-            counterparty_name: row.optional_text(9)?,
-            counterparty_iban: row.optional_text(10)?,
-            remittance: row.optional_text(11)?,
-            creditor_reference: row.optional_text(12)?,
-            entry_ref: row.optional_text(13)?,
-            bank_transaction_code: row.optional_text(14)?,
+    let mut entries =
+        prepared::fetch_all_on(connection, sql.as_str(), &[Value::Int(after_id)], |row| {
+            Ok(EntryToMatch {
+                id: row.int(0)?,
+                bank_ref: row.text(1)?,
+                account_id: row.int(2)?,
+                amount_minor: row.int(3)?,
+                currency: row.text(4)?,
+                booking_date: row.optional_text(5)?,
+                value_date: row.optional_text(6)?,
+                pending: row.text(7)? == "pending",
+                end_to_end_id: row.optional_text(8)?,
+                counterparty_name: row.optional_text(9)?,
+                counterparty_iban: row.optional_text(10)?,
+                remittance: row.optional_text(11)?,
+                creditor_reference: row.optional_text(12)?,
+                entry_ref: row.optional_text(13)?,
+                bank_transaction_code: row.optional_text(14)?,
+            })
         })
-    })
-    .await
+        .await?;
+    // Sorted here, not by an ORDER BY over the UNION, which SQLite would sort in a temporary
+    // B-tree of every row with all its columns. Each half comes in id order already.
+    entries.sort_by_key(|e| e.id);
+    Ok(entries)
 }
 
 /// An open item or payment still expecting its entry.
@@ -395,7 +399,7 @@ pub struct SettleRow {
 
 const INSERT_MATCH: &str = "INSERT INTO recon_match (rule, confidence_text, state, difference_minor, difference_kind, currency,
     explanation_json, decided_by, created_at, decided_at, tentative, run_id)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id";
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 const INSERT_MATCH_ENTRY: &str =
     "INSERT INTO recon_match_entry (match_id, entry_id) VALUES (?1, ?2)";
 const INSERT_MATCH_ITEM: &str = "INSERT INTO recon_match_item (match_id, open_item_id, payment_id, settled_minor) VALUES (?1, ?2, ?3, ?4)";
@@ -422,31 +426,21 @@ pub async fn insert_matches(
         let mut insert = Prepared::new(&mut handle, INSERT_MATCH)?;
         for m in matches {
             let decided_at = m.decided_by.as_ref().map(|_| at.as_str());
-            let id = insert.query(
-                &[
-                    Value::Text(Some(&m.rule)),
-                    Value::Text(Some(&m.confidence_text)),
-                    Value::Text(Some(m.state.as_str())),
-                    Value::Int(m.difference_minor),
-                    Value::Text(m.difference_kind.as_deref()),
-                    Value::Text(Some(&m.currency)),
-                    Value::Text(Some(&m.explanation_json)),
-                    Value::Text(m.decided_by.as_deref()),
-                    Value::Text(Some(&at)),
-                    Value::Text(decided_at),
-                    Value::Int(i64::from(m.tentative)),
-                    m.run_id.map_or(Value::Text(None), Value::Int),
-                ],
-                |row| row.int(0),
-            )?;
-            ids.push(
-                id.into_iter()
-                    .next()
-                    .ok_or_else(|| LedgerError::Statement {
-                        sql: "INSERT INTO recon_match".into(),
-                        message: "no id came back".into(),
-                    })?,
-            );
+            insert.execute(&[
+                Value::Text(Some(&m.rule)),
+                Value::Text(Some(&m.confidence_text)),
+                Value::Text(Some(m.state.as_str())),
+                Value::Int(m.difference_minor),
+                Value::Text(m.difference_kind.as_deref()),
+                Value::Text(Some(&m.currency)),
+                Value::Text(Some(&m.explanation_json)),
+                Value::Text(m.decided_by.as_deref()),
+                Value::Text(Some(&at)),
+                Value::Text(decided_at),
+                Value::Int(i64::from(m.tentative)),
+                m.run_id.map_or(Value::Text(None), Value::Int),
+            ])?;
+            ids.push(insert.last_insert_id());
         }
     }
     {
@@ -487,17 +481,21 @@ pub async fn apply_effects(
     let at = instant_text(now);
     let mut handle = tx.lock_handle().await?;
     {
+        // In item order: each update then finds its row on the page the one before it left in
+        // the cache, where entry order would jump about the table.
+        let mut items: Vec<(i64, i64)> = matches
+            .iter()
+            .flat_map(|(_, _, settles)| settles.iter())
+            .filter_map(|s| Some((s.open_item_id?, sign * s.settled_minor)))
+            .collect();
+        items.sort_unstable();
         let mut settle = Prepared::new(&mut handle, SETTLE_ITEM)?;
-        for (_, _, settles) in matches {
-            for s in settles.iter() {
-                if let Some(item) = s.open_item_id {
-                    settle.execute(&[
-                        Value::Int(item),
-                        Value::Int(sign * s.settled_minor),
-                        Value::Text(Some(&at)),
-                    ])?;
-                }
-            }
+        for (item, settled_minor) in items {
+            settle.execute(&[
+                Value::Int(item),
+                Value::Int(settled_minor),
+                Value::Text(Some(&at)),
+            ])?;
         }
     }
     {

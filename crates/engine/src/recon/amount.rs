@@ -48,20 +48,40 @@ pub fn fit(
     tolerance: Option<&ToleranceParams>,
     instalments: bool,
 ) -> Fit {
-    if entry_minor.signum() != target.kind.entry_sign() || target.open_minor <= 0 {
+    fit_amount(
+        entry_minor,
+        target.kind,
+        target.currency,
+        target.open_minor,
+        tolerance,
+        instalments,
+    )
+}
+
+/// `fit` against an amount open on targets of one kind and currency (one target, or several
+/// settled together).
+pub fn fit_amount(
+    entry_minor: i64,
+    kind: TargetKind,
+    currency: Currency,
+    open_minor: i64,
+    tolerance: Option<&ToleranceParams>,
+    instalments: bool,
+) -> Fit {
+    if entry_minor.signum() != kind.entry_sign() || open_minor <= 0 {
         return Fit::Wrong;
     }
     let paid = entry_minor.unsigned_abs();
-    let expected = target.open_minor.unsigned_abs();
+    let expected = open_minor.unsigned_abs();
     if paid == expected {
         return Fit::Exact;
     }
-    let difference_minor = entry_minor - target.expected_entry_minor();
+    let difference_minor = entry_minor - kind.entry_sign() * open_minor;
     if let Some(tolerance) = tolerance {
         let gap = i64::try_from(paid.abs_diff(expected)).unwrap_or(i64::MAX);
-        let fee_max = minor_units(tolerance.fee_max, target.currency);
+        let fee_max = minor_units(tolerance.fee_max, currency);
         // A fee is taken from money coming in, and added to money going out.
-        let fee_side = match target.kind {
+        let fee_side = match kind {
             TargetKind::Receivable => paid < expected,
             TargetKind::Payable | TargetKind::Payment => paid > expected,
         };
@@ -72,14 +92,14 @@ pub fn fit(
                 penalty: 3,
             };
         }
-        if paid < expected && gap <= share(target.open_minor, tolerance.short_percent) {
+        if paid < expected && gap <= share(open_minor, tolerance.short_percent) {
             return Fit::Within {
                 difference_minor,
                 kind: DifferenceKind::ShortPayment,
                 penalty: 8,
             };
         }
-        if paid > expected && gap <= share(target.open_minor, tolerance.over_percent) {
+        if paid > expected && gap <= share(open_minor, tolerance.over_percent) {
             return Fit::Within {
                 difference_minor,
                 kind: DifferenceKind::OverPayment,

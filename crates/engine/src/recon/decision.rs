@@ -515,8 +515,8 @@ pub async fn manual(
         score: "1.00".into(),
         evidence: vec![EvidenceShown {
             field: "person",
-            entry: user,
-            item: "matched by hand",
+            entry: user.into(),
+            item: "matched by hand".into(),
         }],
         differences: Differences {
             amount: Money::from_minor(if instalment { 0 } else { difference_minor }, currency)

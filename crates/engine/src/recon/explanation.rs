@@ -3,6 +3,8 @@
 //! apart), what it settles, the score, and who or what made it. Written by serde straight from
 //! these borrowed fields: a run of a million matches builds no intermediate JSON values.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -12,7 +14,7 @@ pub struct Explanation<'a> {
     pub evidence: Vec<EvidenceShown<'a>>,
     pub differences: Differences,
     pub settles: Vec<Settled<'a>>,
-    pub notes: &'a [String],
+    pub notes: &'a [Cow<'static, str>],
     pub made_by: &'a str,
     pub tentative: bool,
 }
@@ -20,8 +22,8 @@ pub struct Explanation<'a> {
 #[derive(Debug, Serialize)]
 pub struct EvidenceShown<'a> {
     pub field: &'a str,
-    pub entry: &'a str,
-    pub item: &'a str,
+    pub entry: Cow<'a, str>,
+    pub item: Cow<'a, str>,
 }
 
 #[derive(Debug, Serialize)]

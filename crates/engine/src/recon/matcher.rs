@@ -4,19 +4,25 @@
 //! same item are both only suggested.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
 use cashline_domain::{CreditorReference, Currency, DifferenceKind, MatchState};
 
-use super::amount::{fit, Fit};
+use super::amount::{fit, fit_amount, Fit};
+use super::evidence::{span_of, EntryText, Evidence, Shown, TargetText};
 use super::facts::{EntryFacts, Memory, Target, TargetKind};
+use super::parallel::{by_share, threads, PARALLEL_FROM};
 use super::rule::{
     CustomParams, Drift, Field, InvoiceParams, Params, Rule, RuleKind, SeveralParams, Test,
     ToleranceParams, WindowParams,
 };
 use super::subset::subsets_summing_to;
-use super::text::{compact, compact_into, party_key, same_party, same_party_key, tokens};
+use super::text::{
+    compact, compact_into, party_key, party_key_into, push_upper, same_party, same_party_key,
+    tokens,
+};
 
 /// Scores are hundredths: 90 is a confidence of 0.90.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,14 +56,6 @@ pub struct Settle {
     pub companion: bool,
 }
 
-/// One piece of evidence: which field agreed, with the values on each side.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Evidence {
-    pub field: &'static str,
-    pub entry: String,
-    pub target: String,
-}
-
 /// A decision about one entry.
 #[derive(Debug, Clone)]
 pub struct Proposal {
@@ -65,7 +63,7 @@ pub struct Proposal {
     pub entry: usize,
     pub settles: Vec<Settle>,
     /// The rule's name (as stored).
-    pub rule: String,
+    pub rule: Arc<str>,
     pub score: u8,
     pub state: MatchState,
     /// The entry amount less what the targets expected, signed like the entry.
@@ -76,7 +74,7 @@ pub struct Proposal {
     pub evidence: Vec<Evidence>,
     /// Value date less due date, where both are known (the first target's).
     pub days_apart: Option<i64>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// Everything a run decided.
@@ -96,10 +94,29 @@ struct Candidate {
     difference_minor: i64,
     difference_kind: Option<DifferenceKind>,
     evidence: Vec<Evidence>,
-    notes: Vec<String>,
+    notes: Vec<Note>,
 }
 
+/// A note on a proposal: most are fixed sentences, which cost nothing to keep.
+pub type Note = Cow<'static, str>;
+
 impl Candidate {
+    /// Whether both settle the same targets (companions aside).
+    fn same_targets(&self, other: &Candidate) -> bool {
+        let own = |c: &Candidate| {
+            let mut targets = c.settles.iter().filter(|s| !s.companion).map(|s| s.target);
+            match (targets.next(), targets.next()) {
+                (Some(one), None) => Some(one),
+                _ => None,
+            }
+        };
+        match (own(self), own(other)) {
+            // Nearly every candidate settles one target: compared without a list.
+            (Some(a), Some(b)) => a == b,
+            _ => self.key() == other.key(),
+        }
+    }
+
     fn key(&self) -> Vec<usize> {
         let mut key: Vec<usize> = self
             .settles
@@ -182,28 +199,131 @@ fn compact_cow(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// The targets' references and end-to-end ids, compact.
+struct References<'a> {
+    /// Payments' end-to-end ids.
+    by_end_to_end: Index<'a>,
+    /// Items' and payments' references.
+    by_reference: Index<'a>,
+    /// The first three characters of every reference: a run of the remittance text that starts
+    /// no reference is not looked up.
+    starts: rustc_hash::FxHashSet<[u8; 3]>,
+}
+
+impl<'a> References<'a> {
+    fn build(targets: &'a [Target]) -> References<'a> {
+        let mut references = References {
+            by_end_to_end: Index::default(),
+            by_reference: Index::with_capacity(targets.len()),
+            starts: rustc_hash::FxHashSet::default(),
+        };
+        for (i, target) in targets.iter().enumerate() {
+            if let Some(id) = target
+                .end_to_end_id
+                .as_deref()
+                .filter(|id| !is_placeholder(id))
+            {
+                references.by_end_to_end.push(compact_cow(id), i);
+            }
+            if let Some(reference) = &target.reference {
+                let key = compact_cow(reference);
+                if let Some(start) = key.as_bytes().get(..3) {
+                    references.starts.insert([start[0], start[1], start[2]]);
+                }
+                references.by_reference.push(key, i);
+            }
+        }
+        references
+    }
+}
+
+/// Who each target is: its IBAN compact and its party key, worked out once rather than per
+/// comparison. Party keys are kept once per party, not once per target: a customer with
+/// twenty open invoices is one key.
+struct Parties<'a> {
+    target_iban: Vec<Option<Cow<'a, str>>>,
+    /// Index into `keys`.
+    target_party: Vec<Option<u32>>,
+    keys: Vec<String>,
+    /// By party index: its targets.
+    targets_of: Vec<Postings>,
+    ids: FxHashMap<String, u32>,
+    /// Compact IBAN → targets.
+    by_iban: Index<'a>,
+}
+
+impl<'a> Parties<'a> {
+    fn build(targets: &'a [Target]) -> Parties<'a> {
+        let mut parties = Parties {
+            target_iban: Vec::with_capacity(targets.len()),
+            target_party: Vec::with_capacity(targets.len()),
+            keys: Vec::new(),
+            targets_of: Vec::new(),
+            ids: FxHashMap::default(),
+            by_iban: Index::with_capacity(targets.len() / 8),
+        };
+        let mut key = String::new();
+        for (i, target) in targets.iter().enumerate() {
+            let iban = target.counterparty_iban.as_deref().map(compact_cow);
+            if let Some(iban) = &iban {
+                parties.by_iban.push(iban.clone(), i);
+            }
+            parties.target_iban.push(iban);
+            let party = match target.counterparty_name.as_deref() {
+                Some(name) => {
+                    party_key_into(name, &mut key);
+                    (!key.is_empty()).then(|| parties.intern(&key, i))
+                }
+                None => None,
+            };
+            parties.target_party.push(party);
+        }
+        parties
+    }
+
+    fn intern(&mut self, key: &str, target: usize) -> u32 {
+        let target = u32::try_from(target).expect("fewer than 4 billion targets");
+        if let Some(&id) = self.ids.get(key) {
+            let postings = &mut self.targets_of[id as usize];
+            match postings {
+                Postings::One(first) => *postings = Postings::Many(vec![*first, target]),
+                Postings::Many(list) => list.push(target),
+            }
+            return id;
+        }
+        let id = u32::try_from(self.keys.len()).expect("fewer than 4 billion parties");
+        self.ids.insert(key.to_string(), id);
+        self.keys.push(key.to_string());
+        self.targets_of.push(Postings::One(target));
+        id
+    }
+
+    fn party(&self, target: usize) -> Option<&str> {
+        self.target_party[target].map(|id| self.keys[id as usize].as_str())
+    }
+
+    /// The targets of the party with this key.
+    fn targets(&self, key: &str) -> impl Iterator<Item = usize> + '_ {
+        self.ids
+            .get(key)
+            .map_or(&[][..], |&id| self.targets_of[id as usize].as_slice())
+            .iter()
+            .map(|&t| t as usize)
+    }
+}
+
 /// The targets indexed once per run, then every entry decided against them.
 pub struct Matcher<'a> {
     targets: &'a [Target],
     rules: Vec<&'a Rule>,
+    /// The enabled rules' names, shared by every proposal a rule makes.
+    rule_names: Vec<Arc<str>>,
     memory: &'a Memory,
     thresholds: Thresholds,
     tolerance: Option<ToleranceParams>,
     instalments: bool,
-    /// Each target's IBAN compact and party key, worked out once rather than per comparison.
-    target_iban: Vec<Option<Cow<'a, str>>>,
-    target_party: Vec<Option<String>>,
-    /// The first three characters of every reference: a run of the remittance text that starts
-    /// no reference is not looked up.
-    reference_starts: rustc_hash::FxHashSet<[u8; 3]>,
-    /// Payments' end-to-end ids, compact.
-    by_end_to_end: Index<'a>,
-    /// Items' and payments' references, compact.
-    by_reference: Index<'a>,
-    /// Compact IBAN → targets.
-    by_iban: Index<'a>,
-    /// Party key of the counterparty name → targets.
-    by_party: Index<'a>,
+    references: References<'a>,
+    parties: Parties<'a>,
     /// Per custom rule (by position in `rules`): the targets its item criteria admit, sorted by
     /// currency and expected entry amount for range scans.
     custom_targets: FxHashMap<usize, Vec<u32>>,
@@ -231,54 +351,28 @@ impl<'a> Matcher<'a> {
             _ => None,
         });
         let instalments = enabled.iter().any(|r| r.kind == RuleKind::SeveralItems);
+        // The two indexes read the same targets and share nothing: built side by side.
+        let (references, parties) = if targets.len() >= PARALLEL_FROM && threads() > 1 {
+            std::thread::scope(|scope| {
+                let references = scope.spawn(|| References::build(targets));
+                let parties = Parties::build(targets);
+                (references.join().expect("indexing does not panic"), parties)
+            })
+        } else {
+            (References::build(targets), Parties::build(targets))
+        };
         let mut matcher = Matcher {
-            target_iban: Vec::with_capacity(targets.len()),
-            target_party: Vec::with_capacity(targets.len()),
-            reference_starts: rustc_hash::FxHashSet::default(),
             targets,
+            rule_names: enabled.iter().map(|r| Arc::from(r.name.as_str())).collect(),
             rules: enabled,
             memory,
             thresholds,
             tolerance,
             instalments,
-            by_end_to_end: Index::default(),
-            by_reference: Index::with_capacity(targets.len()),
-            by_iban: Index::with_capacity(targets.len() / 2),
-            by_party: Index::with_capacity(targets.len() / 2),
+            references,
+            parties,
             custom_targets: FxHashMap::default(),
         };
-        for (i, target) in targets.iter().enumerate() {
-            if let Some(id) = target
-                .end_to_end_id
-                .as_deref()
-                .filter(|id| !is_placeholder(id))
-            {
-                matcher.by_end_to_end.push(compact_cow(id), i);
-            }
-            if let Some(reference) = &target.reference {
-                let key = compact_cow(reference);
-                if let Some(start) = key.as_bytes().get(..3) {
-                    matcher
-                        .reference_starts
-                        .insert([start[0], start[1], start[2]]);
-                }
-                matcher.by_reference.push(key, i);
-            }
-            let iban = target.counterparty_iban.as_deref().map(compact_cow);
-            if let Some(iban) = &iban {
-                matcher.by_iban.push(iban.clone(), i);
-            }
-            matcher.target_iban.push(iban);
-            let party = target
-                .counterparty_name
-                .as_deref()
-                .map(party_key)
-                .filter(|p| !p.is_empty());
-            if let Some(party) = &party {
-                matcher.by_party.push(Cow::Owned(party.clone()), i);
-            }
-            matcher.target_party.push(party);
-        }
         for (position, rule) in matcher.rules.iter().enumerate() {
             if let Params::Custom(custom) = &rule.params {
                 let mut admitted: Vec<u32> = (0..targets.len())
@@ -303,22 +397,48 @@ impl<'a> Matcher<'a> {
         matcher
     }
 
-    /// Decides every entry, then settles the conflicts between entries.
+    /// Decides every entry, then settles the conflicts between entries. Entries are decided
+    /// one by one against targets nobody changes, so the cores share them out; the proposals
+    /// come back in the entries' order whatever the number of cores.
     pub fn run(&self, entries: &[EntryFacts]) -> Outcome {
-        let mut outcome = Outcome::default();
-        let mut buffer = String::new();
-        for (index, entry) in entries.iter().enumerate() {
-            let decided = self.decide(index, entry, &mut buffer);
-            if decided.is_empty() {
-                outcome.unmatched.push(index);
-            }
-            outcome.proposals.extend(decided);
+        let parts = by_share(entries, |part, first| self.decide_all(part, first));
+        let mut outcome = Outcome {
+            proposals: Vec::with_capacity(parts.iter().map(|p| p.proposals.len()).sum()),
+            unmatched: Vec::with_capacity(parts.iter().map(|p| p.unmatched.len()).sum()),
+        };
+        for part in parts {
+            outcome.proposals.extend(part.proposals);
+            outcome.unmatched.extend(part.unmatched);
         }
         self.settle_conflicts(&mut outcome.proposals);
         outcome
     }
 
-    fn decide(&self, index: usize, entry: &EntryFacts, buffer: &mut String) -> Vec<Proposal> {
+    /// Decides `entries`, the first of which is entry `first` of the run.
+    fn decide_all(&self, entries: &[EntryFacts], first: usize) -> Outcome {
+        let mut outcome = Outcome {
+            proposals: Vec::with_capacity(entries.len()),
+            unmatched: Vec::new(),
+        };
+        let mut buffer = String::new();
+        for (n, entry) in entries.iter().enumerate() {
+            let before = outcome.proposals.len();
+            self.decide(first + n, entry, &mut buffer, &mut outcome.proposals);
+            if outcome.proposals.len() == before {
+                outcome.unmatched.push(first + n);
+            }
+        }
+        outcome
+    }
+
+    /// Adds the entry's proposals, if any, to `proposals`.
+    fn decide(
+        &self,
+        index: usize,
+        entry: &EntryFacts,
+        buffer: &mut String,
+        proposals: &mut Vec<Proposal>,
+    ) {
         let mut candidates: Vec<Candidate> = Vec::new();
         for (position, rule) in self.rules.iter().enumerate() {
             let before = candidates.len();
@@ -341,7 +461,7 @@ impl<'a> Matcher<'a> {
                 .any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id))
         });
         if candidates.is_empty() {
-            return Vec::new();
+            return;
         }
         let candidates = merge(candidates);
         let best = candidates[0].score;
@@ -352,7 +472,6 @@ impl<'a> Matcher<'a> {
             .count();
         let auto = i32::from(self.thresholds.auto);
         let suggest = i32::from(self.thresholds.suggest);
-        let mut proposals = Vec::new();
         if contenders > 1 {
             for candidate in candidates
                 .into_iter()
@@ -361,7 +480,7 @@ impl<'a> Matcher<'a> {
                 .take(5)
             {
                 let mut candidate = candidate;
-                candidate.notes.push(format!("ambiguous: {contenders} candidates fit about as well, so none is matched without a person"));
+                candidate.notes.push(Cow::Owned(format!("ambiguous: {contenders} candidates fit about as well, so none is matched without a person")));
                 candidate.score = candidate.score.min(auto - 1);
                 proposals.push(self.proposal(index, entry, candidate, MatchState::Suggested));
             }
@@ -373,7 +492,6 @@ impl<'a> Matcher<'a> {
                 proposals.push(self.proposal(index, entry, candidate, MatchState::Suggested));
             }
         }
-        proposals
     }
 
     fn decisive(&self, candidates: &[Candidate]) -> bool {
@@ -381,14 +499,9 @@ impl<'a> Matcher<'a> {
             return false;
         };
         let margin = i32::from(self.thresholds.tie_margin);
-        best >= i32::from(self.thresholds.auto)
-            && candidates
-                .iter()
-                .filter(|c| c.score >= best - margin)
-                .map(Candidate::key)
-                .collect::<std::collections::BTreeSet<_>>()
-                .len()
-                == 1
+        let mut contenders = candidates.iter().filter(|c| c.score >= best - margin);
+        let first = contenders.next().expect("the best is a contender");
+        best >= i32::from(self.thresholds.auto) && contenders.all(|c| c.same_targets(first))
     }
 
     fn proposal(
@@ -404,7 +517,7 @@ impl<'a> Matcher<'a> {
             .and_then(|s| Some((entry.date()? - self.targets[s.target].due_date?).num_days()));
         Proposal {
             entry: index,
-            rule: self.rules[candidate.rule].name.clone(),
+            rule: Arc::clone(&self.rule_names[candidate.rule]),
             score: u8::try_from(candidate.score.clamp(0, 99)).expect("clamped"),
             state,
             difference_minor: candidate.difference_minor,
@@ -508,11 +621,11 @@ impl<'a> Matcher<'a> {
                 0,
                 Some(DifferenceKind::Instalment),
                 5,
-                Some(format!(
+                Some(Cow::Owned(format!(
                     "an instalment: {} of {} open",
                     amount_text(entry.amount_minor.abs(), t.currency),
                     amount_text(t.open_minor, t.currency)
-                )),
+                ))),
             ),
             Fit::Wrong => return None,
         };
@@ -532,8 +645,8 @@ impl<'a> Matcher<'a> {
         if difference_kind.is_none() {
             candidate.evidence.push(Evidence {
                 field: "amount",
-                entry: amount_text(entry.amount_minor, entry.currency),
-                target: amount_text(t.expected_entry_minor(), t.currency),
+                entry: Shown::Amount(entry.amount_minor, entry.currency),
+                target: Shown::Amount(t.expected_entry_minor(), t.currency),
             });
         }
         self.weigh_counterparty(entry, target, &mut candidate);
@@ -563,18 +676,17 @@ impl<'a> Matcher<'a> {
     }
 
     fn counterparty(&self, entry: &EntryFacts, target: usize) -> Agreement {
-        let t = &self.targets[target];
-        let party = self.target_party[target].as_deref();
+        let party = self.parties.party(target);
         let aliased = |alias: &str| {
             party.is_some_and(|p| self.memory.parties_of(alias).iter().any(|q| q == p))
         };
         let entry_iban = entry.counterparty_iban.as_deref().map(compact_cow);
-        if let (Some(a), Some(b)) = (&entry_iban, &self.target_iban[target]) {
+        if let (Some(a), Some(b)) = (&entry_iban, &self.parties.target_iban[target]) {
             if a == b {
                 return Agreement::Iban(Evidence {
                     field: "counterparty_iban",
-                    entry: entry.counterparty_iban.clone().unwrap_or_default(),
-                    target: t.counterparty_iban.clone().unwrap_or_default(),
+                    entry: Shown::Entry(EntryText::CounterpartyIban),
+                    target: Shown::target(target, TargetText::Iban),
                 });
             }
         }
@@ -583,8 +695,8 @@ impl<'a> Matcher<'a> {
                 if aliased(a) {
                     return Agreement::Iban(Evidence {
                         field: "counterparty_alias",
-                        entry: a.clone(),
-                        target: t.counterparty_name.clone().unwrap_or_default(),
+                        entry: Shown::Entry(EntryText::CounterpartyIban),
+                        target: Shown::target(target, TargetText::Name),
                     });
                 }
             }
@@ -598,8 +710,8 @@ impl<'a> Matcher<'a> {
             if same_party_key(a, b) {
                 return Agreement::Name(Evidence {
                     field: "counterparty_name",
-                    entry: entry.counterparty_name.clone().unwrap_or_default(),
-                    target: t.counterparty_name.clone().unwrap_or_default(),
+                    entry: Shown::Entry(EntryText::CounterpartyName),
+                    target: Shown::target(target, TargetText::Name),
                 });
             }
             if let Some(name) = entry
@@ -610,13 +722,13 @@ impl<'a> Matcher<'a> {
                 if aliased(name) {
                     return Agreement::Name(Evidence {
                         field: "counterparty_alias",
-                        entry: name.to_string(),
-                        target: t.counterparty_name.clone().unwrap_or_default(),
+                        entry: Shown::Entry(EntryText::CounterpartyName),
+                        target: Shown::target(target, TargetText::Name),
                     });
                 }
             }
         }
-        match (&entry_iban, &self.target_iban[target]) {
+        match (&entry_iban, &self.parties.target_iban[target]) {
             (Some(_), Some(_)) => Agreement::Differs,
             _ if entry_party.is_some() && party.is_some() => Agreement::Differs,
             _ => Agreement::Unknown,
@@ -633,31 +745,36 @@ impl<'a> Matcher<'a> {
         let Some(reference) = &payment.reference else {
             return;
         };
-        let fitting: Vec<usize> = Self::lookup(&self.by_reference, &compact_cow(reference))
-            .filter(|&i| {
-                let p = &self.targets[i];
-                p.kind == TargetKind::Payable
-                    && p.currency == payment.currency
-                    && p.open_minor == payment.open_minor
-                    && match (&self.target_iban[i], &self.target_iban[target]) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => self.target_party[i]
-                            .as_deref()
-                            .zip(self.target_party[target].as_deref())
-                            .is_some_and(|(a, b)| same_party_key(a, b)),
-                    }
-            })
-            .collect();
+        let fitting: Vec<usize> =
+            Self::lookup(&self.references.by_reference, &compact_cow(reference))
+                .filter(|&i| {
+                    let p = &self.targets[i];
+                    p.kind == TargetKind::Payable
+                        && p.currency == payment.currency
+                        && p.open_minor == payment.open_minor
+                        && match (
+                            &self.parties.target_iban[i],
+                            &self.parties.target_iban[target],
+                        ) {
+                            (Some(a), Some(b)) => a == b,
+                            _ => self
+                                .parties
+                                .party(i)
+                                .zip(self.parties.party(target))
+                                .is_some_and(|(a, b)| same_party_key(a, b)),
+                        }
+                })
+                .collect();
         if let [payable] = fitting[..] {
             candidate.settles.push(Settle {
                 target: payable,
                 settled_minor: self.targets[payable].open_minor,
                 companion: true,
             });
-            candidate.notes.push(format!(
+            candidate.notes.push(Cow::Owned(format!(
                 "the payment pays payable {}",
                 self.targets[payable].external_id
-            ));
+            )));
         }
     }
 
@@ -667,8 +784,8 @@ impl<'a> Matcher<'a> {
 
     /// What an end-to-end id may name: a payment's end-to-end id, or an item's reference.
     fn end_to_end_targets<'i>(&'i self, key: &str) -> impl Iterator<Item = usize> + 'i {
-        Self::lookup(&self.by_end_to_end, key).chain(
-            Self::lookup(&self.by_reference, key)
+        Self::lookup(&self.references.by_end_to_end, key).chain(
+            Self::lookup(&self.references.by_reference, key)
                 .filter(|&t| self.targets[t].kind != TargetKind::Payment),
         )
     }
@@ -691,12 +808,8 @@ impl<'a> Matcher<'a> {
         for target in self.end_to_end_targets(buffer) {
             let evidence = Evidence {
                 field: "end_to_end_id",
-                entry: id.to_string(),
-                target: self.targets[target]
-                    .end_to_end_id
-                    .clone()
-                    .or_else(|| self.targets[target].reference.clone())
-                    .unwrap_or_default(),
+                entry: Shown::Entry(EntryText::EndToEndId),
+                target: Shown::target(target, TargetText::EndToEndIdOrReference),
             };
             out.extend(self.single(position, entry, target, 97, evidence));
         }
@@ -709,27 +822,30 @@ impl<'a> Matcher<'a> {
         buffer: &mut String,
         out: &mut Vec<Candidate>,
     ) {
-        let mut keys: Vec<(String, bool)> = Vec::new();
-        for text in [&entry.creditor_reference, &entry.entry_ref]
-            .into_iter()
-            .flatten()
-        {
+        let mut keys: Vec<(Cow<'_, str>, Shown, bool)> = Vec::new();
+        for (text, shown) in [
+            (&entry.creditor_reference, EntryText::CreditorReference),
+            (&entry.entry_ref, EntryText::EntryRef),
+        ] {
+            let Some(text) = text else { continue };
             let valid_rf = CreditorReference::parse(text).is_some();
             // An RF reference with wrong check digits is a typo, never evidence.
             if !valid_rf && looks_like_rf(text) {
                 continue;
             }
-            keys.push((text.clone(), valid_rf));
+            keys.push((Cow::Borrowed(text), Shown::Entry(shown), valid_rf));
         }
         if let Some(remittance) = &entry.remittance {
             for rf in CreditorReference::find_all(remittance) {
-                keys.push((rf.to_string(), true));
+                let rf = rf.to_string();
+                let shown = Shown::Text(rf.as_str().into());
+                keys.push((Cow::Owned(rf), shown, true));
             }
         }
         let mut seen: Vec<usize> = Vec::new();
-        for (key, valid_rf) in keys {
+        for (key, shown, valid_rf) in keys {
             compact_into(&key, buffer);
-            for target in Self::lookup(&self.by_reference, buffer) {
+            for target in Self::lookup(&self.references.by_reference, buffer) {
                 if seen.contains(&target) {
                     continue;
                 }
@@ -740,8 +856,8 @@ impl<'a> Matcher<'a> {
                     } else {
                         "creditor_reference"
                     },
-                    entry: key.clone(),
-                    target: self.targets[target].reference.clone().unwrap_or_default(),
+                    entry: shown.clone(),
+                    target: Shown::target(target, TargetText::Reference),
                 };
                 out.extend(self.single(
                     position,
@@ -760,34 +876,42 @@ impl<'a> Matcher<'a> {
         params: &InvoiceParams,
         text: &str,
         buffer: &mut String,
-    ) -> Vec<(usize, String)> {
-        let mut found: Vec<(usize, String)> = Vec::new();
+    ) -> Vec<(usize, EntryText)> {
+        let mut found: Vec<(usize, EntryText)> = Vec::new();
         let runs: Vec<&str> = tokens(text).collect();
-        let note = |key: &str, shown: String, found: &mut Vec<(usize, String)>| {
-            for target in Self::lookup(&self.by_reference, key) {
+        let note = |key: &str, shown: EntryText, found: &mut Vec<(usize, EntryText)>| {
+            for target in Self::lookup(&self.references.by_reference, key) {
                 if !found.iter().any(|(t, _)| *t == target) {
-                    found.push((target, shown.clone()));
+                    found.push((target, shown));
                 }
             }
         };
         for start in 0..runs.len() {
             buffer.clear();
             let mut checked_start = false;
+            let first = runs[start];
             for run in runs.iter().skip(start).take(params.runs_max) {
-                for c in run.chars() {
-                    buffer.extend(c.to_uppercase());
-                }
+                push_upper(run, buffer);
                 if !checked_start && buffer.len() >= 3 {
                     // No reference starts like this run: nothing from here can be one.
                     let b = buffer.as_bytes();
-                    if !self.reference_starts.contains(&[b[0], b[1], b[2]]) {
+                    if !self.references.starts.contains(&[b[0], b[1], b[2]]) {
                         break;
                     }
                     checked_start = true;
                 }
-                if buffer.len() >= 4 && self.by_reference.contains(buffer.as_str()) {
-                    let key = buffer.clone();
-                    note(&key, key.clone(), &mut found);
+                if buffer.len() >= 4 && self.references.by_reference.contains(buffer.as_str()) {
+                    // The words as written, from the first run to this one.
+                    let begin = span_of(text, first);
+                    let end = span_of(text, run);
+                    let shown = match (begin, end) {
+                        (
+                            EntryText::Remittance { start, .. },
+                            EntryText::Remittance { end, .. },
+                        ) => EntryText::Remittance { start, end },
+                        _ => begin,
+                    };
+                    note(buffer, shown, &mut found);
                 }
                 if buffer.len() > 35 {
                     break;
@@ -800,7 +924,11 @@ impl<'a> Matcher<'a> {
                     continue;
                 };
                 let key = compact(matched.as_str());
-                note(&key, matched.as_str().to_string(), &mut found);
+                let shown = EntryText::Remittance {
+                    start: u32::try_from(matched.start()).unwrap_or(0),
+                    end: u32::try_from(matched.end()).unwrap_or(0),
+                };
+                note(&key, shown, &mut found);
             }
         }
         found
@@ -817,7 +945,7 @@ impl<'a> Matcher<'a> {
         let Some(text) = &entry.remittance else {
             return;
         };
-        let named: Vec<(usize, String)> = self
+        let named: Vec<(usize, EntryText)> = self
             .named_targets(params, text, buffer)
             .into_iter()
             .filter(|(t, _)| {
@@ -831,8 +959,8 @@ impl<'a> Matcher<'a> {
                 let (target, shown) = &named[0];
                 let evidence = Evidence {
                     field: "remittance",
-                    entry: shown.clone(),
-                    target: self.targets[*target].reference.clone().unwrap_or_default(),
+                    entry: Shown::Entry(*shown),
+                    target: Shown::target(*target, TargetText::Reference),
                 };
                 out.extend(self.single(position, entry, *target, 88, evidence));
             }
@@ -841,8 +969,8 @@ impl<'a> Matcher<'a> {
                 for (target, shown) in &named {
                     let evidence = Evidence {
                         field: "remittance",
-                        entry: shown.clone(),
-                        target: self.targets[*target].reference.clone().unwrap_or_default(),
+                        entry: Shown::Entry(*shown),
+                        target: Shown::target(*target, TargetText::Reference),
                     };
                     out.extend(self.single(position, entry, *target, 85, evidence));
                 }
@@ -856,19 +984,18 @@ impl<'a> Matcher<'a> {
         &self,
         position: usize,
         entry: &EntryFacts,
-        named: &[(usize, String)],
+        named: &[(usize, EntryText)],
         out: &mut Vec<Candidate>,
     ) {
         let evidence_of = |set: &[usize]| -> Vec<Evidence> {
             set.iter()
-                .map(|&t| Evidence {
-                    field: "remittance",
-                    entry: named
-                        .iter()
-                        .find(|(n, _)| *n == t)
-                        .map(|(_, s)| s.clone())
-                        .unwrap_or_default(),
-                    target: self.targets[t].reference.clone().unwrap_or_default(),
+                .filter_map(|&t| {
+                    let (_, shown) = named.iter().find(|(n, _)| *n == t)?;
+                    Some(Evidence {
+                        field: "remittance",
+                        entry: Shown::Entry(*shown),
+                        target: Shown::target(t, TargetText::Reference),
+                    })
                 })
                 .collect()
         };
@@ -884,11 +1011,11 @@ impl<'a> Matcher<'a> {
             if let Some(mut candidate) =
                 self.set_candidate(position, entry, &set, 84, evidence_of(&set))
             {
-                candidate.notes.push(format!(
+                candidate.notes.push(Cow::Owned(format!(
                     "the remittance names {} items; these {} sum to the entry",
                     all.len(),
                     set.len()
-                ));
+                )));
                 out.push(candidate);
             }
         }
@@ -911,13 +1038,11 @@ impl<'a> Matcher<'a> {
             return None;
         }
         let total: i64 = set.iter().map(|&t| self.targets[t].open_minor).sum();
-        let combined = Target {
-            open_minor: total,
-            ..first.clone()
-        };
-        let (difference_minor, difference_kind, penalty) = match fit(
+        let (difference_minor, difference_kind, penalty) = match fit_amount(
             entry.amount_minor,
-            &combined,
+            first.kind,
+            first.currency,
+            total,
             self.tolerance.as_ref(),
             false,
         ) {
@@ -977,11 +1102,15 @@ impl<'a> Matcher<'a> {
             return;
         };
         compact_into(iban, buffer);
-        let mut targets: Vec<(usize, &'static str)> = Self::lookup(&self.by_iban, buffer)
+        let mut targets: Vec<(usize, &'static str)> = Self::lookup(&self.parties.by_iban, buffer)
             .map(|t| (t, "counterparty_iban"))
             .collect();
         for party in self.memory.parties_of(iban) {
-            targets.extend(Self::lookup(&self.by_party, party).map(|t| (t, "counterparty_alias")));
+            targets.extend(
+                self.parties
+                    .targets(party)
+                    .map(|t| (t, "counterparty_alias")),
+            );
         }
         let mut seen = Vec::new();
         for (target, field) in targets {
@@ -1011,22 +1140,18 @@ impl<'a> Matcher<'a> {
                 evidence: vec![
                     Evidence {
                         field,
-                        entry: iban.clone(),
-                        target: t
-                            .counterparty_iban
-                            .clone()
-                            .or_else(|| t.counterparty_name.clone())
-                            .unwrap_or_default(),
+                        entry: Shown::Entry(EntryText::CounterpartyIban),
+                        target: Shown::target(target, TargetText::IbanOrName),
                     },
                     Evidence {
                         field: "amount",
-                        entry: amount_text(entry.amount_minor, entry.currency),
-                        target: amount_text(t.expected_entry_minor(), t.currency),
+                        entry: Shown::Amount(entry.amount_minor, entry.currency),
+                        target: Shown::Amount(t.expected_entry_minor(), t.currency),
                     },
                     Evidence {
                         field: "value_date",
-                        entry: date.to_string(),
-                        target: due.to_string(),
+                        entry: Shown::Date(date),
+                        target: Shown::Date(due),
                     },
                 ],
                 notes: Vec::new(),
@@ -1036,8 +1161,8 @@ impl<'a> Matcher<'a> {
                     candidate.score += 3;
                     candidate.evidence.push(Evidence {
                         field: "counterparty_name",
-                        entry: a.clone(),
-                        target: b.clone(),
+                        entry: Shown::Entry(EntryText::CounterpartyName),
+                        target: Shown::target(target, TargetText::Name),
                     });
                 }
             }
@@ -1059,15 +1184,15 @@ impl<'a> Matcher<'a> {
         let mut pool: Vec<usize> = Vec::new();
         if let Some(iban) = &entry.counterparty_iban {
             compact_into(iban, buffer);
-            pool.extend(Self::lookup(&self.by_iban, buffer));
+            pool.extend(Self::lookup(&self.parties.by_iban, buffer));
             for party in self.memory.parties_of(iban) {
-                pool.extend(Self::lookup(&self.by_party, party));
+                pool.extend(self.parties.targets(party));
             }
         }
         if let Some(name) = &entry.counterparty_name {
-            pool.extend(Self::lookup(&self.by_party, &party_key(name)));
+            pool.extend(self.parties.targets(&party_key(name)));
             for party in self.memory.parties_of(name) {
-                pool.extend(Self::lookup(&self.by_party, party));
+                pool.extend(self.parties.targets(party));
             }
         }
         pool.sort_unstable();
@@ -1100,18 +1225,20 @@ impl<'a> Matcher<'a> {
             let set: Vec<usize> = subset.iter().map(|&i| pool[i]).collect();
             let evidence = vec![Evidence {
                 field: "sum_of_items",
-                entry: paid.to_string(),
-                target: set
-                    .iter()
-                    .map(|&t| self.targets[t].external_id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" + "),
+                entry: Shown::Amount(paid, entry.currency),
+                target: Shown::Text(
+                    set.iter()
+                        .map(|&t| self.targets[t].external_id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                        .into(),
+                ),
             }];
             if let Some(mut candidate) = self.set_candidate(position, entry, &set, 72, evidence) {
-                candidate.notes.push(format!(
+                candidate.notes.push(Cow::Owned(format!(
                     "{} items of the counterparty sum to the entry",
                     set.len()
-                ));
+                )));
                 out.push(candidate);
             }
         }
@@ -1133,8 +1260,8 @@ impl<'a> Matcher<'a> {
         let mut evidence = Vec::new();
         let mut unmatched = 0_usize;
         let mut unmatched_minor = 0_i64;
-        for detail in &entry.details {
-            let mut found: Vec<(usize, &'static str, String)> = Vec::new();
+        for (position_in_batch, detail) in entry.details.iter().enumerate() {
+            let mut found: Vec<(usize, &'static str, EntryText)> = Vec::new();
             if let Some(id) = detail
                 .end_to_end_id
                 .as_deref()
@@ -1143,15 +1270,15 @@ impl<'a> Matcher<'a> {
                 compact_into(id, buffer);
                 found.extend(
                     self.end_to_end_targets(buffer)
-                        .map(|t| (t, "end_to_end_id", id.to_string())),
+                        .map(|t| (t, "end_to_end_id", EntryText::EndToEndId)),
                 );
             }
             if found.is_empty() {
                 for reference in detail.creditor_reference.iter() {
                     compact_into(reference, buffer);
                     found.extend(
-                        Self::lookup(&self.by_reference, buffer)
-                            .map(|t| (t, "creditor_reference", reference.clone())),
+                        Self::lookup(&self.references.by_reference, buffer)
+                            .map(|t| (t, "creditor_reference", EntryText::CreditorReference)),
                     );
                 }
             }
@@ -1187,8 +1314,8 @@ impl<'a> Matcher<'a> {
                     });
                     evidence.push(Evidence {
                         field,
-                        entry: value.clone(),
-                        target: self.targets[*target].external_id.clone(),
+                        entry: Shown::detail(position_in_batch, *value),
+                        target: Shown::target(*target, TargetText::ExternalId),
                     });
                 }
                 _ => {
@@ -1215,19 +1342,19 @@ impl<'a> Matcher<'a> {
             difference_minor,
             difference_kind: (difference_minor != 0).then_some(DifferenceKind::Other),
             evidence,
-            notes: vec![format!(
+            notes: vec![Cow::Owned(format!(
                 "{} of {} transactions of the batch matched",
                 settles.len(),
                 entry.details.len()
-            )],
+            ))],
             settles,
         };
         if unmatched > 0 {
-            candidate.notes.push(format!(
+            candidate.notes.push(Cow::Owned(format!(
                 "{unmatched} transactions ({} {}) found nothing",
                 amount_text(unmatched_minor, entry.currency),
                 entry.currency
-            ));
+            )));
         }
         out.push(candidate);
     }
@@ -1288,8 +1415,8 @@ impl<'a> Matcher<'a> {
                 .iter()
                 .map(|c| Evidence {
                     field: criterion_field(c.field),
-                    entry: String::new(),
-                    target: format!("{:?}", c.operator).to_lowercase(),
+                    entry: Shown::Text("".into()),
+                    target: Shown::Text(format!("{:?}", c.operator).to_lowercase().into()),
                 })
                 .collect();
             if let Some(days) = days {
@@ -1301,8 +1428,8 @@ impl<'a> Matcher<'a> {
                 }
                 evidence.push(Evidence {
                     field: "value_date",
-                    entry: date.to_string(),
-                    target: due.to_string(),
+                    entry: Shown::Date(date),
+                    target: Shown::Date(due),
                 });
             }
             let difference_minor = entry.amount_minor - t.expected_entry_minor();
@@ -1325,7 +1452,7 @@ impl<'a> Matcher<'a> {
 
 /// Money as evidence shows it: with the currency's minor units.
 fn amount_text(amount_minor: i64, currency: Currency) -> String {
-    cashline_domain::Money::from_minor(amount_minor, currency).amount_text()
+    cashline_domain::Money::minor_text(amount_minor, currency)
 }
 
 enum Agreement {
@@ -1349,8 +1476,7 @@ fn looks_like_rf(text: &str) -> bool {
 fn merge(candidates: Vec<Candidate>) -> Vec<Candidate> {
     let mut best: Vec<Candidate> = Vec::new();
     for candidate in candidates {
-        let key = candidate.key();
-        match best.iter_mut().find(|c| c.key() == key) {
+        match best.iter_mut().find(|c| c.same_targets(&candidate)) {
             Some(existing) if candidate.score > existing.score => *existing = candidate,
             Some(_) => {}
             None => best.push(candidate),

@@ -6,16 +6,19 @@
 pub mod amount;
 pub mod decision;
 pub mod evaluate;
+pub mod evidence;
 pub mod explanation;
 pub mod facts;
 pub mod matcher;
+pub mod parallel;
 pub mod rule;
 pub mod run;
 pub mod subset;
 pub mod text;
 
+pub use evidence::{EntryText, Evidence, Shown, TargetText};
 pub use facts::{DetailFacts, EntryFacts, Memory, Target, TargetId, TargetKind};
-pub use matcher::{Evidence, Matcher, Outcome, Proposal, Settle, Thresholds};
+pub use matcher::{Matcher, Note, Outcome, Proposal, Settle, Thresholds};
 pub use rule::{Params, Rule, RuleKind};
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use cashline_ledger::{audit, exception, setting, time, Ledger};
 use super::explanation::{Differences, EvidenceShown, Explanation, Settled};
 use super::facts::{DetailFacts, EntryFacts, Memory, Target, TargetId, TargetKind};
 use super::matcher::{Matcher, Proposal, Thresholds};
+use super::parallel;
 use super::rule::{params_of, Rule, RuleKind};
 use crate::EngineError;
 
@@ -243,21 +244,20 @@ pub(crate) fn explanation(
     targets: &[Target],
     made_by: &str,
 ) -> String {
-    let difference = Money::from_minor(proposal.difference_minor, entry.currency);
     Explanation {
         rule: &proposal.rule,
-        score: confidence(proposal.score).to_string(),
+        score: confidence_text(proposal.score),
         evidence: proposal
             .evidence
             .iter()
             .map(|e| EvidenceShown {
                 field: e.field,
-                entry: &e.entry,
-                item: &e.target,
+                entry: e.entry.text(entry, targets),
+                item: e.target.text(entry, targets),
             })
             .collect(),
         differences: Differences {
-            amount: difference.amount_text(),
+            amount: Money::minor_text(proposal.difference_minor, entry.currency),
             kind: proposal.difference_kind.map(|k| k.as_str()),
             days_apart: proposal.days_apart,
         },
@@ -269,8 +269,8 @@ pub(crate) fn explanation(
                 Settled {
                     id: &t.external_id,
                     kind: t.kind.as_str(),
-                    settled: Money::from_minor(s.settled_minor, t.currency).amount_text(),
-                    open_before: Money::from_minor(t.open_minor, t.currency).amount_text(),
+                    settled: Money::minor_text(s.settled_minor, t.currency),
+                    open_before: Money::minor_text(t.open_minor, t.currency),
                     companion: s.companion,
                 }
             })
@@ -280,6 +280,11 @@ pub(crate) fn explanation(
         tentative: proposal.tentative,
     }
     .to_json()
+}
+
+/// `confidence(score)` as text, written without decimal arithmetic (once per match).
+pub fn confidence_text(score: u8) -> String {
+    format!("{}.{:02}", score / 100, score % 100)
 }
 
 pub fn confidence(score: u8) -> Decimal {
@@ -297,11 +302,9 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
         let mut connection = ledger.acquire().await?;
         let decided = decide(&mut connection, &rules, thresholds).await?;
         let made_by = format!("recon run by {}", options.user);
-        let explanations = decided
-            .proposals
-            .iter()
-            .map(|p| explanation(p, &decided.entries[p.entry], &decided.targets, &made_by))
-            .collect();
+        let explanations = parallel::map(&decided.proposals, |p| {
+            explanation(p, &decided.entries[p.entry], &decided.targets, &made_by)
+        });
         return Ok(report(true, &decided, None, Vec::new(), explanations));
     }
     let mut tx = ledger.begin().await?;
@@ -326,12 +329,12 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
     )
     .await?;
     let made_by = format!("recon run by {}", options.user);
-    let mut new_matches = Vec::with_capacity(decided.proposals.len());
-    for proposal in &decided.proposals {
+    // Writing a million explanations is pure work on what the run decided: shared out.
+    let new_matches = parallel::map(&decided.proposals, |proposal| {
         let entry = &decided.entries[proposal.entry];
-        new_matches.push(NewMatch {
-            rule: proposal.rule.clone(),
-            confidence_text: confidence(proposal.score).to_string(),
+        NewMatch {
+            rule: proposal.rule.to_string(),
+            confidence_text: confidence_text(proposal.score),
             state: proposal.state,
             difference_minor: proposal.difference_minor,
             difference_kind: proposal.difference_kind.map(|k| k.as_str().to_string()),
@@ -346,8 +349,8 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
                 .iter()
                 .map(|s| settle_row(&decided.targets[s.target], s.settled_minor))
                 .collect(),
-        });
-    }
+        }
+    });
     let ids = store::insert_matches(&mut tx, &new_matches, options.now).await?;
     let live: Vec<(i64, &[i64], &[SettleRow])> = new_matches
         .iter()
@@ -511,7 +514,7 @@ fn report(
                 entries: vec![entry.bank_ref.clone()],
                 items: items.iter().map(|t| t.external_id.clone()).collect(),
                 payments: payments.iter().map(|t| t.external_id.clone()).collect(),
-                rule: p.rule.clone(),
+                rule: p.rule.to_string(),
                 confidence: confidence(p.score),
                 state: p.state,
                 difference: Money::from_minor(p.difference_minor, entry.currency),
@@ -636,11 +639,11 @@ async fn exceptions(
         if (options.today - day).num_days() <= days {
             continue;
         }
-        let amount = Money::from_minor(entry.amount_minor, entry.currency);
+        let amount = Money::minor_text(entry.amount_minor, entry.currency);
         let subject = format!(
             "entry {} of {} {} on {day}",
             cashline_domain::shown(&entry.bank_ref),
-            amount.amount_text(),
+            amount,
             entry.currency
         );
         let detail = format!(
@@ -698,12 +701,12 @@ async fn exceptions(
         if case.is_some() || (options.today - due).num_days() <= item_grace {
             continue;
         }
-        let open = Money::from_minor(target.open_minor, target.currency);
+        let open = Money::minor_text(target.open_minor, target.currency);
         let subject = format!(
             "{} {} of {} {} due {due}",
             target.kind.as_str(),
             cashline_domain::shown(&target.external_id),
-            open.amount_text(),
+            open,
             target.currency
         );
         let detail = format!(
@@ -736,14 +739,14 @@ async fn exceptions(
             continue;
         }
         let entry = &decided.entries[proposal.entry];
-        let difference = Money::from_minor(proposal.difference_minor, entry.currency);
+        let difference = Money::minor_text(proposal.difference_minor, entry.currency);
         let kind = proposal
             .difference_kind
             .map(|k| k.as_str())
             .unwrap_or_default();
         let subject = format!(
             "{kind} of {} {} on entry {}",
-            difference.amount_text(),
+            difference,
             entry.currency,
             cashline_domain::shown(&entry.bank_ref)
         );

@@ -93,7 +93,7 @@ fn an_end_to_end_id_settles_its_payment_automatically() {
     assert_eq!(outcome.proposals.len(), 1);
     let p = &outcome.proposals[0];
     assert_eq!(
-        (p.state, p.rule.as_str(), p.difference_minor),
+        (p.state, &*p.rule, p.difference_minor),
         (MatchState::Auto, "end_to_end_id", 0)
     );
     assert!(p.evidence.iter().any(|e| e.field == "end_to_end_id"));
@@ -138,7 +138,7 @@ fn an_rf_reference_with_valid_check_digits_matches_and_a_typo_does_not() {
         .collect();
     assert_eq!(auto.len(), 1);
     assert_eq!(auto[0].entry, 0);
-    assert_eq!(auto[0].rule, "creditor_reference");
+    assert_eq!(&*auto[0].rule, "creditor_reference");
     assert_eq!(outcome.unmatched, [1]);
 }
 
@@ -152,7 +152,7 @@ fn an_invoice_number_split_across_lines_is_found_and_a_fee_is_named() {
         &[item(1, TargetKind::Receivable, 100_000, "INV 2026-0042")],
     );
     let p = &outcome.proposals[0];
-    assert_eq!(p.rule, "invoice_number");
+    assert_eq!(&*p.rule, "invoice_number");
     assert_eq!(p.state, MatchState::Auto);
     assert_eq!(
         (p.difference_minor, p.difference_kind),
@@ -165,7 +165,10 @@ fn a_number_inside_a_longer_number_is_not_evidence() {
     let mut e = entry(1, 100_000);
     e.remittance = Some("Order 9100423".into());
     let outcome = decide(&[e], &[item(1, TargetKind::Receivable, 100_000, "10042")]);
-    assert!(outcome.proposals.iter().all(|p| p.rule != "invoice_number"));
+    assert!(outcome
+        .proposals
+        .iter()
+        .all(|p| &*p.rule != "invoice_number"));
 }
 
 #[test]
@@ -251,7 +254,7 @@ fn an_unnamed_sum_of_one_counterpartys_items_is_suggested() {
     let outcome = decide(&[e], &targets);
     let p = &outcome.proposals[0];
     assert_eq!(
-        (p.state, p.rule.as_str()),
+        (p.state, &*p.rule),
         (MatchState::Suggested, "several_items")
     );
     assert_eq!(p.settles.len(), 2);
@@ -296,7 +299,7 @@ fn a_batch_debit_settles_its_payments_one_by_one() {
     let outcome = decide(&[e], &targets);
     let p = &outcome.proposals[0];
     assert_eq!(
-        (p.state, p.rule.as_str(), p.settles.len()),
+        (p.state, &*p.rule, p.settles.len()),
         (MatchState::Auto, "batch", 3)
     );
 }
@@ -376,12 +379,7 @@ fn a_custom_rule_matches_by_its_criteria() {
     let outcome = decide_with(&[e], &targets, &[custom], &Memory::default());
     let p = &outcome.proposals[0];
     assert_eq!(
-        (
-            p.state,
-            p.rule.as_str(),
-            p.settles[0].target,
-            p.difference_minor
-        ),
+        (p.state, &*p.rule, p.settles[0].target, p.difference_minor),
         (MatchState::Auto, "interest", 0, -50)
     );
 }
@@ -407,4 +405,14 @@ fn jpy_amounts_have_no_minor_units_and_still_match() {
     t.currency = jpy;
     let outcome = decide(&[e], &[t]);
     assert_eq!(outcome.proposals[0].state, MatchState::Auto);
+}
+
+#[test]
+fn confidence_text_is_the_confidence_written_out() {
+    for score in 0..=u8::MAX {
+        assert_eq!(
+            super::run::confidence_text(score),
+            super::run::confidence(score).to_string()
+        );
+    }
 }

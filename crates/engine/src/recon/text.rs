@@ -11,8 +11,28 @@ pub fn compact(text: &str) -> String {
 /// `compact` into a reused buffer (the matcher calls it for every span of every entry).
 pub fn compact_into(text: &str, out: &mut String) {
     out.clear();
+    if text.is_ascii() {
+        // Nearly every reference and IBAN: no character needs Unicode's rules.
+        out.extend(
+            text.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_uppercase())),
+        );
+        return;
+    }
     for c in text.chars() {
         if c.is_alphanumeric() {
+            out.extend(c.to_uppercase());
+        }
+    }
+}
+
+/// `word` in upper case, added to `out`.
+pub fn push_upper(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+    } else {
+        for c in word.chars() {
             out.extend(c.to_uppercase());
         }
     }
@@ -25,27 +45,55 @@ pub fn tokens(text: &str) -> impl Iterator<Item = &str> {
         .filter(|t| !t.is_empty())
 }
 
-/// Legal forms that one system writes and another leaves out.
-const LEGAL_FORMS: &[&str] = &[
-    "GMBH", "AG", "KG", "OHG", "SE", "LTD", "LIMITED", "INC", "LLC", "PLC", "BV", "NV", "SA",
-    "SAS", "SARL", "SRL", "SPA", "AB", "AS", "OY", "CO", "CORP", "UG",
-];
+/// Legal forms that one system writes and another leaves out (upper case).
+fn is_legal_form(word: &str) -> bool {
+    matches!(
+        word,
+        "GMBH"
+            | "AG"
+            | "KG"
+            | "OHG"
+            | "SE"
+            | "LTD"
+            | "LIMITED"
+            | "INC"
+            | "LLC"
+            | "PLC"
+            | "BV"
+            | "NV"
+            | "SA"
+            | "SAS"
+            | "SARL"
+            | "SRL"
+            | "SPA"
+            | "AB"
+            | "AS"
+            | "OY"
+            | "CO"
+            | "CORP"
+            | "UG"
+    )
+}
 
 /// A counterparty name as parties compare: upper case, letters and digits, legal forms and
 /// `&`/`and` dropped, so "Fabrikam GmbH" at the bank is "FABRIKAM" in the ERP too.
 pub fn party_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
+    party_key_into(name, &mut key);
+    key
+}
+
+/// `party_key` into a reused buffer.
+pub fn party_key_into(name: &str, key: &mut String) {
+    key.clear();
     for word in tokens(name) {
         let start = key.len();
-        for c in word.chars() {
-            key.extend(c.to_uppercase());
-        }
+        push_upper(word, key);
         let upper = &key[start..];
-        if upper == "AND" || LEGAL_FORMS.contains(&upper) {
+        if upper == "AND" || is_legal_form(upper) {
             key.truncate(start);
         }
     }
-    key
 }
 
 /// Whether two names are one party: equal keys, or one key inside the other when both are long
