@@ -377,6 +377,87 @@ pub fn open_items(report: &wire::OpenItemsReport) {
     );
 }
 
+pub fn payment_timeline(payment: &wire::Payment) {
+    println!(
+        "Payment {}: {} {} to {} ({}), requested {}, {}.",
+        shown(&payment.id),
+        payment.amount,
+        payment.currency,
+        shown(&payment.creditor_name),
+        shown(&payment.creditor_iban),
+        payment.requested_date,
+        payment.status
+    );
+    let rows: Vec<Vec<String>> = payment
+        .events
+        .iter()
+        .map(|e| {
+            let bank = match (&e.bank_status, &e.bank_status_meaning) {
+                (Some(code), Some(meaning)) => format!("{code} ({meaning})"),
+                _ => String::new(),
+            };
+            let reason = match (&e.reason, &e.reason_meaning, &e.reason_text) {
+                (Some(code), Some(meaning), _) => format!("{code}: {meaning}"),
+                (Some(code), None, Some(text)) => format!("{code}: {text}"),
+                (Some(code), None, None) => code.clone(),
+                (None, _, Some(text)) => text.clone(),
+                (None, _, None) => String::new(),
+            };
+            vec![
+                e.at.clone(),
+                if e.applied {
+                    e.status.clone()
+                } else {
+                    format!("refused: {}", e.status)
+                },
+                e.source.clone(),
+                bank,
+                reason,
+                e.refusal.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "at",
+            "status",
+            "source",
+            "bank status",
+            "reason",
+            "refused because",
+        ],
+        &rows,
+        &[],
+    );
+}
+
+pub fn payment_runs(report: &wire::PaymentRunsReport) {
+    let rows: Vec<Vec<String>> = report
+        .runs
+        .iter()
+        .flat_map(|run| {
+            run.states.iter().map(move |s| {
+                vec![
+                    run.id.to_string(),
+                    run.name.clone(),
+                    run.source.clone(),
+                    s.state.clone(),
+                    s.count.to_string(),
+                    s.amount.clone(),
+                    s.currency.clone(),
+                ]
+            })
+        })
+        .collect();
+    table(
+        &[
+            "run", "name", "source", "state", "payments", "amount", "ccy",
+        ],
+        &rows,
+        &[4, 5],
+    );
+}
+
 pub fn payments(report: &wire::PaymentsReport) {
     let rows: Vec<Vec<String>> = report
         .payments

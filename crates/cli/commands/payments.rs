@@ -49,6 +49,25 @@ pub enum PaymentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// One payment with every event of its life.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a payment that has not been sent.
+    Cancel {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The payment runs, newest first, with their payments per state.
+    Runs {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub async fn exec_open_items(service: &Service, command: OpenItemCommand) -> anyhow::Result<()> {
@@ -107,6 +126,18 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
         PaymentCommand::Approve { ids, json } => {
             let report = service.payments_approve(&ids).await?;
             output::show(json, &report, output::payments)
+        }
+        PaymentCommand::Show { id, json } => {
+            let payment = service.payment_show(&id).await?;
+            output::show(json, &payment, output::payment_timeline)
+        }
+        PaymentCommand::Cancel { id, reason, json } => {
+            let payment = service.payments_cancel(&id, &reason).await?;
+            output::show(json, &payment, output::payment_timeline)
+        }
+        PaymentCommand::Runs { json } => {
+            let report = service.payment_runs().await?;
+            output::show(json, &report, output::payment_runs)
         }
     }
 }

@@ -24,4 +24,10 @@ pub enum DomainError {
     InvalidBic(String),
     #[error("account key is empty")]
     EmptyAccountKey,
+    #[error("'{value}' is not a {vocabulary} (one of {known})")]
+    NotInVocabulary {
+        vocabulary: &'static str,
+        value: String,
+        known: String,
+    },
 }

@@ -21,6 +21,27 @@ macro_rules! vocabulary {
             }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = crate::DomainError;
+
+            fn from_str(text: &str) -> Result<$name, crate::DomainError> {
+                $name::parse(text).ok_or_else(|| crate::DomainError::NotInVocabulary {
+                    vocabulary: stringify!($name),
+                    value: text.to_string(),
+                    known: [$($text),+].join(", "),
+                })
+            }
+        }
+
+        /// For reading the ledger's columns, whose CHECKs hold the same names.
+        impl TryFrom<String> for $name {
+            type Error = crate::DomainError;
+
+            fn try_from(text: String) -> Result<$name, crate::DomainError> {
+                text.parse()
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
@@ -93,6 +114,56 @@ vocabulary! {
         Rejected => "rejected",
         Returned => "returned",
         Cancelled => "cancelled",
+    }
+}
+
+vocabulary! {
+    /// Who or what moved a payment: a person, a file the bank or the ERP sent, a match.
+    PaymentSource {
+        User => "user",
+        Csv => "csv",
+        Pain001 => "pain.001",
+        Export => "export",
+        Pain002 => "pain.002",
+        Camt054 => "camt.054",
+        Statement => "statement",
+        Reconciliation => "reconciliation",
+        Psd2 => "psd2",
+        Erp => "erp",
+    }
+}
+
+vocabulary! {
+    /// ISO 20022 payment status codes (ExternalPaymentTransactionStatus1Code and the group
+    /// codes of pain.002), as banks send them: what each means for a payment is in
+    /// `payment_status`.
+    StatusCode {
+        Rcvd => "RCVD",
+        Actc => "ACTC",
+        Accp => "ACCP",
+        Acfc => "ACFC",
+        Acsp => "ACSP",
+        Acwc => "ACWC",
+        Acwp => "ACWP",
+        Accr => "ACCR",
+        Acsc => "ACSC",
+        Accc => "ACCC",
+        Pdng => "PDNG",
+        Part => "PART",
+        Patc => "PATC",
+        Pres => "PRES",
+        Blck => "BLCK",
+        Rjct => "RJCT",
+        Canc => "CANC",
+    }
+}
+
+vocabulary! {
+    /// How often an account is expected to report: `daily` end-of-day statements, or
+    /// `intraday` balances every few hours.
+    Cadence {
+        Daily => "daily",
+        Intraday => "intraday",
     }
 }
 

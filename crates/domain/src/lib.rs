@@ -15,6 +15,7 @@ pub mod kinds;
 pub mod mask;
 pub mod money;
 pub mod payment_state;
+pub mod payment_status;
 pub mod shown;
 
 pub use account::AccountKey;
@@ -25,9 +26,11 @@ pub use creditor_reference::CreditorReference;
 pub use currency::Currency;
 pub use error::DomainError;
 pub use iban::Iban;
+pub use kinds::StatusCode;
 pub use kinds::{
-    BalanceType, DifferenceKind, EntryStatus, ExceptionKind, ExceptionState, MatchState,
-    PaymentState, StatementKind,
+    BalanceType, Cadence, DifferenceKind, EntryStatus, ExceptionKind, ExceptionState, MatchState,
+    PaymentSource, PaymentState, StatementKind,
 };
 pub use money::Money;
+pub use payment_status::reason_meaning;
 pub use shown::shown;

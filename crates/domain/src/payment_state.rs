@@ -10,17 +10,21 @@ impl PaymentState {
             (self, next),
             (Imported, Validated)
                 | (Imported, Rejected)
+                | (Imported, Cancelled)
                 | (Validated, Approved)
                 | (Validated, Cancelled)
                 | (Approved, Sent)
                 | (Approved, Cancelled)
                 | (Sent, Acknowledged)
                 | (Sent, Accepted)
-                | (Sent, Rejected)
+                // A debit notification or a statement can settle a payment before any
+                // status report says it was accepted.
+                | (Sent, Settled)
+                | (Acknowledged, Settled)
+                | (Sent | Acknowledged | Accepted, Rejected)
+                | (Sent | Acknowledged | Accepted, Cancelled)
                 | (Acknowledged, Accepted)
-                | (Acknowledged, Rejected)
                 | (Accepted, Settled)
-                | (Accepted, Rejected)
                 | (Settled, Returned)
         )
     }
@@ -30,6 +34,13 @@ impl PaymentState {
     pub fn is_committed_outflow(self) -> bool {
         use PaymentState::*;
         matches!(self, Approved | Sent | Acknowledged | Accepted)
+    }
+
+    /// Whether nothing can move a payment on from here.
+    pub fn is_final(self) -> bool {
+        PaymentState::ALL
+            .iter()
+            .all(|next| !self.can_move_to(*next))
     }
 }
 
@@ -48,5 +59,16 @@ mod tests {
         for state in PaymentState::ALL {
             assert!(!state.can_move_to(*state), "{state} to itself");
         }
+        assert!(PaymentState::Sent.can_move_to(PaymentState::Settled));
+        assert!(!PaymentState::Rejected.can_move_to(PaymentState::Accepted));
+        let finals: Vec<_> = PaymentState::ALL.iter().filter(|s| s.is_final()).collect();
+        assert_eq!(
+            finals,
+            [
+                &PaymentState::Rejected,
+                &PaymentState::Returned,
+                &PaymentState::Cancelled
+            ]
+        );
     }
 }

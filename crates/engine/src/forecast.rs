@@ -125,8 +125,7 @@ async fn components(
     // A payable is covered once any live payment refers to it.
     let mut covered: HashSet<(String, String)> = HashSet::new();
     for row in &payments {
-        let state = PaymentState::parse(&row.state)
-            .ok_or_else(|| LedgerError::Corrupt(format!("payment state '{}'", row.state)))?;
+        let state = row.state;
         if matches!(
             state,
             PaymentState::Rejected | PaymentState::Returned | PaymentState::Cancelled

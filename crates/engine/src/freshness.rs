@@ -51,7 +51,7 @@ pub async fn sweep_now(
 fn needs_change(position: &AccountPosition, open: &[exception::OpenAbout], mode: Sweep) -> bool {
     let mine = |kind: ExceptionKind| {
         open.iter()
-            .filter(move |o| o.account_id == position.account_id && o.kind == kind.as_str())
+            .filter(move |o| o.account_id == position.account_id && o.kind == kind)
     };
     if !position.freshness.stale {
         return mine(STALE_BALANCE).next().is_some() || mine(DATA_NOT_RECEIVED).next().is_some();

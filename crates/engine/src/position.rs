@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
-use cashline_domain::{AccountKey, BusinessCalendar, Currency, Money};
+use cashline_domain::{AccountKey, BusinessCalendar, Cadence, Currency, Money};
 use cashline_ledger::{account, balance, time, Ledger};
 
 use crate::fx::{AppliedRate, RateTable};
@@ -283,7 +283,7 @@ pub fn freshness(
     position: &AccountPosition,
     at: DateTime<Utc>,
 ) -> Result<Freshness, EngineError> {
-    if row.cadence == "intraday" {
+    if row.cadence == Cadence::Intraday {
         let hours = row.intraday_hours.unwrap_or(4);
         let limit = at - Duration::hours(hours);
         let stale = position.as_of < limit;

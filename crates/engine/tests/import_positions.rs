@@ -4,7 +4,10 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use cashline_bankfile::camt::write::camt053_document;
 use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedDetail, ParsedEntry, ParsedStatement};
-use cashline_domain::{AccountKey, BalanceType, Currency, EntryStatus, Iban, Money, StatementKind};
+use cashline_domain::{
+    AccountKey, BalanceType, Currency, EntryStatus, ExceptionKind, ExceptionState, Iban, Money,
+    StatementKind,
+};
 use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
 use cashline_engine::position::{self, PositionQuery};
 use cashline_engine::EngineError;
@@ -247,7 +250,7 @@ async fn a_statement_that_does_not_add_up_is_imported_with_an_exception() {
     assert_eq!(report.status, ImportStatus::Imported);
     assert_eq!(report.exceptions_opened.len(), 1);
     let exceptions =
-        cashline_ledger::exception::list(ledger.pool(), Some("balance_mismatch"), None)
+        cashline_ledger::exception::list(ledger.pool(), Some(ExceptionKind::BalanceMismatch), None)
             .await
             .unwrap();
     assert_eq!(exceptions.len(), 1);
@@ -582,9 +585,10 @@ async fn gaps_in_sequence_and_days_are_flagged() {
         "{:?}",
         report.exceptions_opened
     );
-    let gaps = cashline_ledger::exception::list(ledger.pool(), Some("sequence_gap"), None)
-        .await
-        .unwrap();
+    let gaps =
+        cashline_ledger::exception::list(ledger.pool(), Some(ExceptionKind::SequenceGap), None)
+            .await
+            .unwrap();
     assert!(
         gaps[0]
             .detail
@@ -594,9 +598,10 @@ async fn gaps_in_sequence_and_days_are_flagged() {
         "{:?}",
         gaps[0].detail
     );
-    let days = cashline_ledger::exception::list(ledger.pool(), Some("missing_days"), None)
-        .await
-        .unwrap();
+    let days =
+        cashline_ledger::exception::list(ledger.pool(), Some(ExceptionKind::MissingDays), None)
+            .await
+            .unwrap();
     assert!(
         days[0]
             .detail
@@ -638,12 +643,14 @@ async fn freshness_exceptions_open_on_the_schedule_and_an_import_only_resolves_t
     ]);
     import(&ledger, "first.xml", &first).await.unwrap();
     let open = |ledger: Ledger| async move {
-        let rows = exception::list(ledger.pool(), None, Some("open"))
+        let rows = exception::list(ledger.pool(), None, Some(ExceptionState::Open))
             .await
             .unwrap();
         let mut kinds: Vec<String> = rows
             .into_iter()
-            .filter(|r| r.kind == "stale_balance" || r.kind == "data_not_received")
+            .filter(|r| {
+                r.kind == ExceptionKind::StaleBalance || r.kind == ExceptionKind::DataNotReceived
+            })
             .map(|r| format!("{} {}", r.kind, r.subject))
             .collect();
         kinds.sort();

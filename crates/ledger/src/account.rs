@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use cashline_domain::Cadence;
+
 use crate::time::instant_text;
 use crate::{LedgerError, Tx};
 
@@ -68,7 +70,8 @@ pub struct AccountRow {
     pub bic: Option<String>,
     pub entity_code: Option<String>,
     pub entity_name: Option<String>,
-    pub cadence: String,
+    #[sqlx(try_from = "String")]
+    pub cadence: Cadence,
     pub statement_due_time_utc: String,
     pub intraday_hours: Option<i64>,
 }
@@ -103,7 +106,7 @@ pub struct AccountChange {
     pub purpose: Option<String>,
     /// `Some(None)` detaches the account from its entity.
     pub entity_id: Option<Option<i64>>,
-    pub cadence: Option<String>,
+    pub cadence: Option<Cadence>,
     pub statement_due_time_utc: Option<String>,
     pub intraday_hours: Option<Option<i64>>,
 }
@@ -123,7 +126,7 @@ pub async fn update(tx: &mut Tx<'_>, id: i64, change: &AccountChange) -> Result<
     .bind(change.purpose.as_deref())
     .bind(change.entity_id.is_some())
     .bind(change.entity_id.flatten())
-    .bind(change.cadence.as_deref())
+    .bind(change.cadence.map(|c| c.as_str()))
     .bind(change.statement_due_time_utc.as_deref())
     .bind(change.intraday_hours.is_some())
     .bind(change.intraday_hours.flatten())

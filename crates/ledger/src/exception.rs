@@ -112,10 +112,12 @@ pub async fn record_event(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ExceptionRow {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ExceptionKind,
     pub subject: String,
     pub detail: Option<String>,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: ExceptionState,
     pub owner: Option<String>,
     pub opened_at: String,
     pub closed_at: Option<String>,
@@ -137,8 +139,8 @@ pub struct ExceptionRow {
 /// The queue's filters; `None` is no filter.
 #[derive(Debug, Clone, Default)]
 pub struct ExceptionFilter<'a> {
-    pub kind: Option<&'a str>,
-    pub state: Option<&'a str>,
+    pub kind: Option<ExceptionKind>,
+    pub state: Option<ExceptionState>,
     pub owner: Option<&'a str>,
     pub account: Option<&'a str>,
     pub entity: Option<&'a str>,
@@ -162,8 +164,8 @@ const LIST: &str = "SELECT c.id, c.kind, c.subject, c.detail, c.state, c.owner, 
 
 pub async fn list(
     pool: &sqlx::SqlitePool,
-    kind: Option<&str>,
-    state: Option<&str>,
+    kind: Option<ExceptionKind>,
+    state: Option<ExceptionState>,
 ) -> Result<Vec<ExceptionRow>, LedgerError> {
     list_filtered(
         pool,
@@ -189,8 +191,8 @@ pub async fn list_filtered(
             AND (?8 IS NULL OR COALESCE(c.about_date, substr(c.opened_at, 1, 10)) > ?8) AND (?9 IS NULL OR c.id = ?9)
           ORDER BY aged_from, c.id"
     )))
-    .bind(filter.kind)
-    .bind(filter.state)
+    .bind(filter.kind.map(|k| k.as_str()))
+    .bind(filter.state.map(|s| s.as_str()))
     .bind(filter.owner)
     .bind(filter.account)
     .bind(filter.entity)
@@ -405,7 +407,8 @@ pub async fn resolve_open(
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OpenAbout {
     pub account_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ExceptionKind,
     pub about_date: Option<String>,
 }
 

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use cashline_domain::{PaymentSource, PaymentState, StatusCode};
+
 use crate::prepared::{self, Value};
 use crate::time::{date_text, instant_text};
 use crate::{LedgerError, Tx};
@@ -19,6 +21,58 @@ pub struct NewPayment<'a> {
     pub requested_date: NaiveDate,
     pub reference: Option<&'a str>,
     pub prepared_by: &'a str,
+    pub run_id: i64,
+    pub payment_info_id: Option<&'a str>,
+    pub instruction_id: Option<&'a str>,
+}
+
+/// Where a run came from, as `payment_run.source` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunSource {
+    Csv,
+    Pain001,
+    Erp,
+}
+
+impl RunSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunSource::Csv => "csv",
+            RunSource::Pain001 => "pain.001",
+            RunSource::Erp => "erp",
+        }
+    }
+}
+
+pub struct NewRun<'a> {
+    pub source: RunSource,
+    pub name: &'a str,
+    pub message_id: Option<&'a str>,
+    pub source_file_id: Option<i64>,
+    pub correlation_id: &'a str,
+    pub imported_by: &'a str,
+}
+
+pub async fn insert_run(
+    tx: &mut Tx<'_>,
+    run: &NewRun<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, LedgerError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO payment_run (source, name, message_id, source_file_id, correlation_id,
+           created_at, imported_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(run.source.as_str())
+    .bind(run.name)
+    .bind(run.message_id)
+    .bind(run.source_file_id)
+    .bind(run.correlation_id)
+    .bind(instant_text(now))
+    .bind(run.imported_by)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
 }
 
 /// Inserts a payment in state `imported` unless one with this id exists; returns whether new.
@@ -31,8 +85,8 @@ pub async fn insert_new(
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO payment (external_id, end_to_end_id, debtor_account_id, debtor_iban, creditor_name,
            creditor_iban, creditor_bic, amount_minor, currency, requested_date, reference, state,
-           prepared_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?, ?)
+           prepared_by, created_at, updated_at, run_id, payment_info_id, instruction_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?, ?, ?, ?, ?)
          ON CONFLICT (external_id) DO NOTHING RETURNING id",
     )
     .bind(payment.external_id)
@@ -49,65 +103,92 @@ pub async fn insert_new(
     .bind(payment.prepared_by)
     .bind(&at)
     .bind(&at)
+    .bind(payment.run_id)
+    .bind(payment.payment_info_id)
+    .bind(payment.instruction_id)
     .fetch_optional(&mut **tx)
     .await?;
     Ok(inserted.map(|(id,)| id))
 }
 
+/// One event of a payment's life: a move, or a move asked for and refused.
 pub struct NewEvent<'a> {
     pub payment_id: i64,
-    pub state: &'a str,
+    /// The state the payment was in when the event came.
+    pub from: Option<PaymentState>,
+    pub state: PaymentState,
+    pub status: Option<StatusCode>,
     pub reason_code: Option<&'a str>,
     pub reason_text: Option<&'a str>,
-    pub source: &'a str,
+    /// The bank's time of the status (a report's `CreDtTm`).
+    pub status_at: Option<DateTime<Utc>>,
+    pub source: PaymentSource,
+    pub source_file_id: Option<i64>,
     pub correlation_id: &'a str,
     pub recorded_by: &'a str,
 }
 
-/// Moves a payment to `event.state` and records the move, only if it is still in `from`
-/// (so two concurrent moves cannot both happen). Returns whether it moved.
+/// Moves a payment to `event.state` and records the move, only if it is still in
+/// `event.from` (so two concurrent moves cannot both happen). Returns whether it moved.
+/// Whether the move is one the state machine allows is the engine's one check, made before.
 pub async fn transition(
     tx: &mut Tx<'_>,
-    from: &str,
     event: &NewEvent<'_>,
     approved_by: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, LedgerError> {
+    let Some(from) = event.from else {
+        return Err(LedgerError::Corrupt(
+            "a payment's move needs the state it moves from".into(),
+        ));
+    };
     let at = instant_text(now);
     let moved = sqlx::query(
-        "UPDATE payment SET state = ?, updated_at = ?, approved_by = COALESCE(?, approved_by)
+        "UPDATE payment SET state = ?, updated_at = ?, approved_by = COALESCE(?, approved_by),
+                status_at = COALESCE(?, status_at)
           WHERE id = ? AND state = ?",
     )
-    .bind(event.state)
+    .bind(event.state.as_str())
     .bind(&at)
     .bind(approved_by)
+    .bind(event.status_at.map(instant_text))
     .bind(event.payment_id)
-    .bind(from)
+    .bind(from.as_str())
     .execute(&mut **tx)
     .await?
     .rows_affected();
     if moved == 0 {
         return Ok(false);
     }
-    record_event(tx, event, now).await?;
+    record_event(tx, event, None, now).await?;
     Ok(true)
 }
 
+/// Records an event; with `refusal`, one that was asked for and not applied.
 pub async fn record_event(
     tx: &mut Tx<'_>,
     event: &NewEvent<'_>,
+    refusal: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), LedgerError> {
     sqlx::query(
-        "INSERT INTO payment_event (payment_id, state, reason_code, reason_text, occurred_at, source, correlation_id, recorded_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO payment_event (payment_id, from_state, state, applied, refusal, iso_status,
+           reason_code, reason_text, status_at, occurred_at, source, source_file_id,
+           correlation_id, recorded_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(event.payment_id)
-    .bind(event.state)
+    .bind(event.from.map(|s| s.as_str()))
+    .bind(event.state.as_str())
+    .bind(refusal.is_none())
+    .bind(refusal)
+    .bind(event.status.map(|s| s.as_str()))
     .bind(event.reason_code)
     .bind(event.reason_text)
+    .bind(event.status_at.map(instant_text))
     .bind(instant_text(now))
-    .bind(event.source)
+    .bind(event.source.as_str())
+    .bind(event.source_file_id)
     .bind(event.correlation_id)
     .bind(event.recorded_by)
     .execute(&mut **tx)
@@ -115,7 +196,7 @@ pub async fn record_event(
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PaymentRow {
     pub id: i64,
     pub external_id: String,
@@ -127,9 +208,12 @@ pub struct PaymentRow {
     pub currency: String,
     pub requested_date: String,
     pub reference: Option<String>,
-    pub state: String,
+    pub state: PaymentState,
     pub prepared_by: String,
     pub approved_by: Option<String>,
+    pub run_id: Option<i64>,
+    pub payment_info_id: Option<String>,
+    pub status_at: Option<String>,
 }
 
 /// The columns of a `PaymentRow`, in its order (a macro, so that `concat!` can build the
@@ -137,17 +221,39 @@ pub struct PaymentRow {
 macro_rules! payment_select {
     () => {
         "SELECT id, external_id, end_to_end_id, debtor_iban, creditor_name, creditor_iban, amount_minor,
-        currency, requested_date, reference, state, prepared_by, approved_by FROM payment"
+        currency, requested_date, reference, state, prepared_by, approved_by, run_id, payment_info_id,
+        status_at FROM payment"
     };
 }
 
-const PAYMENT_SELECT: &str = payment_select!();
+fn payment_row(row: &prepared::Row<'_>) -> Result<PaymentRow, LedgerError> {
+    let state = row.text(10)?;
+    Ok(PaymentRow {
+        id: row.int(0)?,
+        external_id: row.text(1)?,
+        end_to_end_id: row.text(2)?,
+        debtor_iban: row.text(3)?,
+        creditor_name: row.text(4)?,
+        creditor_iban: row.text(5)?,
+        amount_minor: row.int(6)?,
+        currency: row.text(7)?,
+        requested_date: row.text(8)?,
+        reference: row.optional_text(9)?,
+        state: PaymentState::parse(&state)
+            .ok_or_else(|| LedgerError::Corrupt(format!("payment state '{state}'")))?,
+        prepared_by: row.text(11)?,
+        approved_by: row.optional_text(12)?,
+        run_id: row.optional_int(13)?,
+        payment_info_id: row.optional_text(14)?,
+        status_at: row.optional_text(15)?,
+    })
+}
 
 /// Payments, all or in one state, by requested date. On the forecast's path: read without
 /// sqlx's per-row cost (`prepared`).
 pub async fn list(
     pool: &sqlx::SqlitePool,
-    state: Option<&str>,
+    state: Option<PaymentState>,
 ) -> Result<Vec<PaymentRow>, LedgerError> {
     prepared::fetch_all(
         pool,
@@ -155,49 +261,140 @@ pub async fn list(
             payment_select!(),
             " WHERE (?1 IS NULL OR state = ?1) ORDER BY requested_date, external_id"
         ),
-        &[Value::Text(state)],
-        |row| {
-            Ok(PaymentRow {
-                id: row.int(0)?,
-                external_id: row.text(1)?,
-                end_to_end_id: row.text(2)?,
-                debtor_iban: row.text(3)?,
-                creditor_name: row.text(4)?,
-                creditor_iban: row.text(5)?,
-                amount_minor: row.int(6)?,
-                currency: row.text(7)?,
-                requested_date: row.text(8)?,
-                reference: row.optional_text(9)?,
-                state: row.text(10)?,
-                prepared_by: row.text(11)?,
-                approved_by: row.optional_text(12)?,
-            })
-        },
+        &[Value::Text(state.map(|s| s.as_str()))],
+        payment_row,
     )
     .await
 }
 
+const FIND: &str = concat!(payment_select!(), " WHERE external_id = ?1");
+
+/// One payment by its ERP id, inside a writer's transaction.
 pub async fn find(tx: &mut Tx<'_>, external_id: &str) -> Result<Option<PaymentRow>, LedgerError> {
-    let sql = format!("{PAYMENT_SELECT} WHERE external_id = ?");
-    Ok(sqlx::query_as::<_, PaymentRow>(sqlx::AssertSqlSafe(sql))
-        .bind(external_id)
-        .fetch_optional(&mut **tx)
-        .await?)
+    let mut rows =
+        prepared::fetch_all_on(tx, FIND, &[Value::Text(Some(external_id))], payment_row).await?;
+    Ok(rows.pop())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// One event of a payment, as its timeline shows it.
+#[derive(Debug, Clone)]
 pub struct EventRow {
     pub payment_id: i64,
-    pub state: String,
+    pub from_state: Option<PaymentState>,
+    pub state: PaymentState,
+    pub applied: bool,
+    pub refusal: Option<String>,
+    pub status: Option<StatusCode>,
     pub reason_code: Option<String>,
+    pub reason_text: Option<String>,
+    pub status_at: Option<String>,
     pub occurred_at: String,
-    pub source: String,
+    pub source: PaymentSource,
+    pub source_file: Option<String>,
+    pub correlation_id: String,
+    pub recorded_by: String,
 }
 
-pub async fn events(pool: &sqlx::SqlitePool) -> Result<Vec<EventRow>, LedgerError> {
-    Ok(sqlx::query_as::<_, EventRow>(
-        "SELECT payment_id, state, reason_code, occurred_at, source FROM payment_event ORDER BY payment_id, id",
-    )
-    .fetch_all(pool)
-    .await?)
+const EVENTS_OF: &str =
+    "SELECT e.payment_id, e.from_state, e.state, e.applied, e.refusal, e.iso_status,
+        e.reason_code, e.reason_text, e.status_at, e.occurred_at, e.source, f.file_name,
+        e.correlation_id, e.recorded_by
+   FROM payment_event e LEFT JOIN source_file f ON f.id = e.source_file_id
+  WHERE e.payment_id IN (SELECT value FROM json_each(?1))
+  ORDER BY e.payment_id, e.id";
+
+fn vocabulary<T>(text: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, LedgerError> {
+    parse(text).ok_or_else(|| LedgerError::Corrupt(format!("payment event {what} '{text}'")))
+}
+
+fn event_row(row: &prepared::Row<'_>) -> Result<EventRow, LedgerError> {
+    Ok(EventRow {
+        payment_id: row.int(0)?,
+        from_state: row
+            .optional_text(1)?
+            .map(|t| vocabulary(&t, PaymentState::parse, "state"))
+            .transpose()?,
+        state: vocabulary(&row.text(2)?, PaymentState::parse, "state")?,
+        applied: row.int(3)? == 1,
+        refusal: row.optional_text(4)?,
+        status: row
+            .optional_text(5)?
+            .map(|t| vocabulary(&t, StatusCode::parse, "status"))
+            .transpose()?,
+        reason_code: row.optional_text(6)?,
+        reason_text: row.optional_text(7)?,
+        status_at: row.optional_text(8)?,
+        occurred_at: row.text(9)?,
+        source: vocabulary(&row.text(10)?, PaymentSource::parse, "source")?,
+        source_file: row.optional_text(11)?,
+        correlation_id: row.text(12)?,
+        recorded_by: row.text(13)?,
+    })
+}
+
+/// The events of these payments, in order, in one read: a page of payments reads its own
+/// events and no others.
+pub async fn events_of(
+    pool: &sqlx::SqlitePool,
+    payment_ids: &[i64],
+) -> Result<Vec<EventRow>, LedgerError> {
+    if payment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids =
+        serde_json::to_string(payment_ids).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+    prepared::fetch_all(pool, EVENTS_OF, &[Value::Text(Some(&ids))], event_row).await
+}
+
+/// One payment by its ERP id, read outside a transaction.
+pub async fn find_by_id(
+    pool: &sqlx::SqlitePool,
+    external_id: &str,
+) -> Result<Option<PaymentRow>, LedgerError> {
+    let mut rows =
+        prepared::fetch_all(pool, FIND, &[Value::Text(Some(external_id))], payment_row).await?;
+    Ok(rows.pop())
+}
+
+/// A run and, per state and currency of its payments, their count and sum (a run with no
+/// payment has one row with no state).
+#[derive(Debug, Clone)]
+pub struct RunStateRow {
+    pub id: i64,
+    pub source: String,
+    pub name: String,
+    pub message_id: Option<String>,
+    pub created_at: String,
+    pub imported_by: String,
+    pub state: Option<PaymentState>,
+    pub currency: Option<String>,
+    pub count: u64,
+    pub amount_minor: i64,
+}
+
+const RUNS: &str = "SELECT r.id, r.source, r.name, r.message_id, r.created_at, r.imported_by,
+        p.state, p.currency, COUNT(p.id), COALESCE(SUM(p.amount_minor), 0)
+   FROM payment_run r LEFT JOIN payment p ON p.run_id = r.id
+  GROUP BY r.id, p.state, p.currency
+  ORDER BY r.created_at DESC, r.id DESC, p.state, p.currency";
+
+pub async fn runs(pool: &sqlx::SqlitePool) -> Result<Vec<RunStateRow>, LedgerError> {
+    prepared::fetch_all(pool, RUNS, &[], |row| {
+        Ok(RunStateRow {
+            id: row.int(0)?,
+            source: row.text(1)?,
+            name: row.text(2)?,
+            message_id: row.optional_text(3)?,
+            created_at: row.text(4)?,
+            imported_by: row.text(5)?,
+            state: row
+                .optional_text(6)?
+                .map(|t| vocabulary(&t, PaymentState::parse, "state"))
+                .transpose()?,
+            currency: row.optional_text(7)?,
+            count: u64::try_from(row.int(8)?).unwrap_or(0),
+            amount_minor: row.int(9)?,
+        })
+    })
+    .await
 }

@@ -110,30 +110,38 @@ impl Service {
         &self,
         query: request::ExceptionsQuery,
     ) -> Result<wire::ExceptionsReport, ServiceError> {
-        if let Some(kind) = &query.kind {
-            if ExceptionKind::parse(kind).is_none() {
-                return Err(ServiceError::BadRequest(format!(
-                    "'{}' is not a kind of exception",
-                    cashline_domain::shown(kind)
-                )));
-            }
-        }
-        if let Some(state) = &query.state {
-            if ExceptionState::parse(state).is_none() {
-                return Err(ServiceError::BadRequest(format!(
-                    "'{}' is not an exception state (open, in_progress, resolved, written_off)",
-                    cashline_domain::shown(state)
-                )));
-            }
-        }
+        let kind = query
+            .kind
+            .as_deref()
+            .map(|kind| {
+                ExceptionKind::parse(kind).ok_or_else(|| {
+                    ServiceError::BadRequest(format!(
+                        "'{}' is not a kind of exception",
+                        cashline_domain::shown(kind)
+                    ))
+                })
+            })
+            .transpose()?;
+        let state = query
+            .state
+            .as_deref()
+            .map(|state| {
+                ExceptionState::parse(state).ok_or_else(|| {
+                    ServiceError::BadRequest(format!(
+                        "'{}' is not an exception state (open, in_progress, resolved, written_off)",
+                        cashline_domain::shown(state)
+                    ))
+                })
+            })
+            .transpose()?;
         let today = self.today();
         let (aged_from_by, aged_from_after) = match &query.age {
             Some(bucket) => bucket_bounds(bucket, today)?,
             None => (None, None),
         };
         let filter = ExceptionFilter {
-            kind: query.kind.as_deref(),
-            state: query.state.as_deref(),
+            kind,
+            state,
             owner: query.owner.as_deref(),
             account: query.account.as_deref(),
             entity: query.entity.as_deref(),
@@ -300,10 +308,10 @@ fn exception_wire(
     };
     Ok(wire::Exception {
         id: row.id.to_string(),
-        kind: row.kind,
+        kind: row.kind.as_str().to_string(),
         subject: row.subject,
         detail: row.detail,
-        state: row.state,
+        state: row.state.as_str().to_string(),
         owner: row.owner,
         opened_at: row.opened_at,
         closed_at: row.closed_at,

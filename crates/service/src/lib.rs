@@ -9,6 +9,7 @@ pub mod error;
 pub mod exceptions;
 pub mod inbox;
 pub mod logging;
+pub mod payments;
 pub mod positions;
 pub mod recon;
 pub mod reference;

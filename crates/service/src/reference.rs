@@ -5,7 +5,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use cashline_domain::Currency;
+use cashline_domain::{Cadence, Currency};
 use cashline_engine::fx;
 use cashline_ledger::{account, audit, entity, fx_rate};
 use cashline_rates::{validate_rate, FxRate};
@@ -130,13 +130,18 @@ impl Service {
                     .id,
             )),
         };
-        if let Some(cadence) = &update.cadence {
-            if cadence != "daily" && cadence != "intraday" {
-                return Err(ServiceError::BadRequest(format!(
-                    "cadence '{cadence}' is neither daily nor intraday"
-                )));
-            }
-        }
+        let cadence = update
+            .cadence
+            .as_deref()
+            .map(|cadence| {
+                Cadence::parse(cadence).ok_or_else(|| {
+                    ServiceError::BadRequest(format!(
+                        "cadence '{}' is neither daily nor intraday",
+                        cashline_domain::shown(cadence)
+                    ))
+                })
+            })
+            .transpose()?;
         if let Some(time) = &update.statement_due_time_utc {
             chrono::NaiveTime::parse_from_str(time, "%H:%M")
                 .map_err(|_| ServiceError::BadRequest(format!("due time '{time}' is not HH:MM")))?;
@@ -153,7 +158,7 @@ impl Service {
             name: update.name.clone(),
             purpose: update.purpose.clone(),
             entity_id,
-            cadence: update.cadence.clone(),
+            cadence,
             statement_due_time_utc: update.statement_due_time_utc.clone(),
             intraday_hours: update.intraday_hours.map(Some),
         };
@@ -289,7 +294,7 @@ fn account_wire(row: account::AccountRow) -> wire::Account {
         bank: row.bank_name,
         bic: row.bic,
         entity: row.entity_code,
-        cadence: row.cadence,
+        cadence: row.cadence.as_str().to_string(),
         statement_due_time_utc: row.statement_due_time_utc,
         intraday_hours: row.intraday_hours,
     }

@@ -203,6 +203,19 @@ pub struct PaymentsApprove {
     pub ids: Vec<String>,
 }
 
+/// One payment, by its id.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct PaymentId {
+    pub id: String,
+}
+
+/// A payment to cancel, and why.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct PaymentCancel {
+    pub id: String,
+    pub reason: String,
+}
+
 /// The settings a person can change; an absent or empty inbox folder stops watching one.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]

@@ -419,6 +419,7 @@ pub struct Payment {
     pub id: String,
     pub end_to_end_id: String,
     pub status: String,
+    /// The bank's reason code for where the payment is, where it gave one.
     pub reason: Option<String>,
     pub creditor_name: String,
     pub creditor_iban: String,
@@ -428,15 +429,63 @@ pub struct Payment {
     pub reference: Option<String>,
     pub prepared_by: String,
     pub approved_by: Option<String>,
+    /// The run it came in with (`payments runs`).
+    pub run: Option<i64>,
+    pub payment_info_id: Option<String>,
     pub events: Vec<PaymentEvent>,
 }
 
+/// One event of a payment's life, in the bank's words where the bank moved it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PaymentEvent {
+    /// The state the event moved the payment to (or, when not applied, asked for).
     pub status: String,
+    pub from: Option<String>,
+    /// False for a move the state machine or the order of reports refused.
+    pub applied: bool,
+    pub refusal: Option<String>,
     pub at: String,
+    /// `user`, `csv`, `pain.001`, `export`, `pain.002`, `camt.054`, `statement`, …
     pub source: String,
+    pub source_file: Option<String>,
+    /// The ISO 20022 status (`ACTC`, `RJCT`, …) and what it means.
+    pub bank_status: Option<String>,
+    pub bank_status_meaning: Option<String>,
+    /// The bank's time of the status.
+    pub status_at: Option<String>,
+    /// The reason code (`AC04`, …), its meaning, and any words that came with it.
     pub reason: Option<String>,
+    pub reason_meaning: Option<String>,
+    pub reason_text: Option<String>,
+    pub correlation_id: String,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentRunsReport {
+    pub runs: Vec<PaymentRun>,
+}
+
+/// A payment run and where its payments are: the funnel.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentRun {
+    pub id: i64,
+    /// `csv`, `pain.001` or `erp`.
+    pub source: String,
+    pub name: String,
+    pub message_id: Option<String>,
+    pub created_at: String,
+    pub imported_by: String,
+    pub payments: u64,
+    pub states: Vec<RunState>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RunState {
+    pub state: String,
+    pub currency: String,
+    pub count: u64,
+    pub amount: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -2,7 +2,7 @@
 
 use tauri::State;
 
-use cashline_service::request::{FilterQuery, PaymentsApprove};
+use cashline_service::request::{FilterQuery, PaymentCancel, PaymentId, PaymentsApprove};
 use cashline_service::{wire, Service};
 
 use super::{refused, Answer};
@@ -41,4 +41,30 @@ pub async fn payments_approve(
         .payments_approve(&approve.ids)
         .await
         .map_err(refused)
+}
+
+#[tauri::command]
+pub async fn payment_show(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::Payment> {
+    let request: PaymentId = super::request(request)?;
+    service.payment_show(&request.id).await.map_err(refused)
+}
+
+#[tauri::command]
+pub async fn payments_cancel(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::Payment> {
+    let request: PaymentCancel = super::request(request)?;
+    service
+        .payments_cancel(&request.id, &request.reason)
+        .await
+        .map_err(refused)
+}
+
+#[tauri::command]
+pub async fn payment_runs(service: State<'_, Service>) -> Answer<wire::PaymentRunsReport> {
+    service.payment_runs().await.map_err(refused)
 }

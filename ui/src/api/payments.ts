@@ -1,11 +1,11 @@
 //! Open items (receivables and payables) and payments, with their approval.
 
-import type { FilterQuery, OpenItem, Payment, PaymentEvent, PaymentsApprove } from '../generated/wire';
-import { arrayOf, currency, decimal, decodeDate, instant, listIn, money, nonEmptyText, nullable, record, text } from './decode';
+import type { FilterQuery, OpenItem, Payment, PaymentCancel, PaymentEvent, PaymentId, PaymentRun, PaymentsApprove, RunState } from '../generated/wire';
+import { arrayOf, bool, count, currency, decimal, decodeDate, instant, listIn, money, nonEmptyText, nullable, record, text } from './decode';
 import { ApiError } from './error';
 import { call, type Loose } from './transport';
 
-export type { OpenItem, Payment, PaymentEvent };
+export type { OpenItem, Payment, PaymentEvent, PaymentRun, RunState };
 
 /** Open items of a kind (`receivable`, `payable`) and a state; all when null. */
 export async function fetchOpenItems(kind: string | null = null, state: string | null = null): Promise<OpenItem[]> {
@@ -25,6 +25,49 @@ export async function approvePayments(ids: string[]): Promise<Payment[]> {
   if (ids.some((id) => id.trim() === '')) throw new ApiError('bad_request', 'A payment id is empty.');
   const request: PaymentsApprove = { ids };
   return listIn(await call('payments_approve', request), 'payments', 'payments', decodePayment);
+}
+
+/** One payment with every event of its life. */
+export async function fetchPayment(id: string): Promise<Payment> {
+  if (id.trim() === '') throw new ApiError('bad_request', 'A payment id is empty.');
+  const request: PaymentId = { id };
+  return decodePayment(await call('payment_show', request), 'payment');
+}
+
+/** Cancels a payment not yet sent; the reason goes on its timeline. */
+export async function cancelPayment(id: string, reason: string): Promise<Payment> {
+  if (reason.trim() === '') throw new ApiError('bad_request', 'A cancellation needs a reason.');
+  const request: PaymentCancel = { id, reason };
+  return decodePayment(await call('payments_cancel', request), 'payment');
+}
+
+/** The payment runs, newest first, with their payments per state. */
+export async function fetchPaymentRuns(): Promise<PaymentRun[]> {
+  return listIn(await call('payment_runs', {}), 'payment_runs', 'runs', decodeRun);
+}
+
+function decodeRunState(value: unknown, path: string): RunState {
+  const o = record(value, path);
+  return {
+    state: nonEmptyText(o.state, `${path}.state`),
+    currency: currency(o.currency, `${path}.currency`),
+    count: count(o.count, `${path}.count`),
+    amount: money(o.amount, `${path}.amount`),
+  };
+}
+
+function decodeRun(value: unknown, path: string): PaymentRun {
+  const o = record(value, path);
+  return {
+    id: count(o.id, `${path}.id`),
+    source: nonEmptyText(o.source, `${path}.source`),
+    name: text(o.name, `${path}.name`),
+    message_id: nullable(text)(o.message_id, `${path}.message_id`),
+    created_at: instant(o.created_at, `${path}.created_at`),
+    imported_by: text(o.imported_by, `${path}.imported_by`),
+    payments: count(o.payments, `${path}.payments`),
+    states: arrayOf(decodeRunState)(o.states, `${path}.states`),
+  };
 }
 
 function decodeOpenItem(value: unknown, path: string): OpenItem {
@@ -50,9 +93,20 @@ function decodePaymentEvent(value: unknown, path: string): PaymentEvent {
   const o = record(value, path);
   return {
     status: nonEmptyText(o.status, `${path}.status`),
+    from: nullable(text)(o.from, `${path}.from`),
+    applied: bool(o.applied, `${path}.applied`),
+    refusal: nullable(text)(o.refusal, `${path}.refusal`),
     at: instant(o.at, `${path}.at`),
     source: text(o.source, `${path}.source`),
+    source_file: nullable(text)(o.source_file, `${path}.source_file`),
+    bank_status: nullable(text)(o.bank_status, `${path}.bank_status`),
+    bank_status_meaning: nullable(text)(o.bank_status_meaning, `${path}.bank_status_meaning`),
+    status_at: nullable(instant)(o.status_at, `${path}.status_at`),
     reason: nullable(text)(o.reason, `${path}.reason`),
+    reason_meaning: nullable(text)(o.reason_meaning, `${path}.reason_meaning`),
+    reason_text: nullable(text)(o.reason_text, `${path}.reason_text`),
+    correlation_id: text(o.correlation_id, `${path}.correlation_id`),
+    recorded_by: text(o.recorded_by, `${path}.recorded_by`),
   };
 }
 
@@ -71,6 +125,8 @@ function decodePayment(value: unknown, path: string): Payment {
     reference: nullable(text)(o.reference, `${path}.reference`),
     prepared_by: text(o.prepared_by, `${path}.prepared_by`),
     approved_by: nullable(text)(o.approved_by, `${path}.approved_by`),
+    run: nullable(count)(o.run, `${path}.run`),
+    payment_info_id: nullable(text)(o.payment_info_id, `${path}.payment_info_id`),
     // Older engines leave out the history; absent means none recorded.
     events: nullable(arrayOf(decodePaymentEvent))(o.events, `${path}.events`) ?? [],
   };

@@ -80,6 +80,9 @@ const ROUTES = {
   open_items: { method: 'GET', path: '/open-items' },
   payments: { method: 'GET', path: '/payments' },
   payments_approve: { method: 'POST', path: '/payments/approve' },
+  payment_show: { method: 'GET', path: '/payments/show' },
+  payments_cancel: { method: 'POST', path: '/payments/cancel' },
+  payment_runs: { method: 'GET', path: '/payments/runs' },
   // recon
   recon_run: { method: 'POST', path: '/recon/run' },
   recon_matches: { method: 'GET', path: '/recon/matches' },

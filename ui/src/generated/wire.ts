@@ -200,9 +200,51 @@ export type ItemsImported = { file: string, items: number, new_items: number, };
 
 export type PaymentsReport = { payments: Array<Payment>, };
 
-export type Payment = { id: string, end_to_end_id: string, status: string, reason: string | null, creditor_name: string, creditor_iban: string, amount: string, currency: string, requested_date: string, reference: string | null, prepared_by: string, approved_by: string | null, events: Array<PaymentEvent>, };
+export type Payment = { id: string, end_to_end_id: string, status: string, 
+/**
+ * The bank's reason code for where the payment is, where it gave one.
+ */
+reason: string | null, creditor_name: string, creditor_iban: string, amount: string, currency: string, requested_date: string, reference: string | null, prepared_by: string, approved_by: string | null, 
+/**
+ * The run it came in with (`payments runs`).
+ */
+run: number | null, payment_info_id: string | null, events: Array<PaymentEvent>, };
 
-export type PaymentEvent = { status: string, at: string, source: string, reason: string | null, };
+export type PaymentEvent = { 
+/**
+ * The state the event moved the payment to (or, when not applied, asked for).
+ */
+status: string, from: string | null, 
+/**
+ * False for a move the state machine or the order of reports refused.
+ */
+applied: boolean, refusal: string | null, at: string, 
+/**
+ * `user`, `csv`, `pain.001`, `export`, `pain.002`, `camt.054`, `statement`, …
+ */
+source: string, source_file: string | null, 
+/**
+ * The ISO 20022 status (`ACTC`, `RJCT`, …) and what it means.
+ */
+bank_status: string | null, bank_status_meaning: string | null, 
+/**
+ * The bank's time of the status.
+ */
+status_at: string | null, 
+/**
+ * The reason code (`AC04`, …), its meaning, and any words that came with it.
+ */
+reason: string | null, reason_meaning: string | null, reason_text: string | null, correlation_id: string, recorded_by: string, };
+
+export type PaymentRunsReport = { runs: Array<PaymentRun>, };
+
+export type PaymentRun = { id: number, 
+/**
+ * `csv`, `pain.001` or `erp`.
+ */
+source: string, name: string, message_id: string | null, created_at: string, imported_by: string, payments: number, states: Array<RunState>, };
+
+export type RunState = { state: string, currency: string, count: number, amount: string, };
 
 export type PaymentsImported = { file: string, payments: number, new_payments: number, };
 
@@ -360,6 +402,10 @@ export type RatesQuery = { date?: string, };
 export type RateInput = { base: string, quote: string, date: string, rate: string, };
 
 export type PaymentsApprove = { ids: Array<string>, };
+
+export type PaymentId = { id: string, };
+
+export type PaymentCancel = { id: string, reason: string, };
 
 export type SettingsUpdate = { inbox_folder?: string, };
 

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 
-use cashline_service::request::{FilterQuery, PaymentsApprove};
+use cashline_service::request::{FilterQuery, PaymentCancel, PaymentId, PaymentsApprove};
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
@@ -16,6 +16,9 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/open-items", get(open_items))
         .route("/payments", get(payments))
         .route("/payments/approve", post(payments_approve))
+        .route("/payments/show", get(payment_show))
+        .route("/payments/cancel", post(payments_cancel))
+        .route("/payments/runs", get(payment_runs))
 }
 
 async fn open_items(
@@ -40,4 +43,25 @@ async fn payments_approve(
     Body(request): Body<PaymentsApprove>,
 ) -> ApiResult<wire::PaymentsReport> {
     ok(state.service.payments_approve(&request.ids).await?)
+}
+
+async fn payment_show(
+    State(state): State<AppState>,
+    Params(request): Params<PaymentId>,
+) -> ApiResult<wire::Payment> {
+    ok(state.service.payment_show(&request.id).await?)
+}
+
+async fn payments_cancel(
+    State(state): State<AppState>,
+    Body(request): Body<PaymentCancel>,
+) -> ApiResult<wire::Payment> {
+    ok(state
+        .service
+        .payments_cancel(&request.id, &request.reason)
+        .await?)
+}
+
+async fn payment_runs(State(state): State<AppState>) -> ApiResult<wire::PaymentRunsReport> {
+    ok(state.service.payment_runs().await?)
 }

@@ -1,0 +1,301 @@
+//! The payment lifecycle's one door: every move checked by the state machine in every build,
+//! refusals recorded and not applied, older bank statuses never moving a payment back.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+
+use cashline_domain::{Currency, Iban, Money, PaymentSource, PaymentState, StatusCode};
+use cashline_engine::payment::{self, move_payment, Move, Moved};
+use cashline_erp::payments::PaymentInstruction;
+use cashline_ledger::payment as ledger_payment;
+use cashline_ledger::Ledger;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap()
+}
+
+async fn ledger() -> (tempfile::TempDir, Ledger) {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(&dir.path().join("ledger.sqlite"))
+        .await
+        .unwrap();
+    (dir, ledger)
+}
+
+fn instruction(id: &str) -> PaymentInstruction {
+    PaymentInstruction {
+        external_id: id.into(),
+        end_to_end_id: format!("E2E-{id}"),
+        debtor_iban: Iban::parse("DE89370400440532013000").unwrap(),
+        creditor_name: "Fabrikam GmbH".into(),
+        creditor_iban: Iban::parse("NL91ABNA0417164300").unwrap(),
+        creditor_bic: None,
+        amount: Money::from_minor(125_000, Currency::EUR),
+        requested_date: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(),
+        reference: Some(format!("INV-{id}")),
+    }
+}
+
+/// A payment imported by `ana` and approved by `ben`.
+async fn approved(ledger: &Ledger, id: &str) -> ledger_payment::PaymentRow {
+    payment::store(ledger, "run.csv", &[instruction(id)], "ana", now())
+        .await
+        .unwrap();
+    payment::approve(ledger, &[id.to_string()], "ben", now())
+        .await
+        .unwrap();
+    row(ledger, id).await
+}
+
+async fn row(ledger: &Ledger, id: &str) -> ledger_payment::PaymentRow {
+    ledger_payment::find_by_id(ledger.pool(), id)
+        .await
+        .unwrap()
+        .expect("the payment")
+}
+
+async fn events(ledger: &Ledger, payment_id: i64) -> Vec<(PaymentState, bool, PaymentSource)> {
+    ledger_payment::events_of(ledger.pool(), &[payment_id])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.state, e.applied, e.source))
+        .collect()
+}
+
+fn bank_move<'a>(
+    row: &'a ledger_payment::PaymentRow,
+    to: PaymentState,
+    status: StatusCode,
+    at: DateTime<Utc>,
+) -> Move<'a> {
+    Move {
+        payment_id: row.id,
+        from: row.state,
+        to,
+        status: Some(status),
+        reason_code: None,
+        reason_text: None,
+        status_at: Some(at),
+        held_status_at: row.status_at.as_deref(),
+        source: PaymentSource::Pain002,
+        source_file_id: None,
+        correlation_id: "test",
+        recorded_by: "bank",
+        approved_by: None,
+    }
+}
+
+async fn apply(ledger: &Ledger, step: &Move<'_>) -> Moved {
+    let mut tx = ledger.begin().await.unwrap();
+    let moved = move_payment(&mut tx, step, now()).await.unwrap();
+    tx.commit().await.unwrap();
+    moved
+}
+
+#[tokio::test]
+async fn a_move_the_machine_does_not_allow_is_recorded_and_not_applied() {
+    let (_dir, ledger) = ledger().await;
+    let payment = approved(&ledger, "P-1").await;
+    // Settled straight from approved: the payment was never sent.
+    let moved = apply(
+        &ledger,
+        &bank_move(&payment, PaymentState::Settled, StatusCode::Acsc, now()),
+    )
+    .await;
+    assert_eq!(
+        moved,
+        Moved::Refused("a payment that is approved cannot become settled".into())
+    );
+    assert_eq!(row(&ledger, "P-1").await.state, PaymentState::Approved);
+    assert_eq!(
+        events(&ledger, payment.id).await,
+        [
+            (PaymentState::Imported, true, PaymentSource::Csv),
+            (PaymentState::Validated, true, PaymentSource::Csv),
+            (PaymentState::Approved, true, PaymentSource::User),
+            (PaymentState::Settled, false, PaymentSource::Pain002),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_older_status_does_not_move_a_payment_back() {
+    let (_dir, ledger) = ledger().await;
+    let payment = approved(&ledger, "P-2").await;
+    let sent = Move {
+        source: PaymentSource::Export,
+        status: None,
+        status_at: None,
+        ..bank_move(&payment, PaymentState::Sent, StatusCode::Rcvd, now())
+    };
+    assert_eq!(apply(&ledger, &sent).await, Moved::Applied);
+    let payment = row(&ledger, "P-2").await;
+    let later = now() + Duration::hours(2);
+    assert_eq!(
+        apply(
+            &ledger,
+            &bank_move(&payment, PaymentState::Accepted, StatusCode::Acsp, later)
+        )
+        .await,
+        Moved::Applied
+    );
+    let payment = row(&ledger, "P-2").await;
+    // A rejection the bank wrote an hour before its acceptance arrives late.
+    let earlier = now() + Duration::hours(1);
+    let moved = apply(
+        &ledger,
+        &bank_move(&payment, PaymentState::Rejected, StatusCode::Rjct, earlier),
+    )
+    .await;
+    assert!(
+        matches!(&moved, Moved::Refused(why) if why.contains("older than the one the payment holds")),
+        "{moved:?}"
+    );
+    assert_eq!(row(&ledger, "P-2").await.state, PaymentState::Accepted);
+    let timeline = ledger_payment::events_of(ledger.pool(), &[payment.id])
+        .await
+        .unwrap();
+    let last = timeline.last().unwrap();
+    assert_eq!(
+        (last.state, last.applied, last.status),
+        (PaymentState::Rejected, false, Some(StatusCode::Rjct))
+    );
+}
+
+#[tokio::test]
+async fn approving_as_the_preparer_is_refused_and_on_the_timeline() {
+    let (_dir, ledger) = ledger().await;
+    payment::store(&ledger, "run.csv", &[instruction("P-3")], "ana", now())
+        .await
+        .unwrap();
+    let error = payment::approve(&ledger, &["P-3".to_string()], "ana", now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("prepared by ana; another person must approve it"),
+        "{error}"
+    );
+    let payment = row(&ledger, "P-3").await;
+    assert_eq!(payment.state, PaymentState::Validated);
+    assert_eq!(payment.approved_by, None);
+    assert_eq!(
+        events(&ledger, payment.id).await.last(),
+        Some(&(PaymentState::Approved, false, PaymentSource::User))
+    );
+}
+
+#[tokio::test]
+async fn one_refused_payment_refuses_the_whole_approval() {
+    let (_dir, ledger) = ledger().await;
+    payment::store(
+        &ledger,
+        "run.csv",
+        &[instruction("P-4"), instruction("P-5")],
+        "ana",
+        now(),
+    )
+    .await
+    .unwrap();
+    payment::approve(&ledger, &["P-4".to_string()], "ben", now())
+        .await
+        .unwrap();
+    // P-4 is approved already: approving both moves neither.
+    let error = payment::approve(&ledger, &["P-5".into(), "P-4".into()], "ben", now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("'P-4' is approved"), "{error}");
+    assert_eq!(row(&ledger, "P-5").await.state, PaymentState::Validated);
+}
+
+#[tokio::test]
+async fn a_person_cancels_before_sending_and_the_bank_after() {
+    let (_dir, ledger) = ledger().await;
+    let payment = approved(&ledger, "P-6").await;
+    let error = payment::cancel(&ledger, "P-6", "  ", "ana", now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("needs a reason"), "{error}");
+    payment::cancel(&ledger, "P-6", "the invoice was credited", "ana", now())
+        .await
+        .unwrap();
+    let cancelled = row(&ledger, "P-6").await;
+    assert_eq!(cancelled.state, PaymentState::Cancelled);
+    let timeline = ledger_payment::events_of(ledger.pool(), &[payment.id])
+        .await
+        .unwrap();
+    assert_eq!(
+        timeline.last().unwrap().reason_text.as_deref(),
+        Some("the invoice was credited")
+    );
+
+    let sent = approved(&ledger, "P-7").await;
+    let step = Move {
+        source: PaymentSource::Export,
+        status: None,
+        status_at: None,
+        ..bank_move(&sent, PaymentState::Sent, StatusCode::Rcvd, now())
+    };
+    assert_eq!(apply(&ledger, &step).await, Moved::Applied);
+    let error = payment::cancel(&ledger, "P-7", "changed my mind", "ana", now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("only the bank can cancel it now"), "{error}");
+    assert_eq!(row(&ledger, "P-7").await.state, PaymentState::Sent);
+    assert_eq!(
+        events(&ledger, sent.id).await.last(),
+        Some(&(PaymentState::Cancelled, false, PaymentSource::User))
+    );
+    // A cancellation the bank confirms is a move the machine allows.
+    let sent = row(&ledger, "P-7").await;
+    assert_eq!(
+        apply(
+            &ledger,
+            &bank_move(&sent, PaymentState::Cancelled, StatusCode::Canc, now())
+        )
+        .await,
+        Moved::Applied
+    );
+}
+
+#[tokio::test]
+async fn every_run_is_kept_with_its_payments() {
+    let (_dir, ledger) = ledger().await;
+    payment::store(
+        &ledger,
+        "monday.csv",
+        &[instruction("R-1"), instruction("R-2")],
+        "ana",
+        now(),
+    )
+    .await
+    .unwrap();
+    payment::approve(&ledger, &["R-1".to_string()], "ben", now())
+        .await
+        .unwrap();
+    let runs = ledger_payment::runs(ledger.pool()).await.unwrap();
+    let states: Vec<(String, Option<PaymentState>, u64, i64)> = runs
+        .iter()
+        .map(|r| (r.name.clone(), r.state, r.count, r.amount_minor))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (
+                "monday.csv".into(),
+                Some(PaymentState::Approved),
+                1,
+                125_000
+            ),
+            (
+                "monday.csv".into(),
+                Some(PaymentState::Validated),
+                1,
+                125_000
+            ),
+        ]
+    );
+}

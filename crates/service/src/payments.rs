@@ -1,0 +1,183 @@
+//! Payments: runs in from the ERP, four-eyes approval, cancellation, and each payment's
+//! timeline with the bank's words.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use cashline_domain::{reason_meaning, Currency, Money, PaymentState};
+use cashline_engine::payment;
+use cashline_ledger::payment as payments;
+
+use crate::erp::read;
+use crate::wire;
+use crate::{Service, ServiceError};
+
+fn state_of(text: Option<&str>) -> Result<Option<PaymentState>, ServiceError> {
+    text.map(|t| {
+        PaymentState::parse(t).ok_or_else(|| {
+            let known: Vec<&str> = PaymentState::ALL.iter().map(|s| s.as_str()).collect();
+            ServiceError::BadRequest(format!(
+                "'{t}' is not a payment state (one of {})",
+                known.join(", ")
+            ))
+        })
+    })
+    .transpose()
+}
+
+fn amount(minor: i64, currency: &str) -> Result<String, ServiceError> {
+    let currency = Currency::from_code(currency).map_err(cashline_engine::EngineError::from)?;
+    Ok(Money::from_minor(minor, currency).amount_text())
+}
+
+fn event(e: &payments::EventRow) -> wire::PaymentEvent {
+    wire::PaymentEvent {
+        status: e.state.as_str().to_string(),
+        from: e.from_state.map(|s| s.as_str().to_string()),
+        applied: e.applied,
+        refusal: e.refusal.clone(),
+        at: e.occurred_at.clone(),
+        source: e.source.as_str().to_string(),
+        source_file: e.source_file.clone(),
+        bank_status: e.status.map(|s| s.as_str().to_string()),
+        bank_status_meaning: e.status.map(|s| s.meaning().to_string()),
+        status_at: e.status_at.clone(),
+        reason: e.reason_code.clone(),
+        reason_meaning: e
+            .reason_code
+            .as_deref()
+            .and_then(reason_meaning)
+            .map(str::to_string),
+        reason_text: e.reason_text.clone(),
+        correlation_id: e.correlation_id.clone(),
+        recorded_by: e.recorded_by.clone(),
+    }
+}
+
+/// Payments as the wire shows them, each with its own events (read with the page, once).
+async fn with_events(
+    service: &Service,
+    rows: Vec<payments::PaymentRow>,
+) -> Result<Vec<wire::Payment>, ServiceError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut by_payment: HashMap<i64, Vec<payments::EventRow>> = HashMap::new();
+    for e in payments::events_of(service.ledger.pool(), &ids).await? {
+        by_payment.entry(e.payment_id).or_default().push(e);
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let own = by_payment.remove(&row.id).unwrap_or_default();
+        out.push(wire::Payment {
+            id: row.external_id,
+            end_to_end_id: row.end_to_end_id,
+            // The bank's reason for where the payment is: the last applied event's.
+            reason: own
+                .iter()
+                .rev()
+                .filter(|e| e.applied)
+                .find_map(|e| e.reason_code.clone()),
+            status: row.state.as_str().to_string(),
+            creditor_name: row.creditor_name,
+            creditor_iban: row.creditor_iban,
+            amount: amount(row.amount_minor, &row.currency)?,
+            currency: row.currency,
+            requested_date: row.requested_date,
+            reference: row.reference,
+            prepared_by: row.prepared_by,
+            approved_by: row.approved_by,
+            run: row.run_id,
+            payment_info_id: row.payment_info_id,
+            events: own.iter().map(event).collect(),
+        });
+    }
+    Ok(out)
+}
+
+impl Service {
+    pub async fn payments_import(
+        &self,
+        path: &Path,
+    ) -> Result<wire::PaymentsImported, ServiceError> {
+        let (name, bytes) = read(path)?;
+        let parsed = cashline_erp::payments::parse(&bytes)
+            .map_err(|e| ServiceError::BadRequest(format!("{name}: {e}")))?;
+        let report =
+            payment::store(&self.ledger, &name, &parsed, &self.user, self.clock.now()).await?;
+        Ok(wire::PaymentsImported {
+            file: name,
+            payments: report.payments,
+            new_payments: report.new_payments,
+        })
+    }
+
+    pub async fn payments_approve(
+        &self,
+        ids: &[String],
+    ) -> Result<wire::PaymentsReport, ServiceError> {
+        payment::approve(&self.ledger, ids, &self.user, self.clock.now()).await?;
+        let mut report = self.payments(None).await?;
+        report.payments.retain(|p| ids.contains(&p.id));
+        Ok(report)
+    }
+
+    /// Cancels a payment not yet sent; the reason is on its timeline.
+    pub async fn payments_cancel(
+        &self,
+        id: &str,
+        reason: &str,
+    ) -> Result<wire::Payment, ServiceError> {
+        payment::cancel(&self.ledger, id, reason, &self.user, self.clock.now()).await?;
+        self.payment_show(id).await
+    }
+
+    /// Payments, all or in one state, each with its events.
+    pub async fn payments(
+        &self,
+        state: Option<&str>,
+    ) -> Result<wire::PaymentsReport, ServiceError> {
+        let rows = payments::list(self.ledger.pool(), state_of(state)?).await?;
+        Ok(wire::PaymentsReport {
+            payments: with_events(self, rows).await?,
+        })
+    }
+
+    /// One payment with its whole timeline.
+    pub async fn payment_show(&self, id: &str) -> Result<wire::Payment, ServiceError> {
+        let row = payments::find_by_id(self.ledger.pool(), id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("there is no payment '{id}'")))?;
+        let mut shown = with_events(self, vec![row]).await?;
+        Ok(shown.pop().expect("one payment in, one out"))
+    }
+
+    /// The payment runs, newest first, with counts and amounts per state: the funnel.
+    pub async fn payment_runs(&self) -> Result<wire::PaymentRunsReport, ServiceError> {
+        let rows = payments::runs(self.ledger.pool()).await?;
+        let mut runs: Vec<wire::PaymentRun> = Vec::new();
+        for row in rows {
+            if runs.last().is_none_or(|r| r.id != row.id) {
+                runs.push(wire::PaymentRun {
+                    id: row.id,
+                    source: row.source.clone(),
+                    name: row.name.clone(),
+                    message_id: row.message_id.clone(),
+                    created_at: row.created_at.clone(),
+                    imported_by: row.imported_by.clone(),
+                    payments: 0,
+                    states: Vec::new(),
+                });
+            }
+            let run = runs.last_mut().expect("pushed above");
+            if let (Some(state), Some(currency)) = (row.state, row.currency) {
+                run.payments += row.count;
+                run.states.push(wire::RunState {
+                    state: state.as_str().to_string(),
+                    amount: amount(row.amount_minor, &currency)?,
+                    currency,
+                    count: row.count,
+                });
+            }
+        }
+        Ok(wire::PaymentRunsReport { runs })
+    }
+}
