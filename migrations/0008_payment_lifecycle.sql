@@ -81,3 +81,46 @@ UPDATE payment_event_new SET from_state = (
 DROP TABLE payment_event;
 ALTER TABLE payment_event_new RENAME TO payment_event;
 CREATE INDEX payment_event_by_payment ON payment_event (payment_id, id);
+
+-- What validation found wrong with a payment on its way in: it stays `imported`, and cannot
+-- be approved, until each is put right (a fixed file, an account Cashline learns of).
+CREATE TABLE payment_issue (
+    id INTEGER PRIMARY KEY,
+    payment_id INTEGER NOT NULL REFERENCES payment (id),
+    field TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    found_at TEXT NOT NULL
+);
+CREATE INDEX payment_issue_by_payment ON payment_issue (payment_id);
+
+-- Each approval of a payment: above its currency's limit two different people must approve.
+CREATE TABLE payment_approval (
+    payment_id INTEGER NOT NULL REFERENCES payment (id),
+    approved_by TEXT NOT NULL,
+    approved_at TEXT NOT NULL,
+    PRIMARY KEY (payment_id, approved_by)
+);
+
+-- Per currency, the amount above which a payment needs two approvers (none until set).
+CREATE TABLE approval_limit (
+    currency TEXT PRIMARY KEY CHECK (length(currency) = 3),
+    amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL
+);
+
+-- The latest time of day (local to the bank, `HH:MM` in `time_zone`) a payment must be
+-- approved to be executed on its requested date, per bank (by BIC) and currency.
+CREATE TABLE cutoff (
+    bank_bic TEXT NOT NULL,
+    currency TEXT NOT NULL CHECK (length(currency) = 3),
+    cutoff_time TEXT NOT NULL CHECK (cutoff_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+    time_zone TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    PRIMARY KEY (bank_bic, currency)
+);
+
+-- The payment an exception is about (a duplicate, a missed cut-off, a rejection).
+ALTER TABLE exception_case ADD COLUMN payment_id INTEGER REFERENCES payment (id);
+CREATE INDEX exception_by_payment ON exception_case (payment_id, kind, state);

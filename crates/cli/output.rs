@@ -388,6 +388,15 @@ pub fn payment_timeline(payment: &wire::Payment) {
         payment.requested_date,
         payment.status
     );
+    for issue in &payment.issues {
+        println!("  issue in {}: {}", issue.field, shown(&issue.reason));
+    }
+    for case in &payment.cases {
+        println!("  waiting ({}): {}", case.kind, shown(&case.subject));
+    }
+    if !payment.approvals.is_empty() {
+        println!("  approved by {}", shown(&payment.approvals.join(", ")));
+    }
     let rows: Vec<Vec<String>> = payment
         .events
         .iter()
@@ -429,6 +438,26 @@ pub fn payment_timeline(payment: &wire::Payment) {
         &rows,
         &[],
     );
+}
+
+pub fn approval_limits(report: &wire::ApprovalLimitsReport) {
+    if report.limits.is_empty() {
+        println!("No approval limits: one approver, not the preparer, suffices for every payment.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = report
+        .limits
+        .iter()
+        .map(|l| {
+            vec![
+                l.currency.clone(),
+                l.amount.clone(),
+                l.set_by.clone(),
+                l.set_at.clone(),
+            ]
+        })
+        .collect();
+    table(&["ccy", "two approvers above", "set by", "at"], &rows, &[1]);
 }
 
 pub fn payment_runs(report: &wire::PaymentRunsReport) {

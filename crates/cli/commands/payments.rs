@@ -68,6 +68,24 @@ pub enum PaymentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Release a payment held as a possible duplicate (it is a second, real payment).
+    Release {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The amounts above which two people must approve, per currency.
+    Limits {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the amount above which a payment in CURRENCY needs two approvers (`none` removes it).
+    Limit {
+        currency: String,
+        amount: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub async fn exec_open_items(service: &Service, command: OpenItemCommand) -> anyhow::Result<()> {
@@ -111,10 +129,13 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
                 output::json(&report)?;
             } else {
                 println!(
-                    "{}: {} payments, {} new.",
+                    "{}: {} payments, {} new: {} validated, {} with issues to put right, {} held as possible duplicates.",
                     shown(&report.file),
                     report.payments,
-                    report.new_payments
+                    report.new_payments,
+                    report.validated,
+                    report.with_issues,
+                    report.held_as_duplicates
                 );
             }
             Ok(())
@@ -138,6 +159,22 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
         PaymentCommand::Runs { json } => {
             let report = service.payment_runs().await?;
             output::show(json, &report, output::payment_runs)
+        }
+        PaymentCommand::Release { id, json } => {
+            let payment = service.payments_release(&id).await?;
+            output::show(json, &payment, output::payment_timeline)
+        }
+        PaymentCommand::Limits { json } => {
+            let report = service.approval_limits().await?;
+            output::show(json, &report, output::approval_limits)
+        }
+        PaymentCommand::Limit {
+            currency,
+            amount,
+            json,
+        } => {
+            let report = service.approval_limit_set(&currency, Some(&amount)).await?;
+            output::show(json, &report, output::approval_limits)
         }
     }
 }

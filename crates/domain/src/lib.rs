@@ -16,6 +16,7 @@ pub mod mask;
 pub mod money;
 pub mod payment_state;
 pub mod payment_status;
+pub mod sepa;
 pub mod shown;
 
 pub use account::AccountKey;

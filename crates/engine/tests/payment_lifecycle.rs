@@ -3,43 +3,78 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
-use cashline_domain::{Currency, Iban, Money, PaymentSource, PaymentState, StatusCode};
-use cashline_engine::payment::{self, move_payment, Move, Moved};
+use cashline_domain::{Currency, Money, PaymentSource, PaymentState, StatusCode};
+use cashline_engine::payment::{self, move_payment, Move, Moved, RunIn, RunSource};
 use cashline_erp::payments::PaymentInstruction;
 use cashline_ledger::payment as ledger_payment;
-use cashline_ledger::Ledger;
+use cashline_ledger::{account, Ledger};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap()
-}
-
-async fn ledger() -> (tempfile::TempDir, Ledger) {
-    let dir = tempfile::tempdir().unwrap();
-    let ledger = Ledger::open(&dir.path().join("ledger.sqlite"))
-        .await
-        .unwrap();
-    (dir, ledger)
 }
 
 fn instruction(id: &str) -> PaymentInstruction {
     PaymentInstruction {
         external_id: id.into(),
         end_to_end_id: format!("E2E-{id}"),
-        debtor_iban: Iban::parse("DE89370400440532013000").unwrap(),
+        debtor_iban: DEBTOR.into(),
         creditor_name: "Fabrikam GmbH".into(),
-        creditor_iban: Iban::parse("NL91ABNA0417164300").unwrap(),
+        creditor_iban: "NL91ABNA0417164300".into(),
         creditor_bic: None,
         amount: Money::from_minor(125_000, Currency::EUR),
         requested_date: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(),
         reference: Some(format!("INV-{id}")),
+        payment_info_id: None,
+        instruction_id: None,
     }
+}
+
+const DEBTOR: &str = "DE89370400440532013000";
+
+/// A ledger that knows the company's EUR account (as a statement of it would have told it).
+async fn ledger() -> (tempfile::TempDir, Ledger) {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(&dir.path().join("ledger.sqlite"))
+        .await
+        .unwrap();
+    let mut tx = ledger.begin().await.unwrap();
+    account::ensure(
+        &mut tx,
+        &account::AccountSeen {
+            account_key: DEBTOR,
+            iban: Some(DEBTOR),
+            bic: None,
+            currency: "EUR",
+            name: None,
+            bank_id: None,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    (dir, ledger)
+}
+
+async fn store(
+    ledger: &Ledger,
+    name: &str,
+    payments: &[PaymentInstruction],
+) -> payment::PaymentsImported {
+    let run = RunIn {
+        source: RunSource::Csv,
+        name,
+        message_id: None,
+        source_file_id: None,
+    };
+    payment::store(ledger, &run, payments, "ana", now())
+        .await
+        .unwrap()
 }
 
 /// A payment imported by `ana` and approved by `ben`.
 async fn approved(ledger: &Ledger, id: &str) -> ledger_payment::PaymentRow {
-    payment::store(ledger, "run.csv", &[instruction(id)], "ana", now())
-        .await
-        .unwrap();
+    store(ledger, "run.csv", &[instruction(id)]).await;
     payment::approve(ledger, &[id.to_string()], "ben", now())
         .await
         .unwrap();
@@ -165,9 +200,7 @@ async fn an_older_status_does_not_move_a_payment_back() {
 #[tokio::test]
 async fn approving_as_the_preparer_is_refused_and_on_the_timeline() {
     let (_dir, ledger) = ledger().await;
-    payment::store(&ledger, "run.csv", &[instruction("P-3")], "ana", now())
-        .await
-        .unwrap();
+    store(&ledger, "run.csv", &[instruction("P-3")]).await;
     let error = payment::approve(&ledger, &["P-3".to_string()], "ana", now())
         .await
         .unwrap_err()
@@ -188,15 +221,12 @@ async fn approving_as_the_preparer_is_refused_and_on_the_timeline() {
 #[tokio::test]
 async fn one_refused_payment_refuses_the_whole_approval() {
     let (_dir, ledger) = ledger().await;
-    payment::store(
+    store(
         &ledger,
         "run.csv",
         &[instruction("P-4"), instruction("P-5")],
-        "ana",
-        now(),
     )
-    .await
-    .unwrap();
+    .await;
     payment::approve(&ledger, &["P-4".to_string()], "ben", now())
         .await
         .unwrap();
@@ -264,15 +294,12 @@ async fn a_person_cancels_before_sending_and_the_bank_after() {
 #[tokio::test]
 async fn every_run_is_kept_with_its_payments() {
     let (_dir, ledger) = ledger().await;
-    payment::store(
+    store(
         &ledger,
         "monday.csv",
         &[instruction("R-1"), instruction("R-2")],
-        "ana",
-        now(),
     )
-    .await
-    .unwrap();
+    .await;
     payment::approve(&ledger, &["R-1".to_string()], "ben", now())
         .await
         .unwrap();
@@ -298,4 +325,111 @@ async fn every_run_is_kept_with_its_payments() {
             ),
         ]
     );
+}
+
+#[tokio::test]
+async fn a_payment_with_issues_stays_imported_with_each_reason() {
+    let (_dir, ledger) = ledger().await;
+    let mut bad = instruction("V-1");
+    bad.creditor_iban = "NL91ABNA0417164301".into();
+    bad.creditor_name = "Müller".into();
+    let report = store(&ledger, "run.csv", &[bad, instruction("V-2")]).await;
+    assert_eq!((report.validated, report.with_issues), (1, 1));
+    let payment = row(&ledger, "V-1").await;
+    assert_eq!(payment.state, PaymentState::Imported);
+    let issues = ledger_payment::issues_of(ledger.pool(), &[payment.id])
+        .await
+        .unwrap();
+    let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, ["creditor_iban", "creditor_name"]);
+    let error = payment::approve(&ledger, &["V-1".to_string()], "ben", now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("validation issues"), "{error}");
+}
+
+#[tokio::test]
+async fn a_possible_duplicate_waits_for_a_decision() {
+    let (_dir, ledger) = ledger().await;
+    store(&ledger, "monday.csv", &[instruction("D-1")]).await;
+    // The ERP's rerun a day later: another id, same creditor, amount and reference.
+    let mut again = instruction("D-2");
+    again.reference = Some("INV-D-1".into());
+    again.requested_date = again.requested_date.pred_opt().unwrap();
+    let report = store(&ledger, "tuesday.csv", &[again]).await;
+    assert_eq!(report.held_as_duplicates, 1);
+    let error = payment::approve(&ledger, &["D-2".to_string()], "ben", now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("possible duplicate"), "{error}");
+    // The earlier one is not held.
+    payment::approve(&ledger, &["D-1".to_string()], "ben", now())
+        .await
+        .unwrap();
+    let error = payment::release(&ledger, "D-2", "ana", now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("another person must release it"), "{error}");
+    payment::release(&ledger, "D-2", "ben", now())
+        .await
+        .unwrap();
+    payment::approve(&ledger, &["D-2".to_string()], "cleo", now())
+        .await
+        .unwrap();
+    assert_eq!(row(&ledger, "D-2").await.state, PaymentState::Approved);
+}
+
+#[tokio::test]
+async fn cancelling_a_held_duplicate_decides_it() {
+    let (_dir, ledger) = ledger().await;
+    store(&ledger, "monday.csv", &[instruction("C-1")]).await;
+    let mut again = instruction("C-2");
+    again.reference = Some("INV-C-1".into());
+    store(&ledger, "tuesday.csv", &[again]).await;
+    payment::cancel(&ledger, "C-2", "a duplicate of C-1", "ben", now())
+        .await
+        .unwrap();
+    let open = cashline_ledger::exception::list(
+        ledger.pool(),
+        Some(cashline_domain::ExceptionKind::PaymentDuplicate),
+        Some(cashline_domain::ExceptionState::Open),
+    )
+    .await
+    .unwrap();
+    assert!(open.is_empty(), "{open:?}");
+}
+
+#[tokio::test]
+async fn above_the_limit_two_different_people_approve() {
+    let (_dir, ledger) = ledger().await;
+    payment::set_limit(
+        &ledger,
+        Currency::EUR,
+        Some(Money::from_minor(100_000, Currency::EUR)),
+        "admin",
+        now(),
+    )
+    .await
+    .unwrap();
+    store(&ledger, "run.csv", &[instruction("L-1")]).await;
+    let first = payment::approve(&ledger, &["L-1".to_string()], "ben", now())
+        .await
+        .unwrap();
+    assert_eq!(first.awaiting_second, ["L-1"]);
+    assert_eq!(row(&ledger, "L-1").await.state, PaymentState::Validated);
+    let error = payment::approve(&ledger, &["L-1".to_string()], "ben", now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("a second, different approver"), "{error}");
+    let second = payment::approve(&ledger, &["L-1".to_string()], "cleo", now())
+        .await
+        .unwrap();
+    assert_eq!(second.approved, ["L-1"]);
+    let payment = row(&ledger, "L-1").await;
+    assert_eq!(payment.state, PaymentState::Approved);
+    assert_eq!(payment.approved_by.as_deref(), Some("ben and cleo"));
 }

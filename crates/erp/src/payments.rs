@@ -1,29 +1,33 @@
 //! Payment instructions from the ERP's payment run, in the CSV of `CLI.md`:
 //! `id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference`.
+//!
+//! A row that cannot be read (a missing id, an amount that is not an exact amount of its
+//! currency, a date that is not a date) refuses the file. What can be read but is wrong for a
+//! bank (an IBAN whose check digits fail, a name outside the SEPA character set) is kept as
+//! written: the engine's validation puts each such failure on the payment as a reason.
 
 use chrono::NaiveDate;
 
-use cashline_domain::{Bic, Iban, Money};
+use cashline_domain::Money;
 
 use crate::csv_rows::Rows;
 use crate::ErpError;
-
-/// Longest end-to-end id ISO 20022 allows.
-pub const END_TO_END_ID_CHARS_MAX: usize = 35;
-/// Longest creditor name a SEPA credit transfer carries.
-pub const CREDITOR_NAME_CHARS_MAX: usize = 70;
 
 #[derive(Debug, Clone)]
 pub struct PaymentInstruction {
     pub external_id: String,
     pub end_to_end_id: String,
-    pub debtor_iban: Iban,
+    /// As written; validated by the engine.
+    pub debtor_iban: String,
     pub creditor_name: String,
-    pub creditor_iban: Iban,
-    pub creditor_bic: Option<Bic>,
+    pub creditor_iban: String,
+    pub creditor_bic: Option<String>,
     pub amount: Money,
     pub requested_date: NaiveDate,
     pub reference: Option<String>,
+    /// Where it came from in a pain.001: the batch's and the instruction's ids.
+    pub payment_info_id: Option<String>,
+    pub instruction_id: Option<String>,
 }
 
 const REQUIRED: &[&str] = &[
@@ -48,29 +52,6 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<PaymentInstruction>, ErpError> {
         if !seen.insert(external_id.clone()) {
             return Err(row.invalid("id", format!("'{external_id}' appears twice in the file")));
         }
-        let end_to_end_id = row.required("end_to_end_id")?;
-        if end_to_end_id.chars().count() > END_TO_END_ID_CHARS_MAX {
-            return Err(row.invalid(
-                "end_to_end_id",
-                format!("longer than {END_TO_END_ID_CHARS_MAX} characters"),
-            ));
-        }
-        let iban = |field: &str| -> Result<Iban, ErpError> {
-            Iban::parse(&row.required(field)?).map_err(|e| row.invalid(field, e.to_string()))
-        };
-        let creditor_name = row.required("creditor_name")?;
-        if creditor_name.chars().count() > CREDITOR_NAME_CHARS_MAX {
-            return Err(row.invalid(
-                "creditor_name",
-                format!("longer than {CREDITOR_NAME_CHARS_MAX} characters"),
-            ));
-        }
-        let creditor_bic = match row.optional("creditor_bic") {
-            Some(text) => {
-                Some(Bic::parse(&text).map_err(|e| row.invalid("creditor_bic", e.to_string()))?)
-            }
-            None => None,
-        };
         let currency = row.currency("currency")?;
         let amount = row.money("amount", currency)?;
         if amount.is_negative() || amount.amount().is_zero() {
@@ -78,14 +59,16 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<PaymentInstruction>, ErpError> {
         }
         payments.push(PaymentInstruction {
             external_id,
-            end_to_end_id,
-            debtor_iban: iban("debtor_iban")?,
-            creditor_name,
-            creditor_iban: iban("creditor_iban")?,
-            creditor_bic,
+            end_to_end_id: row.required("end_to_end_id")?,
+            debtor_iban: row.required("debtor_iban")?,
+            creditor_name: row.required("creditor_name")?,
+            creditor_iban: row.required("creditor_iban")?,
+            creditor_bic: row.optional("creditor_bic"),
             amount,
             requested_date: row.date("requested_date")?,
             reference: row.optional("reference"),
+            payment_info_id: None,
+            instruction_id: None,
         });
     }
     Ok(payments)
@@ -98,17 +81,23 @@ mod tests {
     const HEADER: &str = "id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference\n";
 
     #[test]
-    fn reads_payments_and_refuses_bad_ibans() {
+    fn reads_payments_and_refuses_rows_it_cannot_read() {
         let good = format!("{HEADER}P1,E2E-1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,ABNANL2A,500.00,EUR,2026-11-27,BILL-7\n");
         let payments = parse(good.as_bytes()).unwrap();
         assert_eq!(payments[0].amount.amount_text(), "500.00");
+        // A wrong IBAN is read as written: the engine says what is wrong with it.
         let bad = good.replace("NL91ABNA0417164300", "NL91ABNA0417164301");
-        let error = parse(bad.as_bytes()).unwrap_err().to_string();
-        assert!(error.starts_with("line 2, field creditor_iban"), "{error}");
+        assert_eq!(
+            parse(bad.as_bytes()).unwrap()[0].creditor_iban,
+            "NL91ABNA0417164301"
+        );
         let bad = good.replace("500.00", "-5");
         assert!(parse(bad.as_bytes())
             .unwrap_err()
             .to_string()
             .contains("field amount"));
+        let bad = good.replace("500.00", "500.001");
+        let error = parse(bad.as_bytes()).unwrap_err().to_string();
+        assert!(error.starts_with("line 2, field amount"), "{error}");
     }
 }

@@ -22,6 +22,7 @@ pub struct NewException<'a> {
     pub entry_id: Option<i64>,
     pub open_item_id: Option<i64>,
     pub match_id: Option<i64>,
+    pub payment_id: Option<i64>,
     pub amount_minor: Option<i64>,
     pub currency: Option<&'a str>,
 }
@@ -37,8 +38,8 @@ pub async fn open(
     })?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO exception_case (kind, subject, detail, account_id, statement_id, about_date, state, opened_at,
-                                     entry_id, open_item_id, match_id, amount_minor, currency)
-         VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?) RETURNING id",
+                                     entry_id, open_item_id, match_id, amount_minor, currency, payment_id)
+         VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(kind.as_str())
     .bind(exception.subject)
@@ -52,6 +53,7 @@ pub async fn open(
     .bind(exception.match_id)
     .bind(exception.amount_minor)
     .bind(exception.currency)
+    .bind(exception.payment_id)
     .fetch_one(&mut **tx)
     .await?;
     record_event(
@@ -484,4 +486,20 @@ pub async fn open_many(
         ])?;
     }
     Ok(ids.len())
+}
+
+/// The open (or in-progress) cases of `kind` about a payment, oldest first.
+pub async fn open_about_payment(
+    tx: &mut Tx<'_>,
+    payment_id: i64,
+    kind: ExceptionKind,
+) -> Result<Vec<(i64, String)>, LedgerError> {
+    Ok(sqlx::query_as(
+        "SELECT id, subject FROM exception_case
+          WHERE payment_id = ? AND kind = ? AND state IN ('open', 'in_progress') ORDER BY id",
+    )
+    .bind(payment_id)
+    .bind(kind.as_str())
+    .fetch_all(&mut **tx)
+    .await?)
 }

@@ -398,3 +398,219 @@ pub async fn runs(pool: &sqlx::SqlitePool) -> Result<Vec<RunStateRow>, LedgerErr
     })
     .await
 }
+
+/// Records what validation found wrong with a payment.
+pub async fn record_issues(
+    tx: &mut Tx<'_>,
+    payment_id: i64,
+    issues: &[(&str, &str)],
+    now: DateTime<Utc>,
+) -> Result<(), LedgerError> {
+    let at = instant_text(now);
+    for (field, reason) in issues {
+        sqlx::query(
+            "INSERT INTO payment_issue (payment_id, field, reason, found_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(payment_id)
+        .bind(field)
+        .bind(reason)
+        .bind(&at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A payment's validation issue.
+#[derive(Debug, Clone)]
+pub struct IssueRow {
+    pub payment_id: i64,
+    pub field: String,
+    pub reason: String,
+}
+
+/// The issues of these payments, in one read.
+pub async fn issues_of(
+    pool: &sqlx::SqlitePool,
+    payment_ids: &[i64],
+) -> Result<Vec<IssueRow>, LedgerError> {
+    if payment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids =
+        serde_json::to_string(payment_ids).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+    prepared::fetch_all(
+        pool,
+        "SELECT payment_id, field, reason FROM payment_issue
+          WHERE payment_id IN (SELECT value FROM json_each(?1)) ORDER BY payment_id, id",
+        &[Value::Text(Some(&ids))],
+        |row| {
+            Ok(IssueRow {
+                payment_id: row.int(0)?,
+                field: row.text(1)?,
+                reason: row.text(2)?,
+            })
+        },
+    )
+    .await
+}
+
+/// What makes two payments look like one: the creditor's account, the amount and the
+/// reference (a missing reference matches a missing one).
+pub struct Likeness<'a> {
+    pub creditor_iban: &'a str,
+    pub amount_minor: i64,
+    pub currency: &'a str,
+    pub reference: Option<&'a str>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Payments other than `except` that look like `likeness` and are still live (not cancelled,
+/// rejected or returned), from any run or channel: (id, ERP id).
+pub async fn alike(
+    tx: &mut Tx<'_>,
+    likeness: &Likeness<'_>,
+    except: i64,
+) -> Result<Vec<(i64, String)>, LedgerError> {
+    Ok(sqlx::query_as(
+        "SELECT id, external_id FROM payment
+          WHERE id <> ?1 AND amount_minor = ?2 AND currency = ?3
+            AND upper(replace(creditor_iban, ' ', '')) = upper(replace(?4, ' ', ''))
+            AND COALESCE(upper(trim(reference)), '') = COALESCE(upper(trim(?5)), '')
+            AND requested_date BETWEEN ?6 AND ?7
+            AND state NOT IN ('cancelled', 'rejected', 'returned')
+          ORDER BY id",
+    )
+    .bind(except)
+    .bind(likeness.amount_minor)
+    .bind(likeness.currency)
+    .bind(likeness.creditor_iban)
+    .bind(likeness.reference)
+    .bind(date_text(likeness.from))
+    .bind(date_text(likeness.to))
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Records one person's approval; returns everyone who has approved the payment so far.
+pub async fn add_approval(
+    tx: &mut Tx<'_>,
+    payment_id: i64,
+    approved_by: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, LedgerError> {
+    sqlx::query(
+        "INSERT INTO payment_approval (payment_id, approved_by, approved_at) VALUES (?, ?, ?)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(payment_id)
+    .bind(approved_by)
+    .bind(instant_text(now))
+    .execute(&mut **tx)
+    .await?;
+    approvers(tx, payment_id).await
+}
+
+pub async fn approvers(tx: &mut Tx<'_>, payment_id: i64) -> Result<Vec<String>, LedgerError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT approved_by FROM payment_approval WHERE payment_id = ? ORDER BY approved_at, approved_by",
+    )
+    .bind(payment_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(a,)| a).collect())
+}
+
+/// A currency's amount above which two people must approve.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LimitRow {
+    pub currency: String,
+    pub amount_minor: i64,
+    pub set_by: String,
+    pub set_at: String,
+}
+
+pub async fn limits(pool: &sqlx::SqlitePool) -> Result<Vec<LimitRow>, LedgerError> {
+    Ok(sqlx::query_as(
+        "SELECT currency, amount_minor, set_by, set_at FROM approval_limit ORDER BY currency",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn limit_of(tx: &mut Tx<'_>, currency: &str) -> Result<Option<i64>, LedgerError> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT amount_minor FROM approval_limit WHERE currency = ?")
+            .bind(currency)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.map(|(a,)| a))
+}
+
+/// Sets a currency's limit, or with `None` removes it.
+pub async fn set_limit(
+    tx: &mut Tx<'_>,
+    currency: &str,
+    amount_minor: Option<i64>,
+    set_by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), LedgerError> {
+    match amount_minor {
+        Some(amount) => {
+            sqlx::query(
+                "INSERT INTO approval_limit (currency, amount_minor, set_by, set_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (currency) DO UPDATE SET amount_minor = excluded.amount_minor,
+                   set_by = excluded.set_by, set_at = excluded.set_at",
+            )
+            .bind(currency)
+            .bind(amount)
+            .bind(set_by)
+            .bind(instant_text(now))
+            .execute(&mut **tx)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM approval_limit WHERE currency = ?")
+                .bind(currency)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Who has approved each of these payments: (payment id, approver), in one read.
+pub async fn approvals_of(
+    pool: &sqlx::SqlitePool,
+    payment_ids: &[i64],
+) -> Result<Vec<(i64, String)>, LedgerError> {
+    let ids =
+        serde_json::to_string(payment_ids).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+    prepared::fetch_all(
+        pool,
+        "SELECT payment_id, approved_by FROM payment_approval
+          WHERE payment_id IN (SELECT value FROM json_each(?1)) ORDER BY payment_id, approved_at",
+        &[Value::Text(Some(&ids))],
+        |row| Ok((row.int(0)?, row.text(1)?)),
+    )
+    .await
+}
+
+/// The open exceptions about each of these payments: (payment id, kind, subject).
+pub async fn open_cases_of(
+    pool: &sqlx::SqlitePool,
+    payment_ids: &[i64],
+) -> Result<Vec<(i64, String, String)>, LedgerError> {
+    let ids =
+        serde_json::to_string(payment_ids).map_err(|e| LedgerError::Corrupt(e.to_string()))?;
+    prepared::fetch_all(
+        pool,
+        "SELECT payment_id, kind, subject FROM exception_case
+          WHERE payment_id IN (SELECT value FROM json_each(?1)) AND state IN ('open', 'in_progress')
+          ORDER BY payment_id, id",
+        &[Value::Text(Some(&ids))],
+        |row| Ok((row.int(0)?, row.text(1)?, row.text(2)?)),
+    )
+    .await
+}

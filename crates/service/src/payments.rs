@@ -60,9 +60,31 @@ async fn with_events(
     rows: Vec<payments::PaymentRow>,
 ) -> Result<Vec<wire::Payment>, ServiceError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let pool = service.ledger.pool();
     let mut by_payment: HashMap<i64, Vec<payments::EventRow>> = HashMap::new();
-    for e in payments::events_of(service.ledger.pool(), &ids).await? {
+    for e in payments::events_of(pool, &ids).await? {
         by_payment.entry(e.payment_id).or_default().push(e);
+    }
+    let mut issues: HashMap<i64, Vec<wire::PaymentIssue>> = HashMap::new();
+    for i in payments::issues_of(pool, &ids).await? {
+        issues
+            .entry(i.payment_id)
+            .or_default()
+            .push(wire::PaymentIssue {
+                field: i.field,
+                reason: i.reason,
+            });
+    }
+    let mut approvals: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, by) in payments::approvals_of(pool, &ids).await? {
+        approvals.entry(id).or_default().push(by);
+    }
+    let mut cases: HashMap<i64, Vec<wire::PaymentCase>> = HashMap::new();
+    for (id, kind, subject) in payments::open_cases_of(pool, &ids).await? {
+        cases
+            .entry(id)
+            .or_default()
+            .push(wire::PaymentCase { kind, subject });
     }
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -87,6 +109,9 @@ async fn with_events(
             approved_by: row.approved_by,
             run: row.run_id,
             payment_info_id: row.payment_info_id,
+            issues: issues.remove(&row.id).unwrap_or_default(),
+            approvals: approvals.remove(&row.id).unwrap_or_default(),
+            cases: cases.remove(&row.id).unwrap_or_default(),
             events: own.iter().map(event).collect(),
         });
     }
@@ -101,12 +126,21 @@ impl Service {
         let (name, bytes) = read(path)?;
         let parsed = cashline_erp::payments::parse(&bytes)
             .map_err(|e| ServiceError::BadRequest(format!("{name}: {e}")))?;
+        let run = payment::RunIn {
+            source: payment::RunSource::Csv,
+            name: &name,
+            message_id: None,
+            source_file_id: None,
+        };
         let report =
-            payment::store(&self.ledger, &name, &parsed, &self.user, self.clock.now()).await?;
+            payment::store(&self.ledger, &run, &parsed, &self.user, self.clock.now()).await?;
         Ok(wire::PaymentsImported {
             file: name,
             payments: report.payments,
             new_payments: report.new_payments,
+            validated: report.validated,
+            with_issues: report.with_issues,
+            held_as_duplicates: report.held_as_duplicates,
         })
     }
 
@@ -118,6 +152,48 @@ impl Service {
         let mut report = self.payments(None).await?;
         report.payments.retain(|p| ids.contains(&p.id));
         Ok(report)
+    }
+
+    /// Releases a payment held as a possible duplicate.
+    pub async fn payments_release(&self, id: &str) -> Result<wire::Payment, ServiceError> {
+        payment::release(&self.ledger, id, &self.user, self.clock.now()).await?;
+        self.payment_show(id).await
+    }
+
+    pub async fn approval_limits(&self) -> Result<wire::ApprovalLimitsReport, ServiceError> {
+        let mut limits = Vec::new();
+        for row in payments::limits(self.ledger.pool()).await? {
+            limits.push(wire::ApprovalLimit {
+                amount: amount(row.amount_minor, &row.currency)?,
+                currency: row.currency,
+                set_by: row.set_by,
+                set_at: row.set_at,
+            });
+        }
+        Ok(wire::ApprovalLimitsReport { limits })
+    }
+
+    /// Sets the amount above which a payment in `currency` needs two approvers; `None` (or
+    /// `none`) removes it.
+    pub async fn approval_limit_set(
+        &self,
+        currency: &str,
+        amount: Option<&str>,
+    ) -> Result<wire::ApprovalLimitsReport, ServiceError> {
+        let code = Currency::from_code(currency.trim()).map_err(|e| {
+            ServiceError::BadRequest(format!("{}: {e}", cashline_domain::shown(currency)))
+        })?;
+        let money = amount
+            .map(str::trim)
+            .filter(|a| !a.is_empty() && !a.eq_ignore_ascii_case("none"))
+            .map(|a| {
+                Money::parse(a, code).map_err(|e| {
+                    ServiceError::BadRequest(format!("limit {}: {e}", cashline_domain::shown(a)))
+                })
+            })
+            .transpose()?;
+        payment::set_limit(&self.ledger, code, money, &self.user, self.clock.now()).await?;
+        self.approval_limits().await
     }
 
     /// Cancels a payment not yet sent; the reason is on its timeline.

@@ -209,6 +209,13 @@ pub struct PaymentId {
     pub id: String,
 }
 
+/// The amount above which a payment in `currency` needs two approvers; none removes it.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ApprovalLimitSet {
+    pub currency: String,
+    pub amount: Option<String>,
+}
+
 /// A payment to cancel, and why.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 pub struct PaymentCancel {

@@ -432,7 +432,40 @@ pub struct Payment {
     /// The run it came in with (`payments runs`).
     pub run: Option<i64>,
     pub payment_info_id: Option<String>,
+    /// What validation found wrong; a payment with issues stays `imported`.
+    pub issues: Vec<PaymentIssue>,
+    /// Who has approved it (two are needed above the currency's limit).
+    pub approvals: Vec<String>,
+    /// Open exceptions about it (a possible duplicate waiting for a decision, …).
+    pub cases: Vec<PaymentCase>,
     pub events: Vec<PaymentEvent>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentIssue {
+    pub field: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentCase {
+    /// `payment_duplicate`, `cutoff_missed`, `payment_rejected`, …
+    pub kind: String,
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ApprovalLimitsReport {
+    pub limits: Vec<ApprovalLimit>,
+}
+
+/// Above `amount` a payment in `currency` needs two different approvers.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ApprovalLimit {
+    pub currency: String,
+    pub amount: String,
+    pub set_by: String,
+    pub set_at: String,
 }
 
 /// One event of a payment's life, in the bank's words where the bank moved it.
@@ -493,6 +526,9 @@ pub struct PaymentsImported {
     pub file: String,
     pub payments: usize,
     pub new_payments: usize,
+    pub validated: usize,
+    pub with_issues: usize,
+    pub held_as_duplicates: usize,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -2,7 +2,9 @@
 
 use tauri::State;
 
-use cashline_service::request::{FilterQuery, PaymentCancel, PaymentId, PaymentsApprove};
+use cashline_service::request::{
+    ApprovalLimitSet, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
+};
 use cashline_service::{wire, Service};
 
 use super::{refused, Answer};
@@ -67,4 +69,30 @@ pub async fn payments_cancel(
 #[tauri::command]
 pub async fn payment_runs(service: State<'_, Service>) -> Answer<wire::PaymentRunsReport> {
     service.payment_runs().await.map_err(refused)
+}
+
+#[tauri::command]
+pub async fn payments_release(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::Payment> {
+    let request: PaymentId = super::request(request)?;
+    service.payments_release(&request.id).await.map_err(refused)
+}
+
+#[tauri::command]
+pub async fn approval_limits(service: State<'_, Service>) -> Answer<wire::ApprovalLimitsReport> {
+    service.approval_limits().await.map_err(refused)
+}
+
+#[tauri::command]
+pub async fn approval_limit_set(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::ApprovalLimitsReport> {
+    let request: ApprovalLimitSet = super::request(request)?;
+    service
+        .approval_limit_set(&request.currency, request.amount.as_deref())
+        .await
+        .map_err(refused)
 }

@@ -1,11 +1,14 @@
 //! Open items (receivables and payables) and payments, with their approval.
 
-import type { FilterQuery, OpenItem, Payment, PaymentCancel, PaymentEvent, PaymentId, PaymentRun, PaymentsApprove, RunState } from '../generated/wire';
+import type {
+  ApprovalLimit, ApprovalLimitSet, FilterQuery, OpenItem, Payment, PaymentCancel, PaymentCase, PaymentEvent, PaymentId, PaymentIssue,
+  PaymentRun, PaymentsApprove, RunState,
+} from '../generated/wire';
 import { arrayOf, bool, count, currency, decimal, decodeDate, instant, listIn, money, nonEmptyText, nullable, record, text } from './decode';
 import { ApiError } from './error';
 import { call, type Loose } from './transport';
 
-export type { OpenItem, Payment, PaymentEvent, PaymentRun, RunState };
+export type { ApprovalLimit, OpenItem, Payment, PaymentCase, PaymentEvent, PaymentIssue, PaymentRun, RunState };
 
 /** Open items of a kind (`receivable`, `payable`) and a state; all when null. */
 export async function fetchOpenItems(kind: string | null = null, state: string | null = null): Promise<OpenItem[]> {
@@ -39,6 +42,44 @@ export async function cancelPayment(id: string, reason: string): Promise<Payment
   if (reason.trim() === '') throw new ApiError('bad_request', 'A cancellation needs a reason.');
   const request: PaymentCancel = { id, reason };
   return decodePayment(await call('payments_cancel', request), 'payment');
+}
+
+/** Releases a payment held as a possible duplicate: it is a second, real payment. */
+export async function releasePayment(id: string): Promise<Payment> {
+  if (id.trim() === '') throw new ApiError('bad_request', 'A payment id is empty.');
+  const request: PaymentId = { id };
+  return decodePayment(await call('payments_release', request), 'payment');
+}
+
+/** The amounts above which two people must approve, per currency. */
+export async function fetchApprovalLimits(): Promise<ApprovalLimit[]> {
+  return listIn(await call('approval_limits', {}), 'approval_limits', 'limits', decodeLimit);
+}
+
+/** Sets (or with null removes) the amount above which a payment needs two approvers. */
+export async function setApprovalLimit(currencyCode: string, amount: string | null): Promise<ApprovalLimit[]> {
+  const request: ApprovalLimitSet = { currency: currencyCode, amount };
+  return listIn(await call('approval_limit_set', request), 'approval_limits', 'limits', decodeLimit);
+}
+
+function decodeLimit(value: unknown, path: string): ApprovalLimit {
+  const o = record(value, path);
+  return {
+    currency: currency(o.currency, `${path}.currency`),
+    amount: money(o.amount, `${path}.amount`),
+    set_by: text(o.set_by, `${path}.set_by`),
+    set_at: instant(o.set_at, `${path}.set_at`),
+  };
+}
+
+function decodeIssue(value: unknown, path: string): PaymentIssue {
+  const o = record(value, path);
+  return { field: nonEmptyText(o.field, `${path}.field`), reason: text(o.reason, `${path}.reason`) };
+}
+
+function decodeCase(value: unknown, path: string): PaymentCase {
+  const o = record(value, path);
+  return { kind: nonEmptyText(o.kind, `${path}.kind`), subject: text(o.subject, `${path}.subject`) };
 }
 
 /** The payment runs, newest first, with their payments per state. */
@@ -127,6 +168,9 @@ function decodePayment(value: unknown, path: string): Payment {
     approved_by: nullable(text)(o.approved_by, `${path}.approved_by`),
     run: nullable(count)(o.run, `${path}.run`),
     payment_info_id: nullable(text)(o.payment_info_id, `${path}.payment_info_id`),
+    issues: nullable(arrayOf(decodeIssue))(o.issues, `${path}.issues`) ?? [],
+    approvals: nullable(arrayOf(text))(o.approvals, `${path}.approvals`) ?? [],
+    cases: nullable(arrayOf(decodeCase))(o.cases, `${path}.cases`) ?? [],
     // Older engines leave out the history; absent means none recorded.
     events: nullable(arrayOf(decodePaymentEvent))(o.events, `${path}.events`) ?? [],
   };

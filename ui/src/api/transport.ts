@@ -83,6 +83,9 @@ const ROUTES = {
   payment_show: { method: 'GET', path: '/payments/show' },
   payments_cancel: { method: 'POST', path: '/payments/cancel' },
   payment_runs: { method: 'GET', path: '/payments/runs' },
+  payments_release: { method: 'POST', path: '/payments/release' },
+  approval_limits: { method: 'GET', path: '/payments/limits' },
+  approval_limit_set: { method: 'POST', path: '/payments/limits' },
   // recon
   recon_run: { method: 'POST', path: '/recon/run' },
   recon_matches: { method: 'GET', path: '/recon/matches' },

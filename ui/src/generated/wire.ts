@@ -208,7 +208,19 @@ reason: string | null, creditor_name: string, creditor_iban: string, amount: str
 /**
  * The run it came in with (`payments runs`).
  */
-run: number | null, payment_info_id: string | null, events: Array<PaymentEvent>, };
+run: number | null, payment_info_id: string | null, 
+/**
+ * What validation found wrong; a payment with issues stays `imported`.
+ */
+issues: Array<PaymentIssue>, 
+/**
+ * Who has approved it (two are needed above the currency's limit).
+ */
+approvals: Array<string>, 
+/**
+ * Open exceptions about it (a possible duplicate waiting for a decision, …).
+ */
+cases: Array<PaymentCase>, events: Array<PaymentEvent>, };
 
 export type PaymentEvent = { 
 /**
@@ -238,6 +250,18 @@ reason: string | null, reason_meaning: string | null, reason_text: string | null
 
 export type PaymentRunsReport = { runs: Array<PaymentRun>, };
 
+export type PaymentIssue = { field: string, reason: string, };
+
+export type PaymentCase = { 
+/**
+ * `payment_duplicate`, `cutoff_missed`, `payment_rejected`, …
+ */
+kind: string, subject: string, };
+
+export type ApprovalLimitsReport = { limits: Array<ApprovalLimit>, };
+
+export type ApprovalLimit = { currency: string, amount: string, set_by: string, set_at: string, };
+
 export type PaymentRun = { id: number, 
 /**
  * `csv`, `pain.001` or `erp`.
@@ -246,7 +270,7 @@ source: string, name: string, message_id: string | null, created_at: string, imp
 
 export type RunState = { state: string, currency: string, count: number, amount: string, };
 
-export type PaymentsImported = { file: string, payments: number, new_payments: number, };
+export type PaymentsImported = { file: string, payments: number, new_payments: number, validated: number, with_issues: number, held_as_duplicates: number, };
 
 export type CalendarReport = { currency: string, 
 /**
@@ -406,6 +430,8 @@ export type PaymentsApprove = { ids: Array<string>, };
 export type PaymentId = { id: string, };
 
 export type PaymentCancel = { id: string, reason: string, };
+
+export type ApprovalLimitSet = { currency: string, amount: string | null, };
 
 export type SettingsUpdate = { inbox_folder?: string, };
 

@@ -776,6 +776,7 @@ async fn exceptions(
             currency: c.currency.as_ref().map(Currency::code),
             about_date: c.about_date,
             statement_id: None,
+            payment_id: None,
         })
         .collect();
     opened += exception::open_many(tx, &news, options.now).await?;

@@ -4,7 +4,9 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 
-use cashline_service::request::{FilterQuery, PaymentCancel, PaymentId, PaymentsApprove};
+use cashline_service::request::{
+    ApprovalLimitSet, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
+};
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
@@ -19,6 +21,11 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/payments/show", get(payment_show))
         .route("/payments/cancel", post(payments_cancel))
         .route("/payments/runs", get(payment_runs))
+        .route("/payments/release", post(payments_release))
+        .route(
+            "/payments/limits",
+            get(approval_limits).post(approval_limit_set),
+        )
 }
 
 async fn open_items(
@@ -64,4 +71,25 @@ async fn payments_cancel(
 
 async fn payment_runs(State(state): State<AppState>) -> ApiResult<wire::PaymentRunsReport> {
     ok(state.service.payment_runs().await?)
+}
+
+async fn payments_release(
+    State(state): State<AppState>,
+    Body(request): Body<PaymentId>,
+) -> ApiResult<wire::Payment> {
+    ok(state.service.payments_release(&request.id).await?)
+}
+
+async fn approval_limits(State(state): State<AppState>) -> ApiResult<wire::ApprovalLimitsReport> {
+    ok(state.service.approval_limits().await?)
+}
+
+async fn approval_limit_set(
+    State(state): State<AppState>,
+    Body(request): Body<ApprovalLimitSet>,
+) -> ApiResult<wire::ApprovalLimitsReport> {
+    ok(state
+        .service
+        .approval_limit_set(&request.currency, request.amount.as_deref())
+        .await?)
 }
