@@ -440,6 +440,31 @@ pub fn payment_timeline(payment: &wire::Payment) {
     );
 }
 
+pub fn cutoffs(report: &wire::CutoffsReport) {
+    if report.cutoffs.is_empty() {
+        println!("No cut-offs set: payments are not checked against a bank's cut-off.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = report
+        .cutoffs
+        .iter()
+        .map(|c| {
+            vec![
+                c.bank_bic.clone(),
+                c.currency.clone(),
+                c.time.clone(),
+                c.time_zone.clone(),
+                c.set_by.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &["bank", "ccy", "cut-off", "time zone", "set by"],
+        &rows,
+        &[],
+    );
+}
+
 pub fn approval_limits(report: &wire::ApprovalLimitsReport) {
     if report.limits.is_empty() {
         println!("No approval limits: one approver, not the preparer, suffices for every payment.");

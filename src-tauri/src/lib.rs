@@ -51,6 +51,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
             commands::payments::payments_release,
             commands::payments::approval_limits,
             commands::payments::approval_limit_set,
+            commands::payments::cutoffs,
+            commands::payments::cutoff_set,
             commands::recon::recon_run,
             commands::recon::recon_matches,
             commands::recon::recon_confirm,

@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 use cashline_service::Service;
 
+pub mod cutoffs;
 pub mod exceptions;
 pub mod import;
 pub mod payments;
@@ -77,6 +78,11 @@ pub enum Command {
         #[command(subcommand)]
         command: payments::PaymentCommand,
     },
+    /// Banks' cut-off times per currency.
+    Cutoffs {
+        #[command(subcommand)]
+        command: cutoffs::CutoffCommand,
+    },
     /// Serve the web UI and its API on 127.0.0.1 with a random access token.
     Serve(serve::ServeArgs),
     /// Load demo data, then open the desktop window (or serve the web UI without a display).
@@ -104,6 +110,7 @@ pub async fn exec(service: &Service, command: Command) -> anyhow::Result<()> {
         Command::Fx { command } => reference::exec_fx(service, command).await,
         Command::OpenItems { command } => payments::exec_open_items(service, command).await,
         Command::Payments { command } => payments::exec_payments(service, command).await,
+        Command::Cutoffs { command } => cutoffs::exec(service, command).await,
         Command::Serve(_) | Command::Demo(_) => {
             unreachable!("serve and demo open their own ledger (commands::serve)")
         }

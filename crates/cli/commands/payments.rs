@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use cashline_service::request::PaymentsQuery;
 use cashline_service::Service;
 
 use crate::output::{self, shown};
@@ -39,6 +40,12 @@ pub enum PaymentCommand {
     List {
         #[arg(long)]
         state: Option<String>,
+        /// Only the payments of this run (`payments runs`).
+        #[arg(long)]
+        run: Option<i64>,
+        /// Only payments on their way and not settled after their requested date.
+        #[arg(long)]
+        overdue: bool,
         #[arg(long)]
         json: bool,
     },
@@ -140,8 +147,18 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
             }
             Ok(())
         }
-        PaymentCommand::List { state, json } => {
-            let report = service.payments(state.as_deref()).await?;
+        PaymentCommand::List {
+            state,
+            run,
+            overdue,
+            json,
+        } => {
+            let query = PaymentsQuery {
+                state,
+                run,
+                overdue: overdue.then_some(true),
+            };
+            let report = service.payments_filtered(&query).await?;
             output::show(json, &report, output::payments)
         }
         PaymentCommand::Approve { ids, json } => {

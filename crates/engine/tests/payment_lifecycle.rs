@@ -43,7 +43,7 @@ async fn ledger() -> (tempfile::TempDir, Ledger) {
         &account::AccountSeen {
             account_key: DEBTOR,
             iban: Some(DEBTOR),
-            bic: None,
+            bic: Some("COBADEFFXXX"),
             currency: "EUR",
             name: None,
             bank_id: None,
@@ -432,4 +432,57 @@ async fn above_the_limit_two_different_people_approve() {
     let payment = row(&ledger, "L-1").await;
     assert_eq!(payment.state, PaymentState::Approved);
     assert_eq!(payment.approved_by.as_deref(), Some("ben and cleo"));
+}
+
+#[tokio::test]
+async fn approving_after_the_banks_cutoff_opens_cutoff_missed_with_the_next_date() {
+    let (_dir, ledger) = ledger().await;
+    payment::cutoff::set(
+        &ledger,
+        "COBADEFF",
+        Currency::EUR,
+        "14:00",
+        "Europe/Berlin",
+        "admin",
+        now(),
+    )
+    .await
+    .unwrap();
+    let mut today = instruction("T-1");
+    today.requested_date = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    let mut late = instruction("T-2");
+    late.requested_date = today.requested_date;
+    store(&ledger, "run.csv", &[today, late]).await;
+    // 09:00 UTC is 10:00 in Frankfurt: in time.
+    let early = payment::approve(&ledger, &["T-1".to_string()], "ben", now())
+        .await
+        .unwrap();
+    assert!(early.missed_cutoff.is_empty());
+    // 15:00 UTC is 16:00 in Frankfurt: Thursday's cut-off has passed.
+    let afternoon = now() + Duration::hours(6);
+    let late = payment::approve(&ledger, &["T-2".to_string()], "ben", afternoon)
+        .await
+        .unwrap();
+    assert_eq!(
+        late.missed_cutoff,
+        [(
+            "T-2".to_string(),
+            NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()
+        )]
+    );
+    let cases = cashline_ledger::exception::list(
+        ledger.pool(),
+        Some(cashline_domain::ExceptionKind::CutoffMissed),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(cases.len(), 1);
+    assert!(
+        cases[0]
+            .subject
+            .contains("after the 14:00 Europe/Berlin cut-off of COBADEFF"),
+        "{}",
+        cases[0].subject
+    );
 }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod balance;
 pub mod bank;
 pub mod csv_mapping;
+pub mod cutoff;
 pub mod entity;
 pub mod entry;
 pub mod error;

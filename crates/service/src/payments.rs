@@ -9,7 +9,7 @@ use cashline_engine::payment;
 use cashline_ledger::payment as payments;
 
 use crate::erp::read;
-use crate::wire;
+use crate::{request, wire};
 use crate::{Service, ServiceError};
 
 fn state_of(text: Option<&str>) -> Result<Option<PaymentState>, ServiceError> {
@@ -86,8 +86,19 @@ async fn with_events(
             .or_default()
             .push(wire::PaymentCase { kind, subject });
     }
+    let today = service.today();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
+        let on_its_way = matches!(
+            row.state,
+            PaymentState::Approved
+                | PaymentState::Sent
+                | PaymentState::Acknowledged
+                | PaymentState::Accepted
+        );
+        let overdue = on_its_way
+            && cashline_ledger::time::parse_date(&row.requested_date)
+                .is_ok_and(|requested| requested < today);
         let own = by_payment.remove(&row.id).unwrap_or_default();
         out.push(wire::Payment {
             id: row.external_id,
@@ -112,6 +123,7 @@ async fn with_events(
             issues: issues.remove(&row.id).unwrap_or_default(),
             approvals: approvals.remove(&row.id).unwrap_or_default(),
             cases: cases.remove(&row.id).unwrap_or_default(),
+            overdue,
             events: own.iter().map(event).collect(),
         });
     }
@@ -211,10 +223,64 @@ impl Service {
         &self,
         state: Option<&str>,
     ) -> Result<wire::PaymentsReport, ServiceError> {
-        let rows = payments::list(self.ledger.pool(), state_of(state)?).await?;
-        Ok(wire::PaymentsReport {
-            payments: with_events(self, rows).await?,
+        self.payments_filtered(&request::PaymentsQuery {
+            state: state.map(str::to_string),
+            ..request::PaymentsQuery::default()
         })
+        .await
+    }
+
+    /// Payments in a state, of a run, overdue or not, each with its events.
+    pub async fn payments_filtered(
+        &self,
+        query: &request::PaymentsQuery,
+    ) -> Result<wire::PaymentsReport, ServiceError> {
+        let mut rows =
+            payments::list(self.ledger.pool(), state_of(query.state.as_deref())?).await?;
+        if let Some(run) = query.run {
+            rows.retain(|r| r.run_id == Some(run));
+        }
+        let mut shown = with_events(self, rows).await?;
+        if let Some(overdue) = query.overdue {
+            shown.retain(|p| p.overdue == overdue);
+        }
+        Ok(wire::PaymentsReport { payments: shown })
+    }
+
+    pub async fn cutoffs(&self) -> Result<wire::CutoffsReport, ServiceError> {
+        let cutoffs = cashline_ledger::cutoff::list(self.ledger.pool())
+            .await?
+            .into_iter()
+            .map(|c| wire::Cutoff {
+                bank_bic: c.bank_bic,
+                currency: c.currency,
+                time: c.cutoff_time,
+                time_zone: c.time_zone,
+                set_by: c.set_by,
+                set_at: c.set_at,
+            })
+            .collect();
+        Ok(wire::CutoffsReport { cutoffs })
+    }
+
+    pub async fn cutoff_set(
+        &self,
+        set: &request::CutoffSet,
+    ) -> Result<wire::CutoffsReport, ServiceError> {
+        let currency = Currency::from_code(set.currency.trim()).map_err(|e| {
+            ServiceError::BadRequest(format!("{}: {e}", cashline_domain::shown(&set.currency)))
+        })?;
+        payment::cutoff::set(
+            &self.ledger,
+            &set.bic,
+            currency,
+            &set.time,
+            &set.time_zone,
+            &self.user,
+            self.clock.now(),
+        )
+        .await?;
+        self.cutoffs().await
     }
 
     /// One payment with its whole timeline.

@@ -203,6 +203,26 @@ pub struct PaymentsApprove {
     pub ids: Vec<String>,
 }
 
+/// Which payments: in a state, of a run, only the overdue ones; `None` is no filter.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct PaymentsQuery {
+    #[serde(deserialize_with = "text")]
+    pub state: Option<String>,
+    pub run: Option<i64>,
+    pub overdue: Option<bool>,
+}
+
+/// A bank's cut-off for a currency: `HH:MM` in the IANA `time_zone`.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct CutoffSet {
+    pub bic: String,
+    pub currency: String,
+    pub time: String,
+    pub time_zone: String,
+}
+
 /// One payment, by its id.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 pub struct PaymentId {

@@ -438,6 +438,8 @@ pub struct Payment {
     pub approvals: Vec<String>,
     /// Open exceptions about it (a possible duplicate waiting for a decision, …).
     pub cases: Vec<PaymentCase>,
+    /// On its way and still not settled after its requested date.
+    pub overdue: bool,
     pub events: Vec<PaymentEvent>,
 }
 
@@ -452,6 +454,23 @@ pub struct PaymentCase {
     /// `payment_duplicate`, `cutoff_missed`, `payment_rejected`, …
     pub kind: String,
     pub subject: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CutoffsReport {
+    pub cutoffs: Vec<Cutoff>,
+}
+
+/// After `time` (in `time_zone`) the bank executes a payment in `currency` on the next
+/// business day.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Cutoff {
+    pub bank_bic: String,
+    pub currency: String,
+    pub time: String,
+    pub time_zone: String,
+    pub set_by: String,
+    pub set_at: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -3,7 +3,8 @@
 use tauri::State;
 
 use cashline_service::request::{
-    ApprovalLimitSet, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
+    ApprovalLimitSet, CutoffSet, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
+    PaymentsQuery,
 };
 use cashline_service::{wire, Service};
 
@@ -26,11 +27,8 @@ pub async fn payments(
     service: State<'_, Service>,
     request: Option<serde_json::Value>,
 ) -> Answer<wire::PaymentsReport> {
-    let filter: FilterQuery = super::request(request)?;
-    service
-        .payments(filter.state.as_deref())
-        .await
-        .map_err(refused)
+    let query: PaymentsQuery = super::request(request)?;
+    service.payments_filtered(&query).await.map_err(refused)
 }
 
 #[tauri::command]
@@ -95,4 +93,18 @@ pub async fn approval_limit_set(
         .approval_limit_set(&request.currency, request.amount.as_deref())
         .await
         .map_err(refused)
+}
+
+#[tauri::command]
+pub async fn cutoffs(service: State<'_, Service>) -> Answer<wire::CutoffsReport> {
+    service.cutoffs().await.map_err(refused)
+}
+
+#[tauri::command]
+pub async fn cutoff_set(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::CutoffsReport> {
+    let request: CutoffSet = super::request(request)?;
+    service.cutoff_set(&request).await.map_err(refused)
 }

@@ -1,14 +1,14 @@
 //! Open items (receivables and payables) and payments, with their approval.
 
 import type {
-  ApprovalLimit, ApprovalLimitSet, FilterQuery, OpenItem, Payment, PaymentCancel, PaymentCase, PaymentEvent, PaymentId, PaymentIssue,
-  PaymentRun, PaymentsApprove, RunState,
+  ApprovalLimit, ApprovalLimitSet, Cutoff, CutoffSet, FilterQuery, OpenItem, Payment, PaymentCancel, PaymentCase, PaymentEvent, PaymentId, PaymentIssue,
+  PaymentRun, PaymentsApprove, PaymentsQuery, RunState,
 } from '../generated/wire';
 import { arrayOf, bool, count, currency, decimal, decodeDate, instant, listIn, money, nonEmptyText, nullable, record, text } from './decode';
 import { ApiError } from './error';
 import { call, type Loose } from './transport';
 
-export type { ApprovalLimit, OpenItem, Payment, PaymentCase, PaymentEvent, PaymentIssue, PaymentRun, RunState };
+export type { ApprovalLimit, Cutoff, OpenItem, Payment, PaymentCase, PaymentEvent, PaymentIssue, PaymentRun, RunState };
 
 /** Open items of a kind (`receivable`, `payable`) and a state; all when null. */
 export async function fetchOpenItems(kind: string | null = null, state: string | null = null): Promise<OpenItem[]> {
@@ -18,8 +18,35 @@ export async function fetchOpenItems(kind: string | null = null, state: string |
 
 /** Payments in a state; all when null. */
 export async function fetchPayments(state: string | null = null): Promise<Payment[]> {
-  const request: Loose<FilterQuery> = { state: state || null };
-  return listIn(await call('payments', request), 'payments', 'payments', decodePayment);
+  return fetchPaymentsWhere({ state: state || null });
+}
+
+/** Payments in a state, of a run, overdue or not; each filter left out is no filter. */
+export async function fetchPaymentsWhere(query: Loose<PaymentsQuery>): Promise<Payment[]> {
+  return listIn(await call('payments', query), 'payments', 'payments', decodePayment);
+}
+
+/** Each bank's cut-off per currency. */
+export async function fetchCutoffs(): Promise<Cutoff[]> {
+  return listIn(await call('cutoffs', {}), 'cutoffs', 'cutoffs', decodeCutoff);
+}
+
+/** Sets a bank's cut-off for a currency (`HH:MM` in an IANA time zone). */
+export async function setCutoff(request: CutoffSet): Promise<Cutoff[]> {
+  if (!/^\d{2}:\d{2}$/.test(request.time)) throw new ApiError('bad_request', 'A cut-off is a time of day as HH:MM.');
+  return listIn(await call('cutoff_set', request), 'cutoffs', 'cutoffs', decodeCutoff);
+}
+
+function decodeCutoff(value: unknown, path: string): Cutoff {
+  const o = record(value, path);
+  return {
+    bank_bic: nonEmptyText(o.bank_bic, `${path}.bank_bic`),
+    currency: currency(o.currency, `${path}.currency`),
+    time: nonEmptyText(o.time, `${path}.time`),
+    time_zone: nonEmptyText(o.time_zone, `${path}.time_zone`),
+    set_by: text(o.set_by, `${path}.set_by`),
+    set_at: instant(o.set_at, `${path}.set_at`),
+  };
 }
 
 /** Approves the payments with these ids; answers with them as they are now. */
@@ -171,6 +198,7 @@ function decodePayment(value: unknown, path: string): Payment {
     issues: nullable(arrayOf(decodeIssue))(o.issues, `${path}.issues`) ?? [],
     approvals: nullable(arrayOf(text))(o.approvals, `${path}.approvals`) ?? [],
     cases: nullable(arrayOf(decodeCase))(o.cases, `${path}.cases`) ?? [],
+    overdue: bool(o.overdue, `${path}.overdue`),
     // Older engines leave out the history; absent means none recorded.
     events: nullable(arrayOf(decodePaymentEvent))(o.events, `${path}.events`) ?? [],
   };

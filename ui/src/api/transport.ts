@@ -86,6 +86,8 @@ const ROUTES = {
   payments_release: { method: 'POST', path: '/payments/release' },
   approval_limits: { method: 'GET', path: '/payments/limits' },
   approval_limit_set: { method: 'POST', path: '/payments/limits' },
+  cutoffs: { method: 'GET', path: '/cutoffs' },
+  cutoff_set: { method: 'POST', path: '/cutoffs' },
   // recon
   recon_run: { method: 'POST', path: '/recon/run' },
   recon_matches: { method: 'GET', path: '/recon/matches' },

@@ -220,7 +220,11 @@ approvals: Array<string>,
 /**
  * Open exceptions about it (a possible duplicate waiting for a decision, …).
  */
-cases: Array<PaymentCase>, events: Array<PaymentEvent>, };
+cases: Array<PaymentCase>, 
+/**
+ * On its way and still not settled after its requested date.
+ */
+overdue: boolean, events: Array<PaymentEvent>, };
 
 export type PaymentEvent = { 
 /**
@@ -259,6 +263,10 @@ export type PaymentCase = {
 kind: string, subject: string, };
 
 export type ApprovalLimitsReport = { limits: Array<ApprovalLimit>, };
+
+export type CutoffsReport = { cutoffs: Array<Cutoff>, };
+
+export type Cutoff = { bank_bic: string, currency: string, time: string, time_zone: string, set_by: string, set_at: string, };
 
 export type ApprovalLimit = { currency: string, amount: string, set_by: string, set_at: string, };
 
@@ -432,6 +440,10 @@ export type PaymentId = { id: string, };
 export type PaymentCancel = { id: string, reason: string, };
 
 export type ApprovalLimitSet = { currency: string, amount: string | null, };
+
+export type PaymentsQuery = { state?: string, run?: number, overdue?: boolean, };
+
+export type CutoffSet = { bic: string, currency: string, time: string, time_zone: string, };
 
 export type SettingsUpdate = { inbox_folder?: string, };
 

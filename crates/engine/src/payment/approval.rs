@@ -1,7 +1,7 @@
 //! Four eyes: a payment is approved by someone other than who prepared it, and above its
 //! currency's limit by two different people; a possible duplicate waits for a decision first.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use cashline_domain::{
     Currency, ExceptionKind, ExceptionState, Money, PaymentSource, PaymentState,
@@ -9,7 +9,7 @@ use cashline_domain::{
 use cashline_ledger::payment::{NewEvent, PaymentRow};
 use cashline_ledger::{audit, exception, payment, Ledger};
 
-use super::{correlation_id, move_payment, refuse, Move, Moved};
+use super::{correlation_id, cutoff, move_payment, refuse, Move, Moved};
 use crate::EngineError;
 
 /// What an approval request did.
@@ -19,6 +19,8 @@ pub struct Approved {
     pub approved: Vec<String>,
     /// Payments that have this approval and wait for a second approver.
     pub awaiting_second: Vec<String>,
+    /// Approved too late for their requested date: each with the earliest execution date.
+    pub missed_cutoff: Vec<(String, NaiveDate)>,
 }
 
 fn amount_text(minor: i64, currency: &str) -> String {
@@ -139,6 +141,11 @@ pub async fn approve(
             drop(tx);
             return Err(refuse(ledger, &[(step, why)], now).await?);
         }
+        if let Some(earliest) = cutoff::check(&mut tx, row, now).await? {
+            outcome
+                .missed_cutoff
+                .push((row.external_id.clone(), earliest));
+        }
         outcome.approved.push(row.external_id.clone());
     }
     let record = audit::NewAuditRecord {
@@ -148,6 +155,7 @@ pub async fn approve(
         detail: serde_json::json!({
             "approved": outcome.approved,
             "awaiting_second": outcome.awaiting_second,
+            "missed_cutoff": outcome.missed_cutoff.iter().map(|(id, _)| id).collect::<Vec<_>>(),
         }),
     };
     audit::append(&mut tx, &record, now).await?;

@@ -5,7 +5,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use cashline_service::request::{
-    ApprovalLimitSet, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
+    ApprovalLimitSet, CutoffSet, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
+    PaymentsQuery,
 };
 use cashline_service::wire;
 
@@ -26,6 +27,7 @@ pub(super) fn routes() -> Router<AppState> {
             "/payments/limits",
             get(approval_limits).post(approval_limit_set),
         )
+        .route("/cutoffs", get(cutoffs).post(cutoff_set))
 }
 
 async fn open_items(
@@ -40,9 +42,9 @@ async fn open_items(
 
 async fn payments(
     State(state): State<AppState>,
-    Params(filter): Params<FilterQuery>,
+    Params(query): Params<PaymentsQuery>,
 ) -> ApiResult<wire::PaymentsReport> {
-    ok(state.service.payments(filter.state.as_deref()).await?)
+    ok(state.service.payments_filtered(&query).await?)
 }
 
 async fn payments_approve(
@@ -92,4 +94,15 @@ async fn approval_limit_set(
         .service
         .approval_limit_set(&request.currency, request.amount.as_deref())
         .await?)
+}
+
+async fn cutoffs(State(state): State<AppState>) -> ApiResult<wire::CutoffsReport> {
+    ok(state.service.cutoffs().await?)
+}
+
+async fn cutoff_set(
+    State(state): State<AppState>,
+    Body(request): Body<CutoffSet>,
+) -> ApiResult<wire::CutoffsReport> {
+    ok(state.service.cutoff_set(&request).await?)
 }
