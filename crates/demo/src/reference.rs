@@ -118,25 +118,103 @@ pub fn open_items_csv(today: NaiveDate) -> String {
     csv
 }
 
-/// A payment run of the German entity: some payables paid, some other outgoing payments.
-pub fn payments_csv(today: NaiveDate) -> String {
-    let mut csv = String::from("id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference\n");
+const PAYMENTS_HEADER: &str = "id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference\n";
+
+/// One payment of the demo's runs, as the CSV writes it.
+struct DemoPayment {
+    id: String,
+    creditor_name: String,
+    creditor_iban: String,
+    amount: Decimal,
+    date: NaiveDate,
+    reference: String,
+}
+
+impl DemoPayment {
+    fn row(&self, debtor: &str) -> String {
+        format!(
+            "{id},E2E-{id},{debtor},{},{},ABNANL2A,{},EUR,{},{}\n",
+            self.creditor_name,
+            self.creditor_iban,
+            self.amount,
+            self.date,
+            self.reference,
+            id = self.id,
+        )
+    }
+}
+
+fn run_payments(today: NaiveDate) -> Vec<DemoPayment> {
     let days = next_days(today, 6);
     let mut rng = StdRng::seed_from_u64(today.to_string().bytes().map(u64::from).sum::<u64>() + 7);
+    let stamp = today.format("%Y%m%d");
+    (0..8)
+        .map(|index| DemoPayment {
+            id: format!("PAY-{stamp}-{index:02}"),
+            creditor_name: SUPPLIERS[index % SUPPLIERS.len()].to_string(),
+            creditor_iban: Iban::from_country_and_bban("NL", &format!("ABNA04171643{index:02}"))
+                .expect("a valid demo IBAN")
+                .reveal()
+                .to_string(),
+            amount: Decimal::new(rng.random_range(20_000..900_000), 2),
+            date: days[index % days.len()],
+            reference: format!("RUN-{stamp}-{index:02}"),
+        })
+        .collect()
+}
+
+/// A payment run of the German entity: some payables paid, some other outgoing payments.
+pub fn payments_csv(today: NaiveDate) -> String {
     let debtor = account(0);
-    for index in 0..8 {
-        let creditor = Iban::from_country_and_bban("NL", &format!("ABNA04171643{:02}", index))
-            .expect("a valid demo IBAN");
-        let amount = Decimal::new(rng.random_range(20_000..900_000), 2);
-        let date = days[index % days.len()];
-        csv.push_str(&format!(
-            "PAY-{stamp}-{index:02},NW-{stamp}-{index:02},{debtor},{},{},ABNANL2A,{amount},EUR,{date},RUN-{stamp}\n",
-            SUPPLIERS[index % SUPPLIERS.len()],
-            creditor.reveal(),
-            stamp = today.format("%Y%m%d"),
-        ));
+    let mut csv = String::from(PAYMENTS_HEADER);
+    for payment in run_payments(today) {
+        csv.push_str(&payment.row(&debtor));
     }
     csv
+}
+
+/// The ERP's second run of the day, as AP leads see them: one payment of the morning's run
+/// sent again under another id (a duplicate to decide), one for a supplier whose name the
+/// ERP wrote outside the SEPA character set (to put right), and one for yesterday that the
+/// morning's approvers missed (it misses its cut-off when approved).
+pub fn payments_rerun_csv(today: NaiveDate) -> String {
+    let debtor = account(0);
+    let stamp = today.format("%Y%m%d");
+    let morning = run_payments(today);
+    let calendar = BusinessCalendar::for_currency(Currency::EUR);
+    let again = DemoPayment {
+        id: format!("PAY-{stamp}-R1"),
+        ..clone_of(&morning[3])
+    };
+    let foreign = DemoPayment {
+        id: format!("PAY-{stamp}-R2"),
+        creditor_name: "Müller & Söhne GmbH".into(),
+        reference: format!("RUN-{stamp}-R2"),
+        ..clone_of(&morning[5])
+    };
+    let late = DemoPayment {
+        id: format!("PAY-{stamp}-R3"),
+        date: calendar.previous(today),
+        reference: format!("RUN-{stamp}-R3"),
+        amount: Decimal::new(184_250, 2),
+        ..clone_of(&morning[6])
+    };
+    let mut csv = String::from(PAYMENTS_HEADER);
+    for payment in [again, foreign, late] {
+        csv.push_str(&payment.row(&debtor));
+    }
+    csv
+}
+
+fn clone_of(payment: &DemoPayment) -> DemoPayment {
+    DemoPayment {
+        id: payment.id.clone(),
+        creditor_name: payment.creditor_name.clone(),
+        creditor_iban: payment.creditor_iban.clone(),
+        amount: payment.amount,
+        date: payment.date,
+        reference: payment.reference.clone(),
+    }
 }
 
 /// The ERP's items behind the demo statements: a receivable for most receipts (its invoice

@@ -15,8 +15,19 @@ use crate::{Service, ServiceError};
 
 /// Who approves the demo's payment run: not the user who imported it.
 const DEMO_APPROVER: &str = "demo-approver";
-/// How many payments of the run the demo approves; the rest wait for the user.
-const DEMO_PAYMENTS_APPROVED: usize = 5;
+/// How many payments of the runs the demo approves; the rest wait for the user.
+const DEMO_PAYMENTS_APPROVED: usize = 6;
+/// Above this a demo payment needs a second approver.
+const DEMO_TWO_APPROVERS_ABOVE: &str = "5000.00";
+/// The German house bank's cut-off for euro payments.
+const DEMO_CUTOFF: (&str, &str, &str, &str) = ("COBADEFF", "EUR", "14:00", "Europe/Berlin");
+
+/// Whether a demo amount (as the wire writes it) needs two approvers.
+fn above_limit(amount: &str) -> bool {
+    use std::str::FromStr;
+    let limit = rust_decimal::Decimal::from_str(DEMO_TWO_APPROVERS_ABOVE).expect("a decimal");
+    rust_decimal::Decimal::from_str(amount).is_ok_and(|a| a > limit)
+}
 
 /// The demo's controllers, who own some of the open exceptions.
 const DEMO_CONTROLLERS: [&str; 2] = ["anna.controller", "ben.ap"];
@@ -126,11 +137,29 @@ impl Service {
             self.set_inbox_folder(Some(&inbox)).await?;
             lines.push(format!("an inbox folder at {}", inbox.display()));
         }
+        // The AP lead's rules: two approvers above a limit, and the house bank's cut-off.
+        self.approval_limit_set("EUR", Some(DEMO_TWO_APPROVERS_ABOVE))
+            .await?;
+        let (bic, currency, time, zone) = DEMO_CUTOFF;
+        self.cutoff_set(&crate::request::CutoffSet {
+            bic: bic.into(),
+            currency: currency.into(),
+            time: time.into(),
+            time_zone: zone.into(),
+        })
+        .await?;
+        let rerun = write("payments-rerun.csv", reference::payments_rerun_csv(today))?;
+        let imported = self.payments_import(&rerun).await?;
+        lines.push(format!(
+            "a second payment run: {} payments, {} held as a possible duplicate, {} with issues to put right",
+            imported.payments, imported.held_as_duplicates, imported.with_issues
+        ));
         let waiting: Vec<String> = self
             .payments(Some("validated"))
             .await?
             .payments
             .into_iter()
+            .filter(|p| p.cases.is_empty())
             .map(|p| p.id)
             .take(DEMO_PAYMENTS_APPROVED)
             .collect();
@@ -141,6 +170,22 @@ impl Service {
             lines.push(format!(
                 "{} payments approved by {DEMO_APPROVER}",
                 waiting.len()
+            ));
+        }
+        // One large payment with its first approval, waiting for a second person.
+        let large = self
+            .payments(Some("validated"))
+            .await?
+            .payments
+            .into_iter()
+            .find(|p| p.cases.is_empty() && above_limit(&p.amount));
+        if let Some(large) = large {
+            self.as_user(DEMO_APPROVER)
+                .payments_approve(std::slice::from_ref(&large.id))
+                .await?;
+            lines.push(format!(
+                "payment {} approved once, waiting for a second approver",
+                large.id
             ));
         }
         lines.extend(self.load_demo_reconciliation(folder, today).await?);

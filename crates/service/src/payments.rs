@@ -138,9 +138,13 @@ impl Service {
         let (name, bytes) = read(path)?;
         let parsed = cashline_erp::payments::parse(&bytes)
             .map_err(|e| ServiceError::BadRequest(format!("{name}: {e}")))?;
+        // The run is known by its file's name; where it lay is the import's business.
+        let file_name = path
+            .file_name()
+            .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
         let run = payment::RunIn {
             source: payment::RunSource::Csv,
-            name: &name,
+            name: &file_name,
             message_id: None,
             source_file_id: None,
         };

@@ -100,7 +100,11 @@ pub fn issues(payment: &PaymentInstruction, own: &[OwnAccount]) -> Vec<Issue> {
                 field,
                 format!(
                     "'{}' is outside the SEPA character set (Latin letters, digits, / - ? : ( ) . , ' + and space)",
-                    c.escape_default()
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
                 ),
             );
         } else if let Some(c) = value.chars().find(|c| c.is_control()) {
