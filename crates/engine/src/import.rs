@@ -60,6 +60,9 @@ pub struct FileImport {
     pub entries_new: u64,
     /// Entries first seen in an intraday report, now booked by this file's statements.
     pub entries_promoted: u64,
+    /// Payments this file's bookings settled or returned.
+    pub payments_settled: u64,
+    pub payments_returned: u64,
     /// Transaction details written with the new and promoted entries.
     pub details_new: u64,
     pub exceptions_opened: Vec<String>,
@@ -189,6 +192,8 @@ async fn import_traced(
             entries: known.entries_count.max(0) as u64,
             entries_new: 0,
             entries_promoted: 0,
+            payments_settled: 0,
+            payments_returned: 0,
             details_new: 0,
             exceptions_opened: Vec::new(),
             warnings: Vec::new(),
@@ -228,6 +233,8 @@ async fn import_traced(
             entries: 0,
             entries_new: 0,
             entries_promoted: 0,
+            payments_settled: 0,
+            payments_returned: 0,
             details_new: 0,
             exceptions_opened: Vec::new(),
             warnings: Vec::new(),
@@ -257,6 +264,16 @@ async fn import_traced(
             report.status = ImportStatus::Imported;
             source_file::set_counts(&mut tx, source_file_id, report.statements, report.entries)
                 .await?;
+            let booked = crate::payment::booking::from_file(
+                &mut tx,
+                source_file_id,
+                name,
+                request.user,
+                request.now,
+            )
+            .await?;
+            report.payments_settled = booked.settled;
+            report.payments_returned = booked.returned;
             let detail = serde_json::json!({
                 "file": name,
                 "digest_sha256": digest,
@@ -265,6 +282,8 @@ async fn import_traced(
                 "entries_new": report.entries_new,
                 "entries_promoted": report.entries_promoted,
                 "details_new": report.details_new,
+                "payments_settled": report.payments_settled,
+                "payments_returned": report.payments_returned,
             });
             let record = audit::NewAuditRecord {
                 actor: request.user,

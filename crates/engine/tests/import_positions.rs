@@ -686,3 +686,110 @@ async fn freshness_exceptions_open_on_the_schedule_and_an_import_only_resolves_t
         "only NL91's stay open: {still_open:?}"
     );
 }
+
+/// A payment sent from Cashline (imported, approved by another person, exported).
+async fn sent_payment(ledger: &Ledger, id: &str, debtor: &str, minor: i64) {
+    use cashline_domain::{PaymentSource, PaymentState};
+    use cashline_engine::payment::{self, Move, RunIn, RunSource};
+    let instruction = cashline_erp::payments::PaymentInstruction {
+        external_id: id.into(),
+        end_to_end_id: format!("E2E-{id}"),
+        debtor_iban: debtor.into(),
+        creditor_name: "Fabrikam GmbH".into(),
+        creditor_iban: "NL91ABNA0417164300".into(),
+        creditor_bic: None,
+        amount: Money::from_minor(minor, Currency::EUR),
+        requested_date: "2026-11-25".parse().unwrap(),
+        reference: Some(format!("INV-{id}")),
+        payment_info_id: None,
+        instruction_id: None,
+    };
+    let run = RunIn {
+        source: RunSource::Csv,
+        name: "run.csv",
+        message_id: None,
+        source_file_id: None,
+    };
+    payment::store(ledger, &run, &[instruction], "ana", now())
+        .await
+        .unwrap();
+    payment::approve(ledger, &[id.to_string()], "ben", now())
+        .await
+        .unwrap();
+    let row = cashline_ledger::payment::find_by_id(ledger.pool(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = ledger.begin().await.unwrap();
+    let sent = Move::ours(
+        row.id,
+        PaymentState::Approved,
+        PaymentState::Sent,
+        PaymentSource::Export,
+        "test",
+        "ana",
+    );
+    payment::move_payment(&mut tx, &sent, now()).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn state_of(ledger: &Ledger, id: &str) -> cashline_domain::PaymentState {
+    cashline_ledger::payment::find_by_id(ledger.pool(), id)
+        .await
+        .unwrap()
+        .unwrap()
+        .state
+}
+
+#[tokio::test]
+async fn a_batch_debit_settles_its_payments_and_a_return_credit_returns_one() {
+    use cashline_domain::PaymentState;
+    let (_dir, ledger) = ledger().await;
+    let debtor = "DE89370400440532013000";
+    // The account is known from its first statement, so the payments validate.
+    let first = statement(debtor, "S0", "2026-11-24", 1_000_000, &[], 1_000_000);
+    import(&ledger, "s0.xml", &file(&[first])).await.unwrap();
+    sent_payment(&ledger, "P-1", debtor, 30_000).await;
+    sent_payment(&ledger, "P-2", debtor, 20_000).await;
+    sent_payment(&ledger, "P-3", debtor, 5_000).await;
+
+    // One debit of 500.00 for the run: its transactions name P-1 and P-2 by end-to-end id.
+    let mut day = statement(debtor, "S1", "2026-11-25", 1_000_000, &[-50_000], 950_000);
+    day.entries[0].details = ["P-1", "P-2"]
+        .iter()
+        .zip([-30_000, -20_000])
+        .map(|(id, minor)| ParsedDetail {
+            amount: Some(Money::from_minor(minor, Currency::EUR)),
+            end_to_end_id: Some(format!("E2E-{id}")),
+            ..ParsedDetail::default()
+        })
+        .collect();
+    let report = import(&ledger, "s1.xml", &file(&[day])).await.unwrap();
+    assert_eq!((report.payments_settled, report.payments_returned), (2, 0));
+    assert_eq!(state_of(&ledger, "P-1").await, PaymentState::Settled);
+    assert_eq!(state_of(&ledger, "P-2").await, PaymentState::Settled);
+    // A debit of another amount is the reconciliation's to explain.
+    assert_eq!(state_of(&ledger, "P-3").await, PaymentState::Sent);
+
+    // The creditor's bank sends P-2 back: the account is closed.
+    let mut back = statement(debtor, "S2", "2026-11-26", 950_000, &[20_000], 970_000);
+    back.entries[0].details = vec![ParsedDetail {
+        amount: Some(Money::from_minor(20_000, Currency::EUR)),
+        end_to_end_id: Some("E2E-P-2".into()),
+        return_reason: Some("AC04".into()),
+        ..ParsedDetail::default()
+    }];
+    let report = import(&ledger, "s2.xml", &file(&[back])).await.unwrap();
+    assert_eq!(report.payments_returned, 1);
+    assert_eq!(state_of(&ledger, "P-2").await, PaymentState::Returned);
+    let row = cashline_ledger::payment::find_by_id(ledger.pool(), "P-2")
+        .await
+        .unwrap()
+        .unwrap();
+    let events = cashline_ledger::payment::events_of(ledger.pool(), &[row.id])
+        .await
+        .unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(last.reason_code.as_deref(), Some("AC04"));
+    assert_eq!(last.source_file.as_deref(), Some("s2.xml"));
+}

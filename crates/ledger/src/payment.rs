@@ -614,3 +614,72 @@ pub async fn open_cases_of(
     )
     .await
 }
+
+/// A booking of a file that names a payment by its end-to-end id, on the payment's own debtor
+/// account: the debit that settles it, or a credit that returns it.
+#[derive(Debug, Clone)]
+pub struct Booking {
+    pub payment_id: i64,
+    pub external_id: String,
+    pub state: PaymentState,
+    pub status_at: Option<String>,
+    pub payment_minor: i64,
+    /// Signed like the entry (debits negative).
+    pub booked_minor: i64,
+    pub booking_date: Option<String>,
+    pub bank_ref: Option<String>,
+    /// A transaction's return reason (camt `RtrInf/Rsn/Cd`), where the bank gave one.
+    pub return_reason: Option<String>,
+    pub bank_transaction_code: Option<String>,
+    /// The statement's kind: `notification` for a camt.054.
+    pub statement_kind: String,
+    /// Where in the file: `entry` or the detail's position.
+    pub detail_position: Option<i64>,
+}
+
+const BOOKINGS_OF_FILE: &str =
+    "SELECT p.id, p.external_id, p.state, p.status_at, p.amount_minor, e.amount_minor,
+        e.booking_date, e.bank_ref, NULL, e.bank_transaction_code, s.kind, NULL
+   FROM entry e
+   JOIN statement s ON s.id = e.statement_id
+   JOIN account a ON a.id = e.account_id
+   JOIN payment p ON p.end_to_end_id = e.end_to_end_id AND p.currency = e.currency
+                 AND upper(replace(p.debtor_iban, ' ', '')) = a.account_key
+  WHERE s.source_file_id = ?1 AND e.status = 'booked' AND e.end_to_end_id IS NOT NULL
+  UNION ALL
+ SELECT p.id, p.external_id, p.state, p.status_at, p.amount_minor, d.amount_minor,
+        e.booking_date, COALESCE(d.bank_ref, e.bank_ref), d.return_reason, e.bank_transaction_code,
+        s.kind, d.position
+   FROM entry_detail d
+   JOIN entry e ON e.id = d.entry_id
+   JOIN statement s ON s.id = e.statement_id
+   JOIN account a ON a.id = e.account_id
+   JOIN payment p ON p.end_to_end_id = d.end_to_end_id AND p.currency = d.currency
+                 AND upper(replace(p.debtor_iban, ' ', '')) = a.account_key
+  WHERE s.source_file_id = ?1 AND e.status = 'booked' AND d.end_to_end_id IS NOT NULL";
+
+/// The bookings of the file `source_file_id` that name payments, read in the import's
+/// transaction (the file is not committed yet).
+pub async fn bookings_of_file(
+    tx: &mut Tx<'_>,
+    source_file_id: i64,
+) -> Result<Vec<Booking>, LedgerError> {
+    prepared::fetch_all_on(tx, BOOKINGS_OF_FILE, &[Value::Int(source_file_id)], |row| {
+        let state = row.text(2)?;
+        Ok(Booking {
+            payment_id: row.int(0)?,
+            external_id: row.text(1)?,
+            state: vocabulary(&state, PaymentState::parse, "state")?,
+            status_at: row.optional_text(3)?,
+            payment_minor: row.int(4)?,
+            booked_minor: row.int(5)?,
+            booking_date: row.optional_text(6)?,
+            bank_ref: row.optional_text(7)?,
+            return_reason: row.optional_text(8)?,
+            bank_transaction_code: row.optional_text(9)?,
+            statement_kind: row.text(10)?,
+            detail_position: row.optional_int(11)?,
+        })
+    })
+    .await
+}

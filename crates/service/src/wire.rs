@@ -26,6 +26,9 @@ pub struct FileResult {
     pub new_entries: u64,
     /// Entries first reported intraday (pending) and now booked by this file.
     pub promoted_entries: u64,
+    /// Payments its bookings settled (a debit with the payment's end-to-end id) or returned.
+    pub payments_settled: u64,
+    pub payments_returned: u64,
     pub error: Option<String>,
     /// Why the file failed, for fronts that branch on it: `unknown_format`, `invalid`,
     /// `truncated`, `too_large`, `unsupported`, `unreadable` or `failed`.

@@ -124,6 +124,8 @@ function decodeImportedFile(value: unknown, path: string): ImportedFile {
     new_entries: count(o.new_entries, `${path}.new_entries`),
     // Older engines leave out the last ones; absent means none.
     promoted_entries: nullable(count)(o.promoted_entries, `${path}.promoted_entries`) ?? 0,
+    payments_settled: nullable(count)(o.payments_settled, `${path}.payments_settled`) ?? 0,
+    payments_returned: nullable(count)(o.payments_returned, `${path}.payments_returned`) ?? 0,
     error: nullable(text)(o.error, `${path}.error`),
     error_code: nullable(nonEmptyText)(o.error_code, `${path}.error_code`),
     warnings: nullable(texts)(o.warnings, `${path}.warnings`) ?? [],

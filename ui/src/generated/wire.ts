@@ -11,7 +11,11 @@ status: string, statements: number, entries: number, new_entries: number,
 /**
  * Entries first reported intraday (pending) and now booked by this file.
  */
-promoted_entries: number, error: string | null, 
+promoted_entries: number, 
+/**
+ * Payments its bookings settled (a debit with the payment's end-to-end id) or returned.
+ */
+payments_settled: number, payments_returned: number, error: string | null, 
 /**
  * Why the file failed, for fronts that branch on it: `unknown_format`, `invalid`,
  * `truncated`, `too_large`, `unsupported`, `unreadable` or `failed`.

@@ -14,6 +14,7 @@ use cashline_ledger::{account, audit, exception, payment, Ledger};
 use crate::EngineError;
 
 mod approval;
+pub mod booking;
 pub mod cutoff;
 mod duplicate;
 mod moves;
