@@ -11,6 +11,7 @@ mod forecast;
 mod hostile_input;
 mod http;
 mod inbox;
+mod payments;
 mod peers_bai2;
 mod rates;
 mod recon;
