@@ -1,4 +1,4 @@
-//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/recon`, `#/exceptions`, `#/accounts`, `#/csv-mappings`, `#/settings`) between the screens.
+//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/recon`, `#/exceptions`, `#/payments`, `#/accounts`, `#/csv-mappings`, `#/settings`) between the screens.
 
 import './style.css';
 import { startApi } from './api';
@@ -11,6 +11,7 @@ import { exceptionsView } from './views/exceptions';
 import { forecastView } from './views/forecast';
 import { historyView } from './views/history';
 import { importView } from './views/import';
+import { paymentsView } from './views/payments';
 import { positionsView } from './views/positions';
 import { reconView } from './views/recon';
 import { settingsView } from './views/settings';
@@ -23,6 +24,7 @@ const ROUTES: Record<string, View> = {
   import: importView,
   recon: reconView,
   exceptions: exceptionsView,
+  payments: paymentsView,
   accounts: accountsView,
   'csv-mappings': csvMappingsView,
   settings: settingsView,
