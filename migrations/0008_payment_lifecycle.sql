@@ -124,3 +124,23 @@ CREATE TABLE cutoff (
 -- The payment an exception is about (a duplicate, a missed cut-off, a rejection).
 ALTER TABLE exception_case ADD COLUMN payment_id INTEGER REFERENCES payment (id);
 CREATE INDEX exception_by_payment ON exception_case (payment_id, kind, state);
+
+-- A pain.001 Cashline wrote for the bank. Its exact bytes are kept, so a re-export for a lost
+-- upload is byte-identical, and an export interrupted between its commit and its file is
+-- finished by the next one rather than made again. `written_at` is set once the file is in
+-- place under its final name.
+CREATE TABLE payment_export (
+    id INTEGER PRIMARY KEY,
+    format TEXT NOT NULL CHECK (format IN ('pain.001.001.03', 'pain.001.001.09')),
+    message_id TEXT NOT NULL UNIQUE,
+    file_name TEXT NOT NULL,
+    document BLOB NOT NULL,
+    digest_sha256 TEXT NOT NULL,
+    payments INTEGER NOT NULL CHECK (payments > 0),
+    control_sum_minor INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    written_at TEXT
+);
+ALTER TABLE payment ADD COLUMN export_id INTEGER REFERENCES payment_export (id);
+CREATE INDEX payment_by_export ON payment (export_id);

@@ -486,3 +486,166 @@ async fn approving_after_the_banks_cutoff_opens_cutoff_missed_with_the_next_date
         cases[0].subject
     );
 }
+
+mod status_reports {
+    use super::*;
+    use cashline_engine::payment::status::{apply, BatchStatus, Report, Status, TransactionStatus};
+
+    async fn sent(ledger: &Ledger, id: &str) {
+        let payment = approved(ledger, id).await;
+        let step = Move {
+            source: PaymentSource::Export,
+            status: None,
+            status_at: None,
+            ..bank_move(&payment, PaymentState::Sent, StatusCode::Rcvd, now())
+        };
+        assert_eq!(apply_move(ledger, &step).await, Moved::Applied);
+    }
+
+    async fn apply_move(ledger: &Ledger, step: &Move<'_>) -> Moved {
+        let mut tx = ledger.begin().await.unwrap();
+        let moved = move_payment(&mut tx, step, now()).await.unwrap();
+        tx.commit().await.unwrap();
+        moved
+    }
+
+    fn transaction(id: &str, code: StatusCode, reason: Option<&str>) -> TransactionStatus {
+        TransactionStatus {
+            original_instruction_id: None,
+            original_end_to_end_id: Some(format!("E2E-{id}")),
+            status: Status {
+                code,
+                reason_code: reason.map(str::to_string),
+                reason_text: None,
+            },
+            place: format!("line for {id}"),
+        }
+    }
+
+    fn report(at: DateTime<Utc>, transactions: Vec<TransactionStatus>) -> Report {
+        Report {
+            message_id: "STATUS-1".into(),
+            created_at: at,
+            original_message_id: None,
+            group: None,
+            batches: vec![BatchStatus {
+                original_payment_info_id: None,
+                status: None,
+                transactions,
+            }],
+        }
+    }
+
+    #[tokio::test]
+    async fn a_partial_acceptance_moves_each_payment_by_its_own_status() {
+        let (_dir, ledger) = ledger().await;
+        sent(&ledger, "S-1").await;
+        sent(&ledger, "S-2").await;
+        let at = now() + Duration::hours(1);
+        let applied = apply(
+            &ledger,
+            &report(
+                at,
+                vec![
+                    transaction("S-1", StatusCode::Acsp, None),
+                    transaction("S-2", StatusCode::Rjct, Some("AC04")),
+                ],
+            ),
+            PaymentSource::Pain002,
+            None,
+            "status.xml",
+            "bank",
+            now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!((applied.moved, applied.refused), (2, 0));
+        assert_eq!(row(&ledger, "S-1").await.state, PaymentState::Accepted);
+        let rejected = row(&ledger, "S-2").await;
+        assert_eq!(rejected.state, PaymentState::Rejected);
+        let last = ledger_payment::events_of(ledger.pool(), &[rejected.id])
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        assert_eq!(
+            (last.status, last.reason_code.as_deref()),
+            (Some(StatusCode::Rjct), Some("AC04"))
+        );
+        // A report the bank wrote before the acceptance does not move S-1 back.
+        let older = apply(
+            &ledger,
+            &report(
+                now(),
+                vec![transaction("S-1", StatusCode::Rjct, Some("MS03"))],
+            ),
+            PaymentSource::Pain002,
+            None,
+            "late.xml",
+            "bank",
+            now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!((older.moved, older.refused), (0, 1));
+        assert_eq!(row(&ledger, "S-1").await.state, PaymentState::Accepted);
+    }
+
+    #[tokio::test]
+    async fn a_report_naming_an_unknown_payment_changes_nothing() {
+        let (_dir, ledger) = ledger().await;
+        sent(&ledger, "U-1").await;
+        let before = ledger_payment::events_of(ledger.pool(), &[row(&ledger, "U-1").await.id])
+            .await
+            .unwrap()
+            .len();
+        let error = apply(
+            &ledger,
+            &report(
+                now(),
+                vec![
+                    transaction("U-1", StatusCode::Acsc, None),
+                    transaction("NOBODY", StatusCode::Acsc, None),
+                ],
+            ),
+            PaymentSource::Pain002,
+            None,
+            "status.xml",
+            "bank",
+            now(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("does not know"), "{error}");
+        assert!(error.contains("E2E-NOBODY"), "{error}");
+        let payment = row(&ledger, "U-1").await;
+        assert_eq!(payment.state, PaymentState::Sent);
+        assert_eq!(
+            ledger_payment::events_of(ledger.pool(), &[payment.id])
+                .await
+                .unwrap()
+                .len(),
+            before
+        );
+    }
+
+    #[tokio::test]
+    async fn a_pending_status_is_noted_without_a_move() {
+        let (_dir, ledger) = ledger().await;
+        sent(&ledger, "N-1").await;
+        let applied = apply(
+            &ledger,
+            &report(now(), vec![transaction("N-1", StatusCode::Pdng, None)]),
+            PaymentSource::Pain002,
+            None,
+            "status.xml",
+            "bank",
+            now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!((applied.moved, applied.noted), (0, 1));
+        assert_eq!(row(&ledger, "N-1").await.state, PaymentState::Sent);
+    }
+}

@@ -214,6 +214,9 @@ pub struct PaymentRow {
     pub run_id: Option<i64>,
     pub payment_info_id: Option<String>,
     pub status_at: Option<String>,
+    pub instruction_id: Option<String>,
+    /// The pain.001 Cashline sent it in.
+    pub export_id: Option<i64>,
 }
 
 /// The columns of a `PaymentRow`, in its order (a macro, so that `concat!` can build the
@@ -222,7 +225,7 @@ macro_rules! payment_select {
     () => {
         "SELECT id, external_id, end_to_end_id, debtor_iban, creditor_name, creditor_iban, amount_minor,
         currency, requested_date, reference, state, prepared_by, approved_by, run_id, payment_info_id,
-        status_at FROM payment"
+        status_at, instruction_id, export_id FROM payment"
     };
 }
 
@@ -246,6 +249,8 @@ fn payment_row(row: &prepared::Row<'_>) -> Result<PaymentRow, LedgerError> {
         run_id: row.optional_int(13)?,
         payment_info_id: row.optional_text(14)?,
         status_at: row.optional_text(15)?,
+        instruction_id: row.optional_text(16)?,
+        export_id: row.optional_int(17)?,
     })
 }
 
@@ -681,5 +686,54 @@ pub async fn bookings_of_file(
             detail_position: row.optional_int(11)?,
         })
     })
+    .await
+}
+
+/// The payments of the message a status report names: those Cashline exported in it, or those
+/// of the run the ERP wrote it as (a pain.001 read in). `true` when Cashline exported it.
+pub async fn of_message(
+    tx: &mut Tx<'_>,
+    message_id: &str,
+) -> Result<Option<(bool, Vec<PaymentRow>)>, LedgerError> {
+    let exported = prepared::fetch_all_on(
+        tx,
+        concat!(
+            payment_select!(),
+            " WHERE export_id IN (SELECT id FROM payment_export WHERE message_id = ?1) ORDER BY id"
+        ),
+        &[Value::Text(Some(message_id))],
+        payment_row,
+    )
+    .await?;
+    if !exported.is_empty() {
+        return Ok(Some((true, exported)));
+    }
+    let run = prepared::fetch_all_on(
+        tx,
+        concat!(
+            payment_select!(),
+            " WHERE run_id IN (SELECT id FROM payment_run WHERE message_id = ?1) ORDER BY id"
+        ),
+        &[Value::Text(Some(message_id))],
+        payment_row,
+    )
+    .await?;
+    Ok((!run.is_empty()).then_some((false, run)))
+}
+
+/// Live payments (not cancelled) with this end-to-end id.
+pub async fn by_end_to_end(
+    tx: &mut Tx<'_>,
+    end_to_end_id: &str,
+) -> Result<Vec<PaymentRow>, LedgerError> {
+    prepared::fetch_all_on(
+        tx,
+        concat!(
+            payment_select!(),
+            " WHERE end_to_end_id = ?1 AND state <> 'cancelled' ORDER BY id"
+        ),
+        &[Value::Text(Some(end_to_end_id))],
+        payment_row,
+    )
     .await
 }

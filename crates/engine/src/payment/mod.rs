@@ -18,6 +18,7 @@ pub mod booking;
 pub mod cutoff;
 mod duplicate;
 mod moves;
+pub mod status;
 pub mod validate;
 
 pub use approval::{approve, release, set_limit, Approved};
