@@ -159,3 +159,86 @@ fn a_name_with_control_characters_is_an_issue_on_the_payment_not_a_forged_line()
     let text = workspace.run(&["payments", "show", "P1"]);
     assert!(!String::from_utf8_lossy(&text.stdout).contains('\u{1b}'));
 }
+
+fn status_report(original: &str, end_to_end: &str, status: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.10\"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>STS-{end_to_end}</MsgId><CreDtTm>2026-11-24T10:00:00Z</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>{original}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>B1</OrgnlPmtInfId>
+<TxInfAndSts><OrgnlEndToEndId>{end_to_end}</OrgnlEndToEndId><TxSts>{status}</TxSts><StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf></TxInfAndSts>
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>
+"
+    )
+}
+
+#[test]
+fn a_status_report_is_read_by_import_and_bad_ones_change_nothing() {
+    let workspace = with_account();
+    import(
+        &workspace,
+        "run.csv",
+        "P1,E2E-P1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,500.00,EUR,2026-11-24,\n",
+    );
+    let before = workspace.json(&["payments", "list", "--json"]);
+    for (name, body, expected) in [
+        (
+            "unknown.xml",
+            status_report("MSG-X", "E2E-NOBODY", "RJCT"),
+            "does not know",
+        ),
+        (
+            "bad-status.xml",
+            status_report("MSG-X", "E2E-P1", "NOPE"),
+            "is not an ISO 20022 payment status code",
+        ),
+        (
+            "cut.xml",
+            status_report("MSG-X", "E2E-P1", "RJCT")[..300].to_string(),
+            "line 4: the XML is malformed",
+        ),
+    ] {
+        let file = workspace.write(name, body.as_bytes());
+        let output = workspace.run(&["import", file.to_str().unwrap(), "--json"]);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let error = report["files"][0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(error.contains(expected), "{name}: {report}");
+        assert_eq!(
+            workspace.json(&["payments", "list", "--json"]),
+            before,
+            "{name}"
+        );
+    }
+    // A report about a payment Cashline never sent: read, and its move refused on record.
+    let file = workspace.write(
+        "status.xml",
+        status_report("MSG-X", "E2E-P1", "RJCT").as_bytes(),
+    );
+    let report = workspace.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(report["files"][0]["format"], "pain.002.001.10");
+    assert_eq!(report["files"][0]["payment_statuses"], 1);
+    let shown = payment(&workspace, "P1");
+    assert_eq!(shown["status"], "validated");
+    let last = shown["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (
+            &last["status"],
+            &last["applied"],
+            &last["bank_status"],
+            &last["reason_meaning"]
+        ),
+        (
+            &serde_json::json!("rejected"),
+            &serde_json::json!(false),
+            &serde_json::json!("RJCT"),
+            &serde_json::json!("the account is closed")
+        )
+    );
+    let again = workspace.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(again["files"][0]["status"], "duplicate");
+}

@@ -558,6 +558,7 @@ mod status_reports {
             now(),
         )
         .await
+        .unwrap()
         .unwrap();
         assert_eq!((applied.moved, applied.refused), (2, 0));
         assert_eq!(row(&ledger, "S-1").await.state, PaymentState::Accepted);
@@ -586,6 +587,7 @@ mod status_reports {
             now(),
         )
         .await
+        .unwrap()
         .unwrap();
         assert_eq!((older.moved, older.refused), (0, 1));
         assert_eq!(row(&ledger, "S-1").await.state, PaymentState::Accepted);
@@ -644,6 +646,7 @@ mod status_reports {
             now(),
         )
         .await
+        .unwrap()
         .unwrap();
         assert_eq!((applied.moved, applied.noted), (0, 1));
         assert_eq!(row(&ledger, "N-1").await.state, PaymentState::Sent);

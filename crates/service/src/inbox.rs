@@ -192,7 +192,7 @@ pub struct InboxScanner {
 /// What became of one file taken from the inbox.
 enum Handled {
     /// Imported (or failed) and reported; moved away unless the move has to wait.
-    Done(wire::FileResult),
+    Done(Box<wire::FileResult>),
     /// Left in the inbox for a later pass.
     Later,
 }
@@ -288,7 +288,7 @@ impl InboxScanner {
             }
             self.unmoved.remove(&path);
             if let Handled::Done(result) = self.handle(service, &mappings, &path, state).await {
-                results.push(result);
+                results.push(*result);
             }
         }
         Ok(results)
@@ -363,14 +363,14 @@ impl InboxScanner {
             // again; the statements already imported count once.
             warn!(file = %name, "an inbox file changed while it was imported; it stays in the inbox and is imported again");
             self.seen.remove(path);
-            return Handled::Done(result);
+            return Handled::Done(Box::new(result));
         }
         if self.file_away(path, &result, true).is_err() {
             self.unmoved
                 .insert(path.to_path_buf(), (state, result.clone()));
         }
         drop(file);
-        Handled::Done(result)
+        Handled::Done(Box::new(result))
     }
 
     /// Moves a handled file into `imported/` or `failed/` under a name not yet taken, with the

@@ -4,8 +4,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use cashline_bankfile::pain002;
+use cashline_domain::PaymentSource;
 use cashline_domain::{reason_meaning, Currency, Money, PaymentState};
-use cashline_engine::payment;
+use cashline_engine::import::ImportSource;
+use cashline_engine::payment::{self, status};
 use cashline_ledger::payment as payments;
 
 use crate::erp::read;
@@ -325,5 +328,152 @@ impl Service {
             }
         }
         Ok(wire::PaymentRunsReport { runs })
+    }
+}
+
+/// The engine's reading of a parsed pain.002.
+fn report_of(parsed: &pain002::StatusReport) -> status::Report {
+    let reason = |reasons: &[pain002::StatusReason]| -> (Option<String>, Option<String>) {
+        let first = reasons.iter().find(|r| r.code.is_some());
+        let words: Vec<&str> = reasons
+            .iter()
+            .flat_map(|r| r.additional_info.iter().map(String::as_str))
+            .collect();
+        (
+            first.and_then(|r| r.code.clone()),
+            (!words.is_empty()).then(|| words.join(" ")),
+        )
+    };
+    let status_of = |code, reasons: &[pain002::StatusReason]| {
+        let (reason_code, reason_text) = reason(reasons);
+        status::Status {
+            code,
+            reason_code,
+            reason_text,
+        }
+    };
+    status::Report {
+        message_id: parsed.message_id.clone(),
+        created_at: parsed.created_at,
+        original_message_id: parsed.original_message_id.clone(),
+        group: parsed
+            .group_status
+            .map(|code| status_of(code, &parsed.group_reasons)),
+        batches: parsed
+            .batches
+            .iter()
+            .map(|b| status::BatchStatus {
+                original_payment_info_id: b.original_payment_info_id.clone(),
+                status: b.status.map(|code| status_of(code, &b.reasons)),
+                transactions: b
+                    .transactions
+                    .iter()
+                    .map(|t| status::TransactionStatus {
+                        original_instruction_id: t.original_instruction_id.clone(),
+                        original_end_to_end_id: t.original_end_to_end_id.clone(),
+                        status: status_of(t.status, &t.reasons),
+                        place: format!("line {}", t.line),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+impl Service {
+    /// A pain.002 given to `import`: the payments it names moved, or `None` when the file is
+    /// not a status report.
+    pub(crate) async fn status_file(
+        &self,
+        file_name: &str,
+        source: ImportSource<'_>,
+    ) -> Option<wire::FileResult> {
+        let head = match source {
+            ImportSource::Bytes(bytes) => bytes[..bytes.len().min(4096)].to_vec(),
+            ImportSource::Path(path) => {
+                use std::io::Read;
+                let mut head = Vec::new();
+                std::fs::File::open(path)
+                    .and_then(|f| f.take(4096).read_to_end(&mut head))
+                    .ok()?;
+                head
+            }
+        };
+        let version = pain002::detect(&head)?;
+        let format = if version == 0 {
+            "pain.002".to_string()
+        } else {
+            format!("pain.002.001.{version:02}")
+        };
+        let failed = |message: String, code| {
+            crate::service::failed_with(file_name, Some(format.clone()), message, code)
+        };
+        let bytes = match source {
+            ImportSource::Bytes(bytes) => bytes.to_vec(),
+            ImportSource::Path(path) => {
+                let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                if size > pain002::PAIN002_BYTES_MAX as u64 {
+                    return Some(failed(
+                        format!(
+                            "{file_name}: {size} bytes, more than the {}-byte limit of a status report",
+                            pain002::PAIN002_BYTES_MAX
+                        ),
+                        "too_large",
+                    ));
+                }
+                match std::fs::read(path) {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        return Some(failed(
+                            format!("{file_name}: cannot read the file: {e}"),
+                            "unreadable",
+                        ))
+                    }
+                }
+            }
+        };
+        let parsed = match pain002::parse(&bytes) {
+            Ok(parsed) => parsed,
+            Err(e) => return Some(failed(format!("{file_name}: {e}"), "invalid")),
+        };
+        let digest = status::digest(&bytes);
+        let file = status::FileIn {
+            digest_sha256: &digest,
+            size_bytes: bytes.len() as u64,
+            format: &format,
+        };
+        let applied = status::apply(
+            &self.ledger,
+            &report_of(&parsed),
+            PaymentSource::Pain002,
+            Some(file),
+            file_name,
+            &self.user,
+            self.clock.now(),
+        )
+        .await;
+        Some(match applied {
+            Ok(applied) => wire::FileResult {
+                file: file_name.to_string(),
+                format: Some(format.clone()),
+                status: if applied.is_some() {
+                    "imported"
+                } else {
+                    "duplicate"
+                },
+                statements: 0,
+                entries: 0,
+                new_entries: 0,
+                promoted_entries: 0,
+                payments_settled: 0,
+                payments_returned: 0,
+                payment_statuses: applied.map_or(0, |a| a.payments as u64),
+                error: None,
+                error_code: None,
+                warnings: Vec::new(),
+                exceptions: Vec::new(),
+            },
+            Err(e) => failed(e.to_string(), "invalid"),
+        })
     }
 }

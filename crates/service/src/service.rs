@@ -133,6 +133,10 @@ impl Service {
         source: ImportSource<'_>,
         options: &ImportOptions,
     ) -> wire::FileResult {
+        // A bank's status report is about payments, not a statement: the payments engine reads it.
+        if let Some(result) = self.status_file(file_name, source).await {
+            return result;
+        }
         let request = ImportRequest {
             file_name,
             source,
@@ -157,6 +161,7 @@ impl Service {
                 promoted_entries: report.entries_promoted,
                 payments_settled: report.payments_settled,
                 payments_returned: report.payments_returned,
+                payment_statuses: 0,
                 error: None,
                 error_code: None,
                 warnings: report.warnings,
@@ -394,7 +399,7 @@ fn error_code(error: &cashline_engine::EngineError) -> &'static str {
     }
 }
 
-fn failed_with(
+pub(crate) fn failed_with(
     file_name: &str,
     format: Option<String>,
     message: String,
@@ -410,6 +415,7 @@ fn failed_with(
         promoted_entries: 0,
         payments_settled: 0,
         payments_returned: 0,
+        payment_statuses: 0,
         error: Some(message),
         error_code: Some(code),
         warnings: Vec::new(),

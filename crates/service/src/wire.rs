@@ -29,6 +29,8 @@ pub struct FileResult {
     /// Payments its bookings settled (a debit with the payment's end-to-end id) or returned.
     pub payments_settled: u64,
     pub payments_returned: u64,
+    /// A status report (pain.002): the payments it named.
+    pub payment_statuses: u64,
     pub error: Option<String>,
     /// Why the file failed, for fronts that branch on it: `unknown_format`, `invalid`,
     /// `truncated`, `too_large`, `unsupported`, `unreadable` or `failed`.

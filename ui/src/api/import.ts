@@ -126,6 +126,7 @@ function decodeImportedFile(value: unknown, path: string): ImportedFile {
     promoted_entries: nullable(count)(o.promoted_entries, `${path}.promoted_entries`) ?? 0,
     payments_settled: nullable(count)(o.payments_settled, `${path}.payments_settled`) ?? 0,
     payments_returned: nullable(count)(o.payments_returned, `${path}.payments_returned`) ?? 0,
+    payment_statuses: nullable(count)(o.payment_statuses, `${path}.payment_statuses`) ?? 0,
     error: nullable(text)(o.error, `${path}.error`),
     error_code: nullable(nonEmptyText)(o.error_code, `${path}.error_code`),
     warnings: nullable(texts)(o.warnings, `${path}.warnings`) ?? [],

@@ -15,7 +15,11 @@ promoted_entries: number,
 /**
  * Payments its bookings settled (a debit with the payment's end-to-end id) or returned.
  */
-payments_settled: number, payments_returned: number, error: string | null, 
+payments_settled: number, payments_returned: number, 
+/**
+ * A status report (pain.002): the payments it named.
+ */
+payment_statuses: number, error: string | null, 
 /**
  * Why the file failed, for fronts that branch on it: `unknown_format`, `invalid`,
  * `truncated`, `too_large`, `unsupported`, `unreadable` or `failed`.

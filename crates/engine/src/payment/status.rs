@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use cashline_domain::{PaymentSource, PaymentState, StatusCode};
 use cashline_ledger::payment::{self, NewEvent, PaymentRow};
-use cashline_ledger::{audit, Ledger, Tx};
+use cashline_ledger::{audit, source_file, Ledger, Tx};
 
 use super::{correlation_id, move_payment, Move, Moved};
 use crate::EngineError;
@@ -110,17 +110,57 @@ async fn find<'s>(
     }
 }
 
-/// Applies `report`, read from the file `source_file_id`, in one transaction.
+/// A file's SHA-256 in hex, as source files are known by.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The file a report came in, kept as a source file so the same file twice changes nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct FileIn<'a> {
+    pub digest_sha256: &'a str,
+    pub size_bytes: u64,
+    /// `pain.002.001.10`, …
+    pub format: &'a str,
+}
+
+/// Applies `report` in one transaction; `None` when its file was applied before.
 pub async fn apply(
     ledger: &Ledger,
     report: &Report,
     source: PaymentSource,
-    source_file_id: Option<i64>,
+    file: Option<FileIn<'_>>,
     file_name: &str,
     user: &str,
     now: DateTime<Utc>,
-) -> Result<Applied, EngineError> {
+) -> Result<Option<Applied>, EngineError> {
     let mut tx = ledger.begin().await?;
+    let source_file_id = match file {
+        Some(file) => {
+            if source_file::find(&mut tx, file.digest_sha256)
+                .await?
+                .is_some()
+            {
+                return Ok(None);
+            }
+            Some(
+                source_file::insert(
+                    &mut tx,
+                    &source_file::NewSourceFile {
+                        digest_sha256: file.digest_sha256,
+                        file_name,
+                        format: file.format,
+                        size_bytes: file.size_bytes,
+                        imported_at: now,
+                        imported_by: user,
+                    },
+                )
+                .await?,
+            )
+        }
+        None => None,
+    };
     let scope = match &report.original_message_id {
         Some(message) => payment::of_message(&mut tx, message)
             .await?
@@ -300,5 +340,5 @@ pub async fn apply(
     };
     audit::append(&mut tx, &record, now).await?;
     tx.commit().await?;
-    Ok(applied)
+    Ok(Some(applied))
 }
