@@ -12,6 +12,7 @@ pub mod csv_mapping;
 pub mod error;
 pub mod format;
 pub mod ofx;
+pub mod pain001_write;
 pub mod pain002;
 mod scan;
 pub mod statement;
