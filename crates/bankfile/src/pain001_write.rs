@@ -93,18 +93,18 @@ fn control_text(batches: &[&Batch]) -> String {
 fn agent(xml: &mut String, version: Pain001Version, tag: &str, bic: Option<&str>) {
     match bic {
         Some(bic) => {
-            let _ = write!(
+            let _ = writeln!(
                 xml,
-                "<{tag}><FinInstnId><{b}>{}</{b}></FinInstnId></{tag}>\n",
+                "<{tag}><FinInstnId><{b}>{}</{b}></FinInstnId></{tag}>",
                 escape(bic),
                 b = version.bic()
             );
         }
         // The SEPA rulebook's way of saying the IBAN alone identifies the bank.
         None if tag == "DbtrAgt" => {
-            let _ = write!(
+            let _ = writeln!(
                 xml,
-                "<{tag}><FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr></FinInstnId></{tag}>\n"
+                "<{tag}><FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr></FinInstnId></{tag}>"
             );
         }
         None => {}
