@@ -242,3 +242,184 @@ fn a_status_report_is_read_by_import_and_bad_ones_change_nothing() {
     let again = workspace.json(&["import", file.to_str().unwrap(), "--json"]);
     assert_eq!(again["files"][0]["status"], "duplicate");
 }
+
+const RUN: &str = "P1,E2E-P1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,ABNANL2A,500.00,EUR,2026-11-24,INV-1
+P2,E2E-P2,DE89370400440532013000,Contoso,NL91ABNA0417164300,,250.00,EUR,2026-11-24,INV-2
+P3,E2E-P3,DE89370400440532013000,Litware,NL91ABNA0417164300,,75.00,EUR,2026-11-25,INV-3
+";
+
+fn approve(workspace: &Workspace, ids: &[&str]) {
+    let output = workspace
+        .command_as("approver")
+        .args(["payments", "approve"])
+        .args(ids)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn schema_valid(file: &std::path::Path) {
+    let Some(corpus) = crate::support::corpus() else {
+        return;
+    };
+    let schema = corpus.join("xsd/pain/pain.001.001.09.xsd");
+    let output = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&schema)
+        .arg(file)
+        .output()
+        .expect("xmllint is installed by scripts/setup (libxml2-utils)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn exported_once_then_accepted_in_part_by_the_bank() {
+    let workspace = with_account();
+    import(&workspace, "run.csv", RUN);
+    approve(&workspace, &["P1", "P2", "P3"]);
+    let out = workspace.dir.path().join("to-bank.xml");
+    let done = workspace.json(&[
+        "payments",
+        "export",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(done["payments"], 3);
+    schema_valid(&out);
+    let document = std::fs::read_to_string(&out).unwrap();
+    // Two requested dates: two payment-information blocks.
+    assert_eq!(document.matches("<PmtInf>").count(), 2);
+    let message = done["message_id"].as_str().unwrap().to_string();
+    assert_eq!(payment(&workspace, "P1")["status"], "sent");
+    // Nothing is left to send: a second export writes no file.
+    let again_out = workspace.dir.path().join("again.xml");
+    let again = workspace.json(&[
+        "payments",
+        "export",
+        "--out",
+        again_out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(again["payments"], 0);
+    assert!(!again_out.exists());
+    // A lost upload: the same bytes again.
+    let copy = workspace.dir.path().join("copy.xml");
+    workspace.run(&[
+        "payments",
+        "reexport",
+        &message,
+        "--out",
+        copy.to_str().unwrap(),
+    ]);
+    assert_eq!(std::fs::read(&copy).unwrap(), document.as_bytes());
+
+    // The bank takes P1, rejects P2 (closed account), by instruction id within the message.
+    let b1 = format!("{message}-B1");
+    let report = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>STS-1</MsgId><CreDtTm>2026-11-23T12:00:00Z</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>{message}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>{b1}</OrgnlPmtInfId><PmtInfSts>PART</PmtInfSts>
+<TxInfAndSts><OrgnlInstrId>{b1}-1</OrgnlInstrId><TxSts>ACSP</TxSts></TxInfAndSts>
+<TxInfAndSts><OrgnlInstrId>{b1}-2</OrgnlInstrId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf></TxInfAndSts>
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>
+"
+    );
+    let file = workspace.write("status.xml", report.as_bytes());
+    workspace.json(&["import", file.to_str().unwrap(), "--json"]);
+    let states: Vec<String> = ["P1", "P2", "P3"]
+        .iter()
+        .map(|id| {
+            payment(&workspace, id)["status"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(states, ["accepted", "rejected", "sent"]);
+    let p2 = payment(&workspace, "P2");
+    assert_eq!(p2["reason"], "AC04");
+    let sources: Vec<&str> = p2["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["csv", "csv", "user", "export", "pain.002"]);
+}
+
+/// Each payment's end-to-end id appears in exactly one of the files written.
+fn in_exactly_one_file(workspace: &Workspace, ids: &[String]) {
+    let files: Vec<String> = std::fs::read_dir(workspace.dir.path())
+        .unwrap()
+        .filter_map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            (name.starts_with("out-") && name.ends_with(".xml"))
+                .then(|| std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    for id in ids {
+        let tag = format!("<EndToEndId>{id}</EndToEndId>");
+        let count = files.iter().filter(|f| f.contains(&tag)).count();
+        assert_eq!(count, 1, "{id} is in {count} files");
+    }
+}
+
+#[test]
+fn an_export_killed_between_its_commit_and_its_file_is_finished_by_the_next_one() {
+    let workspace = with_account();
+    let mut ids = Vec::new();
+    for run in 0..6 {
+        let id = format!("K{run}");
+        import(
+            &workspace,
+            &format!("run-{run}.csv"),
+            &format!("{id},E2E-{id},DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,{}.00,EUR,2026-11-24,INV-{id}\n", 100 + run),
+        );
+        approve(&workspace, &[&id]);
+        ids.push(format!("E2E-{id}"));
+        let point = if run % 2 == 0 {
+            "export-committed"
+        } else {
+            "export-before-rename"
+        };
+        let out = workspace.dir.path().join(format!("out-{run}.xml"));
+        let killed = workspace
+            .command()
+            .env("CASHLINE_CRASH_AT", point)
+            .args(["payments", "export", "--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            !killed.status.success(),
+            "the process was to die at {point}"
+        );
+        assert!(!out.exists(), "{point}: no file under its final name yet");
+        // The payment is sent: the export is recorded, only its file is missing.
+        assert_eq!(payment(&workspace, &id)["status"], "sent");
+        let next = workspace.dir.path().join(format!("out-next-{run}.xml"));
+        let done = workspace.json(&[
+            "payments",
+            "export",
+            "--out",
+            next.to_str().unwrap(),
+            "--json",
+        ]);
+        assert_eq!(done["payments"], 0, "nothing new to send");
+        assert_eq!(done["finished"][0], out.to_str().unwrap());
+        assert!(!next.exists());
+        schema_valid(&out);
+    }
+    in_exactly_one_file(&workspace, &ids);
+}

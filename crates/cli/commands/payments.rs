@@ -75,6 +75,22 @@ pub enum PaymentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the approved, unsent payments as one pain.001 for the bank; each payment is in
+    /// at most one file.
+    Export {
+        #[arg(long, default_value = "pain.001.001.09")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an earlier export again, byte for byte (by its id or message id), for a lost upload.
+    Reexport {
+        export: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Release a payment held as a possible duplicate (it is a second, real payment).
     Release {
         id: String,
@@ -176,6 +192,31 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
         PaymentCommand::Runs { json } => {
             let report = service.payment_runs().await?;
             output::show(json, &report, output::payment_runs)
+        }
+        PaymentCommand::Export { format, out, json } => {
+            let done = service.payments_export(&format, &out).await?;
+            if json {
+                output::json(&done)?;
+            } else {
+                for file in &done.finished {
+                    println!("Finished an interrupted export: {}", shown(file));
+                }
+                match (&done.file, &done.message_id) {
+                    (Some(file), Some(message)) => println!(
+                        "{} payments sent in {} to {}.",
+                        done.payments,
+                        shown(message),
+                        shown(file)
+                    ),
+                    _ => println!("No approved payments waiting to be sent."),
+                }
+            }
+            Ok(())
+        }
+        PaymentCommand::Reexport { export, out } => {
+            let written = service.payments_reexport(&export, &out).await?;
+            println!("Written again to {}.", shown(&written));
+            Ok(())
         }
         PaymentCommand::Release { id, json } => {
             let payment = service.payments_release(&id).await?;

@@ -18,6 +18,7 @@ pub mod exception;
 pub mod fx_rate;
 pub mod open_item;
 pub mod payment;
+pub mod payment_export;
 mod prepared;
 pub mod recon;
 pub mod setting;

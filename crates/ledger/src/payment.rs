@@ -217,6 +217,7 @@ pub struct PaymentRow {
     pub instruction_id: Option<String>,
     /// The pain.001 Cashline sent it in.
     pub export_id: Option<i64>,
+    pub creditor_bic: Option<String>,
 }
 
 /// The columns of a `PaymentRow`, in its order (a macro, so that `concat!` can build the
@@ -225,7 +226,7 @@ macro_rules! payment_select {
     () => {
         "SELECT id, external_id, end_to_end_id, debtor_iban, creditor_name, creditor_iban, amount_minor,
         currency, requested_date, reference, state, prepared_by, approved_by, run_id, payment_info_id,
-        status_at, instruction_id, export_id FROM payment"
+        status_at, instruction_id, export_id, creditor_bic FROM payment"
     };
 }
 
@@ -251,6 +252,7 @@ fn payment_row(row: &prepared::Row<'_>) -> Result<PaymentRow, LedgerError> {
         status_at: row.optional_text(15)?,
         instruction_id: row.optional_text(16)?,
         export_id: row.optional_int(17)?,
+        creditor_bic: row.optional_text(18)?,
     })
 }
 
@@ -733,6 +735,21 @@ pub async fn by_end_to_end(
             " WHERE end_to_end_id = ?1 AND state <> 'cancelled' ORDER BY id"
         ),
         &[Value::Text(Some(end_to_end_id))],
+        payment_row,
+    )
+    .await
+}
+
+/// Approved payments no export has taken yet, by debtor, currency, date and id.
+pub async fn approved_unsent(tx: &mut Tx<'_>) -> Result<Vec<PaymentRow>, LedgerError> {
+    prepared::fetch_all_on(
+        tx,
+        concat!(
+            payment_select!(),
+            " WHERE state = 'approved' AND export_id IS NULL
+              ORDER BY upper(replace(debtor_iban, ' ', '')), currency, requested_date, id"
+        ),
+        &[],
         payment_row,
     )
     .await

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use cashline_bankfile::pain001_write::Pain001Version;
 use cashline_bankfile::pain002;
 use cashline_domain::PaymentSource;
 use cashline_domain::{reason_meaning, Currency, Money, PaymentState};
@@ -171,6 +172,40 @@ impl Service {
         let mut report = self.payments(None).await?;
         report.payments.retain(|p| ids.contains(&p.id));
         Ok(report)
+    }
+
+    /// Writes the approved, unsent payments as one pain.001 (`pain.001.001.09` or `.03`).
+    pub async fn payments_export(
+        &self,
+        format: &str,
+        out: &Path,
+    ) -> Result<wire::PaymentsExported, ServiceError> {
+        let version = Pain001Version::parse(format.trim()).ok_or_else(|| {
+            ServiceError::BadRequest(format!(
+                "'{}' is not an export format (pain.001.001.09 or pain.001.001.03)",
+                cashline_domain::shown(format)
+            ))
+        })?;
+        let done =
+            payment::export::export(&self.ledger, version, out, &self.user, self.clock.now())
+                .await?;
+        Ok(wire::PaymentsExported {
+            file: done.file.map(|f| f.display().to_string()),
+            message_id: done.message_id,
+            payments: done.payments,
+            finished: done
+                .finished
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect(),
+        })
+    }
+
+    /// Writes an earlier export again, byte for byte.
+    pub async fn payments_reexport(&self, key: &str, out: &Path) -> Result<String, ServiceError> {
+        let written =
+            payment::export::reexport(&self.ledger, key, out, &self.user, self.clock.now()).await?;
+        Ok(written.display().to_string())
     }
 
     /// Releases a payment held as a possible duplicate.

@@ -61,6 +61,7 @@ pub fn declarations() -> String {
         wire::PaymentCase::decl(&config),
         wire::ApprovalLimitsReport::decl(&config),
         wire::CutoffsReport::decl(&config),
+        wire::PaymentsExported::decl(&config),
         wire::Cutoff::decl(&config),
         wire::ApprovalLimit::decl(&config),
         wire::PaymentRun::decl(&config),

@@ -461,6 +461,17 @@ pub struct PaymentCase {
     pub subject: String,
 }
 
+/// What `payments export` wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentsExported {
+    /// The new pain.001, if there were approved payments to send.
+    pub file: Option<String>,
+    pub message_id: Option<String>,
+    pub payments: usize,
+    /// Files of earlier exports an interruption had left unwritten, written now.
+    pub finished: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CutoffsReport {
     pub cutoffs: Vec<Cutoff>,

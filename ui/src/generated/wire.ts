@@ -274,6 +274,16 @@ export type ApprovalLimitsReport = { limits: Array<ApprovalLimit>, };
 
 export type CutoffsReport = { cutoffs: Array<Cutoff>, };
 
+export type PaymentsExported = { 
+/**
+ * The new pain.001, if there were approved payments to send.
+ */
+file: string | null, message_id: string | null, payments: number, 
+/**
+ * Files of earlier exports an interruption had left unwritten, written now.
+ */
+finished: Array<string>, };
+
 export type Cutoff = { bank_bic: string, currency: string, time: string, time_zone: string, set_by: string, set_at: string, };
 
 export type ApprovalLimit = { currency: string, amount: string, set_by: string, set_at: string, };

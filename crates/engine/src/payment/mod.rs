@@ -16,6 +16,7 @@ use crate::EngineError;
 mod approval;
 pub mod booking;
 pub mod cutoff;
+pub mod export;
 mod duplicate;
 mod moves;
 pub mod status;
