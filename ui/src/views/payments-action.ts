@@ -107,7 +107,8 @@ function needsOf(p: Payment, detailOf: (subject: string) => string | null): Need
       detail: bank ? `bank status ${bank}` : null,
     });
   }
-  if (p.issues.length > 0) {
+  // A cancelled payment's issues need nobody any more.
+  if (p.issues.length > 0 && p.status !== 'cancelled') {
     rows.push({
       payment: p,
       need: 'issues',

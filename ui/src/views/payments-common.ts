@@ -42,14 +42,14 @@ export function reasonInWords(payment: Payment): string | null {
     const words = codeInWords(payment.reason, event?.reason_meaning ?? null);
     return event?.reason_text ? `${words} (${event.reason_text})` : words;
   }
+  if (payment.status === 'cancelled') {
+    const last = [...payment.events].reverse().find((e) => e.applied && e.status === 'cancelled');
+    return last?.reason_text ?? null;
+  }
   if (payment.issues.length > 0) {
     const [first] = payment.issues;
     const more = payment.issues.length > 1 ? ` (and ${payment.issues.length - 1} more)` : '';
     return `${first?.reason ?? ''}${more}`;
-  }
-  if (payment.status === 'cancelled') {
-    const last = [...payment.events].reverse().find((e) => e.applied && e.status === 'cancelled');
-    return last?.reason_text ?? null;
   }
   return null;
 }
