@@ -267,7 +267,9 @@ pub async fn apply(
                 from = PaymentState::Sent;
             }
         }
-        let Some(to) = status.code.moves_to() else {
+        // A status that moves nothing (pending, blocked) or names the state already held
+        // (ACSP after ACCP): the bank's words are kept, the payment stays.
+        let Some(to) = status.code.moves_to().filter(|to| *to != from) else {
             let event = NewEvent {
                 payment_id: current.id,
                 from: Some(from),
@@ -285,25 +287,6 @@ pub async fn apply(
             applied.noted += 1;
             continue;
         };
-        if to == from {
-            // The same state again (ACSP after ACCP): the bank's words are kept, nothing moves.
-            let event = NewEvent {
-                payment_id: current.id,
-                from: Some(from),
-                state: from,
-                status: Some(status.code),
-                reason_code: status.reason_code.as_deref(),
-                reason_text: status.reason_text.as_deref(),
-                status_at: Some(report.created_at),
-                source,
-                source_file_id,
-                correlation_id: &correlation,
-                recorded_by: user,
-            };
-            payment::record_event(&mut tx, &event, None, now).await?;
-            applied.noted += 1;
-            continue;
-        }
         let step = Move {
             payment_id: current.id,
             from,
