@@ -423,3 +423,290 @@ fn an_export_killed_between_its_commit_and_its_file_is_finished_by_the_next_one(
     }
     in_exactly_one_file(&workspace, &ids);
 }
+
+/// An ERP's own pain.001.001.03 for its bank portal: three transfers from the EUR account, the
+/// third to an account that is not an IBAN.
+const ERP_RUN: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03">
+<CstmrCdtTrfInitn>
+<GrpHdr><MsgId>ERP-7</MsgId><CreDtTm>2026-11-23T07:30:00</CreDtTm><NbOfTxs>3</NbOfTxs><CtrlSum>215.00</CtrlSum><InitgPty><Nm>Cashline Demo GmbH</Nm></InitgPty></GrpHdr>
+<PmtInf><PmtInfId>ERP-7-B</PmtInfId><PmtMtd>TRF</PmtMtd><ReqdExctnDt>2026-11-24</ReqdExctnDt>
+<Dbtr><Nm>Cashline Demo GmbH</Nm></Dbtr><DbtrAcct><Id><IBAN>DE89370400440532013000</IBAN></Id></DbtrAcct>
+<DbtrAgt><FinInstnId><BIC>COBADEFFXXX</BIC></FinInstnId></DbtrAgt>
+<CdtTrfTxInf><PmtId><InstrId>ERP-7-1</InstrId><EndToEndId>ERP-E1</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">120.00</InstdAmt></Amt>
+<Cdtr><Nm>Tailspin</Nm></Cdtr><CdtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></CdtrAcct><RmtInf><Ustrd>INV-71</Ustrd></RmtInf></CdtTrfTxInf>
+<CdtTrfTxInf><PmtId><InstrId>ERP-7-2</InstrId><EndToEndId>ERP-E2</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">80.00</InstdAmt></Amt>
+<Cdtr><Nm>Wingtip</Nm></Cdtr><CdtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></CdtrAcct><RmtInf><Ustrd>INV-72</Ustrd></RmtInf></CdtTrfTxInf>
+<CdtTrfTxInf><PmtId><InstrId>ERP-7-3</InstrId><EndToEndId>ERP-E3</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">15.00</InstdAmt></Amt>
+<Cdtr><Nm>Northwind</Nm></Cdtr><CdtrAcct><Id><Othr><Id>123456789</Id></Othr></Id></CdtrAcct></CdtTrfTxInf>
+</PmtInf>
+</CstmrCdtTrfInitn>
+</Document>
+"#;
+
+/// The instruction id the export gave each end-to-end id.
+fn instruction_ids(document: &str) -> std::collections::HashMap<String, String> {
+    let between = |text: &str, tag: &str| -> String {
+        let open = format!("<{tag}>");
+        let start = text.find(&open).unwrap() + open.len();
+        let end = start + text[start..].find(&format!("</{tag}>")).unwrap();
+        text[start..end].to_string()
+    };
+    document
+        .split("<CdtTrfTxInf>")
+        .skip(1)
+        .map(|tx| (between(tx, "EndToEndId"), between(tx, "InstrId")))
+        .collect()
+}
+
+/// A debit notification (camt.054) or a day's statement (camt.053) with one debit entry of
+/// `total` whose transactions are `parts` (end-to-end id, amount); a statement opens at
+/// 12345.67 and closes at `closing`.
+fn booking_file(kind: &str, total: &str, closing: &str, parts: &[(&str, &str)]) -> String {
+    let details: String = parts
+        .iter()
+        .map(|(e2e, amount)| {
+            format!("<TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs><Amt Ccy=\"EUR\">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd></TxDtls>")
+        })
+        .collect();
+    let batch = if parts.len() > 1 {
+        format!("<Btch><NbOfTxs>{}</NbOfTxs></Btch>", parts.len())
+    } else {
+        String::new()
+    };
+    let entry = format!(
+        "<Ntry><NtryRef>{kind}-1</NtryRef><Amt Ccy=\"EUR\">{total}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>\
+<BookgDt><Dt>2026-11-24</Dt></BookgDt><ValDt><Dt>2026-11-24</Dt></ValDt><AcctSvcrRef>{kind}-REF-1</AcctSvcrRef>\
+<NtryDtls>{batch}{details}</NtryDtls></Ntry>"
+    );
+    let account = "<Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>";
+    if kind == "camt054" {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.08\"><BkToCstmrDbtCdtNtfctn>
+<GrpHdr><MsgId>NTF-1</MsgId><CreDtTm>2026-11-24T11:00:00Z</CreDtTm></GrpHdr>
+<Ntfctn><Id>NTF-1-1</Id><CreDtTm>2026-11-24T11:00:00Z</CreDtTm>{account}{entry}</Ntfctn>
+</BkToCstmrDbtCdtNtfctn></Document>
+"
+        )
+    } else {
+        let balance = |code: &str, amount: &str, date: &str| {
+            format!("<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{date}</Dt></Dt></Bal>")
+        };
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>
+<GrpHdr><MsgId>STMT-1</MsgId><CreDtTm>2026-11-24T18:00:00Z</CreDtTm></GrpHdr>
+<Stmt><Id>STMT-1-1</Id><CreDtTm>2026-11-24T18:00:00Z</CreDtTm>{account}{}{}{entry}</Stmt>
+</BkToCstmrStmt></Document>
+",
+            balance("OPBD", "12345.67", "2026-11-24"),
+            balance("CLBD", closing, "2026-11-24"),
+        )
+    }
+}
+
+/// Each event as `state source [bank status] [reason]`, `(refused)` where it was not applied.
+fn timeline(workspace: &Workspace, id: &str) -> Vec<String> {
+    payment(workspace, id)["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let mut line = format!(
+                "{} {}",
+                e["status"].as_str().unwrap(),
+                e["source"].as_str().unwrap()
+            );
+            for key in ["bank_status", "reason"] {
+                if let Some(value) = e[key].as_str() {
+                    line.push(' ');
+                    line.push_str(value);
+                }
+            }
+            if e["applied"] == false {
+                line.push_str(" (refused)");
+            }
+            line
+        })
+        .collect()
+}
+
+#[test]
+fn from_the_erp_to_settled_through_every_file() {
+    let workspace = with_account();
+    import(
+        &workspace,
+        "run.csv",
+        "C1,E2E-C1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,ABNANL2A,500.00,EUR,2026-11-24,INV-1\n\
+         C2,E2E-C2,DE89370400440532013000,Contoso,NL91ABNA0417164300,,250.00,EUR,2026-11-24,INV-2\n",
+    );
+    let erp = workspace.write("erp-run.xml", ERP_RUN.as_bytes());
+    let imported = workspace.json(&["payments", "import", erp.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        (
+            &imported["payments"],
+            &imported["validated"],
+            &imported["with_issues"]
+        ),
+        (
+            &serde_json::json!(3),
+            &serde_json::json!(2),
+            &serde_json::json!(1)
+        )
+    );
+    let t3 = payment(&workspace, "ERP-7/ERP-7-3");
+    assert_eq!(t3["status"], "imported");
+    assert!(t3["issues"].to_string().contains("IBAN"), "{t3}");
+    // A pain.001 given to the statement import names the command that reads it.
+    let wrong = workspace.run(&["import", erp.to_str().unwrap(), "--json"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stdout).contains("cashline payments import"));
+
+    // Four eyes: the preparer may not approve; someone else does.
+    let own = workspace.run(&["payments", "approve", "C1"]);
+    assert!(!own.status.success());
+    assert!(
+        String::from_utf8_lossy(&own.stderr).contains("another person must approve it"),
+        "{}",
+        String::from_utf8_lossy(&own.stderr)
+    );
+    approve(&workspace, &["C1", "C2", "ERP-7/ERP-7-1", "ERP-7/ERP-7-2"]);
+
+    let out = workspace.dir.path().join("to-bank.xml");
+    let done = workspace.json(&[
+        "payments",
+        "export",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(done["payments"], 4);
+    schema_valid(&out);
+    let message = done["message_id"].as_str().unwrap().to_string();
+    let document = std::fs::read_to_string(&out).unwrap();
+    let instructions = instruction_ids(&document);
+    assert_eq!(instructions.len(), 4, "{document}");
+
+    // The bank's technical acceptance of the whole message, then its word on each payment.
+    let ack = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.10\"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>STS-ACK</MsgId><CreDtTm>2026-11-23T09:30:00Z</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>{message}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>ACTC</GrpSts></OrgnlGrpInfAndSts>
+</CstmrPmtStsRpt></Document>
+"
+    );
+    let tx = |e2e: &str, status: &str, reason: &str| {
+        let reason = if reason.is_empty() {
+            String::new()
+        } else {
+            format!("<StsRsnInf><Rsn><Cd>{reason}</Cd></Rsn><AddtlInf>creditor account closed</AddtlInf></StsRsnInf>")
+        };
+        format!(
+            "<TxInfAndSts><OrgnlInstrId>{}</OrgnlInstrId><OrgnlEndToEndId>{e2e}</OrgnlEndToEndId><TxSts>{status}</TxSts>{reason}</TxInfAndSts>",
+            instructions[e2e]
+        )
+    };
+    let part = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>STS-PART</MsgId><CreDtTm>2026-11-23T10:00:00Z</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>{message}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>{message}-B1</OrgnlPmtInfId><PmtInfSts>PART</PmtInfSts>{}{}{}{}</OrgnlPmtInfAndSts>
+</CstmrPmtStsRpt></Document>
+",
+        tx("E2E-C1", "ACSP", ""),
+        tx("E2E-C2", "RJCT", "AC04"),
+        tx("ERP-E1", "ACCP", ""),
+        tx("ERP-E2", "ACSP", ""),
+    );
+    for (name, body) in [("ack.xml", ack), ("part.xml", part)] {
+        let file = workspace.write(name, body.as_bytes());
+        let report = workspace.json(&["import", file.to_str().unwrap(), "--json"]);
+        assert_eq!(report["files"][0]["status"], "imported", "{name}: {report}");
+    }
+
+    // C1 settles from the bank's debit notification; the ERP's two from one batch debit of
+    // the day's statement, by its transactions' end-to-end ids.
+    let notification = workspace.write(
+        "debit.xml",
+        booking_file("camt054", "500.00", "", &[("E2E-C1", "500.00")]).as_bytes(),
+    );
+    let report = workspace.json(&["import", notification.to_str().unwrap(), "--json"]);
+    assert_eq!(report["files"][0]["payments_settled"], 1, "{report}");
+    let statement = workspace.write(
+        "day.xml",
+        booking_file(
+            "camt053",
+            "200.00",
+            "12145.67",
+            &[("ERP-E1", "120.00"), ("ERP-E2", "80.00")],
+        )
+        .as_bytes(),
+    );
+    let report = workspace.json(&["import", statement.to_str().unwrap(), "--json"]);
+    assert_eq!(report["files"][0]["payments_settled"], 2, "{report}");
+
+    let start = ["imported", "validated"];
+    let path = |source: &str, tail: &[&str]| -> Vec<String> {
+        start
+            .iter()
+            .map(|s| format!("{s} {source}"))
+            .chain(tail.iter().map(|s| s.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        timeline(&workspace, "C1"),
+        path(
+            "csv",
+            &[
+                "approved user (refused)",
+                "approved user",
+                "sent export",
+                "acknowledged pain.002 ACTC",
+                "accepted pain.002 ACSP",
+                "settled camt.054",
+            ]
+        )
+    );
+    assert_eq!(
+        timeline(&workspace, "C2"),
+        path(
+            "csv",
+            &[
+                "approved user",
+                "sent export",
+                "acknowledged pain.002 ACTC",
+                "rejected pain.002 RJCT AC04",
+            ]
+        )
+    );
+    for (id, status) in [("ERP-7/ERP-7-1", "ACCP"), ("ERP-7/ERP-7-2", "ACSP")] {
+        assert_eq!(
+            timeline(&workspace, id),
+            path(
+                "pain.001",
+                &[
+                    "approved user",
+                    "sent export",
+                    "acknowledged pain.002 ACTC",
+                    &format!("accepted pain.002 {status}"),
+                    "settled statement",
+                ]
+            ),
+            "{id}"
+        );
+    }
+    assert_eq!(timeline(&workspace, "ERP-7/ERP-7-3"), ["imported pain.001"]);
+    let c2 = payment(&workspace, "C2");
+    let rejected = c2["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(rejected["reason_meaning"], "the account is closed");
+    assert!(
+        rejected["source_file"]
+            .as_str()
+            .unwrap()
+            .ends_with("part.xml"),
+        "{rejected}"
+    );
+}

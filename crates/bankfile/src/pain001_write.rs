@@ -196,4 +196,4 @@ pub fn write(version: Pain001Version, initiation: &Initiation) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -3,12 +3,11 @@
 //! level. Pure: bytes in, [`StatusReport`] out, or a [`ParseError`] naming the line and the
 //! element.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use quick_xml::events::Event;
-use quick_xml::Reader;
+use chrono::{DateTime, Utc};
 
 use cashline_domain::StatusCode;
 
+use crate::iso20022::{instant, invalid, some, walk, Step};
 use crate::ParseError;
 
 /// What names a pain.002 in its namespace: the ISO one (`urn:iso:std:iso:20022:tech:xsd:pain.002.001.10`)
@@ -83,14 +82,6 @@ struct TransactionDraft {
     line: usize,
 }
 
-fn invalid(line: usize, element: &str, message: impl Into<String>) -> ParseError {
-    ParseError::Invalid {
-        line,
-        element: element.to_string(),
-        message: message.into(),
-    }
-}
-
 fn status(text: &str, line: usize, element: &str) -> Result<StatusCode, ParseError> {
     StatusCode::parse(text.trim()).ok_or_else(|| {
         invalid(
@@ -102,25 +93,6 @@ fn status(text: &str, line: usize, element: &str) -> Result<StatusCode, ParseErr
             ),
         )
     })
-}
-
-fn instant(text: &str, line: usize, element: &str) -> Result<DateTime<Utc>, ParseError> {
-    let text = text.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Ok(at.with_timezone(&Utc));
-    }
-    // ISO 20022 allows a local time without an offset; it is read as UTC.
-    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-        .map(|at| at.and_utc())
-        .ok_or_else(|| {
-            invalid(
-                line,
-                element,
-                format!("'{}' is not a date and time", cashline_domain::shown(text)),
-            )
-        })
 }
 
 fn reason_code(text: &str, line: usize, element: &str) -> Result<String, ParseError> {
@@ -135,11 +107,6 @@ fn reason_code(text: &str, line: usize, element: &str) -> Result<String, ParseEr
     Ok(code.to_string())
 }
 
-fn some(text: &str) -> Option<String> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_string())
-}
-
 /// Reads a whole pain.002 document.
 pub fn parse(bytes: &[u8]) -> Result<StatusReport, ParseError> {
     if bytes.len() > PAIN002_BYTES_MAX {
@@ -149,16 +116,6 @@ pub fn parse(bytes: &[u8]) -> Result<StatusReport, ParseError> {
         });
     }
     let version = detect(bytes).ok_or(ParseError::UnknownFormat)?;
-    let mut reader = Reader::from_reader(bytes);
-    reader.config_mut().trim_text(false);
-    let line_of = |position: u64| -> usize {
-        let end = usize::try_from(position)
-            .unwrap_or(usize::MAX)
-            .min(bytes.len());
-        1 + memchr::memchr_iter(b'\n', &bytes[..end]).count()
-    };
-    let mut stack: Vec<String> = Vec::new();
-    let mut text = String::new();
     let mut message_id = None;
     let mut created_at = None;
     let mut original_message_id = None;
@@ -169,116 +126,86 @@ pub fn parse(bytes: &[u8]) -> Result<StatusReport, ParseError> {
     let mut transaction: Option<TransactionDraft> = None;
     let mut reason: Option<StatusReason> = None;
     let mut seen_report = false;
-    let mut buffer = Vec::new();
-    loop {
-        let line = line_of(reader.buffer_position());
-        let event = reader
-            .read_event_into(&mut buffer)
-            .map_err(|e| ParseError::Xml {
+    let end = walk(bytes, DEPTH_MAX, |step| {
+        match step {
+            Step::Open { name, line, .. } => match name {
+                "CstmrPmtStsRpt" => seen_report = true,
+                "OrgnlPmtInfAndSts" => batches.push(BatchStatus::default()),
+                "TxInfAndSts" => {
+                    transaction = Some(TransactionDraft {
+                        line,
+                        ..TransactionDraft::default()
+                    })
+                }
+                "StsRsnInf" => reason = Some(StatusReason::default()),
+                _ => {}
+            },
+            Step::Close {
+                name,
                 line,
-                message: e.to_string(),
-            })?;
-        match event {
-            Event::Start(start) => {
-                let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-                if stack.len() >= DEPTH_MAX {
-                    return Err(invalid(
-                        line,
-                        &name,
-                        "nested deeper than a status report is",
-                    ));
-                }
-                match name.as_str() {
-                    "CstmrPmtStsRpt" => seen_report = true,
-                    "OrgnlPmtInfAndSts" => batches.push(BatchStatus::default()),
-                    "TxInfAndSts" => {
-                        transaction = Some(TransactionDraft {
-                            line,
-                            ..TransactionDraft::default()
-                        })
-                    }
-                    "StsRsnInf" => reason = Some(StatusReason::default()),
-                    _ => {}
-                }
-                stack.push(name);
-                text.clear();
-            }
-            Event::Empty(_) => text.clear(),
-            Event::Text(t) => {
-                let decoded = t.unescape().map_err(|e| ParseError::Xml {
-                    line,
-                    message: e.to_string(),
-                })?;
-                text.push_str(&decoded);
-            }
-            Event::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
-            Event::End(_) => {
-                let Some(name) = stack.pop() else {
-                    return Err(ParseError::Xml {
-                        line,
-                        message: "an end tag without its start".into(),
-                    });
-                };
-                let parent = stack.last().map(String::as_str).unwrap_or("");
-                let grand = stack
+                path,
+                text,
+            } => {
+                let parent = step.parent();
+                let grand = path
                     .len()
                     .checked_sub(2)
-                    .and_then(|i| stack.get(i))
+                    .and_then(|i| path.get(i))
                     .map(String::as_str)
                     .unwrap_or("");
-                let in_tx = stack.iter().any(|s| s == "TxInfAndSts");
-                let in_batch = stack.iter().any(|s| s == "OrgnlPmtInfAndSts");
-                match (name.as_str(), parent) {
-                    ("MsgId", "GrpHdr") => message_id = some(&text),
+                let in_tx = step.within("TxInfAndSts");
+                let in_batch = step.within("OrgnlPmtInfAndSts");
+                match (name, parent) {
+                    ("MsgId", "GrpHdr") => message_id = some(text),
                     ("CreDtTm", "GrpHdr") => {
-                        created_at = Some(instant(&text, line, "GrpHdr/CreDtTm")?)
+                        created_at = Some(instant(text, line, "GrpHdr/CreDtTm")?)
                     }
-                    ("OrgnlMsgId", "OrgnlGrpInfAndSts") => original_message_id = some(&text),
-                    ("OrgnlMsgNmId", "OrgnlGrpInfAndSts") => original_message_name = some(&text),
+                    ("OrgnlMsgId", "OrgnlGrpInfAndSts") => original_message_id = some(text),
+                    ("OrgnlMsgNmId", "OrgnlGrpInfAndSts") => original_message_name = some(text),
                     ("GrpSts", "OrgnlGrpInfAndSts") => {
-                        group_status = Some(status(&text, line, "OrgnlGrpInfAndSts/GrpSts")?)
+                        group_status = Some(status(text, line, "OrgnlGrpInfAndSts/GrpSts")?)
                     }
                     ("OrgnlPmtInfId", "OrgnlPmtInfAndSts") => {
                         if let Some(batch) = batches.last_mut() {
-                            batch.original_payment_info_id = some(&text);
+                            batch.original_payment_info_id = some(text);
                         }
                     }
                     ("PmtInfSts", "OrgnlPmtInfAndSts") => {
-                        let code = status(&text, line, "OrgnlPmtInfAndSts/PmtInfSts")?;
+                        let code = status(text, line, "OrgnlPmtInfAndSts/PmtInfSts")?;
                         if let Some(batch) = batches.last_mut() {
                             batch.status = Some(code);
                         }
                     }
                     ("OrgnlInstrId", "TxInfAndSts") => {
                         if let Some(t) = transaction.as_mut() {
-                            t.instruction_id = some(&text);
+                            t.instruction_id = some(text);
                         }
                     }
                     ("OrgnlEndToEndId", "TxInfAndSts") => {
                         if let Some(t) = transaction.as_mut() {
-                            t.end_to_end_id = some(&text);
+                            t.end_to_end_id = some(text);
                         }
                     }
                     ("TxSts", "TxInfAndSts") => {
-                        let code = status(&text, line, "TxInfAndSts/TxSts")?;
+                        let code = status(text, line, "TxInfAndSts/TxSts")?;
                         if let Some(t) = transaction.as_mut() {
                             t.status = Some(code);
                         }
                     }
                     ("AccptncDtTm", "TxInfAndSts") => {
-                        let at = instant(&text, line, "TxInfAndSts/AccptncDtTm")?;
+                        let at = instant(text, line, "TxInfAndSts/AccptncDtTm")?;
                         if let Some(t) = transaction.as_mut() {
                             t.acceptance_time = Some(at);
                         }
                     }
                     ("Cd" | "Prtry", "Rsn") if grand == "StsRsnInf" => {
-                        let code = reason_code(&text, line, "StsRsnInf/Rsn")?;
+                        let code = reason_code(text, line, "StsRsnInf/Rsn")?;
                         if let Some(r) = reason.as_mut() {
                             r.code = Some(code);
                         }
                     }
                     ("AddtlInf", "StsRsnInf") => {
-                        if let (Some(r), Some(info)) = (reason.as_mut(), some(&text)) {
+                        if let (Some(r), Some(info)) = (reason.as_mut(), some(text)) {
                             r.additional_info.push(info);
                         }
                     }
@@ -331,22 +258,10 @@ pub fn parse(bytes: &[u8]) -> Result<StatusReport, ParseError> {
                     }
                     _ => {}
                 }
-                text.clear();
             }
-            Event::Eof => {
-                if let Some(open) = stack.last() {
-                    return Err(ParseError::Truncated {
-                        line,
-                        element: open.clone(),
-                    });
-                }
-                break;
-            }
-            _ => {}
         }
-        buffer.clear();
-    }
-    let end = line_of(reader.buffer_position());
+        Ok(())
+    })?;
     if !seen_report {
         return Err(invalid(end, "Document", "holds no CstmrPmtStsRpt"));
     }

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use cashline_bankfile::pain001_write::Pain001Version;
-use cashline_bankfile::pain002;
+use cashline_bankfile::{pain001, pain002};
 use cashline_domain::PaymentSource;
 use cashline_domain::{reason_meaning, Currency, Money, PaymentState};
 use cashline_engine::import::ImportSource;
 use cashline_engine::payment::{self, status};
+use cashline_erp::payments::PaymentInstruction;
 use cashline_ledger::payment as payments;
 
 use crate::erp::read;
@@ -135,21 +136,34 @@ async fn with_events(
 }
 
 impl Service {
+    /// A payment run from the ERP: the CSV of CLI.md, or a pain.001 (.03 to .12) the ERP wrote
+    /// for a bank portal, told apart by content.
     pub async fn payments_import(
         &self,
         path: &Path,
     ) -> Result<wire::PaymentsImported, ServiceError> {
         let (name, bytes) = read(path)?;
-        let parsed = cashline_erp::payments::parse(&bytes)
-            .map_err(|e| ServiceError::BadRequest(format!("{name}: {e}")))?;
         // The run is known by its file's name; where it lay is the import's business.
         let file_name = path
             .file_name()
             .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+        let refused = |e: &dyn std::fmt::Display| ServiceError::BadRequest(format!("{name}: {e}"));
+        let (source, message_id, parsed) = if pain001::detect(&bytes).is_some() {
+            let run = pain001::parse(&bytes).map_err(|e| refused(&e))?;
+            let instructions = instructions_of(&run);
+            (
+                payment::RunSource::Pain001,
+                Some(run.message_id),
+                instructions,
+            )
+        } else {
+            let parsed = cashline_erp::payments::parse(&bytes).map_err(|e| refused(&e))?;
+            (payment::RunSource::Csv, None, parsed)
+        };
         let run = payment::RunIn {
-            source: payment::RunSource::Csv,
+            source,
             name: &file_name,
-            message_id: None,
+            message_id: message_id.as_deref(),
             source_file_id: None,
         };
         let report =
@@ -366,6 +380,40 @@ impl Service {
     }
 }
 
+/// The payments of an ERP's pain.001, their ids kept. A payment is known by the message and
+/// its instruction id, which the schema makes unique within the message; where the ERP wrote
+/// none (or the same twice), by the message, its batch and its place in the batch, so that
+/// the same file imported again names the same payments.
+fn instructions_of(run: &pain001::CreditTransferRun) -> Vec<PaymentInstruction> {
+    let mut seen = std::collections::HashSet::new();
+    let by_instruction = run
+        .transfers()
+        .all(|(_, t)| t.instruction_id.as_ref().is_some_and(|id| seen.insert(id)));
+    let mut out = Vec::new();
+    for batch in &run.batches {
+        for (n, t) in batch.transfers.iter().enumerate() {
+            let external_id = match (&t.instruction_id, by_instruction) {
+                (Some(id), true) => format!("{}/{id}", run.message_id),
+                _ => format!("{}/{}/{}", run.message_id, batch.payment_info_id, n + 1),
+            };
+            out.push(PaymentInstruction {
+                external_id,
+                end_to_end_id: t.end_to_end_id.clone(),
+                debtor_iban: batch.debtor_account.clone(),
+                creditor_name: t.creditor_name.clone(),
+                creditor_iban: t.creditor_account.clone(),
+                creditor_bic: t.creditor_bic.clone(),
+                amount: t.amount,
+                requested_date: batch.requested_date,
+                reference: t.reference.clone(),
+                payment_info_id: Some(batch.payment_info_id.clone()),
+                instruction_id: t.instruction_id.clone(),
+            });
+        }
+    }
+    out
+}
+
 /// The engine's reading of a parsed pain.002.
 fn report_of(parsed: &pain002::StatusReport) -> status::Report {
     let reason = |reasons: &[pain002::StatusReason]| -> (Option<String>, Option<String>) {
@@ -415,6 +463,38 @@ fn report_of(parsed: &pain002::StatusReport) -> status::Report {
     }
 }
 
+/// The first bytes of a file given to `import`, where a payment message names itself.
+fn head_of(source: ImportSource<'_>) -> Option<Vec<u8>> {
+    Some(match source {
+        ImportSource::Bytes(bytes) => bytes[..bytes.len().min(4096)].to_vec(),
+        ImportSource::Path(path) => {
+            use std::io::Read;
+            let mut head = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|f| f.take(4096).read_to_end(&mut head))
+                .ok()?;
+            head
+        }
+    })
+}
+
+/// A pain.001 given to `import` is a payment run, not a statement: it is refused there with
+/// the command that reads it, rather than called an unknown format.
+pub(crate) fn payment_run_here(
+    file_name: &str,
+    source: ImportSource<'_>,
+) -> Option<wire::FileResult> {
+    let name = pain001::detect(&head_of(source)?)?;
+    Some(crate::service::failed_with(
+        file_name,
+        Some(name.clone()),
+        format!(
+            "{file_name}: a payment run ({name}), not a statement: import it with `cashline payments import`"
+        ),
+        "unsupported",
+    ))
+}
+
 impl Service {
     /// A pain.002 given to `import`: the payments it names moved, or `None` when the file is
     /// not a status report.
@@ -423,18 +503,7 @@ impl Service {
         file_name: &str,
         source: ImportSource<'_>,
     ) -> Option<wire::FileResult> {
-        let head = match source {
-            ImportSource::Bytes(bytes) => bytes[..bytes.len().min(4096)].to_vec(),
-            ImportSource::Path(path) => {
-                use std::io::Read;
-                let mut head = Vec::new();
-                std::fs::File::open(path)
-                    .and_then(|f| f.take(4096).read_to_end(&mut head))
-                    .ok()?;
-                head
-            }
-        };
-        let version = pain002::detect(&head)?;
+        let version = pain002::detect(&head_of(source)?)?;
         let format = if version == 0 {
             "pain.002".to_string()
         } else {

@@ -137,6 +137,9 @@ impl Service {
         if let Some(result) = self.status_file(file_name, source).await {
             return result;
         }
+        if let Some(result) = crate::payments::payment_run_here(file_name, source) {
+            return result;
+        }
         let request = ImportRequest {
             file_name,
             source,

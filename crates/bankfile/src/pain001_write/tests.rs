@@ -5,7 +5,7 @@ use chrono::TimeZone;
 
 use super::*;
 
-fn initiation() -> Initiation {
+pub(crate) fn initiation() -> Initiation {
     Initiation {
         message_id: "CL-20261203-1".into(),
         created_at: Utc.with_ymd_and_hms(2026, 12, 3, 9, 30, 0).unwrap(),
