@@ -710,3 +710,130 @@ fn from_the_erp_to_settled_through_every_file() {
         "{rejected}"
     );
 }
+
+/// How many exports the random crash test kills.
+const RANDOM_CRASHES: usize = 100;
+
+/// A small deterministic generator (xorshift): the same seed kills at the same points, so a
+/// failure is reproduced with `CASHLINE_CRASH_SEED`.
+struct Points(u64);
+
+impl Points {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn an_export_killed_at_random_points_never_puts_a_payment_in_two_files() {
+    let workspace = with_account();
+    let rows: String = (0..RANDOM_CRASHES)
+        .map(|n| {
+            format!("R{n},E2E-R{n},DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,{}.00,EUR,2026-11-24,INV-R{n}\n", 10 + n)
+        })
+        .collect();
+    import(&workspace, "runs.csv", &rows);
+    let seed = std::env::var("CASHLINE_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_cafe_u64);
+    eprintln!("crash points from seed {seed} (CASHLINE_CRASH_SEED)");
+    let mut points = Points(seed);
+    // How long an export takes here, so that the kills fall across the whole of one.
+    let calibration = workspace.dir.path().join("out-calibration.xml");
+    let started = std::time::Instant::now();
+    workspace.json(&[
+        "payments",
+        "export",
+        "--out",
+        calibration.to_str().unwrap(),
+        "--json",
+    ]);
+    let span = started.elapsed().as_micros() as u64 * 3 / 2 + 1;
+    let mut ids = Vec::new();
+    let mut killed_before_commit = 0;
+    let mut finished_by_next = 0;
+    let mut killed_after_the_file = 0;
+    for run in 0..RANDOM_CRASHES {
+        let id = format!("R{run}");
+        approve(&workspace, &[&id]);
+        ids.push(format!("E2E-{id}"));
+        let out = workspace.dir.path().join(format!("out-{run}.xml"));
+        // The window between the commit and the file is microseconds wide, which a random kill
+        // rarely hits: every fifth run the process stops itself there instead.
+        let mut command = workspace.command();
+        if run % 5 == 4 {
+            let point = if run % 10 == 4 {
+                "export-committed"
+            } else {
+                "export-before-rename"
+            };
+            command.env("CASHLINE_CRASH_AT", point);
+        }
+        let mut child = command
+            .args(["payments", "export", "--out", out.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = points.next() % span;
+        if run % 5 != 4 {
+            std::thread::sleep(std::time::Duration::from_micros(delay));
+            // SIGKILL: no destructor, no flush, as a power cut or `kill -9` would leave it.
+            let _ = child.kill();
+        }
+        child.wait().unwrap();
+        let after_kill = payment(&workspace, &id)["status"].clone();
+        assert!(
+            after_kill == "approved" || after_kill == "sent",
+            "run {run}: killed, the payment is {after_kill}"
+        );
+        if after_kill == "approved" {
+            killed_before_commit += 1;
+        }
+        let next = workspace.dir.path().join(format!("out-next-{run}.xml"));
+        let done = workspace.json(&[
+            "payments",
+            "export",
+            "--out",
+            next.to_str().unwrap(),
+            "--json",
+        ]);
+        // Either this export sends the payment, or it finishes the file the killed one
+        // committed; never both.
+        let sent_now = done["payments"].as_u64().unwrap();
+        let finished = done["finished"].as_array().unwrap().len();
+        assert!(
+            sent_now + finished as u64 <= 1 && (after_kill == "sent" || sent_now == 1),
+            "run {run}: {done}"
+        );
+        assert_eq!(payment(&workspace, &id)["status"], "sent", "run {run}");
+        if finished == 1 {
+            finished_by_next += 1;
+        } else if after_kill == "sent" {
+            killed_after_the_file += 1;
+        }
+    }
+    in_exactly_one_file(&workspace, &ids);
+    let partial = std::fs::read_dir(workspace.dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".partial")
+        })
+        .count();
+    assert_eq!(partial, 0, "a half-written file was left behind");
+    eprintln!(
+        "of {RANDOM_CRASHES} kills, {killed_before_commit} fell before the commit, \
+         {finished_by_next} between the commit and the file, {killed_after_the_file} after it"
+    );
+    // The kills covered every part of an export, or the test proved less than it says.
+    assert!(killed_before_commit > 0 && killed_after_the_file > 0);
+    assert!(finished_by_next >= RANDOM_CRASHES / 5);
+}
