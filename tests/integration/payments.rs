@@ -837,3 +837,66 @@ fn an_export_killed_at_random_points_never_puts_a_payment_in_two_files() {
     assert!(killed_before_commit > 0 && killed_after_the_file > 0);
     assert!(finished_by_next >= RANDOM_CRASHES / 5);
 }
+
+#[test]
+fn a_booking_that_names_no_payment_settles_it_by_the_controllers_match_and_undo_takes_it_back() {
+    let workspace = with_account();
+    import(
+        &workspace,
+        "run.csv",
+        "M1,E2E-M1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,640.00,EUR,2026-11-24,INV-9\n",
+    );
+    approve(&workspace, &["M1"]);
+    let out = workspace.dir.path().join("to-bank.xml");
+    workspace.json(&[
+        "payments",
+        "export",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    // The bank books 640.00 without the end-to-end id: the booking cannot tell which payment.
+    let debit = workspace.write(
+        "debit.xml",
+        booking_file("camt054", "640.00", "", &[]).as_bytes(),
+    );
+    let report = workspace.json(&["import", debit.to_str().unwrap(), "--json"]);
+    assert_eq!(report["files"][0]["payments_settled"], 0, "{report}");
+    assert_eq!(payment(&workspace, "M1")["status"], "sent");
+
+    let matched = workspace.json(&[
+        "recon",
+        "match",
+        "--entry",
+        "camt054-REF-1",
+        "--payment",
+        "M1",
+        "--json",
+    ]);
+    let shown = payment(&workspace, "M1");
+    assert_eq!(shown["status"], "settled", "{matched}");
+    let last = shown["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["source"], "reconciliation");
+    let id = matched["id"]
+        .as_i64()
+        .map(|n| n.to_string())
+        .or_else(|| matched["id"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("{matched}"));
+    assert!(
+        last["reason_text"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("match {id}")),
+        "{last}"
+    );
+
+    workspace.json(&["recon", "undo", &id, "--json"]);
+    assert_eq!(
+        timeline(&workspace, "M1")[3..],
+        [
+            "sent export",
+            "settled reconciliation",
+            "sent reconciliation"
+        ]
+    );
+}

@@ -754,3 +754,40 @@ pub async fn approved_unsent(tx: &mut Tx<'_>) -> Result<Vec<PaymentRow>, LedgerE
     )
     .await
 }
+
+/// A payment's state now, in the caller's transaction.
+pub async fn state_in(
+    tx: &mut Tx<'_>,
+    payment_id: i64,
+) -> Result<Option<PaymentState>, LedgerError> {
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM payment WHERE id = ?")
+        .bind(payment_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    state
+        .map(|s| vocabulary(&s, PaymentState::parse, "state"))
+        .transpose()
+}
+
+/// The last move applied to a payment: from which state, to which, and who made it.
+pub async fn last_applied(
+    tx: &mut Tx<'_>,
+    payment_id: i64,
+) -> Result<Option<(Option<PaymentState>, PaymentState, PaymentSource)>, LedgerError> {
+    let row: Option<(Option<String>, String, String)> = sqlx::query_as(
+        "SELECT from_state, state, source FROM payment_event
+          WHERE payment_id = ? AND applied = 1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(payment_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|(from, to, source)| {
+        Ok((
+            from.map(|f| vocabulary(&f, PaymentState::parse, "state"))
+                .transpose()?,
+            vocabulary(&to, PaymentState::parse, "state")?,
+            vocabulary(&source, PaymentSource::parse, "source")?,
+        ))
+    })
+    .transpose()
+}

@@ -19,6 +19,7 @@ pub mod cutoff;
 mod duplicate;
 pub mod export;
 mod moves;
+pub mod reconciled;
 pub mod status;
 pub mod validate;
 

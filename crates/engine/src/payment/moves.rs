@@ -125,3 +125,35 @@ pub async fn move_payment(
     }
     Ok(Moved::Applied)
 }
+
+/// Undoes a settlement that a reconciliation match made, when that match is undone or
+/// rejected: the one move back the machine knows, allowed only where the payment's last move
+/// was that settlement. Returns the state the payment is back in, or `None` where its
+/// settlement came from the bank's own booking (or it has moved on since), which an undone
+/// match does not touch.
+pub async fn unsettle_reconciled(
+    tx: &mut Tx<'_>,
+    payment_id: i64,
+    correlation_id: &str,
+    recorded_by: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<PaymentState>, EngineError> {
+    let Some((Some(before), PaymentState::Settled, PaymentSource::Reconciliation)) =
+        payment::last_applied(tx, payment_id).await?
+    else {
+        return Ok(None);
+    };
+    let mut step = Move::ours(
+        payment_id,
+        PaymentState::Settled,
+        before,
+        PaymentSource::Reconciliation,
+        correlation_id,
+        recorded_by,
+    );
+    step.reason_text = Some("the reconciliation match that settled it was undone");
+    if !payment::transition(tx, &step.event(), None, now).await? {
+        return Ok(None);
+    }
+    Ok(Some(before))
+}

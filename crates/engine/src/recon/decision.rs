@@ -11,6 +11,7 @@ use cashline_ledger::recon::{self as store, NewMatch, SettleRow};
 use cashline_ledger::{audit, exception, Ledger, Tx};
 
 use super::explanation::{Differences, EvidenceShown, Explanation, Settled};
+use crate::payment::reconciled;
 use crate::EngineError;
 
 /// What a decision did, for the caller's answer.
@@ -97,7 +98,7 @@ pub async fn confirm(
     now: DateTime<Utc>,
 ) -> Result<Decision, EngineError> {
     let mut tx = ledger.begin().await?;
-    let (_, entries, settles, state) = current(&mut tx, id).await?;
+    let (row, entries, settles, state) = current(&mut tx, id).await?;
     if !matches!(state, MatchState::Suggested | MatchState::Auto) {
         return Err(EngineError::InvalidRequest(format!(
             "match {id} is {state}: only a suggested or automatic match can be confirmed"
@@ -135,6 +136,9 @@ pub async fn confirm(
             }
         }
         store::apply_effects(&mut tx, &[(id, &entries, &settles)], 1, i64::MAX, now).await?;
+        if !row.tentative {
+            reconciled::settle(&mut tx, id, &settles, user, now).await?;
+        }
     }
     store::set_match_state(&mut tx, id, MatchState::Confirmed, user, now).await?;
     let superseded = store::other_suggestions(&mut tx, id).await?;
@@ -212,6 +216,7 @@ pub async fn reject(
     }
     if state == MatchState::Auto {
         store::apply_effects(&mut tx, &[(id, &entries, &settles)], -1, i64::MAX, now).await?;
+        reconciled::unsettle(&mut tx, id, &settles, user, now).await?;
     }
     store::set_match_state(&mut tx, id, MatchState::Rejected, user, now).await?;
     let mut negatives_learnt = 0;
@@ -265,6 +270,7 @@ pub async fn undo(
         )));
     }
     store::apply_effects(&mut tx, &[(id, &entries, &settles)], -1, i64::MAX, now).await?;
+    reconciled::unsettle(&mut tx, id, &settles, user, now).await?;
     store::set_match_state(&mut tx, id, MatchState::Undone, user, now).await?;
     record(
         &mut tx,
@@ -295,6 +301,7 @@ pub(crate) async fn drop_match(
     let (_, entries, settles, state) = current(tx, id).await?;
     if state.is_live() {
         store::apply_effects(tx, &[(id, &entries, &settles)], -1, i64::MAX, now).await?;
+        reconciled::unsettle(tx, id, &settles, "cashline", now).await?;
     }
     store::set_match_state(tx, id, MatchState::Undone, "cashline", now).await?;
     record(
@@ -559,6 +566,9 @@ pub async fn manual(
     };
     let id = store::insert_matches(&mut tx, std::slice::from_ref(&new), now).await?[0];
     store::apply_effects(&mut tx, &[(id, &entry_ids, &settles)], 1, i64::MAX, now).await?;
+    if !pending {
+        reconciled::settle(&mut tx, id, &settles, user, now).await?;
+    }
     // Suggestions held for these entries are answered by this match.
     let mut superseded = Vec::new();
     for other in store::other_suggestions(&mut tx, id).await? {

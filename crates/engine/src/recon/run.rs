@@ -16,6 +16,7 @@ use super::facts::{DetailFacts, EntryFacts, Memory, Target, TargetId, TargetKind
 use super::matcher::{Matcher, Proposal, Thresholds};
 use super::parallel;
 use super::rule::{params_of, Rule, RuleKind};
+use crate::payment::reconciled;
 use crate::EngineError;
 
 /// Settings (in `app_setting`) and their defaults.
@@ -359,6 +360,11 @@ pub async fn run(ledger: &Ledger, options: &RunOptions<'_>) -> Result<RunReport,
         .map(|(m, id)| (*id, m.entry_ids.as_slice(), m.settles.as_slice()))
         .collect();
     store::apply_effects(&mut tx, &live, 1, decided.after, options.now).await?;
+    for (m, id) in new_matches.iter().zip(&ids) {
+        if m.state == MatchState::Auto && !m.tentative {
+            reconciled::settle(&mut tx, *id, &m.settles, options.user, options.now).await?;
+        }
+    }
     let explained: rustc_hash::FxHashSet<i64> = live
         .iter()
         .flat_map(|(_, entries, _)| entries.iter().copied())
@@ -560,6 +566,13 @@ async fn settle_tentative(
     for row in rows {
         if row.status == "booked" {
             store::set_match_final(tx, row.match_id).await?;
+            // A suggestion still waits for its person; a live match now settles its payments.
+            if let Some((held, _, settles)) = store::match_in(tx, row.match_id).await? {
+                if MatchState::parse(&held.state).is_some_and(|s| s.is_live()) {
+                    reconciled::settle(tx, row.match_id, &settles, options.user, options.now)
+                        .await?;
+                }
+            }
             final_count += 1;
             continue;
         }
