@@ -512,6 +512,33 @@ pub fn payment_runs(report: &wire::PaymentRunsReport) {
     );
 }
 
+pub fn payment_exports(report: &wire::PaymentExportsReport) {
+    let rows: Vec<Vec<String>> = report
+        .exports
+        .iter()
+        .map(|e| {
+            vec![
+                e.id.to_string(),
+                e.message_id.clone(),
+                e.format.clone(),
+                e.payments.to_string(),
+                e.created_at.clone(),
+                e.written_at
+                    .clone()
+                    .unwrap_or_else(|| "interrupted: the next export finishes it".into()),
+                e.file_name.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "export", "message", "format", "payments", "created", "written", "file",
+        ],
+        &rows,
+        &[3],
+    );
+}
+
 pub fn payments(report: &wire::PaymentsReport) {
     let rows: Vec<Vec<String>> = report
         .payments

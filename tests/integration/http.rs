@@ -265,6 +265,15 @@ fn every_route_answers_a_callers_mistake_with_a_4xx_code_and_message() {
         ),
         ("POST", "/api/payments/approve", "{\"ids\":\"one\"}", 400),
         (
+            "POST",
+            "/api/payments/export",
+            "{\"format\":\"pain.001.001.99\"}",
+            400,
+        ),
+        ("POST", "/api/payments/export", "{}", 400),
+        ("GET", "/api/payments/exports/document?id=NO-SUCH", "", 404),
+        ("GET", "/api/payments/exports/document", "", 400),
+        (
             "PUT",
             "/api/settings",
             "{\"inbox_folder\":\"relative/folder\"}",
@@ -445,5 +454,77 @@ fn a_500_mb_upload_keeps_the_server_under_200_mb() {
         peak_kib < SERVER_KIB_MAX,
         "the server peaked at {} MiB for a 500 MiB upload",
         peak_kib / 1024
+    );
+}
+
+#[test]
+fn a_bank_file_is_written_beside_the_ledger_and_saved_again_byte_for_byte() {
+    let workspace = Workspace::new();
+    workspace.json(&[
+        "import",
+        fixture("camt053/demo-single.xml").to_str().unwrap(),
+        "--json",
+    ]);
+    let run = workspace.write(
+        "run.csv",
+        b"id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference\n\
+          H1,E2E-H1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,42.00,EUR,2026-11-24,INV-H1\n",
+    );
+    workspace.json(&["payments", "import", run.to_str().unwrap(), "--json"]);
+    let approved = workspace
+        .command_as("approver")
+        .args(["payments", "approve", "H1"])
+        .output()
+        .unwrap();
+    assert!(approved.status.success());
+    let server = start(&workspace);
+    let token = server.token.clone();
+    let (status, body) = json_request(
+        &server,
+        "POST",
+        "/api/payments/export",
+        "{\"format\":\"pain.001.001.03\"}",
+    );
+    assert_eq!(status, 200, "{body}");
+    let done: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(done["payments"], 1, "{done}");
+    let file = std::path::PathBuf::from(done["file"].as_str().unwrap());
+    assert_eq!(
+        file.parent().unwrap(),
+        workspace.dir.path().join("exports"),
+        "beside the ledger"
+    );
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.contains("<EndToEndId>E2E-H1</EndToEndId>"));
+    // Nothing is left to send: a second export writes nothing.
+    let (_, again) = json_request(
+        &server,
+        "POST",
+        "/api/payments/export",
+        "{\"format\":\"pain.001.001.09\"}",
+    );
+    assert!(again.contains("\"payments\":0"), "{again}");
+    let (_, list) = request(&server, "GET", "/api/payments/exports", Some(&token), b"");
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(list["exports"].as_array().unwrap().len(), 1, "{list}");
+    let message = done["message_id"].as_str().unwrap();
+    assert_eq!(list["exports"][0]["message_id"], message);
+    let (status, document) = request(
+        &server,
+        "GET",
+        &format!("/api/payments/exports/document?id={message}"),
+        Some(&token),
+        b"",
+    );
+    assert_eq!(status, 200, "{document}");
+    let document: serde_json::Value = serde_json::from_str(&document).unwrap();
+    assert_eq!(
+        document["document"].as_str().unwrap(),
+        written,
+        "the same bytes"
+    );
+    assert_eq!(
+        document["file_name"].as_str().unwrap(),
+        file.file_name().unwrap().to_str().unwrap()
     );
 }

@@ -85,6 +85,11 @@ pub enum PaymentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The pain.001 files written so far, newest first.
+    Exports {
+        #[arg(long)]
+        json: bool,
+    },
     /// Write an earlier export again, byte for byte (by its id or message id), for a lost upload.
     Reexport {
         export: String,
@@ -212,6 +217,10 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
                 }
             }
             Ok(())
+        }
+        PaymentCommand::Exports { json } => {
+            let report = service.payment_exports().await?;
+            output::show(json, &report, output::payment_exports)
         }
         PaymentCommand::Reexport { export, out } => {
             let written = service.payments_reexport(&export, &out).await?;

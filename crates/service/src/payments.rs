@@ -12,6 +12,7 @@ use cashline_engine::import::ImportSource;
 use cashline_engine::payment::{self, status};
 use cashline_erp::payments::PaymentInstruction;
 use cashline_ledger::payment as payments;
+use cashline_ledger::payment_export;
 
 use crate::erp::read;
 use crate::{request, wire};
@@ -212,6 +213,97 @@ impl Service {
                 .iter()
                 .map(|f| f.display().to_string())
                 .collect(),
+        })
+    }
+
+    /// The folder beside the ledger where the window and the browser, which name no path,
+    /// have their bank files written.
+    fn exports_dir(&self) -> std::path::PathBuf {
+        let options = self.ledger.pool().connect_options();
+        options
+            .get_filename()
+            .parent()
+            .map_or_else(|| "exports".into(), |dir| dir.join("exports"))
+    }
+
+    /// `payments export` for the fronts that name no file: written into the data folder's
+    /// `exports`, under a name of its time.
+    pub async fn payments_export_here(
+        &self,
+        format: &str,
+    ) -> Result<wire::PaymentsExported, ServiceError> {
+        let dir = self.exports_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            ServiceError::BadRequest(format!("cannot make the folder {}: {e}", dir.display()))
+        })?;
+        let stamp = self.clock.now().format("%Y%m%dT%H%M%SZ");
+        let out = (1..)
+            .map(|n| {
+                dir.join(if n == 1 {
+                    format!("pain001-{stamp}.xml")
+                } else {
+                    format!("pain001-{stamp}-{n}.xml")
+                })
+            })
+            .find(|path| !path.exists())
+            .unwrap_or_else(|| dir.join(format!("pain001-{stamp}.xml")));
+        self.payments_export(format, &out).await
+    }
+
+    /// The bank files written so far, newest first.
+    pub async fn payment_exports(&self) -> Result<wire::PaymentExportsReport, ServiceError> {
+        let exports = payment_export::list(self.ledger.pool())
+            .await?
+            .into_iter()
+            .map(|row| wire::PaymentExport {
+                id: row.id,
+                message_id: row.message_id,
+                format: row.format,
+                file_name: row.file_name,
+                payments: row.payments,
+                digest_sha256: row.digest_sha256,
+                created_at: row.created_at,
+                created_by: row.created_by,
+                written_at: row.written_at,
+            })
+            .collect();
+        Ok(wire::PaymentExportsReport { exports })
+    }
+
+    /// An exported file's exact bytes, for a lost upload: what `payments reexport` writes,
+    /// handed to a front that saves it itself. Recorded in the audit log as a re-export.
+    pub async fn payment_export_document(
+        &self,
+        key: &str,
+    ) -> Result<wire::PaymentExportDocument, ServiceError> {
+        let row = payment_export::find(self.ledger.pool(), key.trim())
+            .await?
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "there is no export '{}'",
+                    cashline_domain::shown(key)
+                ))
+            })?;
+        let document = String::from_utf8(row.document).map_err(|_| {
+            ServiceError::Corrupt(format!("export {} is not UTF-8 text", row.message_id))
+        })?;
+        payment::export::record_reexport(
+            &self.ledger,
+            &row.message_id,
+            "download",
+            &self.user,
+            self.clock.now(),
+        )
+        .await?;
+        let file_name = Path::new(&row.file_name).file_name().map_or_else(
+            || format!("{}.xml", row.message_id),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Ok(wire::PaymentExportDocument {
+            message_id: row.message_id,
+            format: row.format,
+            file_name,
+            document,
         })
     }
 

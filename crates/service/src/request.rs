@@ -223,6 +223,19 @@ pub struct CutoffSet {
     pub time_zone: String,
 }
 
+/// Writes the approved, unsent payments as one bank file, in the data folder's `exports`.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct PaymentsExport {
+    /// `pain.001.001.09` or `pain.001.001.03`.
+    pub format: String,
+}
+
+/// One exported file, by its message id (or its number).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ExportId {
+    pub id: String,
+}
+
 /// One payment, by its id.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 pub struct PaymentId {

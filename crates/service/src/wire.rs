@@ -472,6 +472,38 @@ pub struct PaymentsExported {
     pub finished: Vec<String>,
 }
 
+/// The pain.001 files Cashline has written, newest first.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentExportsReport {
+    pub exports: Vec<PaymentExport>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentExport {
+    pub id: i64,
+    pub message_id: String,
+    /// `pain.001.001.09` or `pain.001.001.03`.
+    pub format: String,
+    /// Where it was first written.
+    pub file_name: String,
+    pub payments: i64,
+    pub digest_sha256: String,
+    pub created_at: String,
+    pub created_by: String,
+    /// When its file was in place; null while an interrupted export has not been finished.
+    pub written_at: Option<String>,
+}
+
+/// An exported file's exact content, for a lost upload.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentExportDocument {
+    pub message_id: String,
+    pub format: String,
+    /// The name to save it under (the file's own name, without its folder).
+    pub file_name: String,
+    pub document: String,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CutoffsReport {
     pub cutoffs: Vec<Cutoff>,

@@ -3,8 +3,8 @@
 use tauri::State;
 
 use cashline_service::request::{
-    ApprovalLimitSet, CutoffSet, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
-    PaymentsQuery,
+    ApprovalLimitSet, CutoffSet, ExportId, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
+    PaymentsExport, PaymentsQuery,
 };
 use cashline_service::{wire, Service};
 
@@ -107,4 +107,33 @@ pub async fn cutoff_set(
 ) -> Answer<wire::CutoffsReport> {
     let request: CutoffSet = super::request(request)?;
     service.cutoff_set(&request).await.map_err(refused)
+}
+
+#[tauri::command]
+pub async fn payments_export(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::PaymentsExported> {
+    let request: PaymentsExport = super::request(request)?;
+    service
+        .payments_export_here(&request.format)
+        .await
+        .map_err(refused)
+}
+
+#[tauri::command]
+pub async fn payment_exports(service: State<'_, Service>) -> Answer<wire::PaymentExportsReport> {
+    service.payment_exports().await.map_err(refused)
+}
+
+#[tauri::command]
+pub async fn payment_export_document(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::PaymentExportDocument> {
+    let request: ExportId = super::request(request)?;
+    service
+        .payment_export_document(&request.id)
+        .await
+        .map_err(refused)
 }

@@ -2,13 +2,62 @@
 
 import type {
   ApprovalLimit, ApprovalLimitSet, Cutoff, CutoffSet, FilterQuery, OpenItem, Payment, PaymentCancel, PaymentCase, PaymentEvent, PaymentId, PaymentIssue,
-  PaymentRun, PaymentsApprove, PaymentsQuery, RunState,
+  PaymentExport, PaymentExportDocument, PaymentRun, PaymentsApprove, PaymentsExport, PaymentsExported, PaymentsQuery, ExportId, RunState,
 } from '../generated/wire';
 import { arrayOf, bool, count, currency, decimal, decodeDate, instant, listIn, money, nonEmptyText, nullable, record, text } from './decode';
 import { ApiError } from './error';
 import { call, type Loose } from './transport';
 
-export type { ApprovalLimit, Cutoff, OpenItem, Payment, PaymentCase, PaymentEvent, PaymentIssue, PaymentRun, RunState };
+export type { ApprovalLimit, Cutoff, OpenItem, Payment, PaymentCase, PaymentEvent, PaymentExport, PaymentExportDocument, PaymentIssue, PaymentRun, PaymentsExported, RunState };
+
+/** The bank file formats `payments export` writes. */
+export const EXPORT_FORMATS = ['pain.001.001.09', 'pain.001.001.03'] as const;
+
+/** Writes the approved, unsent payments as one pain.001 in the data folder's `exports`; they are sent from then on. */
+export async function exportPayments(format: string): Promise<PaymentsExported> {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new ApiError('bad_request', `Choose a bank file format: ${EXPORT_FORMATS.join(' or ')}.`);
+  const request: PaymentsExport = { format };
+  const o = record(await call('payments_export', request), 'export');
+  return {
+    file: nullable(text)(o.file, 'export.file'),
+    message_id: nullable(text)(o.message_id, 'export.message_id'),
+    payments: count(o.payments, 'export.payments'),
+    finished: arrayOf(text)(o.finished, 'export.finished'),
+  };
+}
+
+/** The bank files written so far, newest first. */
+export async function fetchPaymentExports(): Promise<PaymentExport[]> {
+  return listIn(await call('payment_exports', {}), 'payment_exports', 'exports', decodeExport);
+}
+
+/** An exported file's exact content, to save again after a lost upload (recorded as a re-export). */
+export async function fetchPaymentExportDocument(id: string): Promise<PaymentExportDocument> {
+  if (id.trim() === '') throw new ApiError('bad_request', 'An export id is empty.');
+  const request: ExportId = { id };
+  const o = record(await call('payment_export_document', request), 'document');
+  return {
+    message_id: nonEmptyText(o.message_id, 'document.message_id'),
+    format: nonEmptyText(o.format, 'document.format'),
+    file_name: nonEmptyText(o.file_name, 'document.file_name'),
+    document: nonEmptyText(o.document, 'document.document'),
+  };
+}
+
+function decodeExport(value: unknown, path: string): PaymentExport {
+  const o = record(value, path);
+  return {
+    id: count(o.id, `${path}.id`),
+    message_id: nonEmptyText(o.message_id, `${path}.message_id`),
+    format: nonEmptyText(o.format, `${path}.format`),
+    file_name: text(o.file_name, `${path}.file_name`),
+    payments: count(o.payments, `${path}.payments`),
+    digest_sha256: text(o.digest_sha256, `${path}.digest_sha256`),
+    created_at: instant(o.created_at, `${path}.created_at`),
+    created_by: text(o.created_by, `${path}.created_by`),
+    written_at: nullable(instant)(o.written_at, `${path}.written_at`),
+  };
+}
 
 /** Open items of a kind (`receivable`, `payable`) and a state; all when null. */
 export async function fetchOpenItems(kind: string | null = null, state: string | null = null): Promise<OpenItem[]> {

@@ -284,6 +284,28 @@ file: string | null, message_id: string | null, payments: number,
  */
 finished: Array<string>, };
 
+export type PaymentExportsReport = { exports: Array<PaymentExport>, };
+
+export type PaymentExport = { id: number, message_id: string, 
+/**
+ * `pain.001.001.09` or `pain.001.001.03`.
+ */
+format: string, 
+/**
+ * Where it was first written.
+ */
+file_name: string, payments: number, digest_sha256: string, created_at: string, created_by: string, 
+/**
+ * When its file was in place; null while an interrupted export has not been finished.
+ */
+written_at: string | null, };
+
+export type PaymentExportDocument = { message_id: string, format: string, 
+/**
+ * The name to save it under (the file's own name, without its folder).
+ */
+file_name: string, document: string, };
+
 export type Cutoff = { bank_bic: string, currency: string, time: string, time_zone: string, set_by: string, set_at: string, };
 
 export type ApprovalLimit = { currency: string, amount: string, set_by: string, set_at: string, };
@@ -454,6 +476,14 @@ export type RateInput = { base: string, quote: string, date: string, rate: strin
 export type PaymentsApprove = { ids: Array<string>, };
 
 export type PaymentId = { id: string, };
+
+export type PaymentsExport = { 
+/**
+ * `pain.001.001.09` or `pain.001.001.03`.
+ */
+format: string, };
+
+export type ExportId = { id: string, };
 
 export type PaymentCancel = { id: string, reason: string, };
 

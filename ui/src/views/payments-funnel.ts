@@ -40,7 +40,7 @@ export function funnelCard(onChoose: (run: number | null) => void): Funnel {
     if (runs.length === 0) {
       replaceChildren(
         body,
-        h('p', { class: 'muted', 'data-testid': 'payments-funnel-empty' }, 'No payment run yet. Import one with “cashline payments import RUN.csv”.'),
+        h('p', { class: 'muted', 'data-testid': 'payments-funnel-empty' }, 'No payment run yet. Import one (the CSV of the ERP or its pain.001) with “cashline payments import FILE”.'),
       );
       return;
     }

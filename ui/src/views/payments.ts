@@ -5,6 +5,7 @@ import {
   cancelPayment,
   fetchApprovalLimits,
   fetchExceptions,
+  fetchPaymentExports,
   fetchPaymentRuns,
   fetchPayment,
   fetchPaymentsWhere,
@@ -12,6 +13,7 @@ import {
   type ApprovalLimit,
   type ExceptionCase,
   type Payment,
+  type PaymentExport,
   type PaymentRun,
 } from '../api';
 import { h, replaceChildren } from '../dom';
@@ -20,6 +22,7 @@ import { refreshExceptionCount } from '../nav';
 import { needsActionCard } from './payments-action';
 import { PAYMENT_CASE_KINDS, PAYMENT_STATES, reasonInWords, stateBadge } from './payments-common';
 import { detailPanel, overdueBadge, type DetailActions } from './payments-detail';
+import { exportCard } from './payments-export';
 import { funnelCard } from './payments-funnel';
 import { errorBox, latestLoader, moneyCell, pageHead, type View } from './view';
 
@@ -103,6 +106,8 @@ export const paymentsView: View = {
       release: (button, payment) => void act(button, payment.id, needs.status, () => releasePayment(payment.id), `Payment ${payment.id} released: it can be approved now.`),
     });
 
+    const bankFiles = exportCard(() => void reloadAll());
+
     replaceChildren(
       container,
       pageHead('Payments', subtitle, [refresh]),
@@ -110,6 +115,7 @@ export const paymentsView: View = {
       overviewBody,
       funnel.element,
       needs.element,
+      bankFiles.element,
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'payments-list-title' },
@@ -150,15 +156,32 @@ export const paymentsView: View = {
       body: overviewBody,
       loading: 'Loading runs…',
       fetch: async () => {
-        const [runList, all, cases, limits] = await Promise.all([
+        const [runList, all, cases, limits, exports] = await Promise.all([
           fetchPaymentRuns(),
           fetchPaymentsWhere({}),
           Promise.all(PAYMENT_CASE_KINDS.map((kind) => fetchExceptions({ kind }))),
           fetchApprovalLimits(),
+          fetchPaymentExports(),
         ]);
-        return { runList, all, cases: cases.flat(), limits };
+        return { runList, all, cases: cases.flat(), limits, exports };
       },
-      show: ({ runList, all, cases, limits }: { runList: PaymentRun[]; all: Payment[]; cases: ExceptionCase[]; limits: ApprovalLimit[] }) => {
+      show: ({
+        runList,
+        all,
+        cases,
+        limits,
+        exports,
+      }: {
+        runList: PaymentRun[];
+        all: Payment[];
+        cases: ExceptionCase[];
+        limits: ApprovalLimit[];
+        exports: PaymentExport[];
+      }) => {
+        bankFiles.show(
+          exports,
+          all.filter((p) => p.status === 'approved').length,
+        );
         runs = runList;
         caseDetails.clear();
         for (const c of cases) if ((c.state === 'open' || c.state === 'in_progress') && c.detail) caseDetails.set(c.subject, c.detail);
@@ -214,7 +237,7 @@ export const paymentsView: View = {
           h(
             'div',
             { class: 'empty', 'data-testid': 'payments-empty' },
-            isFiltered() || loaded > 0 ? 'No payments match these filters.' : 'No payments yet. Import a payment run with “cashline payments import RUN.csv”.',
+            isFiltered() || loaded > 0 ? 'No payments match these filters.' : 'No payments yet. Import a payment run (the CSV of the ERP or its pain.001) with “cashline payments import FILE”.',
           ),
         );
         return;

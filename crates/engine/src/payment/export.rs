@@ -272,14 +272,33 @@ pub async fn reexport(
         .await?
         .ok_or_else(|| EngineError::InvalidRequest(format!("there is no export '{key}'")))?;
     put(out, &row.document)?;
+    record_reexport(
+        ledger,
+        &row.message_id,
+        &out.display().to_string(),
+        user,
+        now,
+    )
+    .await?;
+    Ok(out.to_path_buf())
+}
+
+/// Puts a re-export (a file written again, or the bytes handed to a front) in the audit log.
+pub async fn record_reexport(
+    ledger: &Ledger,
+    message_id: &str,
+    to: &str,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<(), EngineError> {
     let mut tx = ledger.begin().await?;
     let record = audit::NewAuditRecord {
         actor: user,
         action: "payments.reexport",
-        subject: &row.message_id,
-        detail: serde_json::json!({ "file": out.display().to_string() }),
+        subject: message_id,
+        detail: serde_json::json!({ "file": to }),
     };
     audit::append(&mut tx, &record, now).await?;
     tx.commit().await?;
-    Ok(out.to_path_buf())
+    Ok(())
 }

@@ -5,8 +5,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use cashline_service::request::{
-    ApprovalLimitSet, CutoffSet, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
-    PaymentsQuery,
+    ApprovalLimitSet, CutoffSet, ExportId, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
+    PaymentsExport, PaymentsQuery,
 };
 use cashline_service::wire;
 
@@ -23,6 +23,9 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/payments/cancel", post(payments_cancel))
         .route("/payments/runs", get(payment_runs))
         .route("/payments/release", post(payments_release))
+        .route("/payments/export", post(payments_export))
+        .route("/payments/exports", get(payment_exports))
+        .route("/payments/exports/document", get(payment_export_document))
         .route(
             "/payments/limits",
             get(approval_limits).post(approval_limit_set),
@@ -105,4 +108,22 @@ async fn cutoff_set(
     Body(request): Body<CutoffSet>,
 ) -> ApiResult<wire::CutoffsReport> {
     ok(state.service.cutoff_set(&request).await?)
+}
+
+async fn payments_export(
+    State(state): State<AppState>,
+    Body(request): Body<PaymentsExport>,
+) -> ApiResult<wire::PaymentsExported> {
+    ok(state.service.payments_export_here(&request.format).await?)
+}
+
+async fn payment_exports(State(state): State<AppState>) -> ApiResult<wire::PaymentExportsReport> {
+    ok(state.service.payment_exports().await?)
+}
+
+async fn payment_export_document(
+    State(state): State<AppState>,
+    Params(request): Params<ExportId>,
+) -> ApiResult<wire::PaymentExportDocument> {
+    ok(state.service.payment_export_document(&request.id).await?)
 }
