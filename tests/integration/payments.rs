@@ -900,3 +900,40 @@ fn a_booking_that_names_no_payment_settles_it_by_the_controllers_match_and_undo_
         ]
     );
 }
+
+#[test]
+fn a_run_the_erp_sent_through_a_bank_portal_is_followed_by_the_banks_report_on_its_message() {
+    let workspace = with_account();
+    let erp = workspace.write("erp-run.xml", ERP_RUN.as_bytes());
+    workspace.json(&["payments", "import", erp.to_str().unwrap(), "--json"]);
+    approve(&workspace, &["ERP-7/ERP-7-1", "ERP-7/ERP-7-2"]);
+    // The bank answers the ERP's own message, by its instruction ids: Cashline never sent it.
+    let report = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>PORTAL-STS-1</MsgId><CreDtTm>2026-11-23T11:00:00Z</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>ERP-7</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>ERP-7-B</OrgnlPmtInfId>
+<TxInfAndSts><OrgnlInstrId>ERP-7-1</OrgnlInstrId><TxSts>ACSC</TxSts></TxInfAndSts>
+<TxInfAndSts><OrgnlInstrId>ERP-7-2</OrgnlInstrId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AM04</Cd></Rsn></StsRsnInf></TxInfAndSts>
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>
+";
+    let file = workspace.write("portal-status.xml", report.as_bytes());
+    let done = workspace.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(done["files"][0]["payment_statuses"], 2, "{done}");
+    assert_eq!(
+        timeline(&workspace, "ERP-7/ERP-7-1")[3..],
+        ["sent pain.002", "settled pain.002 ACSC"]
+    );
+    assert_eq!(
+        timeline(&workspace, "ERP-7/ERP-7-2")[3..],
+        ["sent pain.002", "rejected pain.002 RJCT AM04"]
+    );
+    let rejected = payment(&workspace, "ERP-7/ERP-7-2");
+    let last = rejected["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["reason_meaning"], "not enough funds on the account");
+}
