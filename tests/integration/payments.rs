@@ -937,3 +937,29 @@ fn a_run_the_erp_sent_through_a_bank_portal_is_followed_by_the_banks_report_on_i
         .clone();
     assert_eq!(last["reason_meaning"], "not enough funds on the account");
 }
+
+#[test]
+fn the_list_filters_by_debtor_account_whatever_its_spacing() {
+    let workspace = with_account();
+    import(
+        &workspace,
+        "run.csv",
+        "D1,E2E-D1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,10.00,EUR,2026-11-24,\n\
+         D2,E2E-D2,DE02120300000000202051,Contoso,NL91ABNA0417164300,,20.00,EUR,2026-11-24,\n",
+    );
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["payments", "list", "--json"];
+        all.extend_from_slice(args);
+        workspace.json(&all)["payments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&["--debtor", "de89 3704 0044 0532 0130 00"]), ["D1"]);
+    assert_eq!(ids(&["--debtor", "DE02120300000000202051"]), ["D2"]);
+    assert!(ids(&["--debtor", "GB00NOSUCH"]).is_empty());
+    let shown = payment(&workspace, "D2");
+    assert_eq!(shown["debtor_iban"], "DE02120300000000202051");
+}

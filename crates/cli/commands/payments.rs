@@ -31,7 +31,8 @@ pub enum OpenItemCommand {
 
 #[derive(Subcommand)]
 pub enum PaymentCommand {
-    /// Import a payment run (CSV); payments are validated on the way in.
+    /// Import a payment run (the CSV of the ERP, or its pain.001 for a bank portal); payments
+    /// are validated on the way in.
     Import {
         file: PathBuf,
         #[arg(long)]
@@ -46,6 +47,9 @@ pub enum PaymentCommand {
         /// Only payments on their way and not settled after their requested date.
         #[arg(long)]
         overdue: bool,
+        /// Only the payments from this debtor account (IBAN).
+        #[arg(long)]
+        debtor: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -172,12 +176,14 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
             state,
             run,
             overdue,
+            debtor,
             json,
         } => {
             let query = PaymentsQuery {
                 state,
                 run,
                 overdue: overdue.then_some(true),
+                debtor,
             };
             let report = service.payments_filtered(&query).await?;
             output::show(json, &report, output::payments)

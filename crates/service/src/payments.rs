@@ -116,6 +116,7 @@ async fn with_events(
                 .filter(|e| e.applied)
                 .find_map(|e| e.reason_code.clone()),
             status: row.state.as_str().to_string(),
+            debtor_iban: row.debtor_iban,
             creditor_name: row.creditor_name,
             creditor_iban: row.creditor_iban,
             amount: amount(row.amount_minor, &row.currency)?,
@@ -387,6 +388,16 @@ impl Service {
             payments::list(self.ledger.pool(), state_of(query.state.as_deref())?).await?;
         if let Some(run) = query.run {
             rows.retain(|r| r.run_id == Some(run));
+        }
+        if let Some(debtor) = query.debtor.as_deref() {
+            let compact = |iban: &str| -> String {
+                iban.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .flat_map(char::to_uppercase)
+                    .collect()
+            };
+            let wanted = compact(debtor);
+            rows.retain(|r| compact(&r.debtor_iban) == wanted);
         }
         let mut shown = with_events(self, rows).await?;
         if let Some(overdue) = query.overdue {

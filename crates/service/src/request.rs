@@ -212,6 +212,9 @@ pub struct PaymentsQuery {
     pub state: Option<String>,
     pub run: Option<i64>,
     pub overdue: Option<bool>,
+    /// The debtor account (an IBAN, spaces and case ignored).
+    #[serde(default, deserialize_with = "text")]
+    pub debtor: Option<String>,
 }
 
 /// A bank's cut-off for a currency: `HH:MM` in the IANA `time_zone`.

@@ -426,6 +426,8 @@ pub struct Payment {
     pub status: String,
     /// The bank's reason code for where the payment is, where it gave one.
     pub reason: Option<String>,
+    /// The company's account it is paid from.
+    pub debtor_iban: String,
     pub creditor_name: String,
     pub creditor_iban: String,
     pub amount: String,

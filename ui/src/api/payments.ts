@@ -234,6 +234,7 @@ function decodePayment(value: unknown, path: string): Payment {
     end_to_end_id: text(o.end_to_end_id, `${path}.end_to_end_id`),
     status: nonEmptyText(o.status, `${path}.status`),
     reason: nullable(text)(o.reason, `${path}.reason`),
+    debtor_iban: text(o.debtor_iban, `${path}.debtor_iban`),
     creditor_name: text(o.creditor_name, `${path}.creditor_name`),
     creditor_iban: text(o.creditor_iban, `${path}.creditor_iban`),
     amount: money(o.amount, `${path}.amount`),

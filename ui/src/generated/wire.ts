@@ -212,7 +212,11 @@ export type Payment = { id: string, end_to_end_id: string, status: string,
 /**
  * The bank's reason code for where the payment is, where it gave one.
  */
-reason: string | null, creditor_name: string, creditor_iban: string, amount: string, currency: string, requested_date: string, reference: string | null, prepared_by: string, approved_by: string | null, 
+reason: string | null, 
+/**
+ * The company's account it is paid from.
+ */
+debtor_iban: string, creditor_name: string, creditor_iban: string, amount: string, currency: string, requested_date: string, reference: string | null, prepared_by: string, approved_by: string | null, 
 /**
  * The run it came in with (`payments runs`).
  */
@@ -489,7 +493,11 @@ export type PaymentCancel = { id: string, reason: string, };
 
 export type ApprovalLimitSet = { currency: string, amount: string | null, };
 
-export type PaymentsQuery = { state?: string, run?: number, overdue?: boolean, };
+export type PaymentsQuery = { state?: string, run?: number, overdue?: boolean, 
+/**
+ * The debtor account (an IBAN, spaces and case ignored).
+ */
+debtor?: string, };
 
 export type CutoffSet = { bic: string, currency: string, time: string, time_zone: string, };
 

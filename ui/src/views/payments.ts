@@ -34,7 +34,7 @@ const APPROVE_IDS_MAX = ROWS_SHOWN_MAX;
 const SEARCH_CHARS_MAX = 100;
 
 /** The filters chosen, kept while the window lives; state, run and overdue go to the service. */
-const filter = { state: '', run: '', overdue: false, creditor: '', from: '', to: '' };
+const filter = { state: '', run: '', debtor: '', overdue: false, creditor: '', from: '', to: '' };
 /** The payment opened to its timeline, by id. */
 let openedId: string | null = null;
 
@@ -59,6 +59,8 @@ export const paymentsView: View = {
     );
     const run = h('select', { id: 'payments-run', class: 'select', 'data-testid': 'payments-run-select' }, h('option', { value: '' }, 'All runs'));
     if (filter.run) run.append(h('option', { value: filter.run }, `Run ${filter.run}`));
+    const debtor = h('select', { id: 'payments-debtor', class: 'select', 'data-testid': 'payments-debtor' }, h('option', { value: '' }, 'All accounts'));
+    if (filter.debtor) debtor.append(h('option', { value: filter.debtor }, filter.debtor));
     const overdue = h('input', { type: 'checkbox', id: 'payments-overdue', 'data-testid': 'payments-overdue' });
     const creditor = h('input', {
       type: 'search',
@@ -73,6 +75,7 @@ export const paymentsView: View = {
     const to = h('input', { type: 'date', id: 'payments-to', 'data-testid': 'payments-to' });
     state.value = filter.state;
     run.value = filter.run;
+    debtor.value = filter.debtor;
     overdue.checked = filter.overdue;
     creditor.value = filter.creditor;
     from.value = filter.from;
@@ -125,6 +128,7 @@ export const paymentsView: View = {
           { class: 'filters', role: 'search', 'aria-label': 'Filter the payments' },
           filterField('State', state),
           filterField('Run', run),
+          filterField('Debtor account', debtor),
           filterField('Creditor', creditor),
           filterField('Requested from', from),
           filterField('to', to),
@@ -187,6 +191,7 @@ export const paymentsView: View = {
         for (const c of cases) if ((c.state === 'open' || c.state === 'in_progress') && c.detail) caseDetails.set(c.subject, c.detail);
         funnel.show(runs, filter.run === '' ? null : Number(filter.run));
         fillRuns();
+        fillDebtors(all);
         needs.show(all, detailOf);
         subtitle.textContent = `${plural(all.length, 'payment', 'payments')} in ${plural(runs.length, 'run', 'runs')}`;
         limitsHint.textContent =
@@ -205,6 +210,7 @@ export const paymentsView: View = {
         fetchPaymentsWhere({
           state: filter.state || null,
           run: filter.run === '' ? null : Number(filter.run),
+          debtor: filter.debtor || null,
           overdue: filter.overdue ? true : null,
         }),
       show: (payments: Payment[]) => {
@@ -225,8 +231,17 @@ export const paymentsView: View = {
       run.value = chosen;
     }
 
+    /** The company's accounts the payments are paid from, as the list's choices. */
+    function fillDebtors(all: Payment[]): void {
+      const chosen = debtor.value;
+      const accounts = [...new Set(all.map((p) => p.debtor_iban))].sort();
+      debtor.replaceChildren(h('option', { value: '' }, 'All accounts'), ...accounts.map((a) => h('option', { value: a }, a)));
+      if (chosen && !accounts.includes(chosen)) debtor.append(h('option', { value: chosen }, chosen));
+      debtor.value = chosen;
+    }
+
     function isFiltered(): boolean {
-      return filter.state !== '' || filter.run !== '' || filter.overdue || filter.creditor !== '' || filter.from !== '' || filter.to !== '';
+      return filter.state !== '' || filter.run !== '' || filter.debtor !== '' || filter.overdue || filter.creditor !== '' || filter.from !== '' || filter.to !== '';
     }
 
     function drawTable(loaded: number, matching: number): void {
@@ -486,9 +501,10 @@ export const paymentsView: View = {
     }
 
     function resetFilters(): void {
-      Object.assign(filter, { state: '', run: '', overdue: false, creditor: '', from: '', to: '' });
+      Object.assign(filter, { state: '', run: '', debtor: '', overdue: false, creditor: '', from: '', to: '' });
       state.value = '';
       run.value = '';
+      debtor.value = '';
       overdue.checked = false;
       creditor.value = '';
       from.value = '';
@@ -507,6 +523,10 @@ export const paymentsView: View = {
     run.addEventListener('change', () => {
       filter.run = run.value;
       funnel.choose(filter.run === '' ? null : Number(filter.run));
+      changed();
+    });
+    debtor.addEventListener('change', () => {
+      filter.debtor = debtor.value;
       changed();
     });
     overdue.addEventListener('change', () => {
