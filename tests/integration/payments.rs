@@ -963,3 +963,57 @@ fn the_list_filters_by_debtor_account_whatever_its_spacing() {
     let shown = payment(&workspace, "D2");
     assert_eq!(shown["debtor_iban"], "DE02120300000000202051");
 }
+
+#[test]
+fn a_pain001_cut_short_hostile_or_too_large_changes_nothing() {
+    let workspace = with_account();
+    let before = workspace.json(&["payments", "list", "--json"]);
+    let half = &ERP_RUN[..ERP_RUN.len() / 2];
+    let entity = ERP_RUN.replace(
+        "<Document",
+        "<!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><Document",
+    )
+    .replace("Tailspin", "&b;");
+    let miscounted = ERP_RUN.replace("<NbOfTxs>3</NbOfTxs>", "<NbOfTxs>4</NbOfTxs>");
+    for (name, body, expected) in [
+        ("cut.xml", half.to_string(), "line 9"),
+        ("entity.xml", entity, "line"),
+        (
+            "miscounted.xml",
+            miscounted,
+            "declares 4 transactions but holds 3",
+        ),
+    ] {
+        let file = workspace.write(name, body.as_bytes());
+        let output = workspace.run(&["payments", "import", file.to_str().unwrap()]);
+        assert!(!output.status.success(), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(name) && stderr.contains(expected),
+            "{name}: {stderr}"
+        );
+        assert_eq!(
+            workspace.json(&["payments", "list", "--json"]),
+            before,
+            "{name}"
+        );
+    }
+    // Larger than any ERP file: refused before it is read whole.
+    let huge = workspace.dir.path().join("huge.xml");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(300 * 1024 * 1024).unwrap();
+    let output = workspace.run(&["payments", "import", huge.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("byte limit"));
+    assert_eq!(workspace.json(&["payments", "list", "--json"]), before);
+
+    // A name with control characters is the payment's issue, never a forged line.
+    let hostile = ERP_RUN.replace("<Nm>Tailspin</Nm>", "<Nm>Evil&#x1b;[2J Corp</Nm>");
+    let file = workspace.write("hostile.xml", hostile.as_bytes());
+    workspace.json(&["payments", "import", file.to_str().unwrap(), "--json"]);
+    let shown = payment(&workspace, "ERP-7/ERP-7-1");
+    assert_eq!(shown["status"], "imported");
+    assert_eq!(shown["issues"][0]["field"], "creditor_name", "{shown}");
+    let text = workspace.run(&["payments", "show", "ERP-7/ERP-7-1"]);
+    assert!(!String::from_utf8_lossy(&text.stdout).contains('\u{1b}'));
+}

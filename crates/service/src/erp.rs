@@ -12,9 +12,29 @@ use crate::wire;
 use crate::{Service, ServiceError};
 
 pub(crate) fn read(path: &Path) -> Result<(String, Vec<u8>), ServiceError> {
+    use std::io::Read;
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| ServiceError::BadRequest(format!("{name}: cannot read the file: {e}")))?;
+    let cannot =
+        |e: std::io::Error| ServiceError::BadRequest(format!("{name}: cannot read the file: {e}"));
+    // Read at most one byte past the limit: a huge file (or one still growing) is refused
+    // without being loaded whole.
+    let limit = cashline_erp::ERP_FILE_BYTES_MAX as u64;
+    let too_large = || {
+        ServiceError::BadRequest(format!(
+            "{name}: larger than the {limit}-byte limit of an ERP file"
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    if file.metadata().map_err(cannot)?.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
     Ok((name, bytes))
 }
 
