@@ -1,11 +1,11 @@
-//! End-to-end: the Payments screen in a real Chromium, on a ledger seeded through the CLI (the demo statement names the debtor account; three CSV runs, one prepared by the server's own user, one with a payment over the two-approver limit and one on a Saturday, one repeating a payment as a possible duplicate) on a fixed clock: the funnel per run, a payment's timeline, approval refused to the preparer and given by someone else, a second approver above the limit, a duplicate released and a payment cancelled with a reason.
+//! End-to-end: the Payments screen in a real Chromium, on a ledger seeded through the CLI (the demo statement names the debtor account; three CSV runs, one prepared by the server's own user, one with a payment over the two-approver limit and one on a Saturday, one repeating a payment as a possible duplicate) on a fixed clock: the funnel per run, a payment's timeline, approval refused to the preparer and given by someone else, a second approver above the limit, a duplicate released and a payment cancelled with a reason, and the approved ones written as a bank file and saved again.
 //
 // Run with `tests/e2e/run.sh`. The server acts as `e2e` (the harness's CASHLINE_USER); the runs
 // are imported as `e2e` (so its approval is refused as the preparer's) and as `clerk`.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FIXTURES, UI_TIMEOUT_MS, apiGet, endSession, runCli, screenshot, startSession, withScreenshotOnFailure } from './harness.mjs';
 
@@ -261,5 +261,37 @@ test('the duplicate decision: a release clears the hold, and a cancel needs a re
     assert.equal(await page.locator('[data-testid="payments-action-row"][data-id="P-3"]').count(), 0);
     assert.equal(await page.locator('[data-testid="payments-action-row"]').count(), 0);
     assert.deepEqual(session.pageErrors, []);
+  });
+});
+
+test('the approved payments are written as one bank file, and a file is saved again byte for byte', async () => {
+  await shot('payments-export-failure', async () => {
+    await openPayments();
+    const card = page.getByTestId('payments-export-waiting');
+    await page.waitForFunction(() => /3 approved payments wait/.test(document.querySelector('[data-testid="payments-export-waiting"]')?.textContent ?? ''));
+    assert.match(await card.innerText(), /3 approved payments wait to be sent/);
+    assert.equal(await page.getByTestId('payments-exports').getAttribute('data-count'), '0');
+    await page.getByTestId('payments-export-format').selectOption('pain.001.001.03');
+    await page.getByTestId('payments-export').click();
+    const done = page.getByTestId('payments-export-done');
+    await done.waitFor();
+    const message = await done.innerText();
+    assert.match(message, /3 payments written to .*exports\/pain001-.*\.xml/);
+    const file = /written to (\S+\.xml)/.exec(message)[1];
+    for (const id of ['P-1', 'P-2', 'P-DUP']) await page.locator(`[data-testid="payment-row"][data-id="${id}"][data-status="sent"]`).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="payments-exports"]')?.dataset.count === '1');
+    const exported = page.getByTestId('payments-export-row');
+    assert.match(await exported.innerText(), /pain\.001\.001\.03/);
+    // Nothing is left to send: a second press writes no file.
+    await page.getByTestId('payments-export').click();
+    await page.getByTestId('payments-export-done').filter({ hasText: 'No approved payment waits' }).waitFor();
+    assert.equal(await page.getByTestId('payments-exports').getAttribute('data-count'), '1');
+    // Saved again: the very bytes of the file written.
+    const [download] = await Promise.all([page.waitForEvent('download'), exported.getByTestId('payments-export-save').click()]);
+    const saved = await readFile(await download.path());
+    assert.deepEqual(saved, await readFile(file));
+    assert.equal(download.suggestedFilename(), path.basename(file));
+    assert.deepEqual(session.pageErrors, []);
+    await screenshot(page, 'payments-export');
   });
 });

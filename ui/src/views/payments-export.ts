@@ -115,7 +115,7 @@ function exportRow(e: PaymentExport, status: HTMLElement): HTMLTableRowElement {
     h('td', {}, e.format),
     h('td', { class: 'num' }, String(e.payments)),
     h('td', {}, e.written_at === null ? h('span', { class: 'badge warn' }, 'Interrupted: the next export finishes it') : formatInstant(e.written_at)),
-    h('td', { class: 'file-name' }, e.file_name),
+    h('td', { class: 'file-name', title: e.file_name }, e.file_name.split(/[\\/]/).pop() ?? e.file_name),
     h('td', {}, save),
   );
 }
