@@ -3,27 +3,10 @@
 //! corpus is absent.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+mod common;
 
 use cashline_bankfile::pain001;
 use rust_decimal::Decimal;
-
-fn corpus() -> Option<PathBuf> {
-    let path = std::env::var_os("CASHLINE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-        });
-    if path.is_dir() {
-        Some(path)
-    } else {
-        eprintln!(
-            "NOTE: the corpus is absent at {}: the pain.001 table cannot run here",
-            path.display()
-        );
-        None
-    }
-}
 
 /// (file, outcome): `read: MESSAGE, batches B, payments P [AMOUNT CCY …]` or `refused: …`.
 #[rustfmt::skip]
@@ -79,17 +62,11 @@ fn outcome(bytes: &[u8]) -> String {
 
 #[test]
 fn every_corpus_credit_transfer_initiation_has_its_stated_outcome() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = common::corpus("pain.001") else {
+        return;
+    };
     let dir = corpus.join("pain001");
-    let mut on_disk: Vec<String> = Vec::new();
-    for group in std::fs::read_dir(&dir).unwrap() {
-        let group = group.unwrap().path();
-        for file in std::fs::read_dir(&group).unwrap() {
-            let file = file.unwrap().path();
-            on_disk.push(file.strip_prefix(&dir).unwrap().display().to_string());
-        }
-    }
-    on_disk.sort();
+    let on_disk = common::files_below(&dir, |_| true);
     let mut stated: Vec<String> = TABLE.iter().map(|(f, _)| f.to_string()).collect();
     stated.sort();
     assert_eq!(
@@ -109,7 +86,9 @@ fn every_corpus_credit_transfer_initiation_has_its_stated_outcome() {
 
 #[test]
 fn the_swiss_sample_with_its_count_put_right_is_read_whole() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = common::corpus("pain.001") else {
+        return;
+    };
     let file = corpus.join("pain001/moov-io-iso20022/musterfile_pain.001_Nov2020.xml");
     let text = std::fs::read_to_string(file).unwrap();
     let fixed = text.replacen("<NbOfTxs>7</NbOfTxs>", "<NbOfTxs>8</NbOfTxs>", 1);

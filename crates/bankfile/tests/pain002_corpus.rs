@@ -1,26 +1,9 @@
 //! Every pain.002 of ../shared/corpus with its stated outcome: read as status (the statuses
 //! per level) or refused with the reason. Says plainly when the corpus is absent.
 
-use std::path::PathBuf;
+mod common;
 
 use cashline_bankfile::pain002;
-
-fn corpus() -> Option<PathBuf> {
-    let path = std::env::var_os("CASHLINE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-        });
-    if path.is_dir() {
-        Some(path)
-    } else {
-        eprintln!(
-            "NOTE: the corpus is absent at {}: the pain.002 table cannot run here",
-            path.display()
-        );
-        None
-    }
-}
 
 /// (file, outcome): `read: group G, batches B, transactions T [statuses]` or `refused: …`.
 const TABLE: &[(&str, &str)] = &[
@@ -70,19 +53,11 @@ fn outcome(bytes: &[u8]) -> String {
 
 #[test]
 fn every_corpus_status_report_has_its_stated_outcome() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = common::corpus("pain.002") else {
+        return;
+    };
     let dir = corpus.join("pain002");
-    let mut on_disk: Vec<String> = Vec::new();
-    for group in std::fs::read_dir(&dir).unwrap() {
-        let group = group.unwrap().path();
-        for file in std::fs::read_dir(&group).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_some_and(|e| e == "xml") {
-                on_disk.push(file.strip_prefix(&dir).unwrap().display().to_string());
-            }
-        }
-    }
-    on_disk.sort();
+    let on_disk = common::files_below(&dir, |f| f.extension().is_some_and(|e| e == "xml"));
     let mut stated: Vec<String> = TABLE.iter().map(|(f, _)| f.to_string()).collect();
     stated.sort();
     assert_eq!(
