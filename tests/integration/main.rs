@@ -7,6 +7,7 @@ mod corpus;
 mod corpus_bai2_ofx;
 mod corpus_csv;
 mod corpus_swift;
+mod demo;
 mod forecast;
 mod hostile_input;
 mod http;

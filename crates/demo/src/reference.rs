@@ -1,11 +1,14 @@
-//! The rest of the demo group: its entities, reference rates in the ECB's format, and the
-//! ERP's open items and payment run, so every screen has something true to show.
+//! The rest of the demo group: its entities, reference rates in the ECB's format, the ERP's
+//! open items and payment runs, and the bank's answers to the payments sent to it (a pain.002
+//! status report and a camt.054 debit notification), so every screen has something true to
+//! show.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
 
+use cashline_bankfile::pain001::{CreditTransfer, CreditTransferRun, PaymentBatch};
 use cashline_domain::{BusinessCalendar, Currency, Iban};
 
 use crate::{account_key, demo_days, ACCOUNTS, CUSTOMERS, SUPPLIERS};
@@ -163,6 +166,16 @@ fn run_payments(today: NaiveDate) -> Vec<DemoPayment> {
         .collect()
 }
 
+/// The ids of the payments of the morning's run (`payments_csv`), in its order.
+pub fn payments_ids(today: NaiveDate) -> Vec<String> {
+    run_payments(today).into_iter().map(|p| p.id).collect()
+}
+
+/// The id of the second run's payment for yesterday, which misses its cut-off when approved.
+pub fn late_payment_id(today: NaiveDate) -> String {
+    format!("PAY-{}-R3", today.format("%Y%m%d"))
+}
+
 /// A payment run of the German entity: some payables paid, some other outgoing payments.
 pub fn payments_csv(today: NaiveDate) -> String {
     let debtor = account(0);
@@ -193,7 +206,7 @@ pub fn payments_rerun_csv(today: NaiveDate) -> String {
         ..clone_of(&morning[5])
     };
     let late = DemoPayment {
-        id: format!("PAY-{stamp}-R3"),
+        id: late_payment_id(today),
         date: calendar.previous(today),
         reference: format!("RUN-{stamp}-R3"),
         amount: Decimal::new(184_250, 2),
@@ -317,4 +330,202 @@ fn payment_run_items(
             amount.currency()
         ));
     }
+}
+
+/// What the demo's bank says of one payment of a message Cashline sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BankAnswer {
+    /// Accepted, settlement in process (ACSP), then debited in the day's notification.
+    Settled,
+    /// Accepted after the customer profile check (ACCP), not booked yet.
+    Accepted,
+    /// Rejected because the creditor's account is closed (`REJECTION`).
+    Rejected,
+    /// Nothing yet: the payment stays sent.
+    Pending,
+}
+
+/// The reason code and the bank's words for the demo's rejected payment.
+pub const REJECTION: (&str, &str) = ("AC04", "Creditor account closed at the beneficiary bank");
+
+/// The bank's answers to a message of `count` payments, in the order of the file: the third
+/// (or the last, in a shorter message) is rejected, the last of four or more is still being
+/// processed, and the others are accepted, every other one booked already.
+pub fn bank_answers(count: usize) -> Vec<BankAnswer> {
+    let rejected = count.min(3).saturating_sub(1);
+    (0..count)
+        .map(|i| match i {
+            _ if i == rejected => BankAnswer::Rejected,
+            _ if count >= 4 && i == count - 1 => BankAnswer::Pending,
+            _ if i % 2 == 0 => BankAnswer::Settled,
+            _ => BankAnswer::Accepted,
+        })
+        .collect()
+}
+
+fn xml_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn instant(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The transfers of `run` with the bank's answer to each, in the order of the file.
+fn answered<'r>(
+    run: &'r CreditTransferRun,
+    answers: &'r [BankAnswer],
+) -> impl Iterator<Item = (&'r PaymentBatch, &'r CreditTransfer, BankAnswer)> {
+    run.transfers()
+        .zip(answers.iter().copied())
+        .map(|((batch, transfer), answer)| (batch, transfer, answer))
+}
+
+/// The bank's pain.002.001.10 status report on `run` (a pain.001 Cashline exported): each
+/// payment with an answer but `Pending` gets its transaction status, tied to the payment by
+/// the message, payment-information, instruction and end-to-end ids of the file; the group
+/// status is `PART` where the answers differ. The report is dated when the message was.
+pub fn status_report_xml(run: &CreditTransferRun, answers: &[BankAnswer]) -> String {
+    let code = |answer: BankAnswer| match answer {
+        BankAnswer::Settled => Some("ACSP"),
+        BankAnswer::Accepted => Some("ACCP"),
+        BankAnswer::Rejected => Some("RJCT"),
+        BankAnswer::Pending => None,
+    };
+    let codes: Vec<&str> = answers.iter().filter_map(|a| code(*a)).collect();
+    let group = match codes.first() {
+        Some(first) if codes.len() == answers.len() && codes.iter().all(|c| c == first) => first,
+        _ => "PART",
+    };
+    let mut batches = String::new();
+    for batch in &run.batches {
+        let mut transactions = String::new();
+        for (_, transfer, answer) in
+            answered(run, answers).filter(|(b, _, _)| b.payment_info_id == batch.payment_info_id)
+        {
+            let Some(status) = code(answer) else {
+                continue;
+            };
+            let reason = if answer == BankAnswer::Rejected {
+                format!(
+                    "<StsRsnInf><Rsn><Cd>{}</Cd></Rsn><AddtlInf>{}</AddtlInf></StsRsnInf>",
+                    REJECTION.0,
+                    xml_text(REJECTION.1)
+                )
+            } else {
+                String::new()
+            };
+            let instruction = transfer
+                .instruction_id
+                .as_deref()
+                .map(|id| format!("<OrgnlInstrId>{}</OrgnlInstrId>", xml_text(id)))
+                .unwrap_or_default();
+            transactions.push_str(&format!(
+                "<TxInfAndSts>{instruction}<OrgnlEndToEndId>{}</OrgnlEndToEndId><TxSts>{status}</TxSts>{reason}</TxInfAndSts>\n",
+                xml_text(&transfer.end_to_end_id)
+            ));
+        }
+        if !transactions.is_empty() {
+            batches.push_str(&format!(
+                "<OrgnlPmtInfAndSts><OrgnlPmtInfId>{}</OrgnlPmtInfId>\n{transactions}</OrgnlPmtInfAndSts>\n",
+                xml_text(&batch.payment_info_id)
+            ));
+        }
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.10\">\n<CstmrPmtStsRpt>\n\
+         <GrpHdr><MsgId>{}</MsgId><CreDtTm>{}</CreDtTm></GrpHdr>\n\
+         <OrgnlGrpInfAndSts><OrgnlMsgId>{}</OrgnlMsgId><OrgnlMsgNmId>{}</OrgnlMsgNmId><GrpSts>{group}</GrpSts></OrgnlGrpInfAndSts>\n\
+         {batches}</CstmrPmtStsRpt>\n</Document>\n",
+        xml_text(&format!("STS-{}", run.message_id)),
+        instant(run.created_at),
+        xml_text(&run.message_id),
+        xml_text(&run.message_name),
+    )
+}
+
+/// The bank's camt.054.001.08 debit notification for the payments of `run` it has booked
+/// (`Settled`): one booked debit per payment on its debtor account, on the day the message was
+/// sent, carrying the payment's ids. `None` when the bank booked none of them.
+pub fn debit_notification_xml(run: &CreditTransferRun, answers: &[BankAnswer]) -> Option<String> {
+    let booked = run.created_at.date_naive();
+    let message_id = format!("NTF-{}", run.message_id);
+    // One notification per debtor account and currency, in the order of the file.
+    let mut accounts: Vec<((String, Currency), String)> = Vec::new();
+    for (n, (batch, transfer, _)) in answered(run, answers)
+        .filter(|(_, _, a)| *a == BankAnswer::Settled)
+        .enumerate()
+    {
+        let currency = transfer.amount.currency();
+        let amount = transfer.amount.amount_text();
+        let bank_ref = format!("{message_id}-{}", n + 1);
+        let refs = format!(
+            "<MsgId>{}</MsgId><PmtInfId>{}</PmtInfId>{}<EndToEndId>{}</EndToEndId>",
+            xml_text(&run.message_id),
+            xml_text(&batch.payment_info_id),
+            transfer
+                .instruction_id
+                .as_deref()
+                .map(|id| format!("<InstrId>{}</InstrId>", xml_text(id)))
+                .unwrap_or_default(),
+            xml_text(&transfer.end_to_end_id),
+        );
+        let remittance = transfer
+            .reference
+            .as_deref()
+            .map(|r| format!("<RmtInf><Ustrd>{}</Ustrd></RmtInf>", xml_text(r)))
+            .unwrap_or_default();
+        let entry = format!(
+            "<Ntry><NtryRef>{bank_ref}</NtryRef><Amt Ccy=\"{currency}\">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd>\
+             <Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{booked}</Dt></BookgDt><ValDt><Dt>{booked}</Dt></ValDt>\
+             <AcctSvcrRef>{bank_ref}</AcctSvcrRef>\
+             <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>\
+             <NtryDtls><TxDtls><Refs>{refs}</Refs><Amt Ccy=\"{currency}\">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd>\
+             <RltdPties><Cdtr><Pty><Nm>{}</Nm></Pty></Cdtr><CdtrAcct><Id><IBAN>{}</IBAN></Id></CdtrAcct></RltdPties>\
+             {remittance}</TxDtls></NtryDtls></Ntry>\n",
+            xml_text(&transfer.creditor_name),
+            xml_text(&transfer.creditor_account),
+        );
+        let key = (batch.debtor_account.clone(), currency);
+        match accounts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, entries)) => entries.push_str(&entry),
+            None => accounts.push((key, entry)),
+        }
+    }
+    if accounts.is_empty() {
+        return None;
+    }
+    let created = instant(run.created_at);
+    let notifications: String = accounts
+        .iter()
+        .enumerate()
+        .map(|(n, ((iban, currency), entries))| {
+            format!(
+                "<Ntfctn><Id>{}-{}</Id><CreDtTm>{created}</CreDtTm>\
+                 <Acct><Id><IBAN>{}</IBAN></Id><Ccy>{currency}</Ccy></Acct>\n{entries}</Ntfctn>\n",
+                xml_text(&message_id),
+                n + 1,
+                xml_text(iban),
+            )
+        })
+        .collect();
+    Some(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.08\">\n<BkToCstmrDbtCdtNtfctn>\n\
+         <GrpHdr><MsgId>{}</MsgId><CreDtTm>{created}</CreDtTm></GrpHdr>\n\
+         {notifications}</BkToCstmrDbtCdtNtfctn>\n</Document>\n",
+        xml_text(&message_id),
+    ))
 }

@@ -15,8 +15,21 @@ use crate::{Service, ServiceError};
 
 /// Who approves the demo's payment run: not the user who imported it.
 const DEMO_APPROVER: &str = "demo-approver";
-/// How many payments of the runs the demo approves; the rest wait for the user.
+/// The second approver of the demo's payments above the limit.
+const DEMO_SECOND_APPROVER: &str = "anna.controller";
+/// At most how many payments of the morning's run the demo approves and sends to the bank;
+/// of the rest, one large payment waits for its second approver, one is cancelled and any
+/// others wait for the user.
 const DEMO_PAYMENTS_APPROVED: usize = 6;
+/// The format the demo sends its approved payments in.
+const DEMO_EXPORT_FORMAT: &str = "pain.001.001.09";
+/// The demo's files of the bank round trip: the pain.001 sent, the bank's pain.002 status
+/// report on it and its camt.054 debit notification.
+const DEMO_EXPORT_FILE: &str = "payments-to-bank.xml";
+const DEMO_STATUS_FILE: &str = "payment-status.xml";
+const DEMO_NOTIFICATION_FILE: &str = "debit-notification.xml";
+/// Why the demo cancels one payment of the morning's run.
+const DEMO_CANCEL_REASON: &str = "The supplier sent a credit note for the whole invoice";
 /// Above this a demo payment needs a second approver.
 const DEMO_TWO_APPROVERS_ABOVE: &str = "5000.00";
 /// The German house bank's cut-off for euro payments.
@@ -154,46 +167,199 @@ impl Service {
             "a second payment run: {} payments, {} held as a possible duplicate, {} with issues to put right",
             imported.payments, imported.held_as_duplicates, imported.with_issues
         ));
-        let waiting: Vec<String> = self
-            .payments(Some("validated"))
-            .await?
-            .payments
-            .into_iter()
-            .filter(|p| p.cases.is_empty())
-            .map(|p| p.id)
-            .take(DEMO_PAYMENTS_APPROVED)
-            .collect();
-        if !waiting.is_empty() {
-            self.as_user(DEMO_APPROVER)
-                .payments_approve(&waiting)
-                .await?;
-            lines.push(format!(
-                "{} payments approved by {DEMO_APPROVER}",
-                waiting.len()
-            ));
-        }
-        // One large payment with its first approval, waiting for a second person.
-        let large = self
-            .payments(Some("validated"))
-            .await?
-            .payments
-            .into_iter()
-            .find(|p| p.cases.is_empty() && above_limit(&p.amount));
-        if let Some(large) = large {
-            self.as_user(DEMO_APPROVER)
-                .payments_approve(std::slice::from_ref(&large.id))
-                .await?;
-            lines.push(format!(
-                "payment {} approved once, waiting for a second approver",
-                large.id
-            ));
-        }
+        lines.extend(self.load_demo_payment_lifecycle(folder, today).await?);
         lines.extend(self.load_demo_reconciliation(folder, today).await?);
         Ok(DemoLoaded {
             statement_files: paths.len(),
             statement_files_new: new,
             lines,
         })
+    }
+
+    /// The payments' side of the demo, after the runs are in: most of the morning's run
+    /// approved (one large payment by one person only, waiting for a second) and one payment
+    /// cancelled; the approved ones sent to the bank as a pain.001; the bank's pain.002
+    /// accepting most of them and rejecting one with its reason, and its camt.054 booking some,
+    /// both imported as a user's `cashline import` does; and the second run's late payment
+    /// approved after its cut-off. The first load does all of it; a later one, finding the
+    /// morning's run already worked on, only imports the bank's files again (which changes
+    /// nothing).
+    async fn load_demo_payment_lifecycle(
+        &self,
+        folder: &Path,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<String>, ServiceError> {
+        let io = |e: std::io::Error| {
+            ServiceError::BadRequest(format!(
+                "cannot write the demo files to {}: {e}",
+                folder.display()
+            ))
+        };
+        let mut lines = Vec::new();
+        let morning_ids = reference::payments_ids(today);
+        let all = self.payments(None).await?.payments;
+        let morning: Vec<&crate::wire::Payment> =
+            all.iter().filter(|p| morning_ids.contains(&p.id)).collect();
+        // Nobody has touched the morning's run yet: this is the demo's first load.
+        let untouched = morning.iter().all(|p| {
+            p.approvals.is_empty() && matches!(p.status.as_str(), "imported" | "validated")
+        });
+        let exported = folder.join(DEMO_EXPORT_FILE);
+        if untouched {
+            let ready: Vec<&crate::wire::Payment> = morning
+                .iter()
+                .copied()
+                .filter(|p| p.status == "validated" && p.cases.is_empty())
+                .collect();
+            // Only payments requested for a later day are approved: one for today would miss
+            // the bank's cut-off or not depending on the hour the demo starts, and the second
+            // run's late payment shows a missed cut-off already.
+            let later = |p: &crate::wire::Payment| {
+                cashline_ledger::time::parse_date(&p.requested_date).is_ok_and(|d| d > today)
+            };
+            // One large payment gets its first approval only and waits for a second person.
+            let large = ready
+                .iter()
+                .find(|p| later(p) && above_limit(&p.amount))
+                .map(|p| p.id.clone());
+            let approved: Vec<&crate::wire::Payment> = ready
+                .iter()
+                .copied()
+                .filter(|p| later(p) && Some(&p.id) != large.as_ref())
+                .take(DEMO_PAYMENTS_APPROVED)
+                .collect();
+            let first: Vec<String> = approved
+                .iter()
+                .map(|p| p.id.clone())
+                .chain(large.clone())
+                .collect();
+            if !first.is_empty() {
+                self.as_user(DEMO_APPROVER).payments_approve(&first).await?;
+            }
+            let second: Vec<String> = approved
+                .iter()
+                .filter(|p| above_limit(&p.amount))
+                .map(|p| p.id.clone())
+                .collect();
+            if !second.is_empty() {
+                self.as_user(DEMO_SECOND_APPROVER)
+                    .payments_approve(&second)
+                    .await?;
+            }
+            lines.push(format!(
+                "{} payments approved by {DEMO_APPROVER}",
+                approved.len()
+            ));
+            if !second.is_empty() {
+                lines.push(format!(
+                    "{} of them above {DEMO_TWO_APPROVERS_ABOVE} EUR also by {DEMO_SECOND_APPROVER}",
+                    second.len()
+                ));
+            }
+            if let Some(large) = &large {
+                lines.push(format!(
+                    "payment {large} approved once, waiting for a second approver"
+                ));
+            }
+            let taken =
+                |id: &String| Some(id) == large.as_ref() || approved.iter().any(|a| a.id == *id);
+            let left = ready.iter().find(|p| !taken(&p.id));
+            if let Some(left) = left {
+                self.payments_cancel(&left.id, DEMO_CANCEL_REASON).await?;
+                lines.push(format!("payment {} cancelled", left.id));
+            }
+            // The approved payments go to the bank in one pain.001, as `payments export`
+            // writes it. A file of that name left by an earlier demo ledger is not this one's.
+            if exported.exists() {
+                std::fs::remove_file(&exported).map_err(io)?;
+            }
+            let done = self.payments_export(DEMO_EXPORT_FORMAT, &exported).await?;
+            if let Some(message) = &done.message_id {
+                lines.push(format!(
+                    "{} payments sent to the bank in {message} ({DEMO_EXPORT_FORMAT})",
+                    done.payments
+                ));
+            }
+        }
+        if exported.is_file() {
+            lines.extend(self.load_demo_bank_answers(folder, &exported).await?);
+        }
+        // The second run's payment for yesterday, approved late: it misses its cut-off.
+        let late_id = reference::late_payment_id(today);
+        let late = all.iter().find(|p| {
+            p.id == late_id
+                && p.status == "validated"
+                && p.approvals.is_empty()
+                && p.cases.is_empty()
+        });
+        if untouched {
+            if let Some(late) = late {
+                self.as_user(DEMO_APPROVER)
+                    .payments_approve(std::slice::from_ref(&late.id))
+                    .await?;
+                lines.push(format!("payment {} approved after its cut-off", late.id));
+            }
+        }
+        Ok(lines)
+    }
+
+    /// The bank's answers to the pain.001 the demo sent (`exported`): its status report and
+    /// its debit notification, made from the ids of that file, written beside it and imported
+    /// as `cashline import` imports a user's file. Made from the same file they are the same
+    /// bytes, so importing them again changes nothing.
+    async fn load_demo_bank_answers(
+        &self,
+        folder: &Path,
+        exported: &Path,
+    ) -> Result<Vec<String>, ServiceError> {
+        let io = |e: std::io::Error| {
+            ServiceError::BadRequest(format!(
+                "cannot write the demo files to {}: {e}",
+                folder.display()
+            ))
+        };
+        let bytes = std::fs::read(exported).map_err(io)?;
+        let run = cashline_bankfile::pain001::parse(&bytes)
+            .map_err(|e| ServiceError::BadRequest(format!("{}: {e}", exported.display())))?;
+        let answers = reference::bank_answers(run.transfers().count());
+        let mut files = vec![(
+            DEMO_STATUS_FILE,
+            reference::status_report_xml(&run, &answers),
+        )];
+        if let Some(notification) = reference::debit_notification_xml(&run, &answers) {
+            files.push((DEMO_NOTIFICATION_FILE, notification));
+        }
+        let mut lines = Vec::new();
+        for (name, content) in files {
+            let path = folder.join(name);
+            std::fs::write(&path, content).map_err(io)?;
+            let report = self
+                .import_paths(std::slice::from_ref(&path), &ImportOptions::default())
+                .await;
+            for file in &report.files {
+                match file.status {
+                    "failed" => {
+                        return Err(ServiceError::BadRequest(format!(
+                            "a demo file failed to import: {}",
+                            file.error.as_deref().unwrap_or_default()
+                        )))
+                    }
+                    "imported" if file.payment_statuses > 0 => lines.push(format!(
+                        "the bank's status report on {}: {} payments answered",
+                        run.message_id, file.payment_statuses
+                    )),
+                    "imported" => lines.push(format!(
+                        "the bank's debit notification: {} settled",
+                        match file.payments_settled {
+                            1 => "1 payment".to_string(),
+                            n => format!("{n} payments"),
+                        }
+                    )),
+                    _ => {}
+                }
+            }
+        }
+        Ok(lines)
     }
 
     /// The reconciliation's side of the demo: the ERP's items behind the statements, the
