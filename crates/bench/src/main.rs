@@ -5,6 +5,7 @@ mod generate;
 mod import;
 mod memory;
 mod parse;
+mod payments;
 mod positions;
 mod recon;
 mod report;
@@ -41,6 +42,8 @@ enum Command {
     Positions(positions::Args),
     /// Reconciliation: the matcher, a whole run and incremental runs at 1,000,000 entries.
     Recon(recon::Args),
+    /// Listing 100,000 payments with their events through the service, against bare rusqlite.
+    Payments(payments::Args),
     /// Everything above with its defaults (takes a while).
     All,
     /// Small valid files for every fuzz target (fuzz/seed.sh).
@@ -68,6 +71,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Memory(args) => memory::run(&args, out),
         Command::Positions(args) => positions::run(&args, out).await,
         Command::Recon(args) => recon::run(&args, out).await,
+        Command::Payments(args) => payments::run(&args, out).await,
         Command::FuzzSeeds(args) => seeds::run(&args),
         Command::Sql(args) => sql::run(&args),
         Command::All => {
@@ -75,7 +79,8 @@ async fn main() -> anyhow::Result<()> {
             import::run(&args_default(), out).await?;
             memory::run(&args_default(), out)?;
             positions::run(&args_default(), out).await?;
-            recon::run(&args_default(), out).await
+            recon::run(&args_default(), out).await?;
+            payments::run(&args_default(), out).await
         }
     }
 }

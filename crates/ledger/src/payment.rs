@@ -262,16 +262,46 @@ pub async fn list(
     pool: &sqlx::SqlitePool,
     state: Option<PaymentState>,
 ) -> Result<Vec<PaymentRow>, LedgerError> {
-    prepared::fetch_all(
-        pool,
-        concat!(
-            payment_select!(),
-            " WHERE (?1 IS NULL OR state = ?1) ORDER BY requested_date, external_id"
-        ),
-        &[Value::Text(state.map(|s| s.as_str()))],
-        payment_row,
-    )
-    .await
+    list_of(pool, state, None).await
+}
+
+/// Payments, all or in one state, of one run or of all, by requested date. Each filter has a
+/// statement of its own, so that a run's payments are found through `payment_by_run` and a
+/// state's through `payment_by_state_date` (`?1 IS NULL OR …` would read every payment): one
+/// run of a thousand costs the same on a ledger of a hundred thousand as on one of ten
+/// (BENCHMARKS.md, issue 10).
+pub async fn list_of(
+    pool: &sqlx::SqlitePool,
+    state: Option<PaymentState>,
+    run: Option<i64>,
+) -> Result<Vec<PaymentRow>, LedgerError> {
+    let state = state.map(|s| s.as_str());
+    match (state, run) {
+        (None, None) => {
+            const ALL: &str = concat!(payment_select!(), " ORDER BY requested_date, external_id");
+            prepared::fetch_all(pool, ALL, &[], payment_row).await
+        }
+        (Some(state), None) => {
+            const STATE: &str = concat!(
+                payment_select!(),
+                " WHERE state = ?1 ORDER BY requested_date, external_id"
+            );
+            prepared::fetch_all(pool, STATE, &[Value::Text(Some(state))], payment_row).await
+        }
+        (state, Some(run)) => {
+            const RUN: &str = concat!(
+                payment_select!(),
+                " WHERE run_id = ?1 AND (?2 IS NULL OR state = ?2) ORDER BY requested_date, external_id"
+            );
+            prepared::fetch_all(
+                pool,
+                RUN,
+                &[Value::Int(run), Value::Text(state)],
+                payment_row,
+            )
+            .await
+        }
+    }
 }
 
 const FIND: &str = concat!(payment_select!(), " WHERE external_id = ?1");

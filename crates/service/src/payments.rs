@@ -384,11 +384,13 @@ impl Service {
         &self,
         query: &request::PaymentsQuery,
     ) -> Result<wire::PaymentsReport, ServiceError> {
-        let mut rows =
-            payments::list(self.ledger.pool(), state_of(query.state.as_deref())?).await?;
-        if let Some(run) = query.run {
-            rows.retain(|r| r.run_id == Some(run));
-        }
+        // The run is asked of SQLite (its index), not sifted from every payment.
+        let mut rows = payments::list_of(
+            self.ledger.pool(),
+            state_of(query.state.as_deref())?,
+            query.run,
+        )
+        .await?;
         if let Some(debtor) = query.debtor.as_deref() {
             let compact = |iban: &str| -> String {
                 iban.chars()
