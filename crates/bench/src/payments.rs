@@ -157,7 +157,7 @@ fn life(i: usize) -> (&'static str, Vec<Step>) {
             ],
         ),
         // Above the limit: the first approval alone does not move it.
-        _ if (i / 10) % 2 == 0 => (
+        _ if (i / 10).is_multiple_of(2) => (
             "approved",
             vec![
                 imported,
