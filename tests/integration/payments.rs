@@ -1017,3 +1017,40 @@ fn a_pain001_cut_short_hostile_or_too_large_changes_nothing() {
     let text = workspace.run(&["payments", "show", "ERP-7/ERP-7-1"]);
     assert!(!String::from_utf8_lossy(&text.stdout).contains('\u{1b}'));
 }
+
+#[test]
+fn needs_action_lists_only_the_payments_someone_must_act_on() {
+    let workspace = with_account();
+    import(
+        &workspace,
+        "run.csv",
+        "N1,E2E-N1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,10.00,EUR,2026-11-24,INV-N1\n\
+         N2,E2E-N2,DE89370400440532013000,Contoso,NL00NOTANIBAN,,20.00,EUR,2026-11-24,INV-N2\n\
+         N3,E2E-N3,DE89370400440532013000,Litware,NL91ABNA0417164300,,30.00,EUR,2026-11-20,INV-N3\n",
+    );
+    import(
+        &workspace,
+        "again.csv",
+        "N4,E2E-N4,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,10.00,EUR,2026-11-25,INV-N1\n",
+    );
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["payments", "list", "--json"];
+        all.extend_from_slice(args);
+        let mut ids: Vec<String> = workspace.json(&all)["payments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // N2 has an issue, N4 is held as a possible duplicate of N1; N1 and N3 wait for approval.
+    assert_eq!(ids(&["--needs-action"]), ["N2", "N4"]);
+    // Approved and past its requested date (the clock is 2026-11-23): N3 is overdue.
+    approve(&workspace, &["N3"]);
+    assert_eq!(ids(&["--needs-action"]), ["N2", "N3", "N4"]);
+    // Cancelled, N2's issues need nobody.
+    workspace.run(&["payments", "cancel", "N2", "--reason", "paid by card"]);
+    assert_eq!(ids(&["--needs-action"]), ["N3", "N4"]);
+}

@@ -50,6 +50,10 @@ pub enum PaymentCommand {
         /// Only the payments from this debtor account (IBAN).
         #[arg(long)]
         debtor: Option<String>,
+        /// Only the payments someone must act on (a possible duplicate, a missed cut-off,
+        /// issues, rejected or returned, overdue).
+        #[arg(long)]
+        needs_action: bool,
         #[arg(long)]
         json: bool,
     },
@@ -177,6 +181,7 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
             run,
             overdue,
             debtor,
+            needs_action,
             json,
         } => {
             let query = PaymentsQuery {
@@ -184,6 +189,7 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
                 run,
                 overdue: overdue.then_some(true),
                 debtor,
+                needs_action: needs_action.then_some(true),
             };
             let report = service.payments_filtered(&query).await?;
             output::show(json, &report, output::payments)

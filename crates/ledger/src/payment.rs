@@ -821,3 +821,20 @@ pub async fn last_applied(
     })
     .transpose()
 }
+
+/// The payments someone has something to do about, whatever their state: an open case on
+/// them (a possible duplicate, a missed cut-off, the bank's refusal), or issues validation
+/// found while they are not cancelled. A handful on any ledger, found through their indexes.
+pub async fn with_open_work(pool: &sqlx::SqlitePool) -> Result<Vec<i64>, LedgerError> {
+    prepared::fetch_all(
+        pool,
+        "SELECT payment_id FROM exception_case
+          WHERE payment_id IS NOT NULL AND state IN ('open', 'in_progress')
+         UNION
+         SELECT i.payment_id FROM payment_issue i JOIN payment p ON p.id = i.payment_id
+          WHERE p.state <> 'cancelled'",
+        &[],
+        |row| row.int(0),
+    )
+    .await
+}

@@ -60,6 +60,20 @@ fn event(e: &payments::EventRow) -> wire::PaymentEvent {
     }
 }
 
+/// On its way to the bank or at it, and not settled although its requested date has passed.
+fn is_overdue(row: &payments::PaymentRow, today: chrono::NaiveDate) -> bool {
+    let on_its_way = matches!(
+        row.state,
+        PaymentState::Approved
+            | PaymentState::Sent
+            | PaymentState::Acknowledged
+            | PaymentState::Accepted
+    );
+    on_its_way
+        && cashline_ledger::time::parse_date(&row.requested_date)
+            .is_ok_and(|requested| requested < today)
+}
+
 /// Payments as the wire shows them, each with its own events (read with the page, once).
 async fn with_events(
     service: &Service,
@@ -95,16 +109,7 @@ async fn with_events(
     let today = service.today();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let on_its_way = matches!(
-            row.state,
-            PaymentState::Approved
-                | PaymentState::Sent
-                | PaymentState::Acknowledged
-                | PaymentState::Accepted
-        );
-        let overdue = on_its_way
-            && cashline_ledger::time::parse_date(&row.requested_date)
-                .is_ok_and(|requested| requested < today);
+        let overdue = is_overdue(&row, today);
         let own = by_payment.remove(&row.id).unwrap_or_default();
         out.push(wire::Payment {
             id: row.external_id,
@@ -391,6 +396,20 @@ impl Service {
             query.run,
         )
         .await?;
+        if query.needs_action == Some(true) {
+            // Sifted before the timelines are read: the few that need someone, not every
+            // payment with all its events.
+            let work: std::collections::HashSet<i64> = payments::with_open_work(self.ledger.pool())
+                .await?
+                .into_iter()
+                .collect();
+            let today = self.today();
+            rows.retain(|r| {
+                work.contains(&r.id)
+                    || matches!(r.state, PaymentState::Rejected | PaymentState::Returned)
+                    || is_overdue(r, today)
+            });
+        }
         if let Some(debtor) = query.debtor.as_deref() {
             let compact = |iban: &str| -> String {
                 iban.chars()

@@ -215,6 +215,9 @@ pub struct PaymentsQuery {
     /// The debtor account (an IBAN, spaces and case ignored).
     #[serde(default, deserialize_with = "text")]
     pub debtor: Option<String>,
+    /// Only the payments someone must act on: an open case (a possible duplicate, a missed
+    /// cut-off), issues from validation, rejected or returned by the bank, or overdue.
+    pub needs_action: Option<bool>,
 }
 
 /// A bank's cut-off for a currency: `HH:MM` in the IANA `time_zone`.

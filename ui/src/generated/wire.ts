@@ -497,7 +497,12 @@ export type PaymentsQuery = { state?: string, run?: number, overdue?: boolean,
 /**
  * The debtor account (an IBAN, spaces and case ignored).
  */
-debtor?: string, };
+debtor?: string, 
+/**
+ * Only the payments someone must act on: an open case (a possible duplicate, a missed
+ * cut-off), issues from validation, rejected or returned by the bank, or overdue.
+ */
+needs_action?: boolean, };
 
 export type CutoffSet = { bic: string, currency: string, time: string, time_zone: string, };
 

@@ -162,7 +162,7 @@ export const paymentsView: View = {
       fetch: async () => {
         const [runList, all, cases, limits, exports] = await Promise.all([
           fetchPaymentRuns(),
-          fetchPaymentsWhere({}),
+          fetchPaymentsWhere({ needs_action: true }),
           Promise.all(PAYMENT_CASE_KINDS.map((kind) => fetchExceptions({ kind }))),
           fetchApprovalLimits(),
           fetchPaymentExports(),
@@ -182,18 +182,16 @@ export const paymentsView: View = {
         limits: ApprovalLimit[];
         exports: PaymentExport[];
       }) => {
-        bankFiles.show(
-          exports,
-          all.filter((p) => p.status === 'approved').length,
-        );
+        const inState = (state: string): number => runList.reduce((n, r) => n + r.states.filter((s) => s.state === state).reduce((m, s) => m + s.count, 0), 0);
+        bankFiles.show(exports, inState('approved'));
         runs = runList;
         caseDetails.clear();
         for (const c of cases) if ((c.state === 'open' || c.state === 'in_progress') && c.detail) caseDetails.set(c.subject, c.detail);
         funnel.show(runs, filter.run === '' ? null : Number(filter.run));
         fillRuns();
-        fillDebtors(all);
         needs.show(all, detailOf);
-        subtitle.textContent = `${plural(all.length, 'payment', 'payments')} in ${plural(runs.length, 'run', 'runs')}`;
+        const total = runList.reduce((n, r) => n + r.payments, 0);
+        subtitle.textContent = `${plural(total, 'payment', 'payments')} in ${plural(runs.length, 'run', 'runs')}`;
         limitsHint.textContent =
           limits.length === 0
             ? 'Someone other than the preparer approves.'
@@ -214,6 +212,7 @@ export const paymentsView: View = {
           overdue: filter.overdue ? true : null,
         }),
       show: (payments: Payment[]) => {
+        fillDebtors(payments);
         const matching = payments.filter(matchesClientFilters);
         shown = matching.slice(0, ROWS_SHOWN_MAX);
         drawTable(payments.length, matching.length);
@@ -231,10 +230,14 @@ export const paymentsView: View = {
       run.value = chosen;
     }
 
-    /** The company's accounts the payments are paid from, as the list's choices. */
-    function fillDebtors(all: Payment[]): void {
+    /** The company's accounts the payments are paid from, as the list's choices: every one seen in a list so far. */
+    const debtorsSeen = new Set<string>();
+    function fillDebtors(listed: Payment[]): void {
+      const before = debtorsSeen.size;
+      for (const p of listed) debtorsSeen.add(p.debtor_iban);
+      if (debtorsSeen.size === before && debtor.options.length > 1) return;
       const chosen = debtor.value;
-      const accounts = [...new Set(all.map((p) => p.debtor_iban))].sort();
+      const accounts = [...debtorsSeen].sort();
       debtor.replaceChildren(h('option', { value: '' }, 'All accounts'), ...accounts.map((a) => h('option', { value: a }, a)));
       if (chosen && !accounts.includes(chosen)) debtor.append(h('option', { value: chosen }, chosen));
       debtor.value = chosen;
