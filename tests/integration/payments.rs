@@ -1054,3 +1054,80 @@ fn needs_action_lists_only_the_payments_someone_must_act_on() {
     workspace.run(&["payments", "cancel", "N2", "--reason", "paid by card"]);
     assert_eq!(ids(&["--needs-action"]), ["N3", "N4"]);
 }
+
+#[test]
+fn a_debit_notification_that_is_malformed_or_has_a_bad_status_changes_nothing() {
+    let workspace = with_account();
+    import(
+        &workspace,
+        "run.csv",
+        "B1,E2E-B1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,640.00,EUR,2026-11-24,INV-B1\n",
+    );
+    approve(&workspace, &["B1"]);
+    let out = workspace.dir.path().join("to-bank.xml");
+    workspace.json(&[
+        "payments",
+        "export",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    let good = booking_file("camt054", "640.00", "", &[("E2E-B1", "640.00")]);
+    let payments_before = workspace.json(&["payments", "list", "--json"]);
+    let entries_before = workspace.json(&["entries", "--json"]);
+    for (name, body, expected) in [
+        (
+            "bad-status.xml",
+            good.replace("<Cd>BOOK</Cd>", "<Cd>MAYBE</Cd>"),
+            "MAYBE",
+        ),
+        ("cut.xml", good[..good.len() * 2 / 3].to_string(), "line"),
+        (
+            "bad-amount.xml",
+            good.replace(
+                ">640.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>",
+                ">6,40</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>",
+            ),
+            "6,40",
+        ),
+    ] {
+        let file = workspace.write(name, body.as_bytes());
+        let output = workspace.run(&["import", file.to_str().unwrap(), "--json"]);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let error = report["files"][0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(error.contains(expected), "{name}: {report}");
+        assert_eq!(
+            workspace.json(&["payments", "list", "--json"]),
+            payments_before,
+            "{name}"
+        );
+        assert_eq!(
+            workspace.json(&["entries", "--json"]),
+            entries_before,
+            "{name}"
+        );
+    }
+    // One naming a payment Cashline does not know is the bank's booking of something else:
+    // kept as an entry, and no payment moves.
+    let other = workspace.write(
+        "other.xml",
+        booking_file("camt054", "99.00", "", &[("E2E-NOBODY", "99.00")])
+            .replace("NTF-1", "NTF-2")
+            .replace("camt054-REF-1", "camt054-REF-2")
+            .as_bytes(),
+    );
+    let report = workspace.json(&["import", other.to_str().unwrap(), "--json"]);
+    assert_eq!(report["files"][0]["payments_settled"], 0, "{report}");
+    assert_eq!(
+        workspace.json(&["payments", "list", "--json"]),
+        payments_before
+    );
+    // The good one settles B1.
+    let file = workspace.write("good.xml", good.as_bytes());
+    let report = workspace.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(report["files"][0]["payments_settled"], 1, "{report}");
+}
