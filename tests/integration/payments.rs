@@ -1131,3 +1131,39 @@ fn a_debit_notification_that_is_malformed_or_has_a_bad_status_changes_nothing() 
     let report = workspace.json(&["import", file.to_str().unwrap(), "--json"]);
     assert_eq!(report["files"][0]["payments_settled"], 1, "{report}");
 }
+
+#[test]
+fn the_list_is_filtered_and_cut_by_the_service_and_says_how_many_matched() {
+    let workspace = with_account();
+    import(
+        &workspace,
+        "run.csv",
+        "L1,E2E-L1,DE89370400440532013000,Fabrikam Ltd,NL91ABNA0417164300,,10.00,EUR,2026-11-24,\n\
+         L2,E2E-L2,DE89370400440532013000,Contoso,DE02120300000000202051,,20.00,EUR,2026-11-25,\n\
+         L3,E2E-L3,DE89370400440532013000,fabrikam ltd,NL91ABNA0417164300,,30.00,EUR,2026-11-26,\n",
+    );
+    let list = |args: &[&str]| -> (Vec<String>, u64) {
+        let mut all = vec!["payments", "list", "--json"];
+        all.extend_from_slice(args);
+        let report = workspace.json(&all);
+        let ids = report["payments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect();
+        (ids, report["matching"].as_u64().unwrap())
+    };
+    assert_eq!(
+        list(&["--creditor", "FABRIKAM"]),
+        (vec!["L1".into(), "L3".into()], 2)
+    );
+    assert_eq!(list(&["--creditor", "de02 1203"]), (vec!["L2".into()], 1));
+    assert_eq!(
+        list(&["--from", "2026-11-25", "--to", "2026-11-25"]),
+        (vec!["L2".into()], 1)
+    );
+    assert_eq!(list(&["--limit", "1"]), (vec!["L1".into()], 3));
+    let bad = workspace.run(&["payments", "list", "--from", "soon"]);
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
+}

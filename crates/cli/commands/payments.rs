@@ -54,6 +54,18 @@ pub enum PaymentCommand {
         /// issues, rejected or returned, overdue).
         #[arg(long)]
         needs_action: bool,
+        /// Only the payments whose creditor's name or IBAN holds this.
+        #[arg(long)]
+        creditor: Option<String>,
+        /// Requested on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Requested on or before this day (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// At most this many payments, the first by requested date.
+        #[arg(long)]
+        limit: Option<usize>,
         #[arg(long)]
         json: bool,
     },
@@ -182,6 +194,10 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
             overdue,
             debtor,
             needs_action,
+            creditor,
+            from,
+            to,
+            limit,
             json,
         } => {
             let query = PaymentsQuery {
@@ -190,6 +206,10 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
                 overdue: overdue.then_some(true),
                 debtor,
                 needs_action: needs_action.then_some(true),
+                creditor,
+                from,
+                to,
+                limit,
             };
             let report = service.payments_filtered(&query).await?;
             output::show(json, &report, output::payments)

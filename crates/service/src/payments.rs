@@ -192,6 +192,7 @@ impl Service {
         payment::approve(&self.ledger, ids, &self.user, self.clock.now()).await?;
         let mut report = self.payments(None).await?;
         report.payments.retain(|p| ids.contains(&p.id));
+        report.matching = report.payments.len();
         Ok(report)
     }
 
@@ -420,11 +421,43 @@ impl Service {
             let wanted = compact(debtor);
             rows.retain(|r| compact(&r.debtor_iban) == wanted);
         }
-        let mut shown = with_events(self, rows).await?;
-        if let Some(overdue) = query.overdue {
-            shown.retain(|p| p.overdue == overdue);
+        if let Some(needle) = query.creditor.as_deref() {
+            let folded = |text: &str| -> String {
+                text.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .flat_map(char::to_lowercase)
+                    .collect()
+            };
+            let needle = folded(needle);
+            rows.retain(|r| {
+                folded(&r.creditor_name).contains(&needle)
+                    || folded(&r.creditor_iban).contains(&needle)
+            });
         }
-        Ok(wire::PaymentsReport { payments: shown })
+        if query.from.is_some() || query.to.is_some() {
+            // Business dates are ISO text: comparing the text compares the days.
+            let from = query.from.map(|d| d.to_string());
+            let to = query.to.map(|d| d.to_string());
+            rows.retain(|r| {
+                from.as_deref()
+                    .is_none_or(|f| r.requested_date.as_str() >= f)
+                    && to.as_deref().is_none_or(|t| r.requested_date.as_str() <= t)
+            });
+        }
+        if let Some(overdue) = query.overdue {
+            let today = self.today();
+            rows.retain(|r| is_overdue(r, today) == overdue);
+        }
+        let matching = rows.len();
+        if let Some(limit) = query.limit {
+            rows.truncate(limit);
+        }
+        // Only the payments shown have their timelines read.
+        let shown = with_events(self, rows).await?;
+        Ok(wire::PaymentsReport {
+            payments: shown,
+            matching,
+        })
     }
 
     pub async fn cutoffs(&self) -> Result<wire::CutoffsReport, ServiceError> {

@@ -218,6 +218,20 @@ pub struct PaymentsQuery {
     /// Only the payments someone must act on: an open case (a possible duplicate, a missed
     /// cut-off), issues from validation, rejected or returned by the bank, or overdue.
     pub needs_action: Option<bool>,
+    /// A creditor's name or IBAN holds this (case and spaces ignored).
+    #[serde(default, deserialize_with = "text")]
+    pub creditor: Option<String>,
+    /// Requested on or after this day.
+    #[serde(default, deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub from: Option<NaiveDate>,
+    /// Requested on or before this day.
+    #[serde(default, deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub to: Option<NaiveDate>,
+    /// At most this many payments, the first by requested date; `matching` says how many
+    /// there were.
+    pub limit: Option<usize>,
 }
 
 /// A bank's cut-off for a currency: `HH:MM` in the IANA `time_zone`.

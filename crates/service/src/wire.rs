@@ -417,6 +417,9 @@ pub struct ItemsImported {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PaymentsReport {
     pub payments: Vec<Payment>,
+    /// How many payments the filters let through, `payments` being the first of them where a
+    /// limit was asked.
+    pub matching: usize,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -72,7 +72,14 @@ export async function fetchPayments(state: string | null = null): Promise<Paymen
 
 /** Payments in a state, of a run, overdue or not; each filter left out is no filter. */
 export async function fetchPaymentsWhere(query: Loose<PaymentsQuery>): Promise<Payment[]> {
-  return listIn(await call('payments', query), 'payments', 'payments', decodePayment);
+  return (await fetchPaymentsPage(query)).payments;
+}
+
+/** The payments the filters let through, at most `limit` of them, and how many there were. */
+export async function fetchPaymentsPage(query: Loose<PaymentsQuery>): Promise<{ payments: Payment[]; matching: number }> {
+  const answer = await call('payments', query);
+  const payments = listIn(answer, 'payments', 'payments', decodePayment);
+  return { payments, matching: count(record(answer, 'payments').matching, 'payments.matching') };
 }
 
 /** Each bank's cut-off per currency. */

@@ -206,7 +206,12 @@ export type OpenItem = { id: string, kind: string, counterparty: string | null, 
 
 export type ItemsImported = { file: string, items: number, new_items: number, };
 
-export type PaymentsReport = { payments: Array<Payment>, };
+export type PaymentsReport = { payments: Array<Payment>, 
+/**
+ * How many payments the filters let through, `payments` being the first of them where a
+ * limit was asked.
+ */
+matching: number, };
 
 export type Payment = { id: string, end_to_end_id: string, status: string, 
 /**
@@ -502,7 +507,24 @@ debtor?: string,
  * Only the payments someone must act on: an open case (a possible duplicate, a missed
  * cut-off), issues from validation, rejected or returned by the bank, or overdue.
  */
-needs_action?: boolean, };
+needs_action?: boolean, 
+/**
+ * A creditor's name or IBAN holds this (case and spaces ignored).
+ */
+creditor?: string, 
+/**
+ * Requested on or after this day.
+ */
+from?: string, 
+/**
+ * Requested on or before this day.
+ */
+to?: string, 
+/**
+ * At most this many payments, the first by requested date; `matching` says how many
+ * there were.
+ */
+limit?: number, };
 
 export type CutoffSet = { bic: string, currency: string, time: string, time_zone: string, };
 

@@ -8,6 +8,7 @@ import {
   fetchPaymentExports,
   fetchPaymentRuns,
   fetchPayment,
+  fetchPaymentsPage,
   fetchPaymentsWhere,
   releasePayment,
   type ApprovalLimit,
@@ -33,7 +34,7 @@ const APPROVE_IDS_MAX = ROWS_SHOWN_MAX;
 /** The longest creditor search accepted as typed. */
 const SEARCH_CHARS_MAX = 100;
 
-/** The filters chosen, kept while the window lives; state, run and overdue go to the service. */
+/** The filters chosen, kept while the window lives; the service applies every one. */
 const filter = { state: '', run: '', debtor: '', overdue: false, creditor: '', from: '', to: '' };
 /** The payment opened to its timeline, by id. */
 let openedId: string | null = null;
@@ -204,18 +205,22 @@ export const paymentsView: View = {
       status,
       body,
       loading: 'Loading payments…',
+      // Every filter goes to the service, which reads the timelines of the rows drawn only.
       fetch: () =>
-        fetchPaymentsWhere({
+        fetchPaymentsPage({
           state: filter.state || null,
           run: filter.run === '' ? null : Number(filter.run),
           debtor: filter.debtor || null,
           overdue: filter.overdue ? true : null,
+          creditor: filter.creditor || null,
+          from: filter.from || null,
+          to: filter.to || null,
+          limit: ROWS_SHOWN_MAX,
         }),
-      show: (payments: Payment[]) => {
+      show: ({ payments, matching }: { payments: Payment[]; matching: number }) => {
         fillDebtors(payments);
-        const matching = payments.filter(matchesClientFilters);
-        shown = matching.slice(0, ROWS_SHOWN_MAX);
-        drawTable(payments.length, matching.length);
+        shown = payments;
+        drawTable(matching);
         drawBulk();
       },
     });
@@ -247,7 +252,7 @@ export const paymentsView: View = {
       return filter.state !== '' || filter.run !== '' || filter.debtor !== '' || filter.overdue || filter.creditor !== '' || filter.from !== '' || filter.to !== '';
     }
 
-    function drawTable(loaded: number, matching: number): void {
+    function drawTable(matching: number): void {
       body.dataset.count = String(matching);
       if (shown.length === 0) {
         replaceChildren(
@@ -255,7 +260,7 @@ export const paymentsView: View = {
           h(
             'div',
             { class: 'empty', 'data-testid': 'payments-empty' },
-            isFiltered() || loaded > 0 ? 'No payments match these filters.' : 'No payments yet. Import a payment run (the CSV of the ERP or its pain.001) with “cashline payments import FILE”.',
+            isFiltered() ? 'No payments match these filters.' : 'No payments yet. Import a payment run (the CSV of the ERP or its pain.001) with “cashline payments import FILE”.',
           ),
         );
         return;
@@ -490,17 +495,6 @@ export const paymentsView: View = {
         row?.scrollIntoView({ block: 'start' });
         row?.focus();
       })();
-    }
-
-    function matchesClientFilters(p: Payment): boolean {
-      const needle = filter.creditor.toLowerCase();
-      if (needle !== '' && !p.creditor_name.toLowerCase().includes(needle) && !p.creditor_iban.toLowerCase().replace(/\s+/g, '').includes(needle.replace(/\s+/g, ''))) {
-        return false;
-      }
-      // Dates are ISO text, so comparing the text compares the days.
-      if (filter.from !== '' && p.requested_date < filter.from) return false;
-      if (filter.to !== '' && p.requested_date > filter.to) return false;
-      return true;
     }
 
     function resetFilters(): void {
