@@ -1167,3 +1167,56 @@ fn the_list_is_filtered_and_cut_by_the_service_and_says_how_many_matched() {
     let bad = workspace.run(&["payments", "list", "--from", "soon"]);
     assert_eq!(bad.status.code(), Some(2), "a usage error");
 }
+
+#[test]
+fn a_report_on_a_message_unknown_here_finds_the_payment_by_end_to_end_id_within_its_debtor_account()
+{
+    let workspace = with_account();
+    // The same end-to-end id twice, from two debtor accounts (the second not the company's,
+    // so it stays imported with its issue).
+    import(
+        &workspace,
+        "run.csv",
+        "U1,E2E-SAME,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,10.00,EUR,2026-11-24,\n\
+         U2,E2E-SAME,DE02120300000000202051,Fabrikam,NL91ABNA0417164300,,10.00,EUR,2026-11-24,\n",
+    );
+    approve(&workspace, &["U1"]);
+    let out = workspace.dir.path().join("to-bank.xml");
+    workspace.json(&[
+        "payments",
+        "export",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    let report = |debtor: &str| {
+        let reference = if debtor.is_empty() {
+            String::new()
+        } else {
+            format!("<OrgnlTxRef><DbtrAcct><Id><IBAN>{debtor}</IBAN></Id></DbtrAcct></OrgnlTxRef>")
+        };
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.10\"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>STS-{}</MsgId><CreDtTm>2026-11-23T12:00:00Z</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>BANK-OWN-ID</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><TxInfAndSts><OrgnlEndToEndId>E2E-SAME</OrgnlEndToEndId><TxSts>ACSC</TxSts>{reference}</TxInfAndSts></OrgnlPmtInfAndSts>
+</CstmrPmtStsRpt></Document>
+",
+            debtor.len()
+        )
+    };
+    let ambiguous = workspace.write("ambiguous.xml", report("").as_bytes());
+    let output = workspace.run(&["import", ambiguous.to_str().unwrap(), "--json"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("names 2 payments"));
+    assert_eq!(payment(&workspace, "U1")["status"], "sent");
+    let within = workspace.write(
+        "within.xml",
+        report("DE89 3704 0044 0532 0130 00").as_bytes(),
+    );
+    let done = workspace.json(&["import", within.to_str().unwrap(), "--json"]);
+    assert_eq!(done["files"][0]["payment_statuses"], 1, "{done}");
+    assert_eq!(payment(&workspace, "U1")["status"], "settled");
+    assert_eq!(payment(&workspace, "U2")["status"], "imported");
+}

@@ -65,6 +65,9 @@ pub struct BatchStatus {
 pub struct TransactionStatus {
     pub original_instruction_id: Option<String>,
     pub original_end_to_end_id: Option<String>,
+    /// The debtor's account as the report repeats it (`OrgnlTxRef/DbtrAcct/Id/IBAN`), where it
+    /// does.
+    pub original_debtor_iban: Option<String>,
     pub status: StatusCode,
     pub reasons: Vec<StatusReason>,
     pub acceptance_time: Option<DateTime<Utc>>,
@@ -76,6 +79,7 @@ pub struct TransactionStatus {
 struct TransactionDraft {
     instruction_id: Option<String>,
     end_to_end_id: Option<String>,
+    debtor_iban: Option<String>,
     status: Option<StatusCode>,
     reasons: Vec<StatusReason>,
     acceptance_time: Option<DateTime<Utc>>,
@@ -192,6 +196,11 @@ pub fn parse(bytes: &[u8]) -> Result<StatusReport, ParseError> {
                             t.status = Some(code);
                         }
                     }
+                    ("IBAN", "Id") if step.within("OrgnlTxRef") && step.within("DbtrAcct") => {
+                        if let Some(t) = transaction.as_mut() {
+                            t.debtor_iban = some(text);
+                        }
+                    }
                     ("AccptncDtTm", "TxInfAndSts") => {
                         let at = instant(text, line, "TxInfAndSts/AccptncDtTm")?;
                         if let Some(t) = transaction.as_mut() {
@@ -242,6 +251,7 @@ pub fn parse(bytes: &[u8]) -> Result<StatusReport, ParseError> {
                         let done = TransactionStatus {
                             original_instruction_id: draft.instruction_id,
                             original_end_to_end_id: draft.end_to_end_id,
+                            original_debtor_iban: draft.debtor_iban,
                             status: code,
                             reasons: draft.reasons,
                             acceptance_time: draft.acceptance_time,

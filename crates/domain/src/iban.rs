@@ -94,6 +94,15 @@ impl Iban {
     }
 }
 
+/// An account identifier as banks and ERPs write it (`de89 3704 …`) in its electronic form:
+/// no spaces, capitals. How two writings of one account are compared.
+pub fn compact(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 /// Whether compact capitals and digits form an IBAN: its length, country, check digits and
 /// ISO 13616 checksum. What [`Iban::parse`] checks after compacting, without building one, for
 /// parsers that meet an IBAN on every entry.

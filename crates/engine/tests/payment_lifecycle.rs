@@ -513,6 +513,7 @@ mod status_reports {
         TransactionStatus {
             original_instruction_id: None,
             original_end_to_end_id: Some(format!("E2E-{id}")),
+            original_debtor_iban: None,
             status: Status {
                 code,
                 reason_code: reason.map(str::to_string),

@@ -412,14 +412,8 @@ impl Service {
             });
         }
         if let Some(debtor) = query.debtor.as_deref() {
-            let compact = |iban: &str| -> String {
-                iban.chars()
-                    .filter(|c| !c.is_whitespace())
-                    .flat_map(char::to_uppercase)
-                    .collect()
-            };
-            let wanted = compact(debtor);
-            rows.retain(|r| compact(&r.debtor_iban) == wanted);
+            let wanted = cashline_domain::iban::compact(debtor);
+            rows.retain(|r| cashline_domain::iban::compact(&r.debtor_iban) == wanted);
         }
         if let Some(needle) = query.creditor.as_deref() {
             let folded = |text: &str| -> String {
@@ -611,6 +605,7 @@ fn report_of(parsed: &pain002::StatusReport) -> status::Report {
                     .map(|t| status::TransactionStatus {
                         original_instruction_id: t.original_instruction_id.clone(),
                         original_end_to_end_id: t.original_end_to_end_id.clone(),
+                        original_debtor_iban: t.original_debtor_iban.clone(),
                         status: status_of(t.status, &t.reasons),
                         place: format!("line {}", t.line),
                     })

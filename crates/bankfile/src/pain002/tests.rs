@@ -128,3 +128,19 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_transactions_debtor_account_is_read_from_its_original_reference() {
+    let xml = r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>S</MsgId><CreDtTm>2026-11-23T10:00:00Z</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>PORTAL-1</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>B</OrgnlPmtInfId><TxInfAndSts><OrgnlEndToEndId>E1</OrgnlEndToEndId><TxSts>ACSC</TxSts>
+<OrgnlTxRef><Cdtr><Pty><Nm>X</Nm></Pty></Cdtr><CdtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></CdtrAcct><DbtrAcct><Id><IBAN>DE89 3704 0044 0532 0130 00</IBAN></Id></DbtrAcct></OrgnlTxRef>
+</TxInfAndSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"#;
+    let report = parse(xml.as_bytes()).unwrap();
+    let t = &report.batches[0].transactions[0];
+    assert_eq!(
+        t.original_debtor_iban.as_deref(),
+        Some("DE89 3704 0044 0532 0130 00")
+    );
+}

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use cashline_bankfile::pain001_write::{self, Batch, Initiation, Pain001Version, Transfer};
+use cashline_domain::iban::compact;
 use cashline_domain::{Currency, PaymentSource, PaymentState};
 use cashline_ledger::payment::PaymentRow;
 use cashline_ledger::payment_export::{self, NewExport};
@@ -92,13 +93,6 @@ async fn finish_pending(ledger: &Ledger, now: DateTime<Utc>) -> Result<Vec<PathB
 
 /// What one `PmtInf` shares: the debtor account (compact IBAN), the currency, the date.
 type BatchKey = (String, String, NaiveDate);
-
-fn compact(iban: &str) -> String {
-    iban.chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_uppercase()
-}
 
 /// Exports the approved, unsent payments to `out` in `version`.
 pub async fn export(

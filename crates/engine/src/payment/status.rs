@@ -42,6 +42,9 @@ pub struct BatchStatus {
 pub struct TransactionStatus {
     pub original_instruction_id: Option<String>,
     pub original_end_to_end_id: Option<String>,
+    /// The debtor account the report names for it, where it does: an end-to-end id is looked
+    /// for within that account.
+    pub original_debtor_iban: Option<String>,
     pub status: Status,
     /// Where in the file, for errors: `line 42`.
     pub place: String,
@@ -100,6 +103,10 @@ async fn find<'s>(
         return Ok(None);
     };
     *found = payment::by_end_to_end(tx, id.trim()).await?;
+    if let Some(debtor) = transaction.original_debtor_iban.as_deref() {
+        let debtor = cashline_domain::iban::compact(debtor);
+        found.retain(|p| cashline_domain::iban::compact(&p.debtor_iban) == debtor);
+    }
     match found.len() {
         1 => Ok(found.pop()),
         0 => Ok(None),

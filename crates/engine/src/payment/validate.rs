@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use cashline_domain::iban::compact;
 use cashline_domain::sepa::{self, first_foreign_char};
 use cashline_domain::{Bic, BusinessCalendar, Currency, Iban};
 use cashline_erp::payments::PaymentInstruction;
@@ -24,13 +25,6 @@ pub struct OwnAccount {
 
 /// ISO 20022 `Max140Text`: the longest name or remittance outside SEPA.
 const TEXT_CHARS_MAX: usize = 140;
-
-fn compact(iban: &str) -> String {
-    iban.chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_uppercase()
-}
 
 /// Every issue of `payment`, in field order; none means it is valid.
 pub fn issues(payment: &PaymentInstruction, own: &[OwnAccount]) -> Vec<Issue> {
