@@ -35,6 +35,11 @@ struct Measured {
     peak_kib: u64,
 }
 
+/// This process's peak resident memory so far, in MiB (0 where /proc cannot say).
+pub fn own_peak_mib() -> f64 {
+    vm_hwm_kib(std::process::id()).unwrap_or(0) as f64 / 1024.0
+}
+
 fn vm_hwm_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status

@@ -58,17 +58,6 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date")
 }
 
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
-}
-
 fn ledger_path(out_dir: &Path, payments: usize) -> PathBuf {
     out_dir.join(format!("payments-{payments}.sqlite"))
 }
@@ -630,11 +619,11 @@ async fn part(args: &Args, out_dir: &Path, name: &str) -> anyhow::Result<()> {
         "peak-ours" => {
             let service = service(&db).await?;
             let (payments, ..) = ours(&service, Filter::All).await?;
-            json!({"payments": payments, "peak_mib": peak_mib()})
+            json!({"payments": payments, "peak_mib": crate::memory::own_peak_mib()})
         }
         "peak-peer" => {
             let (payments, _) = peer_read(&peer_connection(&db)?, Filter::All)?;
-            json!({"payments": payments, "peak_mib": peak_mib()})
+            json!({"payments": payments, "peak_mib": crate::memory::own_peak_mib()})
         }
         other => anyhow::bail!("there is no part '{other}' (time, peak-ours, peak-peer)"),
     };

@@ -199,17 +199,6 @@ fn default_rules() -> Vec<Rule> {
         .collect()
 }
 
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
-}
-
 /// (a): the matcher against a bare join, on the same data in memory.
 fn in_memory(args: &Args) -> serde_json::Value {
     let cases = cases(args.entries, args.seed, 0, true);
@@ -271,7 +260,7 @@ fn in_memory(args: &Args) -> serde_json::Value {
         "matcher_seconds": median(&ours),
         "indexing_seconds": median(&indexing),
         "join_seconds": median(&peer),
-        "peak_mib": peak_mib(),
+        "peak_mib": crate::memory::own_peak_mib(),
         "auto": auto,
         "joined": joined,
     })
@@ -428,7 +417,7 @@ async fn part(args: &Args, out_dir: &Path, part: &str) -> anyhow::Result<()> {
             let start = Instant::now();
             let report = recon_run(&ledger, &options("bench")).await?;
             let run_s = start.elapsed().as_secs_f64();
-            let peak = peak_mib();
+            let peak = crate::memory::own_peak_mib();
             ledger.close().await;
             let (insert_s, rows) = insert_same_rows(&db, &fresh)?;
             for path in [&db, &fresh] {
@@ -469,7 +458,7 @@ async fn part(args: &Args, out_dir: &Path, part: &str) -> anyhow::Result<()> {
                 runs.push(json!({"new": new, "seconds": seconds, "examined": report.examined, "auto": report.auto, "reconciled_before": offset - new}));
             }
             remove_database(&reconciled);
-            json!({"runs": runs, "peak_mib": peak_mib()})
+            json!({"runs": runs, "peak_mib": crate::memory::own_peak_mib()})
         }
         other => anyhow::bail!("there is no part '{other}' (a, b, c-prep, c)"),
     };

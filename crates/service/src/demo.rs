@@ -57,6 +57,14 @@ pub struct DemoLoaded {
     pub lines: Vec<String>,
 }
 
+/// Why the demo could not write its files into `folder`.
+fn cannot_write(folder: &Path, e: std::io::Error) -> ServiceError {
+    ServiceError::BadRequest(format!(
+        "cannot write the demo files to {}: {e}",
+        folder.display()
+    ))
+}
+
 impl Service {
     /// The same service acting as another person.
     pub fn as_user(&self, user: &str) -> Service {
@@ -71,12 +79,7 @@ impl Service {
     /// that is already there.
     pub async fn load_demo(&self, folder: &Path) -> Result<DemoLoaded, ServiceError> {
         let today = self.today();
-        let io = |e: std::io::Error| {
-            ServiceError::BadRequest(format!(
-                "cannot write the demo files to {}: {e}",
-                folder.display()
-            ))
-        };
+        let io = |e: std::io::Error| cannot_write(folder, e);
         let paths =
             cashline_demo::write_files(&folder.join("statements"), today, DEMO_BUSINESS_DAYS)
                 .map_err(io)?;
@@ -189,12 +192,7 @@ impl Service {
         folder: &Path,
         today: chrono::NaiveDate,
     ) -> Result<Vec<String>, ServiceError> {
-        let io = |e: std::io::Error| {
-            ServiceError::BadRequest(format!(
-                "cannot write the demo files to {}: {e}",
-                folder.display()
-            ))
-        };
+        let io = |e: std::io::Error| cannot_write(folder, e);
         let mut lines = Vec::new();
         let morning_ids = reference::payments_ids(today);
         let all = self.payments(None).await?.payments;
@@ -312,12 +310,7 @@ impl Service {
         folder: &Path,
         exported: &Path,
     ) -> Result<Vec<String>, ServiceError> {
-        let io = |e: std::io::Error| {
-            ServiceError::BadRequest(format!(
-                "cannot write the demo files to {}: {e}",
-                folder.display()
-            ))
-        };
+        let io = |e: std::io::Error| cannot_write(folder, e);
         let bytes = std::fs::read(exported).map_err(io)?;
         let run = cashline_bankfile::pain001::parse(&bytes)
             .map_err(|e| ServiceError::BadRequest(format!("{}: {e}", exported.display())))?;
@@ -370,12 +363,7 @@ impl Service {
         folder: &Path,
         today: chrono::NaiveDate,
     ) -> Result<Vec<String>, ServiceError> {
-        let io = |e: std::io::Error| {
-            ServiceError::BadRequest(format!(
-                "cannot write the demo files to {}: {e}",
-                folder.display()
-            ))
-        };
+        let io = |e: std::io::Error| cannot_write(folder, e);
         let mut lines = Vec::new();
         let settled = folder.join("settled-items.csv");
         std::fs::write(
