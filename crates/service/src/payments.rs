@@ -190,10 +190,24 @@ impl Service {
         ids: &[String],
     ) -> Result<wire::PaymentsReport, ServiceError> {
         payment::approve(&self.ledger, ids, &self.user, self.clock.now()).await?;
-        let mut report = self.payments(None).await?;
-        report.payments.retain(|p| ids.contains(&p.id));
-        report.matching = report.payments.len();
-        Ok(report)
+        // The payments approved, as they are now, in the list's order: their own rows and
+        // timelines, not every payment's.
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = payments::find_by_id(self.ledger.pool(), id).await? {
+                if !rows.iter().any(|r: &payments::PaymentRow| r.id == row.id) {
+                    rows.push(row);
+                }
+            }
+        }
+        rows.sort_by(|a, b| {
+            (&a.requested_date, &a.external_id).cmp(&(&b.requested_date, &b.external_id))
+        });
+        let shown = with_events(self, rows).await?;
+        Ok(wire::PaymentsReport {
+            matching: shown.len(),
+            payments: shown,
+        })
     }
 
     /// Writes the approved, unsent payments as one pain.001 (`pain.001.001.09` or `.03`).

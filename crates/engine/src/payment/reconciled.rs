@@ -30,6 +30,10 @@ pub async fn settle(
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, EngineError> {
+    // Most matches settle items only: nothing to do, nothing to allocate.
+    if payments_of(settles).next().is_none() {
+        return Ok(0);
+    }
     let correlation = correlation_id(now, &format!("recon match {match_id}"));
     let reason = format!("reconciled by match {match_id}");
     let mut moved = 0;
@@ -64,6 +68,9 @@ pub async fn unsettle(
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, EngineError> {
+    if payments_of(settles).next().is_none() {
+        return Ok(0);
+    }
     let correlation = correlation_id(now, &format!("recon match {match_id}"));
     let mut moved = 0;
     for payment_id in payments_of(settles) {
