@@ -197,8 +197,8 @@ pub async fn run(args: &Args, out_dir: &Path) -> anyhow::Result<()> {
         digest_seconds.push(time_digest(&file)?);
         parse_seconds.push(time_parse(&file)?);
         for (promote, seconds) in [
-            (true, &mut sqlx_promote_seconds),
-            (false, &mut sqlx_plain_seconds),
+            (entry::Promote::Provisional, &mut sqlx_promote_seconds),
+            (entry::Promote::Nothing, &mut sqlx_plain_seconds),
         ] {
             prepare_copy(&imported_db, &stage_db).await?;
             let ledger = Ledger::open(&stage_db).await?;
@@ -403,7 +403,7 @@ async fn insert_sqlx(
     ledger: &Ledger,
     rows: &[EntryRow],
     per_statement: usize,
-    promote: bool,
+    promote: entry::Promote,
 ) -> anyhow::Result<f64> {
     let mut converted = Vec::with_capacity(rows.len());
     for row in rows {

@@ -10,6 +10,7 @@
 
 mod checks;
 mod identity;
+mod writer;
 
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read};
@@ -21,13 +22,12 @@ use tokio::sync::mpsc;
 use tracing::{info, info_span, warn, Instrument};
 
 use cashline_bankfile::stream::{StatementEvent, StatementSink};
-use cashline_bankfile::{FileFormat, ParseError, ParsedStatement, IDENTIFY_BYTES};
-use cashline_domain::{EntryStatus, ExceptionKind, Money, StatementKind};
-use cashline_ledger::{
-    account, audit, balance, bank, entry, exception, source_file, statement, Ledger, Tx,
-};
+use cashline_bankfile::{FileFormat, ParseError, IDENTIFY_BYTES};
+use cashline_ledger::statement::StatementOrigin;
+use cashline_ledger::{audit, source_file, Ledger};
 
 pub use checks::{balance_check, balance_check_with_sum};
+pub use writer::{StatementWriter, Written};
 
 use crate::EngineError;
 
@@ -220,27 +220,8 @@ async fn import_traced(
 
     let (sender, receiver) = mpsc::channel(EVENT_QUEUE_MAX);
     let parser = spawn_parser(request.source, format.clone(), mappings, sender)?;
-    let mut writer = Writer {
-        request: &request,
-        source_file_id,
-        format: &format,
-        report: FileImport {
-            file_name: name.to_string(),
-            format: format.to_string(),
-            status: ImportStatus::Duplicate,
-            statements: 0,
-            statements_new: 0,
-            entries: 0,
-            entries_new: 0,
-            entries_promoted: 0,
-            payments_settled: 0,
-            payments_returned: 0,
-            details_new: 0,
-            exceptions_opened: Vec::new(),
-            warnings: Vec::new(),
-        },
-        open: None,
-    };
+    let origin = StatementOrigin::File(source_file_id);
+    let mut writer = StatementWriter::new(origin, format.to_string(), request.now);
     let written = writer.consume(&mut tx, receiver).await;
     // The parser ends on its own once the queue is closed, so joining it cannot hang.
     let parsed = parser
@@ -254,9 +235,22 @@ async fn import_traced(
         (Err(error), _) => Err(error),
         (Ok(()), Err(source)) => Err(bad_file(name, source)),
         (Ok(()), Ok(warnings)) => {
-            let mut report = writer.report;
-            report.warnings = warnings;
-            Ok(report)
+            let written = writer.into_written();
+            Ok(FileImport {
+                file_name: name.to_string(),
+                format: format.to_string(),
+                status: ImportStatus::Duplicate,
+                statements: written.statements,
+                statements_new: written.statements_new,
+                entries: written.entries,
+                entries_new: written.entries_new,
+                entries_promoted: written.entries_promoted,
+                payments_settled: 0,
+                payments_returned: 0,
+                details_new: written.details_new,
+                exceptions_opened: written.exceptions_opened,
+                warnings,
+            })
         }
     };
     match outcome {
@@ -264,9 +258,9 @@ async fn import_traced(
             report.status = ImportStatus::Imported;
             source_file::set_counts(&mut tx, source_file_id, report.statements, report.entries)
                 .await?;
-            let booked = crate::payment::booking::from_file(
+            let booked = crate::payment::booking::from_statements(
                 &mut tx,
-                source_file_id,
+                origin,
                 name,
                 request.user,
                 request.now,
@@ -378,239 +372,4 @@ fn spawn_parser(
             })
         }
     })
-}
-
-/// The statement being written.
-struct OpenStatement {
-    header: ParsedStatement,
-    /// Imported before: read through, nothing written.
-    known: bool,
-    account_id: i64,
-    statement_id: i64,
-    occurrences: identity::Occurrences,
-    booked: Money,
-}
-
-struct Writer<'r> {
-    request: &'r ImportRequest<'r>,
-    source_file_id: i64,
-    format: &'r FileFormat,
-    report: FileImport,
-    open: Option<OpenStatement>,
-}
-
-impl Writer<'_> {
-    async fn consume(
-        &mut self,
-        tx: &mut Tx<'_>,
-        mut receiver: mpsc::Receiver<StatementEvent>,
-    ) -> Result<(), EngineError> {
-        while let Some(event) = receiver.recv().await {
-            match event {
-                StatementEvent::Begin(header) => self.begin(tx, *header).await?,
-                StatementEvent::Entries(entries) => self.entries(tx, entries).await?,
-                StatementEvent::End { balances } => {
-                    let mut open = self.open.take().expect("parsers end only what they began");
-                    open.header.balances.extend(balances);
-                    self.end(tx, open).await?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    async fn begin(&mut self, tx: &mut Tx<'_>, header: ParsedStatement) -> Result<(), EngineError> {
-        self.report.statements += 1;
-        let currency = header.account.currency;
-        let identity = statement_identity(&header);
-        if statement::exists(tx, &identity).await? {
-            info!(account = %header.account.key, statement = %header.statement_ref, "statement already imported");
-            self.open = Some(OpenStatement {
-                header,
-                known: true,
-                account_id: 0,
-                statement_id: 0,
-                occurrences: Default::default(),
-                booked: Money::zero(currency),
-            });
-            return Ok(());
-        }
-        let now = self.request.now;
-        let account_data = &header.account;
-        let bank_id = match &account_data.bic {
-            Some(bic) => Some(
-                bank::ensure(
-                    tx,
-                    bic.as_str(),
-                    account_data.bank_name.as_deref(),
-                    bic.country(),
-                    now,
-                )
-                .await?,
-            ),
-            None => None,
-        };
-        let currency_code = currency.to_string();
-        let account_id = account::ensure(
-            tx,
-            &account::AccountSeen {
-                account_key: account_data.key.reveal(),
-                iban: account_data.iban.as_ref().map(|i| i.reveal()),
-                bic: account_data.bic.as_ref().map(|b| b.as_str()),
-                currency: &currency_code,
-                name: account_data.owner_name.as_deref(),
-                bank_id,
-            },
-            now,
-        )
-        .await?;
-        let statement_id = statement::insert(
-            tx,
-            &statement::NewStatement {
-                account_id,
-                source_file_id: self.source_file_id,
-                kind: header.kind.as_str(),
-                format: &self.format.to_string(),
-                message_id: &header.message_id,
-                statement_ref: &header.statement_ref,
-                sequence_number: header.sequence_number.as_deref(),
-                page_number: header.page_number,
-                created_at_bank: header.created_at,
-                period_from: header.period_from,
-                period_to: header.period_to,
-                identity_key: &identity,
-                imported_at: now,
-            },
-        )
-        .await?;
-        self.report.statements_new += 1;
-        self.open = Some(OpenStatement {
-            header,
-            known: false,
-            account_id,
-            statement_id,
-            occurrences: Default::default(),
-            booked: Money::zero(currency),
-        });
-        Ok(())
-    }
-
-    async fn entries(
-        &mut self,
-        tx: &mut Tx<'_>,
-        entries: Vec<cashline_bankfile::ParsedEntry>,
-    ) -> Result<(), EngineError> {
-        let open = self.open.as_mut().expect("entries come inside a statement");
-        self.report.entries += entries.len() as u64;
-        if open.known {
-            return Ok(());
-        }
-        for parsed_entry in entries.iter().filter(|e| e.status == EntryStatus::Booked) {
-            open.booked = open.booked.checked_add(&parsed_entry.amount)?;
-        }
-        let rows = identity::entry_rows(
-            entries,
-            &mut open.occurrences,
-            open.account_id,
-            open.statement_id,
-        )?;
-        let promote = open.header.kind != StatementKind::Intraday;
-        let written = entry::insert_new(tx, &rows, promote, self.request.now).await?;
-        self.report.entries_new += written.inserted;
-        self.report.entries_promoted += written.promoted;
-        self.report.details_new += written.details;
-        Ok(())
-    }
-
-    async fn end(&mut self, tx: &mut Tx<'_>, open: OpenStatement) -> Result<(), EngineError> {
-        if open.known {
-            return Ok(());
-        }
-        let now = self.request.now;
-        let parsed = &open.header;
-        let currency = parsed.account.currency.to_string();
-        let source = format_family(&self.format.to_string());
-        let balances: Vec<balance::NewBalance<'_>> = parsed
-            .balances
-            .iter()
-            .map(|parsed_balance| {
-                Ok(balance::NewBalance {
-                    account_id: open.account_id,
-                    statement_id: open.statement_id,
-                    balance_type: parsed_balance.balance_type.as_str(),
-                    amount_minor: parsed_balance.amount.amount_minor()?,
-                    currency: &currency,
-                    balance_date: parsed_balance.date,
-                    // A balance with only a date is as of the statement's creation, else the
-                    // end of that day (the most a date alone can promise).
-                    as_of: parsed_balance.as_of.unwrap_or_else(|| {
-                        parsed_balance
-                            .date
-                            .and_hms_opt(23, 59, 59)
-                            .expect("23:59:59 is a valid time")
-                            .and_utc()
-                    }),
-                    source,
-                })
-            })
-            .collect::<Result<_, EngineError>>()?;
-        balance::insert_many(tx, &balances, now).await?;
-
-        let mut opened =
-            checks::continuity_check(tx, now, parsed, open.account_id, open.statement_id).await?;
-        if let Some(problem) = balance_check_with_sum(parsed, open.booked)? {
-            let subject = format!(
-                "statement {} of account {}",
-                parsed.statement_ref,
-                parsed.account.key.masked()
-            );
-            exception::open(
-                tx,
-                &exception::NewException {
-                    kind: Some(ExceptionKind::BalanceMismatch),
-                    subject: &subject,
-                    detail: Some(&problem),
-                    account_id: Some(open.account_id),
-                    statement_id: Some(open.statement_id),
-                    ..Default::default()
-                },
-                now,
-            )
-            .await?;
-            warn!(account = %parsed.account.key, %problem, "balance mismatch");
-            opened.push(format!("balance_mismatch: {subject}: {problem}"));
-        }
-        self.report.exceptions_opened.extend(opened);
-        Ok(())
-    }
-}
-
-/// The statement's identity, independent of the message or file that carried it: banks re-send
-/// statements in new messages (copies, duplicates), and those must not count twice.
-fn statement_identity(statement: &ParsedStatement) -> String {
-    format!(
-        "{}|{}|{}|{}|{}|{}",
-        statement.kind.as_str(),
-        statement.account.key.reveal(),
-        statement.account.currency,
-        statement.statement_ref,
-        statement.sequence_number.as_deref().unwrap_or(""),
-        statement
-            .page_number
-            .map(|p| p.to_string())
-            .unwrap_or_default()
-    )
-}
-
-/// The source shown beside a balance: `camt.053.001.08` → `camt.053`, `ofx.102` → `ofx`,
-/// `csv:bank` → `csv`.
-fn format_family(format: &str) -> &'static str {
-    const FAMILIES: &[&str] = &[
-        "camt.052", "camt.053", "camt.054", "mt940", "mt942", "bai2", "ofx", "csv",
-    ];
-    FAMILIES
-        .iter()
-        .find(|family| format.starts_with(*family))
-        .copied()
-        .unwrap_or("file")
 }

@@ -84,26 +84,44 @@ const INSERT_DETAIL: &str = "INSERT INTO entry_detail (entry_id, position, amoun
   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
   ON CONFLICT (entry_id, position) DO NOTHING";
 
-/// Inserts entries that the ledger does not hold yet (by account and identity key). With
-/// `promote_pending`, an entry the ledger holds as provisional (pending, or from an intraday
-/// report) is the same entry, now booked: it is updated in place and owned by the new
-/// statement, never counted twice. All `entries` belong to one account.
+/// Which entries the ledger holds that a new report of them replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Promote {
+    /// None: an intraday report says nothing final.
+    Nothing,
+    /// Pending entries and those of intraday reports: a statement of record (end of day) owns
+    /// them from now on.
+    Provisional,
+    /// Pending entries reported booked now: a bank API page, whose booked transactions are
+    /// final but which re-reports the same booked ones on every pull.
+    Pending,
+}
+
+/// Inserts entries that the ledger does not hold yet (by account and identity key). An entry
+/// the ledger holds that `promote` names, reported booked again, is the same entry, now
+/// booked: it is updated in place and owned by the new statement, never counted twice. All
+/// `entries` belong to one account.
 ///
 /// The details of an entry are written with it; an entry the ledger already held (a duplicate)
 /// writes none again.
 pub async fn insert_new(
     tx: &mut Tx<'_>,
     entries: &[NewEntry],
-    promote_pending: bool,
+    promote: Promote,
     now: DateTime<Utc>,
 ) -> Result<EntriesWritten, LedgerError> {
     let mut written = EntriesWritten::default();
     // Promoted entries, by identity key, with their ids.
     let mut promoted: HashMap<&str, i64> = HashMap::new();
-    if promote_pending {
+    let held = match promote {
+        Promote::Nothing => None,
+        Promote::Provisional => Some(PROVISIONAL),
+        Promote::Pending => Some(PENDING),
+    };
+    if let Some(held) = held {
         // Promoted entries are then skipped by the insert's ON CONFLICT.
         for batch in entries.chunks(PROMOTE_BATCH_KEYS) {
-            promoted.extend(promote(tx, batch).await?);
+            promoted.extend(promote_held(tx, batch, held).await?);
         }
         written.promoted = promoted.len() as u64;
     }
@@ -176,24 +194,27 @@ pub async fn insert_new(
 /// Entries still provisional: pending, or reported only by an intraday report so far.
 const PROVISIONAL: &str =
     "(status = 'pending' OR statement_id IN (SELECT id FROM statement WHERE kind = 'intraday'))";
+const PENDING: &str = "(status = 'pending')";
 
-/// Books the provisional entries of `batch` that the ledger already holds; returns their
-/// identity keys and ids.
-async fn promote<'e>(
+/// Books the entries of `batch` that the ledger already holds as `held` (a constant condition);
+/// returns their identity keys and ids. Only booked reports promote.
+async fn promote_held<'e>(
     tx: &mut Tx<'_>,
     batch: &'e [NewEntry],
+    held: &'static str,
 ) -> Result<Vec<(&'e str, i64)>, LedgerError> {
+    let batch: Vec<&NewEntry> = batch.iter().filter(|e| e.status == "booked").collect();
     let Some(first) = batch.first() else {
         return Ok(Vec::new());
     };
     let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-        "SELECT identity_key FROM entry WHERE {PROVISIONAL} AND account_id = "
+        "SELECT identity_key FROM entry WHERE {held} AND account_id = "
     ));
     query
         .push_bind(first.account_id)
         .push(" AND identity_key IN (");
     let mut keys = query.separated(", ");
-    for entry in batch {
+    for entry in &batch {
         keys.push_bind(entry.identity_key.clone());
     }
     query.push(")");
@@ -202,12 +223,13 @@ async fn promote<'e>(
     for (key,) in pending {
         let entry = batch
             .iter()
+            .copied()
             .find(|e| e.identity_key == key)
             .expect("selected from this batch");
         let update = format!(
             "UPDATE entry SET status = ?, statement_id = ?, booking_date = ?, value_date = COALESCE(?, value_date),
                bank_ref = COALESCE(?, bank_ref), source_element = ?
-             WHERE account_id = ? AND identity_key = ? AND {PROVISIONAL}
+             WHERE account_id = ? AND identity_key = ? AND {held}
              RETURNING id"
         );
         // Only constant text is formatted in; every value is bound.

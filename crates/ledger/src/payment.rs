@@ -674,15 +674,18 @@ pub struct Booking {
     pub detail_position: Option<i64>,
 }
 
-const BOOKINGS_OF_FILE: &str =
-    "SELECT p.id, p.external_id, p.state, p.status_at, p.amount_minor, e.amount_minor,
+/// The bookings of one origin's statements (`$column`: `source_file_id` or `sync_page_id`).
+macro_rules! bookings_of {
+    ($column:literal) => {
+        concat!(
+            "SELECT p.id, p.external_id, p.state, p.status_at, p.amount_minor, e.amount_minor,
         e.booking_date, e.bank_ref, NULL, e.bank_transaction_code, s.kind, NULL
    FROM entry e
    JOIN statement s ON s.id = e.statement_id
    JOIN account a ON a.id = e.account_id
    JOIN payment p ON p.end_to_end_id = e.end_to_end_id AND p.currency = e.currency
                  AND upper(replace(p.debtor_iban, ' ', '')) = a.account_key
-  WHERE s.source_file_id = ?1 AND e.status = 'booked' AND e.end_to_end_id IS NOT NULL
+  WHERE s.", $column, " = ?1 AND e.status = 'booked' AND e.end_to_end_id IS NOT NULL
   UNION ALL
  SELECT p.id, p.external_id, p.state, p.status_at, p.amount_minor, d.amount_minor,
         e.booking_date, COALESCE(d.bank_ref, e.bank_ref), d.return_reason, e.bank_transaction_code,
@@ -693,15 +696,24 @@ const BOOKINGS_OF_FILE: &str =
    JOIN account a ON a.id = e.account_id
    JOIN payment p ON p.end_to_end_id = d.end_to_end_id AND p.currency = d.currency
                  AND upper(replace(p.debtor_iban, ' ', '')) = a.account_key
-  WHERE s.source_file_id = ?1 AND e.status = 'booked' AND d.end_to_end_id IS NOT NULL";
+  WHERE s.", $column, " = ?1 AND e.status = 'booked' AND d.end_to_end_id IS NOT NULL"
+        )
+    };
+}
+const BOOKINGS_OF_FILE: &str = bookings_of!("source_file_id");
+const BOOKINGS_OF_PAGE: &str = bookings_of!("sync_page_id");
 
-/// The bookings of the file `source_file_id` that name payments, read in the import's
-/// transaction (the file is not committed yet).
-pub async fn bookings_of_file(
+/// The bookings of one file's (or one API page's) statements that name payments, read in the
+/// import's transaction (the statements are not committed yet).
+pub async fn bookings_of(
     tx: &mut Tx<'_>,
-    source_file_id: i64,
+    origin: crate::statement::StatementOrigin,
 ) -> Result<Vec<Booking>, LedgerError> {
-    prepared::fetch_all_on(tx, BOOKINGS_OF_FILE, &[Value::Int(source_file_id)], |row| {
+    let query = match origin {
+        crate::statement::StatementOrigin::File(_) => BOOKINGS_OF_FILE,
+        crate::statement::StatementOrigin::Page(_) => BOOKINGS_OF_PAGE,
+    };
+    prepared::fetch_all_on(tx, query, &[Value::Int(origin.id())], |row| {
         let state = row.text(2)?;
         Ok(Booking {
             payment_id: row.int(0)?,

@@ -5,9 +5,35 @@ use chrono::{DateTime, Utc};
 use crate::time::instant_text;
 use crate::{LedgerError, Tx};
 
+/// Where a statement came from: a file, or one page of a bank's API. Every statement has
+/// exactly one (the table checks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementOrigin {
+    /// `source_file.id`.
+    File(i64),
+    /// `sync_page.id`.
+    Page(i64),
+}
+
+impl StatementOrigin {
+    /// The `statement` column that names this origin, for queries over one origin's rows.
+    pub fn column(self) -> &'static str {
+        match self {
+            StatementOrigin::File(_) => "source_file_id",
+            StatementOrigin::Page(_) => "sync_page_id",
+        }
+    }
+
+    pub fn id(self) -> i64 {
+        match self {
+            StatementOrigin::File(id) | StatementOrigin::Page(id) => id,
+        }
+    }
+}
+
 pub struct NewStatement<'a> {
     pub account_id: i64,
-    pub source_file_id: i64,
+    pub origin: StatementOrigin,
     pub kind: &'a str,
     pub format: &'a str,
     pub message_id: &'a str,
@@ -31,13 +57,20 @@ pub async fn exists(tx: &mut Tx<'_>, identity_key: &str) -> Result<bool, LedgerE
 
 pub async fn insert(tx: &mut Tx<'_>, statement: &NewStatement<'_>) -> Result<i64, LedgerError> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO statement (account_id, source_file_id, kind, format, message_id, statement_ref,
-           sequence_number, page_number, created_at_bank, period_from_at, period_to_at,
-           identity_key, imported_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO statement (account_id, source_file_id, sync_page_id, kind, format, message_id,
+           statement_ref, sequence_number, page_number, created_at_bank, period_from_at,
+           period_to_at, identity_key, imported_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(statement.account_id)
-    .bind(statement.source_file_id)
+    .bind(match statement.origin {
+        StatementOrigin::File(id) => Some(id),
+        StatementOrigin::Page(_) => None,
+    })
+    .bind(match statement.origin {
+        StatementOrigin::Page(id) => Some(id),
+        StatementOrigin::File(_) => None,
+    })
     .bind(statement.kind)
     .bind(statement.format)
     .bind(statement.message_id)

@@ -27,7 +27,9 @@ async fn migrations_create_the_whole_model() {
         "audit_record",
         "balance",
         "bank",
+        "bank_consent",
         "connection",
+        "connection_account",
         "entity",
         "entry",
         "entry_detail",
@@ -39,6 +41,7 @@ async fn migrations_create_the_whole_model() {
         "recon_match",
         "source_file",
         "statement",
+        "sync_page",
         "sync_run",
     ] {
         assert!(names.contains(&table), "missing {table} in {names:?}");
@@ -329,7 +332,7 @@ async fn statement_for_entries(tx: &mut crate::Tx<'_>, kind: &str, reference: &s
         tx,
         &statement::NewStatement {
             account_id,
-            source_file_id: file_id,
+            origin: statement::StatementOrigin::File(file_id),
             kind,
             format: "camt.053.001.08",
             message_id: reference,
@@ -410,7 +413,7 @@ async fn details_are_written_with_new_entries_only_and_read_back_in_order() {
         batch_entry(account_id, intraday, "pending", "pending", Vec::new()),
         batch_entry(account_id, intraday, "plain", "booked", Vec::new()),
     ];
-    let written = entry::insert_new(&mut tx, &entries, false, now)
+    let written = entry::insert_new(&mut tx, &entries, entry::Promote::Nothing, now)
         .await
         .unwrap();
     assert_eq!(
@@ -443,7 +446,9 @@ async fn details_are_written_with_new_entries_only_and_read_back_in_order() {
             vec![transfer("E2E-3", None), transfer("E2E-4", Some(-5_000))],
         ),
     ];
-    let written = entry::insert_new(&mut tx, &again, true, now).await.unwrap();
+    let written = entry::insert_new(&mut tx, &again, entry::Promote::Provisional, now)
+        .await
+        .unwrap();
     assert_eq!(
         written,
         EntriesWritten {
@@ -453,7 +458,9 @@ async fn details_are_written_with_new_entries_only_and_read_back_in_order() {
         }
     );
     // Known and booked: a statement sent again writes nothing, details included.
-    let written = entry::insert_new(&mut tx, &again, true, now).await.unwrap();
+    let written = entry::insert_new(&mut tx, &again, entry::Promote::Provisional, now)
+        .await
+        .unwrap();
     assert_eq!(written, EntriesWritten::default());
     tx.commit().await.unwrap();
     let (stored,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entry_detail")
@@ -490,4 +497,71 @@ async fn details_are_written_with_new_entries_only_and_read_back_in_order() {
         .await
         .unwrap()
         .is_empty());
+}
+
+/// A ledger written by the version before bank connections (migration 8) opens with every
+/// statement, entry and balance where it was, foreign keys still enforced, and statements now
+/// free to come from an API page instead of a file.
+#[tokio::test]
+async fn a_ledger_from_before_bank_connections_keeps_its_statements() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let old = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    crate::MIGRATOR.run_to(8, &old).await.unwrap();
+    let at = "2026-11-23T08:00:00Z";
+    for sql in [
+        "INSERT INTO account (id, account_key, currency, created_at) VALUES (1, 'DE89370400440532013000', 'EUR', ?1)",
+        "INSERT INTO source_file (id, digest_sha256, file_name, format, size_bytes, imported_at, imported_by) VALUES (1, 'd', 'f.xml', 'camt.053.001.08', 1, ?1, 'u')",
+        "INSERT INTO statement (id, account_id, source_file_id, kind, format, message_id, statement_ref, identity_key, imported_at) VALUES (7, 1, 1, 'end_of_day', 'camt.053.001.08', 'm', 's', 'k', ?1)",
+        "INSERT INTO entry (account_id, statement_id, identity_key, amount_minor, currency, status, created_at) VALUES (1, 7, 'e1', 1250, 'EUR', 'booked', ?1)",
+        "INSERT INTO balance (account_id, statement_id, balance_type, amount_minor, currency, balance_date, as_of_at, source, created_at) VALUES (1, 7, 'closing_booked', 1250, 'EUR', '2026-11-22', ?1, 'camt.053', ?1)",
+    ] {
+        sqlx::query(sql).bind(at).execute(&old).await.unwrap();
+    }
+    old.close().await;
+
+    let ledger = Ledger::open(&path).await.unwrap();
+    let kept: (i64, i64, Option<i64>) =
+        sqlx::query_as("SELECT id, source_file_id, sync_page_id FROM statement")
+            .fetch_one(ledger.pool())
+            .await
+            .unwrap();
+    assert_eq!(kept, (7, 1, None));
+    let (entries, balances): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM entry WHERE statement_id = 7), (SELECT count(*) FROM balance WHERE statement_id = 7)",
+    )
+    .fetch_one(ledger.pool())
+    .await
+    .unwrap();
+    assert_eq!((entries, balances), (1, 1));
+    let (on,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+        .fetch_one(ledger.pool())
+        .await
+        .unwrap();
+    assert_eq!(on, 1, "foreign keys are on again after the migration");
+    let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(ledger.pool())
+        .await
+        .unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+    // Still enforced against the rebuilt table.
+    let orphan = sqlx::query("INSERT INTO entry (account_id, statement_id, identity_key, amount_minor, currency, status, created_at) VALUES (1, 99, 'e2', 1, 'EUR', 'booked', ?1)")
+        .bind(at)
+        .execute(ledger.pool())
+        .await;
+    assert!(orphan.is_err(), "an entry of no statement is refused");
+    let nowhere = sqlx::query("INSERT INTO statement (account_id, kind, format, message_id, statement_ref, identity_key, imported_at) VALUES (1, 'intraday', 'psd2', 'm', 's', 'k2', ?1)")
+        .bind(at)
+        .execute(ledger.pool())
+        .await;
+    assert!(nowhere.is_err(), "a statement from nowhere is refused");
 }

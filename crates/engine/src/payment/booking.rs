@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use cashline_domain::{PaymentSource, PaymentState};
 use cashline_ledger::payment::{self, Booking};
+use cashline_ledger::statement::StatementOrigin;
 use cashline_ledger::Tx;
 
 use super::{correlation_id, move_payment, Move, Moved};
@@ -27,17 +28,22 @@ fn is_return(booking: &Booking) -> bool {
             .is_some_and(|code| code.contains("RRTN"))
 }
 
-/// Moves the payments the bookings of `source_file_id` settle or return, inside the import's
-/// transaction: the file and what it says about payments are written together or not at all.
-pub async fn from_file(
+/// Moves the payments the bookings of one file's (or API page's) statements settle or return,
+/// inside the import's transaction: the statements and what they say about payments are
+/// written together or not at all. `subject` names the file or page in the correlation id.
+pub async fn from_statements(
     tx: &mut Tx<'_>,
-    source_file_id: i64,
-    file_name: &str,
+    origin: StatementOrigin,
+    subject: &str,
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<Booked, EngineError> {
-    let bookings = payment::bookings_of_file(tx, source_file_id).await?;
-    let correlation = correlation_id(now, file_name);
+    let bookings = payment::bookings_of(tx, origin).await?;
+    let correlation = correlation_id(now, subject);
+    let source_file_id = match origin {
+        StatementOrigin::File(id) => Some(id),
+        StatementOrigin::Page(_) => None,
+    };
     let mut done = Booked::default();
     let mut seen: Vec<i64> = Vec::new();
     for booking in &bookings {
@@ -55,7 +61,9 @@ pub async fn from_file(
             _ => continue,
         };
         seen.push(booking.payment_id);
-        let source = if booking.statement_kind == "notification" {
+        let source = if source_file_id.is_none() {
+            PaymentSource::Psd2
+        } else if booking.statement_kind == "notification" {
             PaymentSource::Camt054
         } else {
             PaymentSource::Statement
@@ -72,7 +80,7 @@ pub async fn from_file(
         let step = Move {
             reason_code: booking.return_reason.as_deref(),
             reason_text: Some(&words),
-            source_file_id: Some(source_file_id),
+            source_file_id,
             held_status_at: None,
             ..Move::ours(
                 booking.payment_id,
