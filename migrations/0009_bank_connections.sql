@@ -11,6 +11,10 @@
 PRAGMA foreign_keys = OFF;
 BEGIN IMMEDIATE;
 
+-- A connection removed by its user stays, for the runs and pages that name it, but is no longer
+-- synced or listed; its name is freed for a new connection (`connection::remove`).
+ALTER TABLE connection ADD COLUMN removed_at TEXT;
+
 -- One run of a connection: now also who asked for it (the schedule or a person, which the
 -- bank counts apart) and where it stands while running.
 ALTER TABLE sync_run ADD COLUMN trigger TEXT NOT NULL DEFAULT 'scheduled'

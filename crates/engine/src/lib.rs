@@ -1,6 +1,7 @@
 //! Cashline's engines. They decide; adapters (the bank-file parsers) translate and the ledger
 //! stores. Nothing here knows which window, command line or HTTP request it is serving.
 
+pub mod bank;
 pub mod csv_mapping;
 pub mod error;
 pub mod forecast;

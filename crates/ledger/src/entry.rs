@@ -228,7 +228,7 @@ async fn promote_held<'e>(
             .expect("selected from this batch");
         let update = format!(
             "UPDATE entry SET status = ?, statement_id = ?, booking_date = ?, value_date = COALESCE(?, value_date),
-               bank_ref = COALESCE(?, bank_ref), source_element = ?
+               bank_ref = COALESCE(?, bank_ref), entry_ref = COALESCE(?, entry_ref), source_element = ?
              WHERE account_id = ? AND identity_key = ? AND {held}
              RETURNING id"
         );
@@ -239,6 +239,7 @@ async fn promote_held<'e>(
             .bind(entry.booking_date.map(date_text))
             .bind(entry.value_date.map(date_text))
             .bind(entry.bank_ref.clone())
+            .bind(entry.entry_ref.clone())
             .bind(entry.source_element.clone())
             .bind(entry.account_id)
             .bind(&key)
@@ -361,4 +362,18 @@ pub async fn count(pool: &sqlx::SqlitePool) -> Result<i64, LedgerError> {
         .fetch_one(pool)
         .await?;
     Ok(count)
+}
+
+/// The last day an account has a booked entry on, if any.
+pub async fn last_booked_day(
+    pool: &sqlx::SqlitePool,
+    account_id: i64,
+) -> Result<Option<NaiveDate>, LedgerError> {
+    let (day,): (Option<String>,) = sqlx::query_as(
+        "SELECT max(booking_date) FROM entry WHERE account_id = ? AND status = 'booked'",
+    )
+    .bind(account_id)
+    .fetch_one(pool)
+    .await?;
+    day.map(|d| crate::time::parse_date(&d)).transpose()
 }

@@ -377,6 +377,24 @@ pub async fn find_open(
     Ok(found.map(|(id,)| id))
 }
 
+/// The open (or in-progress) exceptions of a kind about one subject that no account names (a
+/// connection's failing sync).
+pub async fn find_open_about(
+    tx: &mut Tx<'_>,
+    kind: ExceptionKind,
+    subject: &str,
+) -> Result<Vec<i64>, LedgerError> {
+    let found: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM exception_case
+          WHERE kind = ? AND subject = ? AND state IN ('open', 'in_progress') ORDER BY id",
+    )
+    .bind(kind.as_str())
+    .bind(subject)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(found.into_iter().map(|(id,)| id).collect())
+}
+
 /// Resolves open exceptions of a kind for an account that the facts no longer support.
 pub async fn resolve_open(
     tx: &mut Tx<'_>,

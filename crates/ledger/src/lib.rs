@@ -9,6 +9,7 @@ pub mod account;
 pub mod audit;
 pub mod balance;
 pub mod bank;
+pub mod connection;
 pub mod csv_mapping;
 pub mod cutoff;
 pub mod entity;
@@ -24,6 +25,7 @@ pub mod recon;
 pub mod setting;
 pub mod source_file;
 pub mod statement;
+pub mod sync;
 pub mod time;
 
 use std::ops::{Deref, DerefMut};
