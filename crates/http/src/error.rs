@@ -53,6 +53,7 @@ impl From<ServiceError> for ApiError {
         let status = match error.code() {
             "bad_request" => StatusCode::BAD_REQUEST,
             "not_found" => StatusCode::NOT_FOUND,
+            "unavailable" => StatusCode::BAD_GATEWAY,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if error.is_callers_fault() {

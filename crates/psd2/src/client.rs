@@ -61,6 +61,33 @@ pub struct Xs2aClient {
     consent_id: Option<String>,
 }
 
+/// A bank's base URL as a connection keeps it, or why it cannot be one: `https` only, except
+/// `http` on this machine (a simulator); no credentials, query or fragment in it.
+pub fn check_base_url(text: &str) -> Result<String, String> {
+    let shown = cashline_domain::shown(text.trim());
+    let url = reqwest::Url::parse(text.trim())
+        .map_err(|_| format!("'{shown}' is not a URL (https://bank.example/psd2)"))?;
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => {
+            return Err(format!(
+                "'{shown}' must use https (http only for a simulator on this machine)"
+            ))
+        }
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(
+            "a bank URL must not carry a user name or password; secrets go to the keychain".into(),
+        );
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("'{shown}' must not carry a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
 /// A fresh request id: a UUID v4, as the specification asks.
 pub fn request_id() -> String {
     let mut bytes: [u8; 16] = rand::random();
@@ -610,6 +637,23 @@ impl BankPort for Xs2aClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bank_url_is_https_or_a_simulator_here() {
+        assert_eq!(
+            check_base_url("https://api.bank.example/psd2/").unwrap(),
+            "https://api.bank.example/psd2"
+        );
+        assert!(check_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_base_url("http://bank.example")
+            .unwrap_err()
+            .contains("https"));
+        assert!(check_base_url("https://u:p@bank.example")
+            .unwrap_err()
+            .contains("keychain"));
+        assert!(check_base_url("https://bank.example/?x=1").is_err());
+        assert!(check_base_url("not a url\n\u{1b}[2J").is_err());
+    }
 
     #[test]
     fn request_ids_are_uuid_v4() {

@@ -11,6 +11,10 @@ pub enum ServiceError {
     BadRequest(String),
     #[error("{0}")]
     NotFound(String),
+    /// A bank or ERP did not answer as it should (unreachable, refusing, off contract): the
+    /// words say which and why, without a secret.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("{0}")]
     Ledger(#[from] cashline_ledger::LedgerError),
     #[error("{0}")]
@@ -45,6 +49,7 @@ impl ServiceError {
                 | EngineError::OutOfRange(_),
             ) => "bad_request",
             ServiceError::NotFound(_) => "not_found",
+            ServiceError::Unavailable(_) => "unavailable",
             ServiceError::Ledger(_)
             | ServiceError::Engine(_)
             | ServiceError::Chart(_)

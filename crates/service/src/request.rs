@@ -449,3 +449,35 @@ mod tests {
         assert!(error.contains("a date (YYYY-MM-DD) is needed"), "{error}");
     }
 }
+
+/// A bank connection over the Berlin Group NextGenPSD2 API, asked for a consent to read every
+/// account.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ConnectionAdd {
+    pub name: String,
+    /// The bank's XS2A base URL (`https://…`; `http://` only on this machine, for simulators).
+    pub psd2_url: String,
+    #[serde(deserialize_with = "text")]
+    pub client_id: Option<String>,
+    /// Unattended reads a day the consent asks for (default 4).
+    pub frequency_per_day: Option<u32>,
+    /// Days the consent is asked for (default 90, the most PSD2 allows without a new SCA).
+    pub valid_days: Option<u32>,
+}
+
+/// One connection, by name.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ConnectionName {
+    pub name: String,
+}
+
+/// Sync every connection, or one.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct SyncRequest {
+    #[serde(deserialize_with = "text")]
+    pub connection: Option<String>,
+}

@@ -835,3 +835,73 @@ pub struct UnreconciledTotal {
     pub credits: String,
     pub debits: String,
 }
+
+/// A bank connection and its health.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Connection {
+    pub name: String,
+    /// `psd2`.
+    pub kind: String,
+    pub url: String,
+    /// `healthy`, `degraded`, `consent_expiring`, `expired`, `failing` or `awaiting_consent`.
+    pub state: String,
+    /// The state in a sentence, for the screen.
+    pub state_text: String,
+    pub consent_status: Option<String>,
+    pub consent_valid_until: Option<String>,
+    pub consent_days_left: Option<i64>,
+    /// Where the PSU approves a consent that waits for it.
+    pub sca_redirect: Option<String>,
+    pub accounts: Vec<ConnectionAccount>,
+    pub last_sync_at: Option<String>,
+    pub last_ok_at: Option<String>,
+    pub last_error: Option<String>,
+    pub next_sync_at: Option<String>,
+    /// Unattended reads a day per account the consent allows, and what is left today of the
+    /// account with the least.
+    pub reads_per_day: Option<i64>,
+    pub reads_left_today: Option<i64>,
+    pub runs: Vec<ConnectionRun>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConnectionAccount {
+    /// Masked: the last four characters.
+    pub account: String,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConnectionRun {
+    pub started_at: String,
+    pub outcome: Option<String>,
+    /// `scheduled` or `user`.
+    pub trigger: String,
+    pub accounts: i64,
+    pub new_entries: i64,
+    pub retries: i64,
+    pub error: Option<String>,
+    pub correlation_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConnectionsReport {
+    pub connections: Vec<Connection>,
+}
+
+/// One run of `cashline sync`, keyed as CLI.md says.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SyncRun {
+    pub connection: String,
+    /// `ok` or `failed`.
+    pub outcome: String,
+    pub accounts: u64,
+    pub new_entries: u64,
+    pub error: Option<String>,
+    pub correlation_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SyncReport {
+    pub runs: Vec<SyncRun>,
+}

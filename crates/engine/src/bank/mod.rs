@@ -2,6 +2,7 @@
 //! writes what it answers through the same statement writer as a file (`sync`).
 
 pub mod port;
+pub mod schedule;
 pub mod sync;
 
 pub use port::{

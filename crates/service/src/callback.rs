@@ -1,0 +1,121 @@
+//! The consent's way back: the bank sends the person's browser to a loopback address of ours
+//! once they approved (the redirect SCA approach). One listener per consent, on 127.0.0.1 and a
+//! port of the system's choosing; it answers the browser with a plain page and hands over the
+//! consent id.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// Longest request line read from a browser: a redirect is one short GET.
+const REQUEST_BYTES_MAX: usize = 8 * 1024;
+
+pub struct ConsentCallback {
+    listener: TcpListener,
+    url: String,
+}
+
+/// What the browser came back with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Returned {
+    pub consent_id: Option<String>,
+    /// The bank's `result`, where it gives one (`ok`, or why not).
+    pub result: Option<String>,
+}
+
+impl ConsentCallback {
+    pub async fn listen() -> std::io::Result<ConsentCallback> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let url = format!("http://{}/consent", listener.local_addr()?);
+        Ok(ConsentCallback { listener, url })
+    }
+
+    /// Where the bank sends the browser back.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Waits for the browser up to `timeout`; `None` if it never came.
+    pub async fn wait(&self, timeout: Duration) -> Option<Returned> {
+        tokio::time::timeout(timeout, async {
+            loop {
+                let Ok((mut stream, _)) = self.listener.accept().await else {
+                    continue;
+                };
+                let mut buffer = vec![0u8; REQUEST_BYTES_MAX];
+                let read = match tokio::time::timeout(
+                    Duration::from_secs(5),
+                    stream.read(&mut buffer),
+                )
+                .await
+                {
+                    Ok(Ok(read)) => read,
+                    _ => continue,
+                };
+                let request = String::from_utf8_lossy(&buffer[..read]);
+                let Some(returned) = parse_request_line(&request) else {
+                    let _ = stream
+                        .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                        .await;
+                    continue;
+                };
+                let page = "<!doctype html><title>Cashline</title><p>The bank has sent you back to Cashline. You may close this window.</p>";
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                    page.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+                return returned;
+            }
+        })
+        .await
+        .ok()
+    }
+}
+
+/// `GET /consent?consentId=…&result=ok HTTP/1.1` → what it says.
+fn parse_request_line(request: &str) -> Option<Returned> {
+    let line = request.lines().next()?;
+    let mut parts = line.split(' ');
+    let (method, target) = (parts.next()?, parts.next()?);
+    if method != "GET" {
+        return None;
+    }
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if path != "/consent" {
+        return None;
+    }
+    let mut returned = Returned {
+        consent_id: None,
+        result: None,
+    };
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = cashline_domain::shown(value);
+        match key {
+            "consentId" => returned.consent_id = Some(value),
+            "result" => returned.result = Some(value),
+            _ => {}
+        }
+    }
+    Some(returned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_brings_the_consent_id_back() {
+        assert_eq!(
+            parse_request_line("GET /consent?consentId=c-1&result=ok HTTP/1.1\r\nHost: x\r\n"),
+            Some(Returned {
+                consent_id: Some("c-1".into()),
+                result: Some("ok".into())
+            })
+        );
+        assert_eq!(parse_request_line("GET /favicon.ico HTTP/1.1"), None);
+        assert_eq!(parse_request_line("POST /consent HTTP/1.1"), None);
+    }
+}
