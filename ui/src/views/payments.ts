@@ -277,6 +277,10 @@ export const paymentsView: View = {
         for (const box of Array.from(body.querySelectorAll<HTMLInputElement>('[data-testid="payment-select"]'))) box.checked = all.checked;
         drawBulk();
       });
+      // A redraw after an action must not take the keyboard user's place away: the row that
+      // had the focus gets it back once the table is drawn again.
+      const active = document.activeElement;
+      const focusedId = active instanceof HTMLElement && active.dataset.testid === 'payment-row' && body.contains(active) ? active.dataset.id : undefined;
       const tbody = h('tbody', {});
       for (const p of shown) tbody.append(...paymentRows(p, tbody));
       replaceChildren(
@@ -308,6 +312,7 @@ export const paymentsView: View = {
         ),
         matching > ROWS_SHOWN_MAX ? h('p', { class: 'muted' }, `Showing ${ROWS_SHOWN_MAX} of ${matching}; narrow the filters to see the others.`) : null,
       );
+      if (focusedId !== undefined) tbody.querySelector<HTMLElement>(`[data-testid="payment-row"][data-id="${CSS.escape(focusedId)}"]`)?.focus();
     }
 
     /** A payment's row, and its detail row when it is the one opened. */
