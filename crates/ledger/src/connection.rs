@@ -157,6 +157,26 @@ pub async fn consent(
     .await?)
 }
 
+/// The consent the connection reads under on `day`: the newest one the PSU approved that has
+/// not ended. A renewal waiting for its approval leaves the one before it in force.
+pub async fn consent_in_force(
+    executor: impl sqlx::SqliteExecutor<'_>,
+    connection_id: i64,
+    day: NaiveDate,
+) -> Result<Option<ConsentRow>, LedgerError> {
+    Ok(sqlx::query_as::<_, ConsentRow>(
+        "SELECT consent_id, status, valid_until, frequency_per_day, recurring, sca_redirect,
+                created_at, updated_at
+           FROM bank_consent
+          WHERE connection_id = ? AND status = 'valid' AND valid_until >= ?
+          ORDER BY id DESC LIMIT 1",
+    )
+    .bind(connection_id)
+    .bind(date_text(day))
+    .fetch_optional(executor)
+    .await?)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MappedAccount {
     pub account_id: i64,

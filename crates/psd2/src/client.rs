@@ -221,6 +221,11 @@ impl Xs2aClient {
         })
     }
 
+    /// The bank's base URL, as the connection keeps it.
+    pub fn base_url(&self) -> &str {
+        &self.settings.base_url
+    }
+
     /// The same client, reading under this consent.
     pub fn with_consent(mut self, consent_id: &str) -> Xs2aClient {
         self.consent_id = Some(consent_id.to_string());

@@ -2,12 +2,15 @@
 //! HTTP API behind `cashline serve`, the Tauri commands of the desktop app) takes the same
 //! `request` types, calls these methods unchanged and sends their `wire` types as they are.
 
+pub mod callback;
 pub mod charts;
+pub mod connections;
 pub mod demo;
 pub mod erp;
 pub mod error;
 pub mod exceptions;
 pub mod inbox;
+pub mod keystore;
 pub mod logging;
 pub mod payments;
 pub mod positions;

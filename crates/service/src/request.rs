@@ -463,8 +463,18 @@ pub struct ConnectionAdd {
     pub client_id: Option<String>,
     /// Unattended reads a day the consent asks for (default 4).
     pub frequency_per_day: Option<u32>,
-    /// Days the consent is asked for (default 90, the most PSD2 allows without a new SCA).
+    /// Days the consent is asked for (default 90; at most 180, the longest PSD2 allows
+    /// between two strong authentications).
     pub valid_days: Option<u32>,
+    /// The TPP's client certificate (PEM), for a bank that requires mutual TLS.
+    #[serde(deserialize_with = "text")]
+    pub client_cert_pem: Option<String>,
+    /// Its private key (PEM): kept in the keychain, never in the ledger.
+    #[serde(deserialize_with = "text")]
+    pub client_key_pem: Option<String>,
+    /// A root certificate (PEM) to trust for this bank only: a bank's test CA.
+    #[serde(deserialize_with = "text")]
+    pub bank_ca_pem: Option<String>,
 }
 
 /// One connection, by name.
