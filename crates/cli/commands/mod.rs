@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 use cashline_service::Service;
 
+pub mod connections;
 pub mod cutoffs;
 pub mod exceptions;
 pub mod import;
@@ -83,6 +84,15 @@ pub enum Command {
         #[command(subcommand)]
         command: cutoffs::CutoffCommand,
     },
+    /// Bank connections over PSD2: add (with the consent), list with their health, renew, remove.
+    Connections {
+        #[command(subcommand)]
+        command: connections::ConnectionCommand,
+    },
+    /// Read balances and transactions from the connected banks now.
+    Sync(connections::SyncArgs),
+    /// The bundled bank simulator (Berlin Group NextGenPSD2), for demos and tests.
+    BankSim(connections::BankSimArgs),
     /// Serve the web UI and its API on 127.0.0.1 with a random access token.
     Serve(serve::ServeArgs),
     /// Load demo data, then open the desktop window (or serve the web UI without a display).
@@ -111,8 +121,10 @@ pub async fn exec(service: &Service, command: Command) -> anyhow::Result<()> {
         Command::OpenItems { command } => payments::exec_open_items(service, command).await,
         Command::Payments { command } => payments::exec_payments(service, command).await,
         Command::Cutoffs { command } => cutoffs::exec(service, command).await,
-        Command::Serve(_) | Command::Demo(_) => {
-            unreachable!("serve and demo open their own ledger (commands::serve)")
+        Command::Connections { command } => connections::exec(service, command).await,
+        Command::Sync(args) => connections::sync(service, args).await,
+        Command::Serve(_) | Command::Demo(_) | Command::BankSim(_) => {
+            unreachable!("serve, demo and bank-sim open their own ledger, or none")
         }
     }
 }
