@@ -138,7 +138,7 @@ async fn run(cli: Cli, data_dir: &Path) -> anyhow::Result<()> {
             let service = open(db.clone(), user).await?;
             commands::serve::demo(service, &db, args, data_dir).await
         }
-        Command::BankSim(args) => commands::connections::bank_sim(args).await,
+        Command::BankSim(args) => commands::connections::bank_sim(args, clock()?.now()).await,
         command => {
             let db = cli
                 .global

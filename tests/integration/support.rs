@@ -63,6 +63,11 @@ pub fn command_in(dir: &Path, user: &str) -> Command {
     command
         .env("CASHLINE_HOME", dir.join("home"))
         .env("CASHLINE_NOW", NOW)
+        // Headless: secrets go to a file of the workspace, chosen explicitly (CLI.md).
+        .env(
+            "CASHLINE_KEYSTORE",
+            format!("file:{}", dir.join("keystore.json").display()),
+        )
         .env_remove("CASHLINE_DB")
         .env_remove("CASHLINE_LOG")
         .arg("--db")

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
 use cashline_psd2::sim::{self, Faults, SimOptions};
@@ -166,9 +167,11 @@ async fn approved(
                 .await?;
         }
     }
-    output::show(json, &connection, |c| print_connections(&wire::ConnectionsReport {
-        connections: vec![c.clone()],
-    }))
+    output::show(json, &connection, |c| {
+        print_connections(&wire::ConnectionsReport {
+            connections: vec![c.clone()],
+        })
+    })
 }
 
 pub async fn sync(service: &Service, args: SyncArgs) -> anyhow::Result<()> {
@@ -179,7 +182,9 @@ pub async fn sync(service: &Service, args: SyncArgs) -> anyhow::Result<()> {
         .await?;
     output::show(args.json, &report, |report| {
         if report.runs.is_empty() {
-            println!("No connections to sync. Add one with `cashline connections add NAME --psd2 URL`.");
+            println!(
+                "No connections to sync. Add one with `cashline connections add NAME --psd2 URL`."
+            );
             return;
         }
         let rows: Vec<Vec<String>> = report
@@ -266,14 +271,18 @@ fn read_pem(path: Option<&Path>) -> anyhow::Result<Option<String>> {
     Ok(Some(text))
 }
 
-/// Serves the simulator until Ctrl-C, printing its base URL first.
-pub async fn bank_sim(args: BankSimArgs) -> anyhow::Result<()> {
+/// Serves the simulator until Ctrl-C, printing its base URL first. Its clock starts at
+/// `start`; with `CASHLINE_NOW` set it stands still there unless advanced (`POST /sim/advance`),
+/// otherwise it runs with the wall clock.
+pub async fn bank_sim(args: BankSimArgs, start: DateTime<Utc>) -> anyhow::Result<()> {
     let faults = match &args.faults {
         Some(spec) => Faults::parse(spec).map_err(|e| anyhow::anyhow!("--faults: {e}"))?,
         None => Faults::default(),
     };
     let options = SimOptions {
         seed: args.seed,
+        start,
+        clock_runs: std::env::var_os("CASHLINE_NOW").is_none(),
         auto_consent: args.auto_consent,
         faults,
         stall: Duration::from_secs(60),

@@ -589,7 +589,11 @@ impl Service {
             last_sync_at: runs.first().map(|r| r.started_at.clone()),
             last_ok_at: last_ok.map(|r| r.ended_at.unwrap_or(r.started_at)),
             last_error: runs.first().and_then(|r| r.error.clone()),
-            next_sync_at: if in_force.is_some() { next_sync_at } else { None },
+            next_sync_at: if in_force.is_some() {
+                next_sync_at
+            } else {
+                None
+            },
             reads_per_day: reads.map(i64::from),
             reads_left_today: reads_left,
             runs: runs
@@ -658,7 +662,10 @@ fn health(h: &Health<'_>) -> (&'static str, String) {
             ),
         };
     };
-    if let Some(run) = h.last_run.filter(|r| r.outcome.as_deref() == Some("failed")) {
+    if let Some(run) = h
+        .last_run
+        .filter(|r| r.outcome.as_deref() == Some("failed"))
+    {
         return (
             "failing",
             format!(
@@ -688,10 +695,7 @@ fn health(h: &Health<'_>) -> (&'static str, String) {
         );
     }
     match h.last_run {
-        None => (
-            "healthy",
-            "Connected; not synced yet.".into(),
-        ),
+        None => ("healthy", "Connected; not synced yet.".into()),
         Some(run) if run.retries_count > 0 => (
             "degraded",
             format!(
@@ -727,9 +731,7 @@ fn last_scheduled(runs: &[sync::RunRow]) -> Option<DateTime<Utc>> {
 fn connection_name(name: &str) -> Result<&str, ServiceError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(ServiceError::BadRequest(
-            "a connection needs a name".into(),
-        ));
+        return Err(ServiceError::BadRequest("a connection needs a name".into()));
     }
     if name.chars().any(char::is_control) {
         return Err(ServiceError::BadRequest(format!(

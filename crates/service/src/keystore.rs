@@ -259,7 +259,11 @@ mod tests {
             file.write_all(b"not json").unwrap();
         }
         let store = Keystore::File(path.clone());
-        assert!(store.put("a", "x").unwrap_err().to_string().contains("not a keystore"));
+        assert!(store
+            .put("a", "x")
+            .unwrap_err()
+            .to_string()
+            .contains("not a keystore"));
         assert_eq!(fs::read(&path).unwrap(), b"not json");
     }
 

@@ -7,7 +7,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
-use cashline_domain::{Currency, Money};
+use cashline_bankfile::{ParsedAccount, ParsedBalance, ParsedEntry, ParsedStatement};
+use cashline_domain::{
+    AccountKey, BalanceType, Bic, Currency, EntryStatus, Iban, Money, StatementKind,
+};
 
 /// A small deterministic generator (xorshift64*): the simulator's content is the same for the
 /// same seed, on every machine.
@@ -120,6 +123,84 @@ impl SimAccount {
             interim_booked,
             expected: interim_booked + pending,
         }
+    }
+}
+
+impl SimAccount {
+    /// The day's end-of-day statement, as the bank's statement download gives it: the entries
+    /// booked that day under the same entry references the API reports (`AcctSvcrRef`), the
+    /// opening and closing booked balances. `None` for a day not closed yet at `now`.
+    pub fn statement_of_day(&self, day: NaiveDate, now: DateTime<Utc>) -> Option<ParsedStatement> {
+        if day >= now.date_naive() {
+            return None;
+        }
+        let booked_by = |last: NaiveDate| -> i64 {
+            self.opening_minor
+                + self
+                    .transactions
+                    .iter()
+                    .filter(|t| t.is_booked(now) && t.books_at.date_naive() <= last)
+                    .map(|t| t.amount_minor)
+                    .sum::<i64>()
+        };
+        let iban = Iban::parse(&self.iban).ok()?;
+        let entries: Vec<ParsedEntry> = self
+            .transactions
+            .iter()
+            .filter(|t| t.is_booked(now) && t.books_at.date_naive() == day)
+            .enumerate()
+            .map(|(i, t)| ParsedEntry {
+                amount: self.money(t.amount_minor),
+                status: EntryStatus::Booked,
+                reversal: false,
+                booking_date: Some(day),
+                value_date: Some(t.value_date),
+                bank_ref: Some(t.entry_reference.clone()),
+                entry_ref: Some(t.id_at(now).to_string()),
+                end_to_end_id: t.end_to_end_id.clone(),
+                counterparty_name: Some(t.counterparty_name.clone()),
+                counterparty_iban: Some(t.counterparty_iban.clone()),
+                remittance: Some(t.remittance.clone()),
+                creditor_reference: None,
+                bank_transaction_code: None,
+                source_element: format!("Ntry[{}]", i + 1),
+                details: Vec::new(),
+            })
+            .collect();
+        let balance = |balance_type, minor, date| ParsedBalance {
+            balance_type,
+            amount: self.money(minor),
+            date,
+            as_of: None,
+        };
+        Some(ParsedStatement {
+            kind: StatementKind::EndOfDay,
+            message_id: format!("SIM-{}-{day}", self.key),
+            statement_ref: format!("{}-{day}", self.key),
+            sequence_number: None,
+            page_number: None,
+            created_at: Some(now),
+            period_from: None,
+            period_to: None,
+            account: ParsedAccount {
+                key: AccountKey::from_iban(&iban),
+                iban: Some(iban),
+                currency: self.currency,
+                bic: Bic::parse(&self.bic).ok(),
+                bank_name: None,
+                owner_name: Some(self.owner_name.clone()),
+            },
+            balances: vec![
+                balance(
+                    BalanceType::OpeningBooked,
+                    booked_by(day - Duration::days(1)),
+                    day,
+                ),
+                balance(BalanceType::ClosingBooked, booked_by(day), day),
+            ],
+            entries,
+            line: 0,
+        })
     }
 }
 

@@ -9,6 +9,7 @@
 //! - `POST /sim/advance?minutes=N`: moves the simulator's clock on;
 //! - `POST /sim/faults` with a SPEC as the body: replaces the faults in force;
 //! - `POST /sim/consents/{consentId}/revoke`: the PSU revokes a consent at the bank;
+//! - `GET /sim/statement?iban=…&date=…`: a closed day's camt.053 (a bank's statement download);
 //! - `GET /sim/state`: the clock, accounts with their balances, consents and payments, as JSON.
 
 pub mod bank;
@@ -35,6 +36,9 @@ pub struct SimOptions {
     pub page_size: usize,
     /// How long a `timeout` or `lost-response` fault keeps the caller waiting.
     pub stall: Duration,
+    /// The clock runs with the wall clock from `start` (a demo); otherwise it stands still
+    /// but for `advance` (tests).
+    pub clock_runs: bool,
 }
 
 impl Default for SimOptions {
@@ -46,6 +50,7 @@ impl Default for SimOptions {
             faults: Faults::default(),
             page_size: 50,
             stall: Duration::from_secs(60),
+            clock_runs: false,
         }
     }
 }
@@ -56,6 +61,7 @@ pub struct Sim {
     pub(crate) state: Mutex<routes::State>,
     /// Where it listens, for the links it writes.
     pub(crate) base_url: String,
+    pub(crate) started: std::time::Instant,
 }
 
 impl Sim {
@@ -65,6 +71,7 @@ impl Sim {
             state: Mutex::new(state),
             options,
             base_url: base_url.trim_end_matches('/').to_string(),
+            started: std::time::Instant::now(),
         })
     }
 }

@@ -63,7 +63,12 @@ impl State {
 
 impl Sim {
     fn now(&self, state: &State) -> DateTime<Utc> {
-        self.options.start + state.clock_offset
+        let running = if self.options.clock_runs {
+            chrono::Duration::from_std(self.started.elapsed()).unwrap_or_default()
+        } else {
+            Duration::zero()
+        };
+        self.options.start + state.clock_offset + running
     }
 }
 
@@ -90,6 +95,7 @@ pub(crate) fn router(sim: Shared) -> Router {
         .route("/sim/faults", post(set_faults))
         .route("/sim/consents/{id}/revoke", post(revoke_consent))
         .route("/sim/state", get(state))
+        .route("/sim/statement", get(statement))
         .with_state(sim)
 }
 
@@ -949,4 +955,36 @@ async fn state(AxumState(sim): AxumState<Shared>) -> Response {
         "consents": consents,
     }))
     .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct StatementQuery {
+    iban: String,
+    date: NaiveDate,
+}
+
+/// `GET /sim/statement?iban=…&date=…`: a closed day's camt.053, as a bank's statement
+/// download gives it.
+async fn statement(
+    AxumState(sim): AxumState<Shared>,
+    Query(query): Query<StatementQuery>,
+) -> Response {
+    let state = sim.state.lock().expect("state");
+    let now = sim.now(&state);
+    let Some(account) = state.accounts.iter().find(|a| a.iban == query.iban) else {
+        return (StatusCode::NOT_FOUND, "no such account").into_response();
+    };
+    match account.statement_of_day(query.date, now) {
+        Some(statement) => (
+            [("Content-Type", "application/xml")],
+            cashline_bankfile::camt::write::camt053_document(
+                8,
+                &statement.message_id.clone(),
+                now,
+                &[statement],
+            ),
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "that day is not closed yet").into_response(),
+    }
 }

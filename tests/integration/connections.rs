@@ -1,0 +1,346 @@
+//! Bank connections end to end: `cashline bank-sim` started by the test, a connection added
+//! through the consent flow (this test's HTTP client stands in for the browser and follows the
+//! bank's redirect back to Cashline's loopback port), syncs, and what they leave in the ledger.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+
+use serde_json::Value;
+
+use crate::support::{command_in, Workspace, NOW};
+
+/// The simulator's EUR account at its first bank.
+const DE_IBAN: &str = "DE89370400440532013000";
+
+/// `cashline bank-sim`, stopped when dropped.
+pub struct BankSim {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for BankSim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl BankSim {
+    pub fn start(workspace: &Workspace, args: &[&str]) -> BankSim {
+        let mut child = command_in(workspace.dir.path(), "tester")
+            .arg("bank-sim")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cashline bank-sim starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("bank-sim prints its URL");
+        let url = line.trim().to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+        BankSim { child, url }
+    }
+
+    pub fn state(&self) -> Value {
+        let (status, _, body) = http("GET", &format!("{}/sim/state", self.url));
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    pub fn advance(&self, minutes: i64) {
+        let (status, _, body) = http(
+            "POST",
+            &format!("{}/sim/advance?minutes={minutes}", self.url),
+        );
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// The simulator's account by IBAN, from its state.
+    pub fn account(&self, iban: &str) -> Value {
+        self.state()["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["iban"] == iban)
+            .cloned()
+            .unwrap_or_else(|| panic!("the simulator has no account {iban}"))
+    }
+}
+
+/// One plain-HTTP request: status, headers (lower-case names) and body.
+pub fn http(method: &str, url: &str) -> (u16, HashMap<String, String>, String) {
+    let rest = url.strip_prefix("http://").expect("an http URL");
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_string()), |(a, p)| (a, format!("/{p}")));
+    let mut stream = TcpStream::connect(authority).expect("connect");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let mut lines = head.lines();
+    let status = lines.next().unwrap()[9..12].parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (status, headers, body.to_string())
+}
+
+/// The PSU's browser: opens the bank's link and follows its redirect back to Cashline.
+pub fn approve_in_browser(link: &str) {
+    let (status, headers, body) = http("GET", link);
+    assert_eq!(status, 302, "the bank's SCA page redirects back: {body}");
+    let back = &headers["location"];
+    assert!(back.starts_with("http://127.0.0.1:"), "{back}");
+    let (status, _, page) = http("GET", back);
+    assert_eq!(status, 200);
+    assert!(page.contains("sent you back to Cashline"), "{page}");
+}
+
+/// `cashline connections add NAME --psd2 URL`, approved in the "browser" when it prints the link.
+pub fn add_connection(workspace: &Workspace, name: &str, sim: &BankSim, extra: &[&str]) -> Value {
+    let mut child = workspace
+        .command()
+        .args(["connections", "add", name, "--psd2", &sim.url, "--json"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("connections add runs");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    let link = loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break None;
+        }
+        said.push_str(&line);
+        if let Some(link) = line
+            .trim()
+            .strip_prefix("Approve the consent at the bank: ")
+        {
+            break Some(link.to_string());
+        }
+    };
+    if let Some(link) = link {
+        approve_in_browser(&link);
+    }
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "connections add failed: {said}{rest}"
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON document")
+}
+
+fn sync(workspace: &Workspace) -> Value {
+    workspace.json(&["sync", "--json"])
+}
+
+fn entries_of(workspace: &Workspace, iban: &str) -> Vec<Value> {
+    workspace.json(&["entries", "--account", iban, "--json"])["entries"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_connection_approved_in_the_browser_syncs_the_banks_balances_and_entries() {
+    let workspace = Workspace::new();
+    let sim = BankSim::start(&workspace, &[]);
+
+    let added = add_connection(&workspace, "Simbank", &sim, &[]);
+    assert_eq!(added["state"], "healthy", "{added}");
+    assert_eq!(added["consent_status"], "valid");
+    assert_eq!(
+        added["consent_valid_until"], "2027-02-21",
+        "90 days from {NOW}"
+    );
+    assert_eq!(sim.state()["consents"][0]["status"], "valid");
+
+    let report = sync(&workspace);
+    let run = &report["runs"][0];
+    assert_eq!(run["outcome"], "ok", "{report}");
+    assert_eq!(run["accounts"], 4);
+    assert!(run["correlation_id"].as_str().unwrap().contains("-sync-"));
+
+    // Positions are the simulator's own booked balances, account by account.
+    let positions = workspace.json(&["positions", "--json"]);
+    let accounts = positions["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 4, "{positions}");
+    for bank in sim.state()["accounts"].as_array().unwrap() {
+        let iban = bank["iban"].as_str().unwrap();
+        let ours = accounts
+            .iter()
+            .find(|a| a["account"] == iban)
+            .unwrap_or_else(|| panic!("{iban} is not in the positions: {positions}"));
+        assert_eq!(ours["booked"], bank["interim_booked"], "{iban}");
+        assert_eq!(ours["currency"], bank["currency"], "{iban}");
+        assert_eq!(ours["source"], "psd2", "{iban}");
+        // Every transaction the bank shows is an entry, each once.
+        let entries = entries_of(&workspace, iban);
+        let booked = entries.iter().filter(|e| e["status"] == "booked").count();
+        let pending = entries.iter().filter(|e| e["status"] == "pending").count();
+        assert_eq!(booked as u64, bank["booked"].as_u64().unwrap(), "{iban}");
+        assert_eq!(pending as u64, bank["pending"].as_u64().unwrap(), "{iban}");
+    }
+
+    // The list shows the accounts masked, the budget and the next scheduled read.
+    let listed = workspace.json(&["connections", "list", "--json"]);
+    let connection = &listed["connections"][0];
+    assert_eq!(connection["state"], "healthy", "{listed}");
+    assert_eq!(connection["accounts"].as_array().unwrap().len(), 4);
+    assert!(
+        !listed.to_string().contains(DE_IBAN),
+        "account numbers are masked"
+    );
+    assert_eq!(connection["reads_per_day"], 4);
+    assert_eq!(
+        connection["reads_left_today"], 4,
+        "a person's sync does not count"
+    );
+    assert_eq!(connection["next_sync_at"], "2026-11-23T10:00:00Z");
+}
+
+#[test]
+fn a_pending_entry_that_books_later_is_one_entry_and_the_next_days_camt053_adds_none_twice() {
+    let workspace = Workspace::new();
+    let sim = BankSim::start(&workspace, &["--auto-consent"]);
+    let added = add_connection(&workspace, "Simbank", &sim, &[]);
+    assert_eq!(
+        added["state"], "healthy",
+        "auto-consent needs no browser: {added}"
+    );
+    sync(&workspace);
+    let before = entries_of(&workspace, DE_IBAN);
+    let pending: Vec<&Value> = before.iter().filter(|e| e["status"] == "pending").collect();
+    assert!(!pending.is_empty(), "the simulator keeps pending entries");
+
+    // Later that day the pending entries book, one of them under another transaction id.
+    sim.advance(8 * 60);
+    let later = command_in(workspace.dir.path(), "tester")
+        .env("CASHLINE_NOW", "2026-11-23T17:00:00Z")
+        .args(["sync", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        later.status.success(),
+        "{}",
+        String::from_utf8_lossy(&later.stderr)
+    );
+    let after = entries_of(&workspace, DE_IBAN);
+    assert_eq!(after.len(), before.len(), "booking adds no entry");
+    for entry in &pending {
+        let now: Vec<&Value> = after
+            .iter()
+            .filter(|e| e["bank_ref"] == entry["bank_ref"])
+            .collect();
+        assert_eq!(now.len(), 1, "{entry}");
+        assert_eq!(now[0]["status"], "booked", "{entry}");
+    }
+
+    // The next morning the bank's camt.053 for the day brings the same entries, booked.
+    sim.advance(16 * 60);
+    let (status, _, xml) = http(
+        "GET",
+        &format!("{}/sim/statement?iban={DE_IBAN}&date=2026-11-23", sim.url),
+    );
+    assert_eq!(status, 200, "{xml}");
+    let file = workspace.write("camt053-2026-11-23.xml", xml.as_bytes());
+    let imported = command_in(workspace.dir.path(), "tester")
+        .env("CASHLINE_NOW", "2026-11-24T07:00:00Z")
+        .args(["import", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&imported.stdout).unwrap();
+    assert!(imported.status.success(), "{report}");
+    let day_entries = xml.matches("<Ntry>").count();
+    assert!(day_entries > 0, "the day had bookings");
+    assert_eq!(
+        report["files"][0]["entries"], day_entries as u64,
+        "{report}"
+    );
+    assert_eq!(report["files"][0]["new_entries"], 0, "{report}");
+    let final_entries = entries_of(&workspace, DE_IBAN);
+    assert_eq!(final_entries.len(), before.len());
+    let refs: HashSet<&str> = final_entries
+        .iter()
+        .map(|e| e["bank_ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(refs.len(), final_entries.len(), "no entry twice");
+}
+
+#[test]
+fn a_connection_name_or_url_that_cannot_be_one_is_refused_and_nothing_is_stored() {
+    let workspace = Workspace::new();
+    for (name, url, says) in [
+        ("bank\u{1b}[2J", "http://127.0.0.1:9", "control characters"),
+        ("Bank", "http://bank.example/psd2", "must use https"),
+        (
+            "Bank",
+            "https://user:pw@bank.example",
+            "user name or password",
+        ),
+        ("Bank", "not a url", "is not a URL"),
+    ] {
+        let output = workspace.run(&["connections", "add", name, "--psd2", url]);
+        assert_eq!(output.status.code(), Some(1), "{name} {url}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(
+            !stderr.contains('\u{1b}'),
+            "no control character reaches the terminal"
+        );
+    }
+    // A bank that does not answer: the connection is not added.
+    let output = workspace.run(&["connections", "add", "Gone", "--psd2", "http://127.0.0.1:9"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the bank refused the consent"));
+    let listed = workspace.json(&["connections", "list", "--json"]);
+    assert_eq!(listed["connections"], serde_json::json!([]));
+}
+
+#[test]
+fn a_sync_without_an_approved_consent_fails_in_words_and_exits_1() {
+    let workspace = Workspace::new();
+    let sim = BankSim::start(&workspace, &[]);
+    let output = workspace.run(&[
+        "connections",
+        "add",
+        "Simbank",
+        "--psd2",
+        &sim.url,
+        "--no-wait",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = workspace.run(&["sync", "--json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["runs"][0]["outcome"], "failed");
+    assert!(report["runs"][0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("waits for its approval"));
+    let listed = workspace.json(&["connections", "list", "--json"]);
+    assert_eq!(listed["connections"][0]["state"], "awaiting_consent");
+    assert!(listed["connections"][0]["sca_redirect"]
+        .as_str()
+        .unwrap()
+        .contains("/sim/sca/"));
+}
