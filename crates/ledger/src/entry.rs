@@ -126,7 +126,7 @@ pub async fn insert_new(
         written.promoted = promoted.len() as u64;
     }
     let created_at = instant_text(now);
-    let mut handle = tx.lock_handle().await?;
+    let mut handle = crate::prepared::lock(&mut *tx).await?;
     let mut insert = Prepared::new(&mut handle, INSERT)?;
     // Prepared at the first entry with details: most formats have none.
     let mut insert_detail: Option<Prepared<'_>> = None;

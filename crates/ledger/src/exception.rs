@@ -466,7 +466,7 @@ pub async fn open_many(
     now: DateTime<Utc>,
 ) -> Result<usize, LedgerError> {
     let at = instant_text(now);
-    let mut handle = tx.lock_handle().await?;
+    let mut handle = crate::prepared::lock(&mut *tx).await?;
     let mut ids = Vec::with_capacity(cases.len());
     {
         let mut insert = Prepared::new(&mut handle, INSERT_CASE)?;

@@ -17,6 +17,7 @@ pub mod entry;
 pub mod error;
 pub mod exception;
 pub mod fx_rate;
+pub mod initiation;
 pub mod open_item;
 pub mod payment;
 pub mod payment_export;

@@ -313,6 +313,14 @@ pub async fn find(tx: &mut Tx<'_>, external_id: &str) -> Result<Option<PaymentRo
     Ok(rows.pop())
 }
 
+const BY_ID: &str = concat!(payment_select!(), " WHERE id = ?1");
+
+/// One payment by its ledger id, inside a writer's transaction.
+pub async fn by_id(tx: &mut Tx<'_>, id: i64) -> Result<Option<PaymentRow>, LedgerError> {
+    let mut rows = prepared::fetch_all_on(tx, BY_ID, &[Value::Int(id)], payment_row).await?;
+    Ok(rows.pop())
+}
+
 /// One event of a payment, as its timeline shows it.
 #[derive(Debug, Clone)]
 pub struct EventRow {
@@ -782,13 +790,16 @@ pub async fn by_end_to_end(
     .await
 }
 
-/// Approved payments no export has taken yet, by debtor, currency, date and id.
+/// Approved payments no file and no bank API call has taken yet, by debtor, currency, date
+/// and id: a payment being sent through a bank's API (its outcome unknown) must not go out in
+/// a file as well.
 pub async fn approved_unsent(tx: &mut Tx<'_>) -> Result<Vec<PaymentRow>, LedgerError> {
     prepared::fetch_all_on(
         tx,
         concat!(
             payment_select!(),
             " WHERE state = 'approved' AND export_id IS NULL
+                AND id NOT IN (SELECT payment_id FROM payment_initiation WHERE outcome != 'refused')
               ORDER BY upper(replace(debtor_iban, ' ', '')), currency, requested_date, id"
         ),
         &[],

@@ -254,6 +254,20 @@ impl Row<'_> {
     }
 }
 
+/// Borrows the connection's SQLite handle from its sqlx worker thread. The round trip first
+/// is not for show: sqlx hands the handle over by releasing the worker's lock and taking it
+/// back (`Command::UnlockDb`), and a second `lock_handle` that starts before the worker has
+/// taken it back can leave both waiting for each other for ever (seen as a hang of one in
+/// a few runs of 1,000 payment lookups in a row). The worker answers the ping only once it
+/// holds its lock again, so each borrow starts from the state sqlx expects.
+pub(crate) async fn lock(
+    connection: &mut sqlx::SqliteConnection,
+) -> Result<LockedSqliteHandle<'_>, LedgerError> {
+    use sqlx::Connection;
+    connection.ping().await?;
+    Ok(connection.lock_handle().await?)
+}
+
 /// Runs one read on a connection of the pool, mapping each row.
 pub(crate) async fn fetch_all<T>(
     pool: &sqlx::SqlitePool,
@@ -262,7 +276,7 @@ pub(crate) async fn fetch_all<T>(
     map: impl FnMut(&Row<'_>) -> Result<T, LedgerError>,
 ) -> Result<Vec<T>, LedgerError> {
     let mut connection = pool.acquire().await?;
-    let mut handle = connection.lock_handle().await?;
+    let mut handle = lock(&mut connection).await?;
     let mut statement = Prepared::new(&mut handle, sql)?;
     statement.query(values, map)
 }
@@ -275,7 +289,7 @@ pub(crate) async fn fetch_all_on<T>(
     values: &[Value<'_>],
     map: impl FnMut(&Row<'_>) -> Result<T, LedgerError>,
 ) -> Result<Vec<T>, LedgerError> {
-    let mut handle = connection.lock_handle().await?;
+    let mut handle = lock(connection).await?;
     let mut statement = Prepared::new(&mut handle, sql)?;
     statement.query(values, map)
 }

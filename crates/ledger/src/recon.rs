@@ -420,7 +420,7 @@ pub async fn insert_matches(
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, LedgerError> {
     let at = instant_text(now);
-    let mut handle = tx.lock_handle().await?;
+    let mut handle = crate::prepared::lock(&mut *tx).await?;
     let mut ids = Vec::with_capacity(matches.len());
     {
         let mut insert = Prepared::new(&mut handle, INSERT_MATCH)?;
@@ -479,7 +479,7 @@ pub async fn apply_effects(
     now: DateTime<Utc>,
 ) -> Result<(), LedgerError> {
     let at = instant_text(now);
-    let mut handle = tx.lock_handle().await?;
+    let mut handle = crate::prepared::lock(&mut *tx).await?;
     {
         // In item order: each update then finds its row on the page the one before it left in
         // the cache, where entry order would jump about the table.
@@ -543,7 +543,7 @@ pub async fn open_entries_add(
     now: DateTime<Utc>,
 ) -> Result<(), LedgerError> {
     let at = instant_text(now);
-    let mut handle = tx.lock_handle().await?;
+    let mut handle = crate::prepared::lock(&mut *tx).await?;
     let mut add = Prepared::new(&mut handle, OPEN_ENTRY_ADD)?;
     for id in entry_ids {
         add.execute(&[Value::Int(*id), Value::Text(Some(&at))])?;

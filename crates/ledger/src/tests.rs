@@ -565,3 +565,35 @@ async fn a_ledger_from_before_bank_connections_keeps_its_statements() {
         .await;
     assert!(nowhere.is_err(), "a statement from nowhere is refused");
 }
+
+/// A writer dropped wherever it is (a request whose client went away, a send cut off) must
+/// leave the ledger writable: no connection goes back to the pool inside a transaction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_dropped_at_any_point_leaves_the_ledger_writable() {
+    let (_dir, ledger) = fresh().await;
+    let now = Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap();
+    for n in 0..300u64 {
+        let write = async {
+            let mut tx = ledger.begin().await?;
+            audit::append(
+                &mut tx,
+                &NewAuditRecord {
+                    actor: "t",
+                    action: "probe",
+                    subject: &n.to_string(),
+                    detail: serde_json::json!({}),
+                },
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, crate::LedgerError>(())
+        };
+        let _ = tokio::time::timeout(std::time::Duration::from_micros(n * 7 % 900), write).await;
+        let next = tokio::time::timeout(std::time::Duration::from_secs(5), ledger.begin()).await;
+        let tx = next
+            .unwrap_or_else(|_| panic!("round {n}: the ledger is no longer writable"))
+            .unwrap();
+        tx.rollback().await.unwrap();
+    }
+}

@@ -18,6 +18,7 @@ pub mod booking;
 pub mod cutoff;
 mod duplicate;
 pub mod export;
+pub mod initiation;
 mod moves;
 pub mod reconciled;
 pub mod status;

@@ -753,6 +753,17 @@ async fn initiate_payment(
                 let now = sim.now(&state);
                 // The request id is the idempotency key: the same request is the same payment.
                 if let Some(known) = state.payments.iter().find(|p| p.request_id == request_id) {
+                    // The same request id for another payment is the caller's bug, not a replay.
+                    if known.end_to_end_id != transfer.end_to_end_identification
+                        || known.amount != amount
+                    {
+                        return refuse(
+                            StatusCode::BAD_REQUEST,
+                            &request_id,
+                            "FORMAT_ERROR",
+                            "this X-Request-ID was used for another payment",
+                        );
+                    }
                     return created(&request_id, known, now);
                 }
                 let payment_id = state.fresh_id("pay-");
