@@ -76,6 +76,17 @@ pub enum PaymentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Send approved payments through a bank connection's API instead of a file; each is
+    /// sent at most once, and one whose answer was lost is asked about, never sent again.
+    Send {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// The bank connection (`connections list`).
+        #[arg(long, value_name = "CONNECTION")]
+        via: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// One payment with every event of its life.
     Show {
         id: String,
@@ -217,6 +228,36 @@ pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow
         PaymentCommand::Approve { ids, json } => {
             let report = service.payments_approve(&ids).await?;
             output::show(json, &report, output::payments)
+        }
+        PaymentCommand::Send { ids, via, json } => {
+            let report = service
+                .payments_send(&cashline_service::request::PaymentsSend { ids, via })
+                .await?;
+            output::show(json, &report, |report| {
+                let rows: Vec<Vec<String>> = report
+                    .payments
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.payment.clone(),
+                            p.outcome.clone(),
+                            p.status.clone().unwrap_or_default(),
+                            p.state.clone().unwrap_or_default(),
+                            p.bank_payment_id.clone().unwrap_or_default(),
+                            p.error.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                output::table(
+                    &["Payment", "Outcome", "Status", "State", "Bank's id", "Why"],
+                    &rows,
+                    &[],
+                );
+            })?;
+            if report.payments.iter().any(|p| p.outcome != "answered") {
+                return Err(super::Reported.into());
+            }
+            Ok(())
         }
         PaymentCommand::Show { id, json } => {
             let payment = service.payment_show(&id).await?;

@@ -12,6 +12,7 @@ use cashline_domain::{mask::mask_account, shown};
 use cashline_engine::bank::schedule;
 use cashline_engine::bank::sync::{self as bank_sync, RetryPolicy, SyncOptions};
 use cashline_engine::bank::Caller;
+use cashline_engine::payment::initiation::{self, SendOptions, SendOutcome};
 use cashline_ledger::connection::{self, ConnectionRow, ConsentRow, NewConnection, NewConsent};
 use cashline_ledger::{audit, sync};
 use cashline_psd2::client::check_base_url;
@@ -19,7 +20,7 @@ use cashline_psd2::{ClientSettings, Xs2aClient};
 
 use crate::callback::ConsentCallback;
 use crate::keystore::Keystore;
-use crate::request::{ConnectionAdd, ConnectionName, SyncRequest};
+use crate::request::{ConnectionAdd, ConnectionName, PaymentsSend, SyncRequest};
 use crate::{wire, Service, ServiceError};
 
 /// Unattended reads a day a consent asks for unless told: the most PSD2 allows a TPP without
@@ -350,6 +351,15 @@ impl Service {
             retry: RetryPolicy::default(),
         };
         let report = bank_sync::sync_connection(&self.ledger, &client, row, &options).await?;
+        // Payments sent through this connection: those without an answer are asked about
+        // again, those with the bank move on with its status.
+        let payment_options = SendOptions {
+            caller: options.caller.clone(),
+            user: &self.user,
+            now,
+        };
+        initiation::resolve(&self.ledger, &client, row, &payment_options).await?;
+        initiation::poll(&self.ledger, &client, row, &payment_options).await?;
         if !report.ok {
             // The bank may have ended the consent: ask it, so the screen says so.
             if let Err(error) = self.refresh_consent(row).await {
@@ -364,6 +374,43 @@ impl Service {
             error: report.error,
             correlation_id: report.correlation_id,
         })
+    }
+
+    /// Sends approved payments through the connection's API. A person asked: the calls carry
+    /// their address. Each payment is sent at most once, whatever happens (see
+    /// `cashline_engine::payment::initiation`).
+    pub async fn payments_send(
+        &self,
+        request: &PaymentsSend,
+    ) -> Result<wire::PaymentsSent, ServiceError> {
+        if request.ids.is_empty() {
+            return Err(ServiceError::BadRequest("name the payments to send".into()));
+        }
+        let row = self.connection_row(&request.via).await?;
+        let client = self.client_in_force(&row).await?;
+        let options = SendOptions {
+            caller: Caller::User {
+                ip_address: psu_address(client.base_url()),
+            },
+            user: &self.user,
+            now: self.clock.now(),
+        };
+        let sent = initiation::send(&self.ledger, &client, &row, &request.ids, &options).await?;
+        Ok(wire::PaymentsSent {
+            connection: row.name.clone(),
+            payments: sent.into_iter().map(wire_sent).collect(),
+        })
+    }
+
+    /// The connection's client under its consent in force, or why there is none.
+    async fn client_in_force(&self, row: &ConnectionRow) -> Result<Xs2aClient, ServiceError> {
+        let today = self.today();
+        let Some(consent) = connection::consent_in_force(self.ledger.pool(), row.id, today).await?
+        else {
+            return Err(ServiceError::BadRequest(self.consent_words(row).await?));
+        };
+        let (_, client) = self.client_of(row)?;
+        Ok(client.with_consent(&consent.consent_id))
     }
 
     /// Why a connection has no consent to read under, in words.
@@ -610,6 +657,26 @@ impl Service {
                 })
                 .collect(),
         })
+    }
+}
+
+fn wire_sent(sent: initiation::Sent) -> wire::PaymentSent {
+    let (outcome, status, state, error) = match sent.outcome {
+        SendOutcome::Answered { status, state } => {
+            ("answered", Some(status), Some(state.to_string()), None)
+        }
+        SendOutcome::Unknown { error } => ("unknown", None, None, Some(error)),
+        SendOutcome::Refused { error } => ("refused", None, None, Some(error)),
+        SendOutcome::NotSent { why } => ("not_sent", None, None, Some(why)),
+    };
+    wire::PaymentSent {
+        payment: sent.payment,
+        outcome: outcome.into(),
+        status,
+        state,
+        bank_payment_id: sent.bank_payment_id,
+        request_id: sent.request_id,
+        error,
     }
 }
 

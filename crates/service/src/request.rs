@@ -491,3 +491,11 @@ pub struct SyncRequest {
     #[serde(deserialize_with = "text")]
     pub connection: Option<String>,
 }
+
+/// Approved payments to send through a bank connection's API instead of a file.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct PaymentsSend {
+    pub ids: Vec<String>,
+    /// The connection's name.
+    pub via: String,
+}

@@ -58,6 +58,14 @@ pub fn declarations() -> String {
         wire::PaymentEvent::decl(&config),
         wire::PaymentRunsReport::decl(&config),
         wire::PaymentIssue::decl(&config),
+        wire::Connection::decl(&config),
+        wire::ConnectionAccount::decl(&config),
+        wire::ConnectionRun::decl(&config),
+        wire::ConnectionsReport::decl(&config),
+        wire::SyncRun::decl(&config),
+        wire::SyncReport::decl(&config),
+        wire::PaymentSent::decl(&config),
+        wire::PaymentsSent::decl(&config),
         wire::PaymentCase::decl(&config),
         wire::ApprovalLimitsReport::decl(&config),
         wire::CutoffsReport::decl(&config),
@@ -129,6 +137,10 @@ pub fn declarations() -> String {
         request::ExceptionsAssign::decl(&config),
         request::ExceptionComment::decl(&config),
         request::ExceptionsResolve::decl(&config),
+        request::ConnectionAdd::decl(&config),
+        request::ConnectionName::decl(&config),
+        request::SyncRequest::decl(&config),
+        request::PaymentsSend::decl(&config),
     ];
     let mut text = String::from(
         "// Generated from crates/service/src/{wire,request}.rs by crates/service/src/typescript.rs.\n\

@@ -905,3 +905,26 @@ pub struct SyncRun {
 pub struct SyncReport {
     pub runs: Vec<SyncRun>,
 }
+
+/// One payment asked to be sent through a bank's API, and what became of it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentSent {
+    pub payment: String,
+    /// `answered` (the bank holds it), `unknown` (no answer; asked about again under the same
+    /// request id, never sent as a new one), `refused` (the bank said no before taking it) or
+    /// `not_sent`.
+    pub outcome: String,
+    /// The bank's ISO status where it answered (RCVD, ACTC, …, RJCT).
+    pub status: Option<String>,
+    /// The payment's state afterwards.
+    pub state: Option<String>,
+    pub bank_payment_id: Option<String>,
+    pub request_id: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentsSent {
+    pub connection: String,
+    pub payments: Vec<PaymentSent>,
+}

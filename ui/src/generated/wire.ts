@@ -273,6 +273,69 @@ export type PaymentRunsReport = { runs: Array<PaymentRun>, };
 
 export type PaymentIssue = { field: string, reason: string, };
 
+export type Connection = { name: string, 
+/**
+ * `psd2`.
+ */
+kind: string, url: string, 
+/**
+ * `healthy`, `degraded`, `consent_expiring`, `expired`, `failing` or `awaiting_consent`.
+ */
+state: string, 
+/**
+ * The state in a sentence, for the screen.
+ */
+state_text: string, consent_status: string | null, consent_valid_until: string | null, consent_days_left: number | null, 
+/**
+ * Where the PSU approves a consent that waits for it.
+ */
+sca_redirect: string | null, accounts: Array<ConnectionAccount>, last_sync_at: string | null, last_ok_at: string | null, last_error: string | null, next_sync_at: string | null, 
+/**
+ * Unattended reads a day per account the consent allows, and what is left today of the
+ * account with the least.
+ */
+reads_per_day: number | null, reads_left_today: number | null, runs: Array<ConnectionRun>, };
+
+export type ConnectionAccount = { 
+/**
+ * Masked: the last four characters.
+ */
+account: string, currency: string, };
+
+export type ConnectionRun = { started_at: string, outcome: string | null, 
+/**
+ * `scheduled` or `user`.
+ */
+trigger: string, accounts: number, new_entries: number, retries: number, error: string | null, correlation_id: string, };
+
+export type ConnectionsReport = { connections: Array<Connection>, };
+
+export type SyncRun = { connection: string, 
+/**
+ * `ok` or `failed`.
+ */
+outcome: string, accounts: number, new_entries: number, error: string | null, correlation_id: string, };
+
+export type SyncReport = { runs: Array<SyncRun>, };
+
+export type PaymentSent = { payment: string, 
+/**
+ * `answered` (the bank holds it), `unknown` (no answer; asked about again under the same
+ * request id, never sent as a new one), `refused` (the bank said no before taking it) or
+ * `not_sent`.
+ */
+outcome: string, 
+/**
+ * The bank's ISO status where it answered (RCVD, ACTC, …, RJCT).
+ */
+status: string | null, 
+/**
+ * The payment's state afterwards.
+ */
+state: string | null, bank_payment_id: string | null, request_id: string | null, error: string | null, };
+
+export type PaymentsSent = { connection: string, payments: Array<PaymentSent>, };
+
 export type PaymentCase = { 
 /**
  * `payment_duplicate`, `cutoff_missed`, `payment_rejected`, …
@@ -577,3 +640,40 @@ export type ExceptionsAssign = { ids: Array<string>, owner?: string, };
 export type ExceptionComment = { id: string, text: string, };
 
 export type ExceptionsResolve = { ids: Array<string>, state?: string, resolution?: string, };
+
+export type ConnectionAdd = { name: string, 
+/**
+ * The bank's XS2A base URL (`https://…`; `http://` only on this machine, for simulators).
+ */
+psd2_url: string, client_id?: string, 
+/**
+ * Unattended reads a day the consent asks for (default 4).
+ */
+frequency_per_day?: number, 
+/**
+ * Days the consent is asked for (default 90; at most 180, the longest PSD2 allows
+ * between two strong authentications).
+ */
+valid_days?: number, 
+/**
+ * The TPP's client certificate (PEM), for a bank that requires mutual TLS.
+ */
+client_cert_pem?: string, 
+/**
+ * Its private key (PEM): kept in the keychain, never in the ledger.
+ */
+client_key_pem?: string, 
+/**
+ * A root certificate (PEM) to trust for this bank only: a bank's test CA.
+ */
+bank_ca_pem?: string, };
+
+export type ConnectionName = { name: string, };
+
+export type SyncRequest = { connection?: string, };
+
+export type PaymentsSend = { ids: Array<string>, 
+/**
+ * The connection's name.
+ */
+via: string, };
