@@ -344,3 +344,192 @@ fn a_sync_without_an_approved_consent_fails_in_words_and_exits_1() {
         .unwrap()
         .contains("/sim/sca/"));
 }
+
+const PAYMENT_HEADER: &str = "id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference\n";
+
+/// A connection in force, and approved payments from the simulator's EUR account.
+fn with_approved_payments(workspace: &Workspace, sim: &BankSim, rows: &[(&str, &str, &str)]) {
+    add_connection(workspace, "Simbank", sim, &[]);
+    sync(workspace);
+    let mut csv = PAYMENT_HEADER.to_string();
+    for (id, creditor, amount) in rows {
+        csv.push_str(&format!(
+            "{id},E2E-{id},{DE_IBAN},{creditor},NL91ABNA0417164300,ABNANL2A,{amount},EUR,2026-11-23,INV-{id}\n"
+        ));
+    }
+    let file = workspace.write("run.csv", csv.as_bytes());
+    workspace.json(&["payments", "import", file.to_str().unwrap(), "--json"]);
+    let ids: Vec<&str> = rows.iter().map(|(id, _, _)| *id).collect();
+    let approved = workspace
+        .command_as("approver")
+        .args(["payments", "approve"])
+        .args(&ids)
+        .output()
+        .unwrap();
+    assert!(
+        approved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&approved.stderr)
+    );
+}
+
+/// `payments export` finds nothing to put in a file.
+fn nothing_to_export(workspace: &Workspace) {
+    let out = workspace.dir.path().join("run.xml");
+    let export = workspace.json(&[
+        "payments",
+        "export",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(export["payments"], 0, "{export}");
+    assert!(!out.exists());
+}
+
+fn payment_status(workspace: &Workspace, id: &str) -> Value {
+    workspace.json(&["payments", "show", id, "--json"])
+}
+
+/// The simulator's payments with this end-to-end id.
+fn at_the_bank(sim: &BankSim, end_to_end_id: &str) -> Vec<Value> {
+    sim.state()["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["end_to_end_id"] == end_to_end_id)
+        .cloned()
+        .collect()
+}
+
+fn sync_at(workspace: &Workspace, now: &str) -> Value {
+    let output = command_in(workspace.dir.path(), "tester")
+        .env("CASHLINE_NOW", now)
+        .args(["sync", "--json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!(
+            "sync printed no report: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+#[test]
+fn payments_sent_through_the_api_follow_the_banks_status_to_settled_or_rejected_and_go_once() {
+    let workspace = Workspace::new();
+    let sim = BankSim::start(&workspace, &["--auto-consent"]);
+    with_approved_payments(
+        &workspace,
+        &sim,
+        &[
+            ("A1", "Fabrikam", "1200.00"),
+            ("A2", "Closed Shop", "80.00"),
+        ],
+    );
+    let before = sim.account(DE_IBAN);
+
+    let sent = workspace.json(&["payments", "send", "A1", "A2", "--via", "Simbank", "--json"]);
+    assert_eq!(sent["connection"], "Simbank");
+    for row in sent["payments"].as_array().unwrap() {
+        assert_eq!(row["outcome"], "answered", "{sent}");
+        assert_eq!(row["status"], "RCVD", "{sent}");
+        assert_eq!(row["state"], "acknowledged", "{sent}");
+        assert!(row["bank_payment_id"].is_string(), "{sent}");
+    }
+
+    // Sending again, by a double click or a second window: refused in words, nothing new.
+    let again = workspace.run(&["payments", "send", "A1", "--via", "Simbank", "--json"]);
+    assert_eq!(again.status.code(), Some(1));
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["payments"][0]["outcome"], "not_sent");
+    assert!(again["payments"][0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("it is with the bank already"));
+    // Nor can it go out in a file any more.
+    nothing_to_export(&workspace);
+    assert_eq!(at_the_bank(&sim, "E2E-A1").len(), 1);
+    assert_eq!(at_the_bank(&sim, "E2E-A2").len(), 1);
+
+    // An hour and a half later the bank has settled one and rejected the other; a sync asks.
+    sim.advance(90);
+    sync_at(&workspace, "2026-11-23T10:30:00Z");
+    let settled = payment_status(&workspace, "A1");
+    assert_eq!(settled["status"], "settled", "{settled}");
+    let rejected = payment_status(&workspace, "A2");
+    assert_eq!(rejected["status"], "rejected", "{rejected}");
+    assert_eq!(rejected["reason"], "AC04", "{rejected}");
+    let sources: HashSet<&str> = settled["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert!(sources.contains("psd2"), "{settled}");
+
+    // The bank debited the settled one from its account, and the ledger shows it once.
+    let after = sim.account(DE_IBAN);
+    assert_eq!(
+        after["booked"].as_u64().unwrap(),
+        before["booked"].as_u64().unwrap() + 1,
+        "{after}"
+    );
+    let debits: Vec<Value> = entries_of(&workspace, DE_IBAN)
+        .into_iter()
+        .filter(|e| e.to_string().contains("E2E-A1"))
+        .collect();
+    assert_eq!(debits.len(), 1, "{debits:?}");
+    assert_eq!(debits[0]["status"], "booked");
+}
+
+#[test]
+fn a_send_killed_before_or_after_the_banks_answer_is_resolved_by_the_next_sync_never_sent_twice() {
+    let workspace = Workspace::new();
+    let sim = BankSim::start(&workspace, &["--auto-consent"]);
+    with_approved_payments(
+        &workspace,
+        &sim,
+        &[("K1", "Fabrikam", "10.00"), ("K2", "Contoso", "20.00")],
+    );
+    for (id, point, bank_has_it) in [
+        ("K1", "initiation-recorded", false),
+        ("K2", "initiation-answered", true),
+    ] {
+        let killed = workspace
+            .command()
+            .env("CASHLINE_CRASH_AT", point)
+            .args(["payments", "send", id, "--via", "Simbank"])
+            .output()
+            .unwrap();
+        assert!(!killed.status.success(), "{point}: the process was stopped");
+        assert_eq!(
+            at_the_bank(&sim, &format!("E2E-{id}")).len(),
+            usize::from(bank_has_it),
+            "{point}"
+        );
+        // The payment is still approved, but waits for its answer: it goes in no file.
+        let shown = payment_status(&workspace, id);
+        assert_eq!(shown["status"], "approved", "{point}: {shown}");
+    }
+    nothing_to_export(&workspace);
+
+    // The next sync asks again under the same request id: each payment is at the bank once.
+    let report = sync_at(&workspace, "2026-11-23T09:05:00Z");
+    assert_eq!(report["runs"][0]["outcome"], "ok", "{report}");
+    for id in ["K1", "K2"] {
+        let held = at_the_bank(&sim, &format!("E2E-{id}"));
+        assert_eq!(held.len(), 1, "{id}: {held:?}");
+        let shown = payment_status(&workspace, id);
+        assert_ne!(shown["status"], "approved", "{id}: {shown}");
+    }
+    // A person sending them again now is told they are with the bank.
+    let again = workspace.run(&["payments", "send", "K1", "K2", "--via", "Simbank", "--json"]);
+    assert_eq!(again.status.code(), Some(1));
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    for row in again["payments"].as_array().unwrap() {
+        assert_eq!(row["outcome"], "not_sent", "{again}");
+    }
+    assert_eq!(sim.state()["payments"].as_array().unwrap().len(), 2);
+}
