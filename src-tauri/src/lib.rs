@@ -76,18 +76,26 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
             commands::recon::recon_summary,
             commands::settings::settings,
             commands::settings::settings_save,
+            commands::connections::connections,
+            commands::connections::connection_add,
+            commands::connections::connection_renew,
+            commands::connections::connection_remove,
+            commands::connections::sync,
+            commands::payments::payments_send,
         ])
 }
 
 /// Builds the app with the window of `tauri.conf.json` and runs it until its last window
 /// closes; the ledger is closed cleanly on the way out.
 pub fn run_app(builder: tauri::Builder<tauri::Wry>, service: Service) -> tauri::Result<()> {
-    // The watched inbox runs beside the window for as long as the app does, following the
-    // setting as it changes.
+    // The watched inbox and the bank connections' scheduled syncs run beside the window for as
+    // long as the app does, the inbox following its setting as it changes.
     let watcher_service = service.clone();
     tauri::async_runtime::spawn(async move {
-        let forever = std::future::pending::<()>();
-        cashline_service::inbox::watch_setting(&watcher_service, |_| (), forever).await;
+        tokio::join!(
+            cashline_service::inbox::watch_setting(&watcher_service, |_| (), std::future::pending()),
+            cashline_service::connections::run_schedule(&watcher_service, std::future::pending()),
+        );
     });
     let app = app_builder(builder, service).build(tauri::generate_context!())?;
     app.run(|app, event| {

@@ -1,4 +1,4 @@
-//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/recon`, `#/exceptions`, `#/payments`, `#/accounts`, `#/csv-mappings`, `#/settings`) between the screens.
+//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/recon`, `#/exceptions`, `#/payments`, `#/connections`, `#/accounts`, `#/csv-mappings`, `#/settings`) between the screens.
 
 import './style.css';
 import { startApi } from './api';
@@ -6,6 +6,7 @@ import { replaceChildren } from './dom';
 import { refreshExceptionCount } from './nav';
 import { isFinished, watchUploads } from './uploads';
 import { accountsView } from './views/accounts';
+import { connectionsView } from './views/connections';
 import { csvMappingsView } from './views/csv-mappings';
 import { exceptionsView } from './views/exceptions';
 import { forecastView } from './views/forecast';
@@ -25,6 +26,7 @@ const ROUTES: Record<string, View> = {
   recon: reconView,
   exceptions: exceptionsView,
   payments: paymentsView,
+  connections: connectionsView,
   accounts: accountsView,
   'csv-mappings': csvMappingsView,
   settings: settingsView,

@@ -7,7 +7,7 @@ use anyhow::{anyhow, Context};
 use clap::Args;
 
 use cashline_http::LocalServer;
-use cashline_service::{inbox, Service};
+use cashline_service::{connections, inbox, Service};
 
 use crate::output::shown;
 
@@ -145,12 +145,16 @@ async fn run_server(service: Service, port: u16, ui: Option<PathBuf>) -> anyhow:
     }
     let _ = stdout.flush();
     // The watcher follows the inbox setting, so a folder set in the UI is watched at once.
-    let (stop_sender, mut stop_receiver) = tokio::sync::watch::channel(false);
+    // Beside it, the bank connections' scheduled syncs.
+    let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
     let watcher = tokio::spawn(async move {
-        let stopped = async move {
-            let _ = stop_receiver.changed().await;
+        let stopped = |mut receiver: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = receiver.changed().await;
         };
-        inbox::watch_setting(&watcher_service, |_| (), stopped).await;
+        tokio::join!(
+            inbox::watch_setting(&watcher_service, |_| (), stopped(stop_receiver.clone())),
+            connections::run_schedule(&watcher_service, stopped(stop_receiver)),
+        );
     });
     server
         .run(async {

@@ -660,6 +660,31 @@ impl Service {
     }
 }
 
+/// How often a long-running front asks whether a connection's read is due. The schedule
+/// itself spreads the reads over the business day; this only has to be finer than it.
+const SCHEDULE_TICK: Duration = Duration::from_secs(60);
+
+/// The background syncs of a long-running front (`serve`, the desktop app): every minute,
+/// the connections whose schedule says a read is due are synced, until `shutdown` resolves.
+/// A sync under way is finished first, so its run is recorded whole.
+pub async fn run_schedule(service: &Service, shutdown: impl std::future::Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    loop {
+        match service.sync_due().await {
+            Ok(report) => {
+                for run in &report.runs {
+                    info!(connection = %shown(&run.connection), outcome = %run.outcome, new_entries = run.new_entries, correlation = %run.correlation_id, "scheduled sync");
+                }
+            }
+            Err(error) => warn!(%error, "the sync schedule could not run"),
+        }
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = tokio::time::sleep(SCHEDULE_TICK) => {}
+        }
+    }
+}
+
 fn wire_sent(sent: initiation::Sent) -> wire::PaymentSent {
     let (outcome, status, state, error) = match sent.outcome {
         SendOutcome::Answered { status, state } => {

@@ -4,7 +4,7 @@ use tauri::State;
 
 use cashline_service::request::{
     ApprovalLimitSet, CutoffSet, ExportId, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
-    PaymentsExport, PaymentsQuery,
+    PaymentsExport, PaymentsQuery, PaymentsSend,
 };
 use cashline_service::{wire, Service};
 
@@ -136,4 +136,14 @@ pub async fn payment_export_document(
         .payment_export_document(&request.id)
         .await
         .map_err(refused)
+}
+
+/// Approved payments through a bank connection's API; each goes to the bank at most once.
+#[tauri::command]
+pub async fn payments_send(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::PaymentsSent> {
+    let request: PaymentsSend = super::request(request)?;
+    service.payments_send(&request).await.map_err(refused)
 }

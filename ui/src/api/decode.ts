@@ -77,6 +77,12 @@ export function count(value: unknown, path: string): number {
   return value;
 }
 
+/** A whole number that may be negative (days left of something already over). */
+export function integer(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw malformed(`${path} is not a whole number`);
+  return value;
+}
+
 /** An amount as decimal text ("-1234.50"); it stays text all the way to the screen. */
 export function money(value: unknown, path: string): string {
   const result = text(value, path);

@@ -9,7 +9,7 @@
 // (../money, exact on BigInt minor units).
 
 export { ApiError } from './error';
-export { startApi, type Loose } from './transport';
+export { inDesktopWindow, startApi, type Loose } from './transport';
 export * from './treasury';
 export * from './import';
 export * from './exceptions';
@@ -17,3 +17,4 @@ export * from './reference';
 export * from './payments';
 export * from './recon';
 export * from './settings';
+export * from './connections';

@@ -18,6 +18,8 @@ import { ApiError, malformed } from './error';
 export const READ_TIMEOUT_MS = 30_000;
 /** An import parses and writes a whole file in one transaction, so it gets longer. */
 export const IMPORT_TIMEOUT_MS = 120_000;
+/** A call to a bank waits for it, and retries a slow or failing one with backoff (four tries of up to 30 s each). */
+export const BANK_TIMEOUT_MS = 300_000;
 
 // ---------------------------------------------------------------------------------------------
 // The command table.
@@ -45,6 +47,8 @@ interface Route {
    * window (field → header name) and in the query string over HTTP.
    */
   upload?: Readonly<Record<string, string>>;
+  /** A call that waits for a bank: it gets BANK_TIMEOUT_MS instead of READ_TIMEOUT_MS. */
+  bank?: true;
 }
 
 const ROUTES = {
@@ -110,6 +114,13 @@ const ROUTES = {
   recon_negative_remove: { method: 'POST', path: '/recon/negatives/remove' },
   recon_evaluate: { method: 'POST', path: '/recon/evaluate' },
   recon_summary: { method: 'GET', path: '/recon/summary' },
+  // connections
+  connections: { method: 'GET', path: '/connections' },
+  connection_add: { method: 'POST', path: '/connections/add', bank: true },
+  connection_renew: { method: 'POST', path: '/connections/renew', bank: true },
+  connection_remove: { method: 'POST', path: '/connections/remove', bank: true },
+  sync: { method: 'POST', path: '/sync', bank: true },
+  payments_send: { method: 'POST', path: '/payments/send', bank: true },
   // settings
   settings: { method: 'GET', path: '/settings' },
   settings_save: { method: 'PUT', path: '/settings' },
@@ -154,6 +165,11 @@ export function call(command: Command, request?: object, options: CallOptions = 
 export function available(command: Command): boolean {
   const route: Route = ROUTES[command];
   return host().kind === 'http' || route.httpOnly !== true;
+}
+
+/** Whether this is the desktop window, whose commands open the system browser themselves (a bank's approval page). */
+export function inDesktopWindow(): boolean {
+  return host().kind === 'tauri';
 }
 
 /**
@@ -349,7 +365,7 @@ function httpHost(): Host {
       } else {
         init = { method: route.method, headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(rest) };
       }
-      const response = await request(target, init, READ_TIMEOUT_MS);
+      const response = await request(target, init, route.bank === true ? BANK_TIMEOUT_MS : READ_TIMEOUT_MS);
       switch (answer) {
         case 'json':
           return parseJson(await response.text());

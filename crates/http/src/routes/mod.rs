@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::error::ApiError;
 use crate::AppState;
 
+mod connections;
 mod exceptions;
 mod import;
 mod payments;
@@ -34,6 +35,7 @@ pub(crate) fn api() -> Router<AppState> {
         .merge(payments::routes())
         .merge(recon::routes())
         .merge(settings::routes())
+        .merge(connections::routes())
         // `/api` itself, which the nested fallback does not see.
         .route("/", any(unknown_route))
         .method_not_allowed_fallback(method_not_allowed)

@@ -6,7 +6,7 @@ use axum::Router;
 
 use cashline_service::request::{
     ApprovalLimitSet, CutoffSet, ExportId, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
-    PaymentsExport, PaymentsQuery,
+    PaymentsExport, PaymentsQuery, PaymentsSend,
 };
 use cashline_service::wire;
 
@@ -23,6 +23,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/payments/cancel", post(payments_cancel))
         .route("/payments/runs", get(payment_runs))
         .route("/payments/release", post(payments_release))
+        .route("/payments/send", post(payments_send))
         .route("/payments/export", post(payments_export))
         .route("/payments/exports", get(payment_exports))
         .route("/payments/exports/document", get(payment_export_document))
@@ -108,6 +109,13 @@ async fn cutoff_set(
     Body(request): Body<CutoffSet>,
 ) -> ApiResult<wire::CutoffsReport> {
     ok(state.service.cutoff_set(&request).await?)
+}
+
+async fn payments_send(
+    State(state): State<AppState>,
+    Body(request): Body<PaymentsSend>,
+) -> ApiResult<wire::PaymentsSent> {
+    ok(state.service.payments_send(&request).await?)
 }
 
 async fn payments_export(
