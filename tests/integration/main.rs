@@ -3,6 +3,7 @@
 
 mod cli;
 mod concurrency;
+mod connection_faults;
 mod connections;
 mod corpus;
 mod corpus_bai2_ofx;
