@@ -93,7 +93,11 @@ pub fn run_app(builder: tauri::Builder<tauri::Wry>, service: Service) -> tauri::
     let watcher_service = service.clone();
     tauri::async_runtime::spawn(async move {
         tokio::join!(
-            cashline_service::inbox::watch_setting(&watcher_service, |_| (), std::future::pending()),
+            cashline_service::inbox::watch_setting(
+                &watcher_service,
+                |_| (),
+                std::future::pending()
+            ),
             cashline_service::connections::run_schedule(&watcher_service, std::future::pending()),
         );
     });

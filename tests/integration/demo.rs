@@ -206,3 +206,77 @@ fn the_demo_loads_its_payment_lifecycle_on_any_day() {
         }
     }
 }
+
+/// `cashline demo --web` on the workspace's ledger, left running: the demo's simulated banks
+/// live in its process. Returns it once it serves.
+fn start_demo(workspace: &Workspace) -> std::process::Child {
+    let ui = workspace.dir.path().join("ui");
+    std::fs::create_dir_all(&ui).unwrap();
+    std::fs::write(
+        ui.join("index.html"),
+        "<!doctype html><title>Cashline</title>",
+    )
+    .unwrap();
+    let mut child = workspace
+        .command()
+        .args(["demo", "--web", "--port", "0", "--ui"])
+        .arg(&ui)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut printed = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let serving = line.contains("http://127.0.0.1:");
+        printed.push(line);
+        if serving {
+            return child;
+        }
+    }
+    let _ = child.kill();
+    panic!("the demo did not start: {printed:?}");
+}
+
+#[test]
+fn the_demo_connects_to_simulated_banks_healthy_expiring_and_failing_with_intraday_positions() {
+    let workspace = Workspace::new();
+    let mut demo = start_demo(&workspace);
+    let listed = workspace.json(&["connections", "list", "--json"]);
+    let positions = workspace.json(&["positions", "--json"]);
+    let _ = demo.kill();
+    let _ = demo.wait();
+
+    let states: Vec<(&str, &str)> = listed["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("Simbank Frankfurt", "healthy"),
+            ("Simbank Paris", "consent_expiring"),
+            ("Simbank Wien", "failing")
+        ],
+        "{listed}"
+    );
+    let failing = &listed["connections"][2];
+    assert!(
+        failing["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("does not follow its contract"),
+        "{failing}"
+    );
+    assert_eq!(listed["connections"][1]["consent_days_left"], 9);
+    // Seven accounts read from the banks' APIs, each with its intraday balance.
+    let from_api = positions["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["source"] == "psd2")
+        .count();
+    assert_eq!(from_api, 7, "{positions}");
+}

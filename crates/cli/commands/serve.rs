@@ -64,10 +64,15 @@ pub async fn demo(
     data_dir: &Path,
 ) -> anyhow::Result<()> {
     load_demo(&service, data_dir).await?;
+    // The simulated banks serve from this process for as long as the demo runs, the window's
+    // included.
+    let (_banks, lines) = service.load_demo_banks().await?;
+    println!("Demo banks: {}.", lines.join(", "));
     if !args.web && has_display() {
         if let Some(desktop) = desktop_binary() {
             service.close().await;
-            return open_window(&desktop, db);
+            let db = db.to_path_buf();
+            return tokio::task::spawn_blocking(move || open_window(&desktop, &db)).await?;
         }
         println!("The desktop app is not built (cargo build -p cashline-desktop); serving the web UI instead.");
     }

@@ -762,7 +762,7 @@ fn health(h: &Health<'_>) -> (&'static str, String) {
             "failing",
             format!(
                 "The last sync failed at {}: {}",
-                run.started_at,
+                spoken_time(&run.started_at),
                 run.error.as_deref().unwrap_or("no reason given")
             ),
         );
@@ -800,10 +800,22 @@ fn health(h: &Health<'_>) -> (&'static str, String) {
             "healthy",
             format!(
                 "Synced at {}.",
-                run.ended_at.as_deref().unwrap_or(&run.started_at)
+                spoken_time(run.ended_at.as_deref().unwrap_or(&run.started_at))
             ),
         ),
     }
+}
+
+/// A stored instant as a sentence shows it: `2026-12-07 02:50 UTC`.
+fn spoken_time(stored: &str) -> String {
+    DateTime::parse_from_rfc3339(stored).map_or_else(
+        |_| stored.to_string(),
+        |t| {
+            t.with_timezone(&Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        },
+    )
 }
 
 /// The Berlin Group statuses of a consent that still waits for the PSU.

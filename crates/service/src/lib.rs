@@ -6,6 +6,7 @@ pub mod callback;
 pub mod charts;
 pub mod connections;
 pub mod demo;
+pub mod demo_banks;
 pub mod erp;
 pub mod error;
 pub mod exceptions;

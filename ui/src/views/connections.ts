@@ -169,7 +169,8 @@ function connectionCard(connection: Connection, context: Context): HTMLElement {
     ),
     approve,
     facts(connection),
-    connection.last_error === null
+    // A failing connection's sentence carries its error already.
+    connection.last_error === null || connection.state === 'failing'
       ? null
       : h('div', { class: 'error', role: 'note', 'data-testid': 'connection-last-error' }, h('strong', {}, 'Last error: '), connection.last_error),
     accountsLine(connection),

@@ -288,65 +288,97 @@ pub fn rejection_of(creditor_name: &str, amount: &Money) -> Option<(&'static str
     None
 }
 
-/// The bank's accounts, generated from the seed around `start`.
-pub fn accounts(seed: u64, start: DateTime<Utc>) -> Vec<SimAccount> {
-    let mut rng = Rng::new(seed);
-    let templates: [(&str, &str, Currency, &str, i64); 4] = [
-        (
+/// One account a simulated bank keeps: what it is, and the balance its history starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSpec {
+    /// A short key, in the account's resource id and its entry references.
+    pub key: String,
+    pub iban: String,
+    pub currency: Currency,
+    pub name: String,
+    pub opening_minor: i64,
+    /// The bank's BIC, as its accounts show it.
+    pub bic: String,
+}
+
+impl AccountSpec {
+    pub fn new(
+        key: &str,
+        iban: &str,
+        currency: Currency,
+        name: &str,
+        opening_minor: i64,
+        bic: &str,
+    ) -> AccountSpec {
+        AccountSpec {
+            key: key.into(),
+            iban: iban.into(),
+            currency,
+            name: name.into(),
+            opening_minor,
+            bic: bic.into(),
+        }
+    }
+}
+
+/// The accounts of the simulator's first bank: two EUR accounts, a USD and a GBP one.
+pub fn default_accounts() -> Vec<AccountSpec> {
+    vec![
+        AccountSpec::new(
             "op",
             "DE89370400440532013000",
             Currency::EUR,
             "Operating",
             48_250_000,
+            "COBADEFFXXX",
         ),
-        (
+        AccountSpec::new(
             "col",
             "NL91ABNA0417164300",
             Currency::EUR,
             "Collections",
             12_730_050,
+            "ABNANL2AXXX",
         ),
-        (
+        AccountSpec::new(
             "usd",
             "CH9300762011623852957",
             Currency::USD,
             "USD operating",
             8_400_000,
+            "UBSWCHZH80A",
         ),
-        (
+        AccountSpec::new(
             "gbp",
             "GB29NWBK60161331926819",
             Currency::GBP,
             "UK payroll",
             3_120_000,
+            "NWBKGB2LXXX",
         ),
-    ];
-    templates
+    ]
+}
+
+/// The bank's accounts, their history generated from the seed around `start`.
+pub fn accounts(seed: u64, start: DateTime<Utc>, specs: &[AccountSpec]) -> Vec<SimAccount> {
+    let mut rng = Rng::new(seed);
+    specs
         .iter()
-        .map(|(key, iban, currency, name, opening)| {
+        .map(|spec| {
             let mut account = SimAccount {
-                key: key.to_string(),
-                iban: iban.to_string(),
-                currency: *currency,
-                name: name.to_string(),
+                key: spec.key.clone(),
+                iban: spec.iban.clone(),
+                currency: spec.currency,
+                name: spec.name.clone(),
                 owner_name: "Cashline Demo Group".into(),
-                bic: bic_of(iban).into(),
-                opening_minor: *opening,
+                bic: spec.bic.clone(),
+                opening_minor: spec.opening_minor,
                 transactions: Vec::new(),
             };
             history(&mut account, &mut rng, start);
             account
         })
         .collect()
-}
-
-fn bic_of(iban: &str) -> &'static str {
-    match &iban[..2] {
-        "DE" => "COBADEFFXXX",
-        "NL" => "ABNANL2AXXX",
-        "CH" => "UBSWCHZH80A",
-        _ => "NWBKGB2LXXX",
-    }
 }
 
 const COUNTERPARTIES: [(&str, &str); 6] = [

@@ -39,6 +39,8 @@ pub struct SimOptions {
     /// The clock runs with the wall clock from `start` (a demo); otherwise it stands still
     /// but for `advance` (tests).
     pub clock_runs: bool,
+    /// The accounts it keeps; `bank::default_accounts()` unless a demo names others.
+    pub accounts: Vec<bank::AccountSpec>,
 }
 
 impl Default for SimOptions {
@@ -51,6 +53,7 @@ impl Default for SimOptions {
             page_size: 50,
             stall: Duration::from_secs(60),
             clock_runs: false,
+            accounts: bank::default_accounts(),
         }
     }
 }
@@ -94,8 +97,18 @@ impl Running {
 pub async fn serve(addr: SocketAddr, options: SimOptions) -> std::io::Result<Running> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let base_url = format!("http://{addr}");
-    let sim = Sim::new(options, &base_url);
+    serve_on(listener, &format!("http://{addr}"), options)
+}
+
+/// Serves a simulator on a listener of the caller's, such as a TLS acceptor in front of TCP
+/// for a bank that asks for mutual TLS; `base_url` is where its clients reach it, for the links
+/// it writes. Must be called within a Tokio runtime, which runs it until stopped.
+pub fn serve_on<L>(listener: L, base_url: &str, options: SimOptions) -> std::io::Result<Running>
+where
+    L: axum::serve::Listener<Addr = SocketAddr>,
+{
+    let addr = listener.local_addr()?;
+    let sim = Sim::new(options, base_url);
     let app = routes::router(sim.clone());
     let task = tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app).await {
@@ -104,7 +117,7 @@ pub async fn serve(addr: SocketAddr, options: SimOptions) -> std::io::Result<Run
     });
     Ok(Running {
         addr,
-        base_url,
+        base_url: sim.base_url.clone(),
         sim,
         task,
     })

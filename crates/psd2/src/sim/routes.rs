@@ -35,7 +35,7 @@ impl State {
     pub(crate) fn new(options: &SimOptions) -> State {
         State {
             clock_offset: Duration::zero(),
-            accounts: bank::accounts(options.seed, options.start),
+            accounts: bank::accounts(options.seed, options.start, &options.accounts),
             generation: 1,
             consents: HashMap::new(),
             payments: Vec::new(),
