@@ -223,3 +223,44 @@ async function stopServe(child) {
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * Starts `cashline bank-sim` with `args` (e.g. `['--auto-consent']`) on a free port, in the
+ * session's environment (so a frozen `CASHLINE_NOW` holds the bank's clock too). Returns
+ * `{ child, url, setFaults(spec) }`; stop it with `stopBankSim`.
+ */
+export function startBankSim(session, args = []) {
+  const child = spawn(CASHLINE_BIN, ['bank-sim', '--port', '0', ...args], {
+    cwd: session.workDir,
+    env: { ...process.env, ...session.env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  process.once('exit', () => child.kill('SIGKILL'));
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`cashline bank-sim printed no URL within ${SERVE_START_TIMEOUT_MS} ms`));
+    }, SERVE_START_TIMEOUT_MS);
+    child.once('exit', (code) => reject(new Error(`cashline bank-sim exited (${code}) before printing its URL`)));
+    child.stdout.on('data', (chunk) => {
+      text += chunk.toString('utf8');
+      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(text);
+      if (!match) return;
+      clearTimeout(timer);
+      const url = match[0];
+      resolve({
+        child,
+        url,
+        async setFaults(spec) {
+          const response = await fetch(`${url}/sim/faults`, { method: 'POST', body: spec });
+          assert.ok(response.ok, `${response.status}: ${await response.text()}`);
+        },
+      });
+    });
+  });
+}
+
+export async function stopBankSim(sim) {
+  await stopServe(sim?.child);
+}

@@ -19,6 +19,9 @@ import { errorBox, type View } from './view';
 const AWAITING_POLL_MS = 3_000;
 /** Otherwise it redraws this often, so "next sync" and the state stay true on an open screen. */
 const IDLE_POLL_MS = 60_000;
+/** What the form proposes, as the service's defaults: PSD2's four unattended reads a day, a 90-day consent. */
+const READS_PER_DAY_DEFAULT = 4;
+const CONSENT_DAYS_DEFAULT = 90;
 /** Longest URL accepted in the field. */
 const URL_CHARS_MAX = 2048;
 
@@ -315,8 +318,8 @@ function drawAddForm(card: HTMLElement, context: Context): void {
   const field = (id: string, label: string, input: HTMLInputElement): HTMLElement[] => [h('label', { for: id, class: 'label' }, label), input];
   const name = h('input', { type: 'text', id: 'connection-name', class: 'input', maxlength: CONNECTION_NAME_CHARS_MAX, autocomplete: 'off', placeholder: 'e.g. Commerzbank', 'data-testid': 'connection-name' });
   const url = h('input', { type: 'url', id: 'connection-url', class: 'input path', maxlength: URL_CHARS_MAX, autocomplete: 'off', spellcheck: false, placeholder: 'https://psd2.bank.example', 'data-testid': 'connection-url' });
-  const reads = h('input', { type: 'number', id: 'connection-reads', class: 'input narrow', min: 1, max: 100, value: 4, 'data-testid': 'connection-reads' });
-  const days = h('input', { type: 'number', id: 'connection-days', class: 'input narrow', min: 1, max: 180, value: 90, 'data-testid': 'connection-days' });
+  const reads = h('input', { type: 'number', id: 'connection-reads', class: 'input narrow', min: 1, max: 100, value: READS_PER_DAY_DEFAULT, 'data-testid': 'connection-reads' });
+  const days = h('input', { type: 'number', id: 'connection-days', class: 'input narrow', min: 1, max: 180, value: CONSENT_DAYS_DEFAULT, 'data-testid': 'connection-days' });
   const submit = h('button', { type: 'submit', class: 'button primary', 'data-testid': 'connection-add' }, 'Add and ask for consent');
   const formStatus = h('div', { class: 'form-status', 'aria-live': 'polite', 'data-testid': 'connection-add-status' });
   const form = h(
@@ -355,6 +358,8 @@ function drawAddForm(card: HTMLElement, context: Context): void {
       openApproval(added);
       name.value = '';
       url.value = '';
+      reads.value = String(READS_PER_DAY_DEFAULT);
+      days.value = String(CONSENT_DAYS_DEFAULT);
       replaceChildren(
         formStatus,
         h(

@@ -1,0 +1,109 @@
+//! End-to-end: the Connections screen in a real Chromium against simulated banks (`cashline bank-sim`, started here) on a fixed clock: a connection added through the form whose consent is approved in a second browser tab at the bank's page, one whose consent ends in nine days (renewed from its card), and one failing on a malformed answer, each card saying so in words.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { endSession, screenshot, startBankSim, startSession, stopBankSim, withScreenshotOnFailure } from './harness.mjs';
+
+const NOW = '2026-11-23T09:00:00Z';
+
+let session;
+let page;
+let pageErrors;
+const banks = [];
+
+before(async () => {
+  session = await startSession({ prefix: 'cashline-e2e-connections-', viewport: { width: 1280, height: 1100 }, env: { CASHLINE_NOW: NOW } });
+  ({ page, pageErrors } = session);
+});
+
+after(async () => {
+  try {
+    for (const bank of banks) await stopBankSim(bank);
+  } finally {
+    await endSession(session);
+  }
+});
+
+function card(name) {
+  return page.locator(`[data-testid="connection-card"][data-name="${name}"]`);
+}
+
+async function addThroughForm(name, url, days) {
+  await page.getByTestId('connection-name').fill(name);
+  await page.getByTestId('connection-url').fill(url);
+  if (days !== undefined) await page.getByTestId('connection-days').fill(String(days));
+  await page.getByTestId('connection-add').click();
+  await card(name).waitFor();
+}
+
+test('a consent approved at the bank in another tab turns the connection healthy, and a sync reads its accounts', async () => {
+  await withScreenshotOnFailure(page, 'connections-consent', async () => {
+    const bank = await startBankSim(session);
+    banks.push(bank);
+    await page.goto(session.server.url);
+    await page.getByTestId('nav-connections').click();
+    await page.getByTestId('connections-empty').waitFor();
+
+    // The browser opens the bank's page by itself; the link on the card is there if it did not.
+    const popup = page.context().waitForEvent('page', { timeout: 5_000 }).catch(() => null);
+    await addThroughForm('Hausbank', bank.url);
+    const hausbank = card('Hausbank');
+    assert.equal(await hausbank.getAttribute('data-state'), 'awaiting_consent');
+    const link = hausbank.getByTestId('connection-approve-link');
+    assert.match(await link.getAttribute('href'), /\/sim\/sca\//);
+    let tab = await popup;
+    if (tab === null) {
+      [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+    }
+    await tab.waitForLoadState();
+    assert.match(await tab.locator('body').innerText(), /sent you back to Cashline/);
+    await tab.close();
+
+    // The screen asks every few seconds while a consent waits.
+    await page.locator('[data-testid="connection-card"][data-name="Hausbank"][data-state="healthy"]').waitFor();
+    await card('Hausbank').getByTestId('connection-sync').click();
+    await page.locator('[data-testid="connection-card"][data-name="Hausbank"] [data-testid="connection-accounts"]').waitFor();
+    const accounts = await card('Hausbank').getByTestId('connection-accounts').innerText();
+    assert.match(accounts, /^4 accounts: /);
+    assert.ok(!accounts.includes('DE89370400440532013000'), 'account numbers are masked');
+    assert.match(await card('Hausbank').getByTestId('connection-state-text').innerText(), /^Synced at 2026-11-23 09:00 UTC\.$/);
+    assert.equal(await card('Hausbank').locator('[data-field="reads_left_today"]').innerText(), '4 of 4', 'a person’s sync does not use the budget');
+  });
+});
+
+test('an expiring consent and a failing bank are shown in words, and the consent is renewed from its card', async () => {
+  await withScreenshotOnFailure(page, 'connections-states', async () => {
+    const quick = await startBankSim(session, ['--auto-consent']);
+    const broken = await startBankSim(session, ['--auto-consent']);
+    banks.push(quick, broken);
+
+    await addThroughForm('Nordbank', quick.url, 9);
+    const nordbank = card('Nordbank');
+    await page.locator('[data-testid="connection-card"][data-name="Nordbank"][data-state="consent_expiring"]').waitFor();
+    assert.equal(await nordbank.getByTestId('connection-state').innerText(), 'Consent expiring');
+    assert.match(await nordbank.getByTestId('connection-state-text').innerText(), /The consent ends in 9 days, on 2026-12-02: renew it before then\./);
+    assert.match(await nordbank.locator('[data-field="consent_valid_until"]').innerText(), /2026-12-02 \(9 days left\)/);
+    assert.match(await nordbank.getByTestId('connection-renew').getAttribute('class'), /primary/, 'renewing is the card’s first action');
+
+    await addThroughForm('Ostbank', broken.url);
+    await broken.setFaults('malformed:accounts');
+    await card('Ostbank').getByTestId('connection-sync').click();
+    const ostbank = page.locator('[data-testid="connection-card"][data-name="Ostbank"][data-state="failing"]');
+    await ostbank.waitFor();
+    assert.equal(await ostbank.getByTestId('connection-state').innerText(), 'Failing');
+    assert.match(await ostbank.getByTestId('connection-state-text').innerText(), /^The last sync failed at 2026-11-23 09:00 UTC: the bank's answer does not follow its contract/);
+    await ostbank.locator('summary').click();
+    assert.equal(await ostbank.locator('[data-testid="connection-run"][data-outcome="failed"]').count(), 1);
+    await screenshot(page, 'connections');
+
+    // Renewed for the default 90 days, the consent is no longer about to end.
+    await nordbank.getByTestId('connection-renew').click();
+    await page.locator('[data-testid="connection-card"][data-name="Nordbank"][data-state="healthy"]').waitFor();
+    assert.match(await card('Nordbank').locator('[data-field="consent_valid_until"]').innerText(), /2027-02-21 \(90 days left\)/);
+    // Once the bank answers again, the failing one recovers.
+    await broken.setFaults('');
+    await card('Ostbank').getByTestId('connection-sync').click();
+    await page.locator('[data-testid="connection-card"][data-name="Ostbank"][data-state="healthy"]').waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+});
