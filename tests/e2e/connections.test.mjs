@@ -1,8 +1,10 @@
-//! End-to-end: the Connections screen in a real Chromium against simulated banks (`cashline bank-sim`, started here) on a fixed clock: a connection added through the form whose consent is approved in a second browser tab at the bank's page, one whose consent ends in nine days (renewed from its card), and one failing on a malformed answer, each card saying so in words.
+//! End-to-end: the Connections screen in a real Chromium against simulated banks (`cashline bank-sim`, started here) on a fixed clock: a connection added through the form whose consent is approved in a second browser tab at the bank's page, one whose consent ends in nine days (renewed from its card), and one failing on a malformed answer, each card saying so in words; then approved payments sent through a connection from the Payments screen.
 
 import { after, before, test } from 'node:test';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import assert from 'node:assert/strict';
-import { endSession, screenshot, startBankSim, startSession, stopBankSim, withScreenshotOnFailure } from './harness.mjs';
+import { endSession, runCli, screenshot, startBankSim, startSession, stopBankSim, withScreenshotOnFailure } from './harness.mjs';
 
 const NOW = '2026-11-23T09:00:00Z';
 
@@ -105,5 +107,41 @@ test('an expiring consent and a failing bank are shown in words, and the consent
     await card('Ostbank').getByTestId('connection-sync').click();
     await page.locator('[data-testid="connection-card"][data-name="Ostbank"][data-state="healthy"]').waitFor();
     assert.deepEqual(pageErrors, []);
+  });
+});
+
+test('approved payments are sent through a connection from the Payments screen, each with the bank’s answer', async () => {
+  await withScreenshotOnFailure(page, 'connections-send', async () => {
+    const run = path.join(session.workDir, 'run.csv');
+    await writeFile(
+      run,
+      [
+        'id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference',
+        'S1,E2E-S1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,ABNANL2A,1200.00,EUR,2026-11-23,INV-S1',
+        'S2,E2E-S2,DE89370400440532013000,Contoso,NL91ABNA0417164300,,80.00,EUR,2026-11-23,INV-S2',
+        '',
+      ].join('\n'),
+    );
+    await runCli(session, ['payments', 'import', run, '--json'], { user: 'clerk' });
+    await runCli(session, ['payments', 'approve', 'S1', 'S2'], { user: 'approver' });
+
+    await page.getByTestId('nav-payments').click();
+    const card = page.getByTestId('payments-send-card');
+    await card.getByText('Send 2 approved payments').waitFor();
+    await page.getByTestId('payments-send-via').selectOption('Hausbank');
+    await page.getByTestId('payments-send').click();
+    const rows = page.locator('[data-testid="payments-send-row"]');
+    await page.getByTestId('payments-send-done').waitFor();
+    assert.equal(await rows.count(), 2);
+    for (const id of ['S1', 'S2']) {
+      const row = page.locator(`[data-testid="payments-send-row"][data-payment="${id}"]`);
+      assert.equal(await row.getAttribute('data-outcome'), 'answered');
+      assert.match(await row.innerText(), /With the bank\s+RCVD\s+Acknowledged/);
+    }
+    // Nothing is left to send, by API or by file.
+    await card.getByText('No approved payment waits to be sent.').waitFor();
+    const shown = JSON.parse(await runCli(session, ['payments', 'show', 'S1', '--json']));
+    assert.equal(shown.status, 'acknowledged');
+    await screenshot(page, 'payments-sent-by-api');
   });
 });

@@ -24,6 +24,7 @@ import { needsActionCard } from './payments-action';
 import { PAYMENT_CASE_KINDS, PAYMENT_STATES, reasonInWords, stateBadge } from './payments-common';
 import { detailPanel, overdueBadge, type DetailActions } from './payments-detail';
 import { exportCard } from './payments-export';
+import { sendCard } from './payments-send';
 import { funnelCard } from './payments-funnel';
 import { errorBox, latestLoader, moneyCell, pageHead, type View } from './view';
 
@@ -111,6 +112,7 @@ export const paymentsView: View = {
     });
 
     const bankFiles = exportCard(() => void reloadAll());
+    const bankApi = sendCard(() => void reloadAll());
 
     replaceChildren(
       container,
@@ -120,6 +122,7 @@ export const paymentsView: View = {
       funnel.element,
       needs.element,
       bankFiles.element,
+      bankApi.element,
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'payments-list-title' },
@@ -185,6 +188,7 @@ export const paymentsView: View = {
       }) => {
         const inState = (state: string): number => runList.reduce((n, r) => n + r.states.filter((s) => s.state === state).reduce((m, s) => m + s.count, 0), 0);
         bankFiles.show(exports, inState('approved'));
+        bankApi.show();
         runs = runList;
         caseDetails.clear();
         for (const c of cases) if ((c.state === 'open' || c.state === 'in_progress') && c.detail) caseDetails.set(c.subject, c.detail);
