@@ -5,6 +5,7 @@ mod cli;
 mod concurrency;
 mod connection_faults;
 mod connections;
+mod contract;
 mod corpus;
 mod corpus_bai2_ofx;
 mod corpus_csv;

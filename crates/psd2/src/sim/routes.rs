@@ -271,9 +271,10 @@ async fn create_consent(
                     let mut response = answer(StatusCode::CREATED, &request_id, body);
                     let headers = response.headers_mut();
                     headers.insert("ASPSP-SCA-Approach", HeaderValue::from_static("REDIRECT"));
-                    if let Ok(location) = HeaderValue::from_str(&format!("/v1/consents/{id}")) {
-                        headers.insert("Location", location);
-                    }
+                    // No `Location`: the contract makes it optional and a URL (`format: url`),
+                    // and the only URL this simulator has is a loopback one, which the
+                    // contract's validators refuse (Prism's `url` format excludes private
+                    // addresses). The body's `_links.self` says where the consent is.
                     response
                 }
             },
@@ -714,13 +715,8 @@ fn created(request_id: &str, payment: &SimPayment, now: DateTime<Utc>) -> Respon
         payment_created_json(payment, now),
     );
     let headers = response.headers_mut();
+    // No `Location`, as for a consent: `_links.self` says where the payment is.
     headers.insert("ASPSP-SCA-Approach", HeaderValue::from_static("REDIRECT"));
-    if let Ok(location) = HeaderValue::from_str(&format!(
-        "/v1/payments/sepa-credit-transfers/{}",
-        payment.payment_id
-    )) {
-        headers.insert("Location", location);
-    }
     response
 }
 
