@@ -3,10 +3,8 @@
 //! certificate where the bank asks for mutual TLS). It implements the engine's `BankPort`.
 //!
 //! Every request carries its own `X-Request-ID`, and a payment the caller's stable one, so the
-//! bank's log and ours name the same call. `PSU-IP-Address` goes with calls a person made, and
-//! with the two the contract requires it on (a consent, a payment): without a person there, it
-//! is this machine's own address, as the contract says. Nothing here logs a header, a token or
-//! a body.
+//! bank's log and ours name the same call. `PSU-IP-Address` goes only with calls a person made.
+//! Nothing here logs a header, a token or a body.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -106,35 +104,14 @@ pub fn request_id() -> String {
     )
 }
 
-/// How long finding this machine's address towards the bank may take (a DNS lookup at most).
-const OWN_ADDRESS_WAIT: Duration = Duration::from_secs(5);
-
-/// This machine's address on the route to the bank at `base_url` (a UDP socket is connected so
-/// the system picks the route; no packet is sent), else the loopback address. IPv4, because
-/// the contract's `PSU-IP-Address` is `format: ipv4`.
-async fn own_address_towards(base_url: &str) -> String {
-    let target = reqwest::Url::parse(base_url).ok().and_then(|u| {
-        let host = u.host_str()?.trim_matches(['[', ']']).to_string();
-        Some((host, u.port_or_known_default()?))
-    });
-    let found = async {
-        let (host, port) = target?;
-        let socket = tokio::net::UdpSocket::bind(("0.0.0.0", 0)).await.ok()?;
-        socket.connect((host.as_str(), port)).await.ok()?;
-        socket.local_addr().ok().map(|a| a.ip().to_string())
-    };
-    tokio::time::timeout(OWN_ADDRESS_WAIT, found)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "127.0.0.1".into())
-}
-
 fn malformed(what: impl Into<String>) -> BankError {
     BankError::Malformed { what: what.into() }
 }
 
 fn transport(error: reqwest::Error) -> BankError {
+    if let Some(failure) = handshake_failure(&error) {
+        return failure;
+    }
     if error.is_timeout() {
         BankError::Timeout
     } else if error.is_connect() {
@@ -145,6 +122,65 @@ fn transport(error: reqwest::Error) -> BankError {
         // Whatever else reqwest says may quote the URL with its query: kept short and plain.
         BankError::Connect("the request could not be completed".into())
     }
+}
+
+/// The certificate failure behind a transport error, where there is one. Told apart from a
+/// bank that cannot be reached: it is no reason to retry (it fails the same way until a person
+/// changes a certificate), and it sends the person to the certificate, not the network.
+fn handshake_failure(error: &reqwest::Error) -> Option<BankError> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = next {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return handshake_words(tls).map(BankError::Handshake);
+        }
+        // An io::Error's `source()` skips the error it wraps (rustls wraps its own in one, the
+        // connector that one in another): step into it instead.
+        next = match current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|e| e.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+    }
+    None
+}
+
+/// What a bank answers when it asks for a client certificate and ours is missing, or signed
+/// by an authority it does not know, or expired.
+const CLIENT_CERTIFICATE_REFUSED: &str = "the bank refused this client's certificate (mutual TLS): check the certificate and key given for the connection";
+
+fn handshake_words(error: &rustls::Error) -> Option<String> {
+    use rustls::{AlertDescription as Alert, CertificateError as Why, Error};
+    let words = match error {
+        Error::InvalidCertificate(Why::NotValidForName | Why::NotValidForNameContext { .. }) => {
+            "the bank's certificate is made out for another name than the bank's URL"
+        }
+        Error::InvalidCertificate(
+            Why::Expired
+            | Why::ExpiredContext { .. }
+            | Why::NotValidYet
+            | Why::NotValidYetContext { .. },
+        ) => "the bank's certificate has expired or is not valid yet",
+        Error::InvalidCertificate(Why::Revoked) => "the bank's certificate is revoked",
+        Error::InvalidCertificate(_) => {
+            "the bank's certificate is not trusted: check the bank's root certificate given for the connection"
+        }
+        Error::AlertReceived(
+            Alert::CertificateRequired
+            | Alert::BadCertificate
+            | Alert::UnknownCA
+            | Alert::CertificateUnknown
+            | Alert::CertificateExpired
+            | Alert::CertificateRevoked
+            | Alert::UnsupportedCertificate
+            | Alert::AccessDenied,
+        ) => CLIENT_CERTIFICATE_REFUSED,
+        // Anything else of TLS (a protocol the two sides do not share) is no certificate's
+        // fault and stays a connection failure.
+        _ => return None,
+    };
+    Some(words.to_string())
 }
 
 /// A body read whole, with its digest.
@@ -290,16 +326,6 @@ impl Xs2aClient {
         request
     }
 
-    /// The `PSU-IP-Address` of a call the contract requires it on: the person's where one
-    /// asked; else "the IP Address used by the TPP when submitting this request" (the
-    /// contract's words), which an unattended sync asking about a payment again has to send.
-    async fn psu_ip_required(&self, psu_ip: Option<&str>) -> String {
-        match psu_ip {
-            Some(ip) => ip.to_string(),
-            None => own_address_towards(&self.settings.base_url).await,
-        }
-    }
-
     /// Sends and reads the answer; a status that is not a success becomes its `BankError`.
     async fn send(&self, request: RequestBuilder) -> Result<(StatusCode, Body), BankError> {
         let response = request.send().await.map_err(transport)?;
@@ -349,9 +375,8 @@ impl Xs2aClient {
             combined_service_indicator: false,
         };
         let id = request_id();
-        let psu_ip = self.psu_ip_required(psu_ip).await;
         let request = self
-            .request(Method::POST, &self.url("/v1/consents"), &id, Some(&psu_ip))
+            .request(Method::POST, &self.url("/v1/consents"), &id, psu_ip)
             .header("TPP-Redirect-URI", redirect_uri)
             .header("TPP-Redirect-Preferred", "true")
             .json(&body);
@@ -637,13 +662,12 @@ impl BankPort for Xs2aClient {
             remittance_information_unstructured: order.remittance.clone(),
             requested_execution_date: order.requested_date.map(|d| d.to_string()),
         };
-        let psu_ip = self.psu_ip_required(caller.ip_address()).await;
         let request = self
             .request(
                 Method::POST,
                 &self.url("/v1/payments/sepa-credit-transfers"),
                 &order.request_id,
-                Some(&psu_ip),
+                caller.ip_address(),
             )
             .json(&body);
         let (_, answer) = self.send(request).await?;

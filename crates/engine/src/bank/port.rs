@@ -114,6 +114,10 @@ pub enum BankError {
     Timeout,
     #[error("the bank could not be reached: {0}")]
     Connect(String),
+    /// The TLS handshake failed on a certificate, ours or the bank's, in words that say which.
+    /// It fails the same way on every attempt until a person changes a certificate.
+    #[error("{0}")]
+    Handshake(String),
     #[error("the bank asks to wait before the next call{}", retry_after_seconds.map(|s| format!(" ({s} s)")).unwrap_or_default())]
     RateLimited { retry_after_seconds: Option<u64> },
     #[error("the consent's daily number of unattended reads is used up")]
