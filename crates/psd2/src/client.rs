@@ -3,8 +3,10 @@
 //! certificate where the bank asks for mutual TLS). It implements the engine's `BankPort`.
 //!
 //! Every request carries its own `X-Request-ID`, and a payment the caller's stable one, so the
-//! bank's log and ours name the same call. `PSU-IP-Address` goes only with calls a person made.
-//! Nothing here logs a header, a token or a body.
+//! bank's log and ours name the same call. `PSU-IP-Address` goes with calls a person made, and
+//! with the two the contract requires it on (a consent, a payment): without a person there, it
+//! is this machine's own address, as the contract says. Nothing here logs a header, a token or
+//! a body.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -102,6 +104,30 @@ pub fn request_id() -> String {
         &hex[16..20],
         &hex[20..32]
     )
+}
+
+/// How long finding this machine's address towards the bank may take (a DNS lookup at most).
+const OWN_ADDRESS_WAIT: Duration = Duration::from_secs(5);
+
+/// This machine's address on the route to the bank at `base_url` (a UDP socket is connected so
+/// the system picks the route; no packet is sent), else the loopback address. IPv4, because
+/// the contract's `PSU-IP-Address` is `format: ipv4`.
+async fn own_address_towards(base_url: &str) -> String {
+    let target = reqwest::Url::parse(base_url).ok().and_then(|u| {
+        let host = u.host_str()?.trim_matches(['[', ']']).to_string();
+        Some((host, u.port_or_known_default()?))
+    });
+    let found = async {
+        let (host, port) = target?;
+        let socket = tokio::net::UdpSocket::bind(("0.0.0.0", 0)).await.ok()?;
+        socket.connect((host.as_str(), port)).await.ok()?;
+        socket.local_addr().ok().map(|a| a.ip().to_string())
+    };
+    tokio::time::timeout(OWN_ADDRESS_WAIT, found)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "127.0.0.1".into())
 }
 
 fn malformed(what: impl Into<String>) -> BankError {
@@ -326,6 +352,16 @@ impl Xs2aClient {
         request
     }
 
+    /// The `PSU-IP-Address` of a call the contract requires it on: the person's where one
+    /// asked; else "the IP Address used by the TPP when submitting this request" (the
+    /// contract's words), which an unattended sync asking about a payment again has to send.
+    async fn psu_ip_required(&self, psu_ip: Option<&str>) -> String {
+        match psu_ip {
+            Some(ip) => ip.to_string(),
+            None => own_address_towards(&self.settings.base_url).await,
+        }
+    }
+
     /// Sends and reads the answer; a status that is not a success becomes its `BankError`.
     async fn send(&self, request: RequestBuilder) -> Result<(StatusCode, Body), BankError> {
         let response = request.send().await.map_err(transport)?;
@@ -375,8 +411,9 @@ impl Xs2aClient {
             combined_service_indicator: false,
         };
         let id = request_id();
+        let psu_ip = self.psu_ip_required(psu_ip).await;
         let request = self
-            .request(Method::POST, &self.url("/v1/consents"), &id, psu_ip)
+            .request(Method::POST, &self.url("/v1/consents"), &id, Some(&psu_ip))
             .header("TPP-Redirect-URI", redirect_uri)
             .header("TPP-Redirect-Preferred", "true")
             .json(&body);
@@ -662,12 +699,13 @@ impl BankPort for Xs2aClient {
             remittance_information_unstructured: order.remittance.clone(),
             requested_execution_date: order.requested_date.map(|d| d.to_string()),
         };
+        let psu_ip = self.psu_ip_required(caller.ip_address()).await;
         let request = self
             .request(
                 Method::POST,
                 &self.url("/v1/payments/sepa-credit-transfers"),
                 &order.request_id,
-                caller.ip_address(),
+                Some(&psu_ip),
             )
             .json(&body);
         let (_, answer) = self.send(request).await?;
