@@ -533,3 +533,71 @@ fn a_send_killed_before_or_after_the_banks_answer_is_resolved_by_the_next_sync_n
     }
     assert_eq!(sim.state()["payments"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn sends_killed_by_sigkill_at_random_moments_and_clicked_twice_reach_the_bank_once_each() {
+    const PAYMENTS: usize = 24;
+    let seed: u64 = std::env::var("CASHLINE_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_261_207);
+    eprintln!("kill delays from seed {seed} (CASHLINE_CRASH_SEED)");
+    let mut state = seed | 1;
+    let mut below = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let workspace = Workspace::new();
+    let sim = BankSim::start(&workspace, &["--auto-consent"]);
+    let ids: Vec<String> = (1..=PAYMENTS).map(|n| format!("R{n}")).collect();
+    let rows: Vec<(&str, &str, &str)> = ids
+        .iter()
+        .map(|id| (id.as_str(), "Fabrikam", "15.00"))
+        .collect();
+    with_approved_payments(&workspace, &sim, &rows);
+
+    for id in &ids {
+        // Two clicks at once, one of them killed after a random moment.
+        let mut first = workspace
+            .command()
+            .args(["payments", "send", id, "--via", "Simbank"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut second = workspace
+            .command()
+            .args(["payments", "send", id, "--via", "Simbank"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(below(120)));
+        let _ = first.kill();
+        let _ = first.wait();
+        let _ = second.wait();
+    }
+    // Whatever a kill left without an answer, the next sync asks about; what it left unsent
+    // is sent once more by a person.
+    sync_at(&workspace, "2026-11-23T09:05:00Z");
+    let still: Vec<String> = ids
+        .iter()
+        .filter(|id| payment_status(&workspace, id)["status"] == "approved")
+        .cloned()
+        .collect();
+    if !still.is_empty() {
+        let mut args = vec!["payments", "send"];
+        args.extend(still.iter().map(String::as_str));
+        args.extend(["--via", "Simbank"]);
+        workspace.run(&args);
+    }
+    for id in &ids {
+        let held = at_the_bank(&sim, &format!("E2E-{id}"));
+        assert_eq!(held.len(), 1, "{id} at the bank: {held:?}");
+        let shown = payment_status(&workspace, id);
+        assert_eq!(shown["status"], "acknowledged", "{id}: {shown}");
+    }
+    assert_eq!(sim.state()["payments"].as_array().unwrap().len(), PAYMENTS);
+}
