@@ -347,6 +347,14 @@ fn a_sync_without_an_approved_consent_fails_in_words_and_exits_1() {
 
 const PAYMENT_HEADER: &str = "id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference\n";
 
+/// A simulator, a connection to it in force, and approved payments from its EUR account.
+fn bank_with_approved_payments(rows: &[(&str, &str, &str)]) -> (Workspace, BankSim) {
+    let workspace = Workspace::new();
+    let sim = BankSim::start(&workspace, &["--auto-consent"]);
+    with_approved_payments(&workspace, &sim, rows);
+    (workspace, sim)
+}
+
 /// A connection in force, and approved payments from the simulator's EUR account.
 fn with_approved_payments(workspace: &Workspace, sim: &BankSim, rows: &[(&str, &str, &str)]) {
     add_connection(workspace, "Simbank", sim, &[]);
@@ -418,16 +426,10 @@ fn sync_at(workspace: &Workspace, now: &str) -> Value {
 
 #[test]
 fn payments_sent_through_the_api_follow_the_banks_status_to_settled_or_rejected_and_go_once() {
-    let workspace = Workspace::new();
-    let sim = BankSim::start(&workspace, &["--auto-consent"]);
-    with_approved_payments(
-        &workspace,
-        &sim,
-        &[
-            ("A1", "Fabrikam", "1200.00"),
-            ("A2", "Closed Shop", "80.00"),
-        ],
-    );
+    let (workspace, sim) = bank_with_approved_payments(&[
+        ("A1", "Fabrikam", "1200.00"),
+        ("A2", "Closed Shop", "80.00"),
+    ]);
     let before = sim.account(DE_IBAN);
 
     let sent = workspace.json(&["payments", "send", "A1", "A2", "--via", "Simbank", "--json"]);
@@ -486,13 +488,8 @@ fn payments_sent_through_the_api_follow_the_banks_status_to_settled_or_rejected_
 
 #[test]
 fn a_send_killed_before_or_after_the_banks_answer_is_resolved_by_the_next_sync_never_sent_twice() {
-    let workspace = Workspace::new();
-    let sim = BankSim::start(&workspace, &["--auto-consent"]);
-    with_approved_payments(
-        &workspace,
-        &sim,
-        &[("K1", "Fabrikam", "10.00"), ("K2", "Contoso", "20.00")],
-    );
+    let (workspace, sim) =
+        bank_with_approved_payments(&[("K1", "Fabrikam", "10.00"), ("K2", "Contoso", "20.00")]);
     for (id, point, bank_has_it) in [
         ("K1", "initiation-recorded", false),
         ("K2", "initiation-answered", true),
@@ -549,14 +546,12 @@ fn sends_killed_by_sigkill_at_random_moments_and_clicked_twice_reach_the_bank_on
         state ^= state << 17;
         state % n
     };
-    let workspace = Workspace::new();
-    let sim = BankSim::start(&workspace, &["--auto-consent"]);
     let ids: Vec<String> = (1..=PAYMENTS).map(|n| format!("R{n}")).collect();
     let rows: Vec<(&str, &str, &str)> = ids
         .iter()
         .map(|id| (id.as_str(), "Fabrikam", "15.00"))
         .collect();
-    with_approved_payments(&workspace, &sim, &rows);
+    let (workspace, sim) = bank_with_approved_payments(&rows);
 
     for id in &ids {
         // Two clicks at once, one of them killed after a random moment.

@@ -10,13 +10,7 @@ use crate::support::Workspace;
 /// Starts `serve --demo` on the workspace's ledger (on the day of `now`, else the tests' day)
 /// and stops it once it serves (the demo is loaded by then); the lines it printed.
 fn serve_demo(workspace: &Workspace, now: Option<&str>) -> Vec<String> {
-    let ui = workspace.dir.path().join("ui");
-    std::fs::create_dir_all(&ui).unwrap();
-    std::fs::write(
-        ui.join("index.html"),
-        "<!doctype html><title>Cashline</title>",
-    )
-    .unwrap();
+    let ui = workspace.stand_in_ui();
     let mut command = workspace.command();
     if let Some(now) = now {
         command.env("CASHLINE_NOW", now);
@@ -210,13 +204,7 @@ fn the_demo_loads_its_payment_lifecycle_on_any_day() {
 /// `cashline demo --web` on the workspace's ledger, left running: the demo's simulated banks
 /// live in its process. Returns it once it serves.
 fn start_demo(workspace: &Workspace) -> std::process::Child {
-    let ui = workspace.dir.path().join("ui");
-    std::fs::create_dir_all(&ui).unwrap();
-    std::fs::write(
-        ui.join("index.html"),
-        "<!doctype html><title>Cashline</title>",
-    )
-    .unwrap();
+    let ui = workspace.stand_in_ui();
     let mut child = workspace
         .command()
         .args(["demo", "--web", "--port", "0", "--ui"])

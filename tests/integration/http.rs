@@ -27,13 +27,7 @@ fn start(workspace: &Workspace) -> Server {
 
 /// Starts `serve` with more environment and its stderr sent where the caller wants it.
 pub fn start_with(workspace: &Workspace, env: &[(&str, &str)], stderr: Stdio) -> Server {
-    let ui = workspace.dir.path().join("ui");
-    std::fs::create_dir_all(&ui).unwrap();
-    std::fs::write(
-        ui.join("index.html"),
-        "<!doctype html><title>Cashline</title>",
-    )
-    .unwrap();
+    let ui = workspace.stand_in_ui();
     let mut child = workspace
         .command()
         .envs(env.iter().copied())

@@ -49,6 +49,18 @@ impl Workspace {
         })
     }
 
+    /// A stand-in for the built web UI, for `serve` and `demo` to serve.
+    pub fn stand_in_ui(&self) -> PathBuf {
+        let ui = self.dir.path().join("ui");
+        std::fs::create_dir_all(&ui).unwrap();
+        std::fs::write(
+            ui.join("index.html"),
+            "<!doctype html><title>Cashline</title>",
+        )
+        .unwrap();
+        ui
+    }
+
     pub fn write(&self, name: &str, content: &[u8]) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::write(&path, content).expect("write a fixture");
