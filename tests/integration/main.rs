@@ -19,4 +19,5 @@ mod payments;
 mod peers_bai2;
 mod rates;
 mod recon;
+mod secrets;
 mod support;
