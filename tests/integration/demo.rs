@@ -223,6 +223,7 @@ fn start_demo(workspace: &Workspace) -> std::process::Child {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("the demo did not start: {printed:?}");
 }
 

@@ -30,7 +30,8 @@ pub const PAGES_MAX: u32 = 1_000;
 /// Largest body read from a bank: a page is kilobytes.
 pub const BODY_BYTES_MAX: usize = 16 * 1024 * 1024;
 
-#[derive(Debug, Clone)]
+// Debug by hand: the client key and the token must not reach a log line through `{:?}`.
+#[derive(Clone)]
 pub struct ClientSettings {
     /// The bank's XS2A base, e.g. `https://api.bank.example/psd2` (the `/v1/…` paths follow).
     pub base_url: String,
@@ -41,6 +42,19 @@ pub struct ClientSettings {
     pub root_pem: Option<Vec<u8>>,
     /// An OAuth2 access token, for banks that put OAuth in front of XS2A.
     pub bearer_token: Option<String>,
+}
+
+impl std::fmt::Debug for ClientSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let held = |present: bool| if present { "(held)" } else { "(none)" };
+        f.debug_struct("ClientSettings")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("identity_pem", &held(self.identity_pem.is_some()))
+            .field("root_pem", &held(self.root_pem.is_some()))
+            .field("bearer_token", &held(self.bearer_token.is_some()))
+            .finish()
+    }
 }
 
 impl ClientSettings {
@@ -742,6 +756,25 @@ impl BankPort for Xs2aClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clients_debug_form_shows_no_key_or_token() {
+        let mut settings = ClientSettings::new("https://api.bank.example");
+        settings.identity_pem = Some(b"-----BEGIN PRIVATE KEY-----\nMIIsecret\n".to_vec());
+        settings.bearer_token = Some("token-secret-123".into());
+        let client = Xs2aClient::new(ClientSettings {
+            identity_pem: None,
+            ..settings.clone()
+        })
+        .unwrap();
+        for shown in [format!("{settings:?}"), format!("{client:?}")] {
+            assert!(
+                !shown.contains("MIIsecret") && !shown.contains("token-secret-123"),
+                "{shown}"
+            );
+            assert!(shown.contains("(held)"), "{shown}");
+        }
+    }
 
     #[test]
     fn a_bank_url_is_https_or_a_simulator_here() {

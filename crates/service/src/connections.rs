@@ -624,7 +624,9 @@ impl Service {
             state_text,
             consent_status: shown_consent.map(|c| c.status.clone()),
             consent_valid_until: shown_consent.map(|c| c.valid_until.clone()),
-            consent_days_left: days_left,
+            // A consent the bank ended has no days left, whatever its end date said.
+            consent_days_left: days_left
+                .filter(|_| shown_consent.is_some_and(|c| c.status == "valid")),
             sca_redirect: waiting,
             accounts: mapped
                 .iter()

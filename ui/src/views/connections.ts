@@ -245,7 +245,9 @@ function facts(connection: Connection): HTMLElement {
   const consent =
     connection.consent_valid_until === null
       ? 'none'
-      : `${connection.consent_valid_until}${connection.consent_days_left === null ? '' : ` (${daysLeft(connection.consent_days_left)})`}`;
+      : connection.consent_days_left !== null
+        ? `${connection.consent_valid_until} (${daysLeft(connection.consent_days_left)})`
+        : `${connection.consent_valid_until} (${humanize(connection.consent_status ?? 'unknown')})`;
   return h(
     'dl',
     { class: 'facts connection-facts' },
