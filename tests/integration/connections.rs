@@ -596,3 +596,78 @@ fn sends_killed_by_sigkill_at_random_moments_and_clicked_twice_reach_the_bank_on
     }
     assert_eq!(sim.state()["payments"].as_array().unwrap().len(), PAYMENTS);
 }
+
+#[test]
+fn a_bank_that_approves_through_oauth2_is_read_with_its_access_token_refreshed_when_it_ends() {
+    let workspace = Workspace::new();
+    let sim = BankSim::start(&workspace, &["--oauth"]);
+
+    // Without the client id the bank registered this app under, nothing is stored.
+    let refused = workspace.run(&["connections", "add", "Oauthbank", "--psd2", &sim.url]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--client-id"));
+    assert_eq!(
+        workspace.json(&["connections", "list", "--json"])["connections"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        sim.state()["consents"][0]["status"],
+        "terminatedByTpp",
+        "the consent it asked for is withdrawn"
+    );
+
+    // The link is the bank's authorisation endpoint with a PKCE challenge; the browser comes
+    // back with a code, which is traded for tokens.
+    let added = add_connection(
+        &workspace,
+        "Oauthbank",
+        &sim,
+        &["--client-id", "cashline-test"],
+    );
+    assert_eq!(added["state"], "healthy", "{added}");
+    let report = sync(&workspace);
+    assert_eq!(report["runs"][0]["outcome"], "ok", "{report}");
+    let positions = workspace.json(&["positions", "--json"]);
+    assert_eq!(
+        positions["accounts"].as_array().unwrap().len(),
+        4,
+        "{positions}"
+    );
+
+    // The tokens are in the keystore, not the ledger.
+    let keys = std::fs::read_to_string(workspace.dir.path().join("keystore.json")).unwrap();
+    assert!(keys.contains("at-"), "the access token is kept");
+    let ledger = std::fs::read(workspace.dir.path().join("ledger.sqlite")).unwrap();
+    let access = keys
+        .split("at-")
+        .nth(1)
+        .map(|rest| format!("at-{}", &rest[..8]))
+        .unwrap();
+    assert!(
+        !ledger.windows(access.len()).any(|w| w == access.as_bytes()),
+        "no token in the ledger"
+    );
+
+    // Reading without the token is refused by the bank.
+    let consent = sim.state()["consents"][1]["consent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut stream = TcpStream::connect(sim.url.trim_start_matches("http://")).unwrap();
+    write!(
+        stream,
+        "GET /v1/accounts HTTP/1.1\r\nHost: x\r\nX-Request-ID: 9b1c4b36-6d57-4c43-9a5e-64c51a1d0f00\r\nConsent-ID: {consent}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.contains("TOKEN_INVALID"), "{answer}");
+
+    // Two hours on, the access token has ended: it is refreshed before the sync reads.
+    sim.advance(120);
+    let later = sync_at(&workspace, "2026-11-23T11:00:00Z");
+    assert_eq!(later["runs"][0]["outcome"], "ok", "{later}");
+    let renewed = std::fs::read_to_string(workspace.dir.path().join("keystore.json")).unwrap();
+    assert_ne!(renewed, keys, "new tokens are kept");
+}

@@ -148,7 +148,7 @@ fn malformed(what: impl Into<String>) -> BankError {
     BankError::Malformed { what: what.into() }
 }
 
-fn transport(error: reqwest::Error) -> BankError {
+pub(crate) fn transport(error: reqwest::Error) -> BankError {
     if let Some(failure) = handshake_failure(&error) {
         return failure;
     }
@@ -227,6 +227,11 @@ fn handshake_words(error: &rustls::Error) -> Option<String> {
 struct Body {
     bytes: Vec<u8>,
     sha256: String,
+}
+
+/// A body of at most `BODY_BYTES_MAX` bytes, as it came.
+pub(crate) async fn read_bytes(response: Response) -> Result<Vec<u8>, BankError> {
+    Ok(read_body(response).await?.bytes)
 }
 
 async fn read_body(mut response: Response) -> Result<Body, BankError> {
@@ -326,6 +331,18 @@ impl Xs2aClient {
     /// The bank's base URL, as the connection keeps it.
     pub fn base_url(&self) -> &str {
         &self.settings.base_url
+    }
+
+    /// The HTTP client, with this connection's TLS identity and roots, for the calls outside
+    /// the XS2A contract (the OAuth2 authorisation server).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The same client, its calls carrying this OAuth2 access token.
+    pub fn with_bearer(mut self, access_token: &str) -> Xs2aClient {
+        self.settings.bearer_token = Some(access_token.to_string());
+        self
     }
 
     /// The same client, reading under this consent.

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod model;
+pub mod oauth;
 pub mod sim;
 
 pub use client::{ClientSettings, Xs2aClient};

@@ -27,6 +27,9 @@ pub struct Href {
 pub struct Links {
     #[serde(rename = "scaRedirect", skip_serializing_if = "Option::is_none")]
     pub sca_redirect: Option<Href>,
+    /// The OAuth SCA approach: where the authorisation server's metadata is.
+    #[serde(rename = "scaOAuth", skip_serializing_if = "Option::is_none")]
+    pub sca_oauth: Option<Href>,
     #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<Href>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -22,6 +22,10 @@ pub struct Returned {
     pub consent_id: Option<String>,
     /// The bank's `result`, where it gives one (`ok`, or why not).
     pub result: Option<String>,
+    /// An OAuth2 authorisation server's answer: the code and our `state`, or its `error`.
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
 }
 
 impl ConsentCallback {
@@ -43,17 +47,14 @@ impl ConsentCallback {
                 let Ok((mut stream, _)) = self.listener.accept().await else {
                     continue;
                 };
-                let mut buffer = vec![0u8; REQUEST_BYTES_MAX];
-                let read = match tokio::time::timeout(
-                    Duration::from_secs(5),
-                    stream.read(&mut buffer),
-                )
-                .await
-                {
-                    Ok(Ok(read)) => read,
-                    _ => continue,
+                // The whole head, however the browser split it: closing on unread bytes would
+                // reset the connection before the browser saw the answer.
+                let Ok(Some(head)) =
+                    tokio::time::timeout(Duration::from_secs(5), read_head(&mut stream)).await
+                else {
+                    continue;
                 };
-                let request = String::from_utf8_lossy(&buffer[..read]);
+                let request = String::from_utf8_lossy(&head);
                 let Some(returned) = parse_request_line(&request) else {
                     let _ = stream
                         .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
@@ -74,6 +75,21 @@ impl ConsentCallback {
     }
 }
 
+/// Reads a request's head, up to its blank line; `None` if it is larger than
+/// `REQUEST_BYTES_MAX` or the connection ends first.
+async fn read_head(stream: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let read = stream.read(&mut chunk).await.ok()?;
+        if read == 0 || head.len() + read > REQUEST_BYTES_MAX {
+            return None;
+        }
+        head.extend_from_slice(&chunk[..read]);
+    }
+    Some(head)
+}
+
 /// `GET /consent?consentId=…&result=ok HTTP/1.1` → what it says.
 fn parse_request_line(request: &str) -> Option<Returned> {
     let line = request.lines().next()?;
@@ -89,13 +105,20 @@ fn parse_request_line(request: &str) -> Option<Returned> {
     let mut returned = Returned {
         consent_id: None,
         result: None,
+        code: None,
+        state: None,
+        error: None,
     };
-    for pair in query.split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = cashline_domain::shown(value);
-        match key {
+    let base = reqwest::Url::parse("http://127.0.0.1/").expect("a URL");
+    let url = base.join(&format!("/consent?{query}")).ok()?;
+    for (key, value) in url.query_pairs() {
+        let value = cashline_domain::shown(&value);
+        match key.as_ref() {
             "consentId" => returned.consent_id = Some(value),
             "result" => returned.result = Some(value),
+            "code" => returned.code = Some(value),
+            "state" => returned.state = Some(value),
+            "error" => returned.error = Some(value),
             _ => {}
         }
     }
@@ -112,8 +135,16 @@ mod tests {
             parse_request_line("GET /consent?consentId=c-1&result=ok HTTP/1.1\r\nHost: x\r\n"),
             Some(Returned {
                 consent_id: Some("c-1".into()),
-                result: Some("ok".into())
+                result: Some("ok".into()),
+                code: None,
+                state: None,
+                error: None,
             })
+        );
+        let oauth = parse_request_line("GET /consent?code=code-7&state=ab%20c HTTP/1.1").unwrap();
+        assert_eq!(
+            (oauth.code.as_deref(), oauth.state.as_deref()),
+            (Some("code-7"), Some("ab c"))
         );
         assert_eq!(parse_request_line("GET /favicon.ico HTTP/1.1"), None);
         assert_eq!(parse_request_line("POST /consent HTTP/1.1"), None);

@@ -18,6 +18,8 @@ use cashline_ledger::{audit, sync};
 use cashline_psd2::client::check_base_url;
 use cashline_psd2::{ClientSettings, Xs2aClient};
 
+mod oauth;
+
 use crate::callback::ConsentCallback;
 use crate::keystore::Keystore;
 use crate::request::{ConnectionAdd, ConnectionName, PaymentsSend, SyncRequest};
@@ -49,6 +51,9 @@ struct Psd2Parameters {
     client_cert_pem: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     bank_ca_pem: Option<String>,
+    /// For a bank that approves consents through OAuth2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    oauth: Option<oauth::OAuthParameters>,
 }
 
 /// Where the PSU's browser went, and how the consent stands.
@@ -86,11 +91,12 @@ impl Service {
                 shown(name)
             )));
         }
-        let parameters = Psd2Parameters {
+        let mut parameters = Psd2Parameters {
             url,
             client_id: request.client_id.clone(),
             client_cert_pem: request.client_cert_pem.clone(),
             bank_ca_pem: request.bank_ca_pem.clone(),
+            oauth: None,
         };
         let key = match (&request.client_cert_pem, &request.client_key_pem) {
             (Some(_), Some(key)) => Some(key.as_str()),
@@ -113,11 +119,24 @@ impl Service {
             }
             None => None,
         };
-        let parameters_json = serde_json::to_string(&parameters)
-            .map_err(|e| ServiceError::Corrupt(format!("connection parameters: {e}")))?;
-        let asked = self.ask_for_consent(&client, reads, days).await;
-        let (callback, created) = match asked {
-            Ok(asked) => asked,
+        let asked = match self.ask_for_consent(&client, reads, days).await {
+            Ok((callback, mut created)) => self
+                .oauth_step(
+                    &client,
+                    &parameters,
+                    &mut created,
+                    callback.url(),
+                    oauth::token_ref(name),
+                )
+                .await
+                .map(|(oauth, pending)| (callback, created, oauth, pending)),
+            Err(error) => Err(error),
+        };
+        let (callback, created, pending) = match asked {
+            Ok((callback, created, oauth, pending)) => {
+                parameters.oauth = oauth;
+                (callback, created, pending)
+            }
             Err(error) => {
                 if let Some(reference) = &secret_ref {
                     let _ = keystore().map(|k| k.delete(reference));
@@ -125,6 +144,8 @@ impl Service {
                 return Err(error);
             }
         };
+        let parameters_json = serde_json::to_string(&parameters)
+            .map_err(|e| ServiceError::Corrupt(format!("connection parameters: {e}")))?;
         let mut tx = self.ledger.begin().await?;
         let id = connection::insert(
             &mut tx,
@@ -152,6 +173,7 @@ impl Service {
                     "frequency_per_day": reads,
                     "valid_days": days,
                     "client_certificate": parameters.client_cert_pem.is_some(),
+                    "oauth": parameters.oauth.is_some(),
                 }),
             },
             now,
@@ -159,7 +181,7 @@ impl Service {
         .await?;
         tx.commit().await?;
         info!(connection = %shown(name), "connection added");
-        self.await_callback(name, callback);
+        self.await_callback(name, callback, pending);
         self.connection(name).await
     }
 
@@ -177,7 +199,26 @@ impl Service {
             .and_then(|c| u32::try_from(c.frequency_per_day).ok())
             .unwrap_or(READS_PER_DAY_DEFAULT);
         let days = CONSENT_DAYS_DEFAULT;
-        let (callback, created) = self.ask_for_consent(&client, reads, days).await?;
+        let (callback, mut created) = self.ask_for_consent(&client, reads, days).await?;
+        let token_ref = match &parameters.oauth {
+            Some(oauth) => oauth.token_ref.clone(),
+            None => oauth::token_ref(&row.name),
+        };
+        let (oauth, pending) = self
+            .oauth_step(
+                &client,
+                &parameters,
+                &mut created,
+                callback.url(),
+                token_ref,
+            )
+            .await?;
+        if oauth.is_some() != parameters.oauth.is_some() {
+            return Err(ServiceError::BadRequest(format!(
+                "the bank of '{}' has changed how it approves consents (OAuth2 or not): remove the connection and add it again",
+                shown(&row.name)
+            )));
+        }
         let now = self.clock.now();
         let mut tx = self.ledger.begin().await?;
         connection::save_consent(&mut tx, row.id, &created.consent(reads), now).await?;
@@ -197,7 +238,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
-        self.await_callback(&row.name, callback);
+        self.await_callback(&row.name, callback, pending);
         self.connection(&row.name).await
     }
 
@@ -209,10 +250,17 @@ impl Service {
         timeout: Duration,
     ) -> Result<wire::Connection, ServiceError> {
         let row = self.connection_row(&request.name).await?;
+        let oauth = self.parameters_of(&row)?.oauth;
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             match self.refresh_consent(&row).await? {
-                ConsentAnswer::Valid => return self.connection(&row.name).await,
+                // Under OAuth2 the consent is of use once its tokens are in too.
+                ConsentAnswer::Valid
+                    if oauth.as_ref().map_or(Ok(true), oauth::has_tokens)? =>
+                {
+                    return self.connection(&row.name).await
+                }
+                ConsentAnswer::Valid => {}
                 ConsentAnswer::Ended(status) => {
                     return Err(ServiceError::BadRequest(format!(
                         "the bank ended the consent of '{}' ({status}); ask for another with `cashline connections renew {}`",
@@ -267,6 +315,11 @@ impl Service {
         tx.commit().await?;
         if let Some(reference) = &row.secret_ref {
             keystore()?.delete(reference).map_err(keystore_error)?;
+        }
+        if let Ok(Some(oauth)) = self.parameters_of(&row).map(|p| p.oauth) {
+            keystore()?
+                .delete(&oauth.token_ref)
+                .map_err(keystore_error)?;
         }
         Ok(())
     }
@@ -340,8 +393,8 @@ impl Service {
         else {
             return Ok(not_run(self.consent_words(row).await?));
         };
-        let client = match self.client_of(row) {
-            Ok((_, client)) => client.with_consent(&consent.consent_id),
+        let client = match self.reading_client(row).await {
+            Ok(client) => client.with_consent(&consent.consent_id),
             Err(error) => return Ok(not_run(error.to_string())),
         };
         let options = SyncOptions {
@@ -409,8 +462,53 @@ impl Service {
         else {
             return Err(ServiceError::BadRequest(self.consent_words(row).await?));
         };
-        let (_, client) = self.client_of(row)?;
-        Ok(client.with_consent(&consent.consent_id))
+        Ok(self
+            .reading_client(row)
+            .await?
+            .with_consent(&consent.consent_id))
+    }
+
+    /// The connection's client for reads and payments: its key from the keychain and, for a
+    /// bank that approves through OAuth2, its access token.
+    async fn reading_client(&self, row: &ConnectionRow) -> Result<Xs2aClient, ServiceError> {
+        let (parameters, client) = self.client_of(row)?;
+        oauth::authorised(client, &row.name, &parameters, self.clock.now()).await
+    }
+
+    /// For a bank that answers a consent with `scaOAuth`: the authorisation link becomes the
+    /// one the person opens, and the connection's OAuth2 set-up and what waits for the code
+    /// come back. Nothing for a bank of the redirect approach.
+    async fn oauth_step(
+        &self,
+        client: &Xs2aClient,
+        parameters: &Psd2Parameters,
+        created: &mut Created,
+        redirect_uri: &str,
+        token_ref: String,
+    ) -> Result<(Option<oauth::OAuthParameters>, Option<oauth::Pending>), ServiceError> {
+        let Some(metadata) = created.sca_oauth.clone() else {
+            return Ok((None, None));
+        };
+        let step = oauth::authorisation(
+            client,
+            &metadata,
+            &created.consent_id,
+            parameters.client_id.as_deref(),
+            redirect_uri,
+            token_ref,
+        )
+        .await;
+        match step {
+            Ok((link, oauth, pending)) => {
+                created.sca_redirect = Some(link);
+                Ok((Some(oauth), Some(pending)))
+            }
+            Err(error) => {
+                // The consent the bank made is of no use without its approval: withdraw it.
+                let _ = client.delete_consent(&created.consent_id).await;
+                Err(error)
+            }
+        }
     }
 
     /// Why a connection has no consent to read under, in words.
@@ -457,7 +555,12 @@ impl Service {
             Created {
                 consent_id: created.consent_id,
                 status: created.consent_status,
-                sca_redirect: created.links.sca_redirect.map(|h| h.href),
+                sca_redirect: created
+                    .links
+                    .sca_redirect
+                    .map(|h| person_link(&h.href))
+                    .transpose()?,
+                sca_oauth: created.links.sca_oauth.map(|h| h.href),
                 valid_until,
             },
         ))
@@ -465,15 +568,32 @@ impl Service {
 
     /// Waits in the background for the browser to come back, then records the consent's
     /// status as the bank gives it.
-    fn await_callback(&self, name: &str, callback: ConsentCallback) {
+    fn await_callback(
+        &self,
+        name: &str,
+        callback: ConsentCallback,
+        pending: Option<oauth::Pending>,
+    ) {
         let service = self.clone();
         let name = name.to_string();
         tokio::spawn(async move {
-            if callback.wait(CONSENT_WAIT).await.is_none() {
+            let Some(returned) = callback.wait(CONSENT_WAIT).await else {
                 return;
-            }
+            };
             match service.connection_row(&name).await {
                 Ok(row) => {
+                    if let Some(pending) = &pending {
+                        let finished = match service.client_of(&row) {
+                            Ok((_, client)) => {
+                                oauth::finish(&client, pending, &returned, service.clock.now())
+                                    .await
+                            }
+                            Err(error) => Err(error),
+                        };
+                        if let Err(error) = finished {
+                            warn!(%error, connection = %shown(&name), "the OAuth2 authorisation did not finish");
+                        }
+                    }
                     if let Err(error) = service.refresh_consent(&row).await {
                         warn!(%error, "the consent's status could not be read after the callback");
                     }
@@ -712,6 +832,8 @@ struct Created {
     consent_id: String,
     status: String,
     sca_redirect: Option<String>,
+    /// A bank of the OAuth SCA approach: its authorisation server's metadata.
+    sca_oauth: Option<String>,
     valid_until: NaiveDate,
 }
 
@@ -805,6 +927,18 @@ fn health(h: &Health<'_>) -> (&'static str, String) {
                 spoken_time(run.ended_at.as_deref().unwrap_or(&run.started_at))
             ),
         ),
+    }
+}
+
+/// A link from the bank for the person to open, as a URL serialises it (so no control
+/// character or space survives in it), and only an `http(s)` one.
+fn person_link(href: &str) -> Result<String, ServiceError> {
+    match reqwest::Url::parse(href) {
+        Ok(url) if matches!(url.scheme(), "https" | "http") => Ok(url.into()),
+        _ => Err(ServiceError::Unavailable(format!(
+            "the bank's approval link is not a web address: '{}'",
+            shown(href)
+        ))),
     }
 }
 

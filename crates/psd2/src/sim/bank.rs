@@ -221,6 +221,8 @@ pub struct SimConsent {
     pub redirect_uri: Option<String>,
     /// Unattended reads per (account key, endpoint, day).
     pub reads: HashMap<(String, &'static str, NaiveDate), u32>,
+    /// Approved through OAuth2: reads carry its access token.
+    pub oauth: bool,
 }
 
 impl SimConsent {

@@ -14,6 +14,7 @@
 
 pub mod bank;
 pub mod faults;
+mod oauth;
 mod routes;
 
 use std::net::SocketAddr;
@@ -39,6 +40,9 @@ pub struct SimOptions {
     /// The clock runs with the wall clock from `start` (a demo); otherwise it stands still
     /// but for `advance` (tests).
     pub clock_runs: bool,
+    /// Consents are approved through the bank's OAuth2 authorisation server (the OAuth SCA
+    /// approach) instead of its redirect page, and read with the access token.
+    pub oauth: bool,
     /// The accounts it keeps; `bank::default_accounts()` unless a demo names others.
     pub accounts: Vec<bank::AccountSpec>,
 }
@@ -53,6 +57,7 @@ impl Default for SimOptions {
             page_size: 50,
             stall: Duration::from_secs(60),
             clock_runs: false,
+            oauth: false,
             accounts: bank::default_accounts(),
         }
     }

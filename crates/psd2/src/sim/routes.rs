@@ -16,6 +16,7 @@ use cashline_domain::{Currency, Money};
 
 use super::bank::{self, ConsentState, SimAccount, SimConsent, SimPayment};
 use super::faults::{Endpoint, FaultKind, Faults};
+use super::oauth;
 use super::{Sim, SimOptions};
 use crate::model;
 
@@ -25,7 +26,9 @@ pub(crate) struct State {
     accounts: Vec<SimAccount>,
     /// Bumped by `changed-ids`: part of every resource id.
     generation: u32,
-    consents: HashMap<String, SimConsent>,
+    pub(crate) consents: HashMap<String, SimConsent>,
+    /// What its OAuth2 authorisation server handed out, for a bank that takes that approach.
+    pub(crate) oauth: oauth::Grants,
     payments: Vec<SimPayment>,
     faults: Faults,
     next_id: u64,
@@ -38,6 +41,7 @@ impl State {
             accounts: bank::accounts(options.seed, options.start, &options.accounts),
             generation: 1,
             consents: HashMap::new(),
+            oauth: oauth::Grants::default(),
             payments: Vec::new(),
             faults: options.faults.clone(),
             next_id: 1,
@@ -54,7 +58,7 @@ impl State {
             .position(|a| self.resource_id(a) == resource_id)
     }
 
-    fn fresh_id(&mut self, prefix: &str) -> String {
+    pub(crate) fn fresh_id(&mut self, prefix: &str) -> String {
         let id = self.next_id;
         self.next_id += 1;
         format!("{prefix}{id:08}")
@@ -62,7 +66,7 @@ impl State {
 }
 
 impl Sim {
-    fn now(&self, state: &State) -> DateTime<Utc> {
+    pub(crate) fn now(&self, state: &State) -> DateTime<Utc> {
         let running = if self.options.clock_runs {
             chrono::Duration::from_std(self.started.elapsed()).unwrap_or_default()
         } else {
@@ -72,7 +76,7 @@ impl Sim {
     }
 }
 
-type Shared = Arc<Sim>;
+pub(crate) type Shared = Arc<Sim>;
 
 pub(crate) fn router(sim: Shared) -> Router {
     Router::new()
@@ -91,6 +95,12 @@ pub(crate) fn router(sim: Shared) -> Router {
             get(payment_status),
         )
         .route("/sim/sca/{id}", get(approve_consent))
+        .route(
+            "/sim/oauth/.well-known/oauth-authorization-server",
+            get(oauth::metadata),
+        )
+        .route("/sim/oauth/authorize", get(oauth::authorize))
+        .route("/sim/oauth/token", post(oauth::token))
         .route("/sim/advance", post(advance))
         .route("/sim/faults", post(set_faults))
         .route("/sim/consents/{id}/revoke", post(revoke_consent))
@@ -108,7 +118,7 @@ fn answer(status: StatusCode, request_id: &str, body: Value) -> Response {
     response
 }
 
-fn refuse(status: StatusCode, request_id: &str, code: &str, text: &str) -> Response {
+pub(crate) fn refuse(status: StatusCode, request_id: &str, code: &str, text: &str) -> Response {
     answer(
         status,
         request_id,
@@ -116,7 +126,7 @@ fn refuse(status: StatusCode, request_id: &str, code: &str, text: &str) -> Respo
     )
 }
 
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+pub(crate) fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -247,7 +257,8 @@ async fn create_consent(
                     let id = state.fresh_id("consent-");
                     let consent = SimConsent {
                         id: id.clone(),
-                        state: if sim.options.auto_consent {
+                        // Under OAuth2 the approval is the authorisation, never automatic.
+                        state: if sim.options.auto_consent && !sim.options.oauth {
                             ConsentState::Valid
                         } else {
                             ConsentState::Received
@@ -256,21 +267,36 @@ async fn create_consent(
                         frequency_per_day: request.frequency_per_day.max(1),
                         redirect_uri: header(&headers, "TPP-Redirect-URI").map(str::to_string),
                         reads: HashMap::new(),
+                        oauth: sim.options.oauth,
                     };
                     let status = consent.status(sim.now(&state));
                     state.consents.insert(id.clone(), consent);
+                    let (sca, approach) = if sim.options.oauth {
+                        (
+                            json!({"scaOAuth": {"href": oauth::metadata_url(&sim.base_url)}}),
+                            "OAUTH",
+                        )
+                    } else {
+                        (
+                            json!({"scaRedirect": {"href": format!("{}/sim/sca/{id}", sim.base_url)}}),
+                            "REDIRECT",
+                        )
+                    };
+                    let mut links = json!({
+                        "self": {"href": format!("/v1/consents/{id}")},
+                        "status": {"href": format!("/v1/consents/{id}/status")},
+                    });
+                    if let (Some(links), Some(sca)) = (links.as_object_mut(), sca.as_object()) {
+                        links.extend(sca.clone());
+                    }
                     let body = json!({
                         "consentStatus": status,
                         "consentId": id,
-                        "_links": {
-                            "scaRedirect": {"href": format!("{}/sim/sca/{id}", sim.base_url)},
-                            "self": {"href": format!("/v1/consents/{id}")},
-                            "status": {"href": format!("/v1/consents/{id}/status")},
-                        },
+                        "_links": links,
                     });
                     let mut response = answer(StatusCode::CREATED, &request_id, body);
                     let headers = response.headers_mut();
-                    headers.insert("ASPSP-SCA-Approach", HeaderValue::from_static("REDIRECT"));
+                    headers.insert("ASPSP-SCA-Approach", HeaderValue::from_static(approach));
                     // No `Location`: the contract makes it optional and a URL (`format: url`),
                     // and the only URL this simulator has is a loopback one, which the
                     // contract's validators refuse (Prism's `url` format excludes private
@@ -394,7 +420,11 @@ fn consent_for_read(
             "the consent is not known",
         ));
     };
-    match consent.status(sim.now(state)) {
+    let now = sim.now(state);
+    match consent.status(now) {
+        "valid" if consent.oauth => {
+            oauth::check_bearer(state, id, headers, request_id, now).map(|()| id.to_string())
+        }
         "valid" => Ok(id.to_string()),
         "expired" => Err(refuse(
             StatusCode::UNAUTHORIZED,
