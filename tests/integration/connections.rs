@@ -649,10 +649,13 @@ fn a_bank_that_approves_through_oauth2_is_read_with_its_access_token_refreshed_w
     );
 
     // Reading without the token is refused by the bank.
-    let consent = sim.state()["consents"][1]["consent_id"]
-        .as_str()
+    let consent = sim.state()["consents"]
+        .as_array()
         .unwrap()
-        .to_string();
+        .iter()
+        .find(|c| c["status"] == "valid")
+        .map(|c| c["consent_id"].as_str().unwrap().to_string())
+        .expect("a consent in force");
     let mut stream = TcpStream::connect(sim.url.trim_start_matches("http://")).unwrap();
     write!(
         stream,
@@ -665,9 +668,24 @@ fn a_bank_that_approves_through_oauth2_is_read_with_its_access_token_refreshed_w
     assert!(answer.contains("TOKEN_INVALID"), "{answer}");
 
     // Two hours on, the access token has ended: it is refreshed before the sync reads.
+    // Logged at trace level, no token or authorisation header shows.
     sim.advance(120);
-    let later = sync_at(&workspace, "2026-11-23T11:00:00Z");
+    let output = command_in(workspace.dir.path(), "tester")
+        .env("CASHLINE_NOW", "2026-11-23T11:00:00Z")
+        .env("CASHLINE_LOG", "trace")
+        .args(["sync", "--json"])
+        .output()
+        .unwrap();
+    let later: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(later["runs"][0]["outcome"], "ok", "{later}");
     let renewed = std::fs::read_to_string(workspace.dir.path().join("keystore.json")).unwrap();
     assert_ne!(renewed, keys, "new tokens are kept");
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("TRACE") || log.contains("trace"),
+        "logging was on"
+    );
+    for secret in ["at-0", "rt-0", "Bearer", "code_verifier"] {
+        assert!(!log.contains(secret), "{secret} in the log");
+    }
 }

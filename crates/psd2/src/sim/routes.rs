@@ -1,6 +1,6 @@
 //! The simulator's HTTP side: each contract endpoint, the test endpoints, and the faults.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -26,7 +26,8 @@ pub(crate) struct State {
     accounts: Vec<SimAccount>,
     /// Bumped by `changed-ids`: part of every resource id.
     generation: u32,
-    pub(crate) consents: HashMap<String, SimConsent>,
+    /// Keyed by zero-padded ids, so `/sim/state` lists them in the order they were asked for.
+    pub(crate) consents: BTreeMap<String, SimConsent>,
     /// What its OAuth2 authorisation server handed out, for a bank that takes that approach.
     pub(crate) oauth: oauth::Grants,
     payments: Vec<SimPayment>,
@@ -40,7 +41,7 @@ impl State {
             clock_offset: Duration::zero(),
             accounts: bank::accounts(options.seed, options.start, &options.accounts),
             generation: 1,
-            consents: HashMap::new(),
+            consents: BTreeMap::new(),
             oauth: oauth::Grants::default(),
             payments: Vec::new(),
             faults: options.faults.clone(),
