@@ -21,3 +21,10 @@ mod rates;
 mod recon;
 mod secrets;
 mod support;
+
+// The Prism launcher (contract.rs) and the test PKI with its TLS listener (secrets.rs) are
+// the psd2 crate's test support, for its contract.rs and mtls.rs: one copy of each, there.
+#[path = "../../crates/psd2/tests/support/prism.rs"]
+mod prism;
+#[path = "../../crates/psd2/tests/support/tls.rs"]
+mod tls;

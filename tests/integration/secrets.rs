@@ -8,65 +8,22 @@
 //! token). The consent id is not one: a bank honours it only over our certificate, and the
 //! audit log records it on purpose.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::Arc;
-use std::time::Duration;
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose,
-};
 use serde_json::Value;
-use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio_rustls::rustls::server::WebPkiClientVerifier;
-use tokio_rustls::rustls::{RootCertStore, ServerConfig};
-use tokio_rustls::server::TlsStream;
-use tokio_rustls::TlsAcceptor;
 
 use cashline_psd2::sim::{self, SimOptions};
 
 use crate::support::Workspace;
+use crate::tls::{Pki, TlsListener};
 
-/// A handshake that never finishes must not hold up the connections behind it.
-const HANDSHAKE_WAIT: Duration = Duration::from_secs(5);
 /// The keystore file of every workspace (`support::command_in`).
 const KEYSTORE_FILE: &str = "keystore.json";
 
-/// Finishes each TLS handshake before axum sees the connection; a refused one is dropped.
-struct TlsListener {
-    tcp: TcpListener,
-    acceptor: TlsAcceptor,
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            let Ok((tcp, addr)) = self.tcp.accept().await else {
-                continue;
-            };
-            if let Ok(Ok(tls)) =
-                tokio::time::timeout(HANDSHAKE_WAIT, self.acceptor.accept(tcp)).await
-            {
-                return (tls, addr);
-            }
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.tcp.local_addr()
-    }
-}
-
 /// The bank's CA, and a bank served over TLS that requires a client certificate it signed.
 struct MutualTlsBank {
-    ca_pem: String,
-    issuer: Issuer<'static, KeyPair>,
+    pki: Pki,
     base_url: String,
     /// Serves the bank until the test ends.
     _runtime: tokio::runtime::Runtime,
@@ -74,45 +31,14 @@ struct MutualTlsBank {
 
 impl MutualTlsBank {
     fn start() -> MutualTlsBank {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "Test bank CA");
-        let ca_key = KeyPair::generate().unwrap();
-        let ca = params.self_signed(&ca_key).unwrap();
-        let issuer = Issuer::new(params, ca_key);
-
-        let mut server = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
-        server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-        let server_key = KeyPair::generate().unwrap();
-        let server_certificate = server.signed_by(&server_key, &issuer).unwrap();
-        let mut roots = RootCertStore::empty();
-        roots.add(ca.der().clone()).unwrap();
-        let mut config = ServerConfig::builder()
-            .with_client_cert_verifier(
-                WebPkiClientVerifier::builder(Arc::new(roots))
-                    .build()
-                    .unwrap(),
-            )
-            .with_single_cert(
-                vec![CertificateDer::from(server_certificate.der().to_vec())],
-                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der())),
-            )
-            .unwrap();
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-
+        let pki = Pki::new("Test bank CA");
+        let config = pki.server_config();
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let base_url = runtime.block_on(async {
-            let tcp = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-                .await
-                .unwrap();
-            let base_url = format!("https://127.0.0.1:{}", tcp.local_addr().unwrap().port());
-            let listener = TlsListener {
-                tcp,
-                acceptor: TlsAcceptor::from(Arc::new(config)),
-            };
+            // A refused handshake is only dropped: this test checks what a sync that works
+            // leaves behind, not why a handshake failed.
+            let listener = TlsListener::bind(config, None).await;
+            let base_url = listener.base_url();
             let options = SimOptions {
                 start: crate::support::NOW.parse().unwrap(),
                 auto_consent: true,
@@ -122,23 +48,10 @@ impl MutualTlsBank {
             base_url
         });
         MutualTlsBank {
-            ca_pem: ca.pem(),
-            issuer,
+            pki,
             base_url,
             _runtime: runtime,
         }
-    }
-
-    /// A TPP certificate the bank accepts, and its key (PKCS#8 PEM).
-    fn client_certificate(&self) -> (String, String) {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "Cashline TPP");
-        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-        let key = KeyPair::generate().unwrap();
-        let certificate = params.signed_by(&key, &self.issuer).unwrap();
-        (certificate.pem(), key.serialize_pem())
     }
 }
 
@@ -202,10 +115,10 @@ fn succeeded(what: &str, output: &Output) -> Value {
 fn a_sync_over_mutual_tls_leaves_the_client_key_in_the_keystore_and_nowhere_else() {
     let workspace = Workspace::new();
     let bank = MutualTlsBank::start();
-    let (certificate_pem, key_pem) = bank.client_certificate();
+    let (certificate_pem, key_pem) = bank.pki.client_certificate();
     let certificate_file = workspace.write("tpp.pem", certificate_pem.as_bytes());
     let key_file = workspace.write("tpp-key.pem", key_pem.as_bytes());
-    let ca_file = workspace.write("bank-ca.pem", bank.ca_pem.as_bytes());
+    let ca_file = workspace.write("bank-ca.pem", bank.pki.ca_pem().as_bytes());
 
     let trace = |args: &[&str]| {
         workspace

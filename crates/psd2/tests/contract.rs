@@ -6,12 +6,7 @@
 //! Prism comes from `scripts/setup` (npm, into `target/prism`). Without it the test fails and
 //! says so; `CASHLINE_CONTRACT_SKIP=1` skips it on purpose.
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -19,13 +14,10 @@ use cashline_domain::{BalanceType, Currency, EntryStatus, Iban, Money};
 use cashline_engine::bank::{BankPort, Caller, PaymentOrder};
 use cashline_psd2::{ClientSettings, Xs2aClient};
 
-/// The Berlin Group's NextGenPSD2 1.3.11 file, inside the shared corpus.
-const SPEC: &str = "openapi/berlin-group/psd2-api v1.3.11-2021-10-01v1.yaml";
-/// Set to skip the contract tests on a machine without Prism, on purpose.
-const SKIP_VARIABLE: &str = "CASHLINE_CONTRACT_SKIP";
-/// Prism reads the 14,000-line file before it listens: seconds here, tens of seconds on a busy
-/// CI machine.
-const PRISM_START_SECONDS_MAX: u64 = 180;
+#[path = "support/prism.rs"]
+mod prism;
+
+use prism::{Prism, SPEC};
 
 /// The file's example resource ids (`accountListExample1`, the first example Prism serves).
 const MAIN_ACCOUNT: &str = "3dc3d5b3-7023-4848-9853-f5400a64e80f";
@@ -53,115 +45,6 @@ fn corpus() -> Option<PathBuf> {
     }
 }
 
-/// Prism's executable, or `None` when the test is skipped on purpose. Absent without the
-/// skip, the test fails: a contract check that passes by not running checks nothing.
-fn prism_executable() -> Option<PathBuf> {
-    if std::env::var_os(SKIP_VARIABLE).is_some_and(|v| !v.is_empty()) {
-        eprintln!("NOTE: {SKIP_VARIABLE} is set: the PSD2 contract test is skipped");
-        return None;
-    }
-    let path = repo_root().join("target/prism/node_modules/.bin/prism");
-    assert!(
-        path.is_file(),
-        "Stoplight Prism is not installed at {}: run scripts/setup (it installs \
-         @stoplight/prism-cli there), or set {SKIP_VARIABLE}=1 to skip the contract tests",
-        path.display()
-    );
-    Some(path)
-}
-
-/// A Prism process, stopped when dropped; every line it logs is kept for the assertions.
-struct Prism {
-    child: Child,
-    url: String,
-    log: Arc<Mutex<Vec<String>>>,
-    started_in: Duration,
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Prism {
-    /// Starts `prism ARGS… -p 0` and waits until it says where it listens.
-    fn start(executable: &Path, args: &[&str]) -> Prism {
-        let started = Instant::now();
-        let mut child = Command::new(executable)
-            .args(args)
-            .args(["--host", "127.0.0.1", "--port", "0"])
-            // Plain lines: the assertions read them.
-            .env("FORCE_COLOR", "0")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{} cannot start: {e}", executable.display()));
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (lines, said) = mpsc::channel();
-        keep_lines(
-            child.stdout.take().expect("piped"),
-            log.clone(),
-            lines.clone(),
-        );
-        keep_lines(child.stderr.take().expect("piped"), log.clone(), lines);
-        let deadline = started + Duration::from_secs(PRISM_START_SECONDS_MAX);
-        let url = loop {
-            match said.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(line) => {
-                    if let Some(url) = line.split("Prism is listening on ").nth(1) {
-                        break url.trim().to_string();
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    let _ = child.kill();
-                    panic!(
-                        "Prism did not listen within {PRISM_START_SECONDS_MAX} s:\n{}",
-                        log.lock().unwrap().join("\n")
-                    );
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => panic!(
-                    "Prism stopped before it listened:\n{}",
-                    log.lock().unwrap().join("\n")
-                ),
-            }
-        };
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        Prism {
-            child,
-            url,
-            log,
-            started_in: started.elapsed(),
-        }
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
-    }
-}
-
-/// Keeps each line a pipe gives (as text, whatever its bytes) and passes it on.
-fn keep_lines(
-    pipe: impl Read + Send + 'static,
-    log: Arc<Mutex<Vec<String>>>,
-    to: mpsc::Sender<String>,
-) {
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(pipe);
-        let mut bytes = Vec::new();
-        while matches!(reader.read_until(b'\n', &mut bytes), Ok(n) if n > 0) {
-            let line = String::from_utf8_lossy(&bytes).trim_end().to_string();
-            log.lock().unwrap().push(line.clone());
-            // The receiver stops listening once Prism is up; the log still keeps every line.
-            let _ = to.send(line);
-            bytes.clear();
-        }
-    });
-}
-
 /// A transaction as the assertions compare it: id, status, amount, booking day, counterparty.
 type TransactionSeen<'a> = (
     &'a str,
@@ -182,7 +65,7 @@ fn day(text: &str) -> NaiveDate {
 #[tokio::test]
 async fn the_client_asks_as_the_contract_says_and_reads_the_contracts_own_examples() {
     let Some(corpus) = corpus() else { return };
-    let Some(executable) = prism_executable() else {
+    let Some(executable) = Prism::executable(&repo_root()) else {
         return;
     };
     let spec = corpus.join(SPEC);

@@ -3,105 +3,25 @@
 //! its root reads accounts and balances; one without a certificate, or with one the bank's CA
 //! did not sign, is refused; and one that does not trust the bank's CA refuses the bank.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use rcgen::{
-    BasicConstraints, Certificate, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose,
-};
-use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio_rustls::rustls::server::WebPkiClientVerifier;
-use tokio_rustls::rustls::{RootCertStore, ServerConfig};
-use tokio_rustls::server::TlsStream;
-use tokio_rustls::TlsAcceptor;
 
 use cashline_domain::BalanceType;
 use cashline_engine::bank::{BankError, BankPort, Caller};
 use cashline_psd2::sim::{self, Running, SimOptions};
 use cashline_psd2::{ClientSettings, Xs2aClient};
 
-/// A handshake that never finishes must not hold up the connections behind it.
-const HANDSHAKE_WAIT: Duration = Duration::from_secs(5);
+#[path = "support/tls.rs"]
+mod tls;
 
-/// A CA and what it signed, all made fresh for each test.
-struct Pki {
-    ca: Certificate,
-    issuer: Issuer<'static, KeyPair>,
-}
+use tls::{Pki, TlsListener, HANDSHAKE_WAIT};
 
-impl Pki {
-    fn new(name: &str) -> Pki {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        params.distinguished_name.push(DnType::CommonName, name);
-        let key = KeyPair::generate().unwrap();
-        let ca = params.self_signed(&key).unwrap();
-        Pki {
-            ca,
-            issuer: Issuer::new(params, key),
-        }
-    }
-
-    fn sign(
-        &self,
-        names: &[&str],
-        common_name: &str,
-        usage: ExtendedKeyUsagePurpose,
-    ) -> (Certificate, KeyPair) {
-        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        let mut params = CertificateParams::new(names).unwrap();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, common_name);
-        params.extended_key_usages = vec![usage];
-        let key = KeyPair::generate().unwrap();
-        let certificate = params.signed_by(&key, &self.issuer).unwrap();
-        (certificate, key)
-    }
-
-    /// A TPP's certificate and key, as `ClientSettings::identity_pem` takes them.
-    fn client_identity_pem(&self) -> Vec<u8> {
-        let (certificate, key) =
-            self.sign(&[], "Cashline TPP", ExtendedKeyUsagePurpose::ClientAuth);
-        format!("{}{}", certificate.pem(), key.serialize_pem()).into_bytes()
-    }
-}
-
-/// Accepts TCP connections and finishes each TLS handshake before axum sees it; a refused
-/// handshake is recorded with the server's reason, for the test to check it was the one meant.
-struct TlsListener {
-    tcp: TcpListener,
-    acceptor: TlsAcceptor,
-    refused: mpsc::UnboundedSender<String>,
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            let Ok((tcp, addr)) = self.tcp.accept().await else {
-                continue;
-            };
-            let why = match tokio::time::timeout(HANDSHAKE_WAIT, self.acceptor.accept(tcp)).await {
-                Ok(Ok(tls)) => return (tls, addr),
-                Ok(Err(error)) => error.to_string(),
-                Err(_) => "the handshake did not finish".to_string(),
-            };
-            let _ = self.refused.send(why);
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.tcp.local_addr()
-    }
+/// A TPP's certificate and key, as `ClientSettings::identity_pem` takes them.
+fn client_identity_pem(pki: &Pki) -> Vec<u8> {
+    let (certificate, key) = pki.client_certificate();
+    format!("{certificate}{key}").into_bytes()
 }
 
 /// The bank: the simulator over TLS for 127.0.0.1 and localhost, a certificate signed by
@@ -113,35 +33,9 @@ struct Bank {
 
 impl Bank {
     async fn start(pki: &Pki) -> Bank {
-        let (certificate, key) = pki.sign(
-            &["127.0.0.1", "localhost"],
-            "bank.test",
-            ExtendedKeyUsagePurpose::ServerAuth,
-        );
-        let mut roots = RootCertStore::empty();
-        roots.add(pki.ca.der().clone()).unwrap();
-        // `builder` requires a certificate of every client unless told otherwise.
-        let verifier = WebPkiClientVerifier::builder(Arc::new(roots))
-            .build()
-            .unwrap();
-        let mut config = ServerConfig::builder()
-            .with_client_cert_verifier(verifier)
-            .with_single_cert(
-                vec![CertificateDer::from(certificate.der().to_vec())],
-                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-            )
-            .unwrap();
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        let tcp = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .unwrap();
-        let base_url = format!("https://127.0.0.1:{}", tcp.local_addr().unwrap().port());
         let (sender, refused) = mpsc::unbounded_channel();
-        let listener = TlsListener {
-            tcp,
-            acceptor: TlsAcceptor::from(Arc::new(config)),
-            refused: sender,
-        };
+        let listener = TlsListener::bind(pki.server_config(), Some(sender)).await;
+        let base_url = listener.base_url();
         let options = SimOptions {
             start: Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap(),
             auto_consent: true,
@@ -196,8 +90,8 @@ async fn a_client_with_a_certificate_of_the_banks_ca_reads_accounts_and_balances
     let pki = Pki::new("Cashline test CA");
     let mut bank = Bank::start(&pki).await;
     let client = bank.client(
-        Some(pki.client_identity_pem()),
-        Some(pki.ca.pem().into_bytes()),
+        Some(client_identity_pem(&pki)),
+        Some(pki.ca_pem().into_bytes()),
     );
     let consent_id = consent(&client).await.expect("a consent over mutual TLS");
     let client = client.with_consent(&consent_id);
@@ -226,14 +120,14 @@ async fn a_client_with_a_certificate_of_the_banks_ca_reads_accounts_and_balances
 async fn a_client_without_a_certificate_of_the_banks_ca_is_refused_in_plain_words() {
     let pki = Pki::new("Cashline test CA");
     let mut bank = Bank::start(&pki).await;
-    let ca = Some(pki.ca.pem().into_bytes());
+    let ca = Some(pki.ca_pem().into_bytes());
     // A certificate from a CA the bank does not know is no better than none.
     let stranger = Pki::new("Somebody else's CA");
     for (case, identity, server_says) in [
         ("no certificate", None, "peer sent no certificates"),
         (
             "a stranger's certificate",
-            Some(stranger.client_identity_pem()),
+            Some(client_identity_pem(&stranger)),
             "invalid peer certificate: UnknownIssuer",
         ),
     ] {
@@ -263,7 +157,7 @@ async fn a_client_that_does_not_trust_the_banks_ca_refuses_the_bank() {
     let pki = Pki::new("Cashline test CA");
     let mut bank = Bank::start(&pki).await;
     // The bank's CA is not among this machine's roots, and the client is given no other.
-    let client = bank.client(Some(pki.client_identity_pem()), None);
+    let client = bank.client(Some(client_identity_pem(&pki)), None);
     let error = consent(&client).await.expect_err("an unknown issuer");
     assert!(!error.is_transient(), "{error:?}");
     assert_eq!(
