@@ -351,29 +351,33 @@ pub fn open_items(report: &wire::OpenItemsReport) {
         .map(|i| {
             vec![
                 i.id.clone(),
+                i.document_number.clone().unwrap_or_default(),
                 i.kind.clone(),
-                i.amount.clone(),
+                i.open_amount.clone(),
                 i.currency.clone(),
                 i.due_date.clone().unwrap_or_default(),
                 i.probability.clone().unwrap_or_default(),
                 i.state.clone(),
                 i.counterparty.clone().unwrap_or_default(),
+                i.connection.clone().unwrap_or_else(|| i.source.clone()),
             ]
         })
         .collect();
     table(
         &[
             "id",
+            "document",
             "kind",
-            "amount",
+            "open",
             "ccy",
             "due",
             "probability",
             "state",
             "counterparty",
+            "source",
         ],
         &rows,
-        &[2],
+        &[3],
     );
 }
 
@@ -573,3 +577,64 @@ pub fn payments(report: &wire::PaymentsReport) {
 /// A name, path or message as the terminal may show it: control characters escaped, so a file
 /// name cannot move the cursor, clear the screen or forge a line, and IBANs masked.
 pub use cashline_domain::shown;
+
+pub fn erp_connections(report: &wire::ErpConnectionsReport) {
+    let rows: Vec<Vec<String>> = report
+        .connections
+        .iter()
+        .map(|c| {
+            let open: i64 = c
+                .items
+                .iter()
+                .filter(|i| i.state != "closed")
+                .map(|i| i.items)
+                .sum();
+            vec![
+                c.name.clone(),
+                c.kind.clone(),
+                format!("{} / {}", c.url, c.database),
+                c.state.clone(),
+                c.last_sync_at.clone().unwrap_or_default(),
+                c.next_sync_at.clone().unwrap_or_default(),
+                open.to_string(),
+                c.payments.to_string(),
+                c.last_error.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "name",
+            "kind",
+            "server",
+            "state",
+            "last sync",
+            "next sync",
+            "items",
+            "payments",
+            "last error",
+        ],
+        &rows,
+        &[6, 7],
+    );
+}
+
+pub fn erp_sync(report: &wire::ErpSyncReport) {
+    for run in &report.runs {
+        let detail = match &run.error {
+            Some(error) => format!("failed: {error}"),
+            None => format!(
+                "{} items changed ({} new, {} closed), {} new payments, {} withdrawn, {} written back{}{}",
+                run.items_changed,
+                run.new_items,
+                run.items_closed,
+                run.new_payments,
+                run.payments_withdrawn,
+                run.written_back,
+                if run.writeback_failed > 0 { format!(", {} failed", run.writeback_failed) } else { String::new() },
+                if run.writeback_refused > 0 { format!(", {} left to a person", run.writeback_refused) } else { String::new() },
+            ),
+        };
+        println!("{}: {}", shown(&run.connection), shown(&detail));
+    }
+}

@@ -8,6 +8,7 @@ use cashline_service::Service;
 
 pub mod connections;
 pub mod cutoffs;
+pub mod erp;
 pub mod exceptions;
 pub mod import;
 pub mod payments;
@@ -89,6 +90,11 @@ pub enum Command {
         #[command(subcommand)]
         command: connections::ConnectionCommand,
     },
+    /// ERP connections (Tryton): add, list with their health, remove, sync.
+    Erp {
+        #[command(subcommand)]
+        command: erp::ErpCommand,
+    },
     /// Read balances and transactions from the connected banks now.
     Sync(connections::SyncArgs),
     /// The bundled bank simulator (Berlin Group NextGenPSD2), for demos and tests.
@@ -123,6 +129,7 @@ pub async fn exec(service: &Service, command: Command) -> anyhow::Result<()> {
         Command::Cutoffs { command } => cutoffs::exec(service, command).await,
         Command::Connections { command } => connections::exec(service, command).await,
         Command::Sync(args) => connections::sync(service, args).await,
+        Command::Erp { command } => erp::exec(service, command).await,
         Command::Serve(_) | Command::Demo(_) | Command::BankSim(_) => {
             unreachable!("serve, demo and bank-sim open their own ledger, or none")
         }

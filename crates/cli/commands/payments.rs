@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use cashline_service::request::PaymentsQuery;
+use cashline_service::request::{OpenItemsQuery, PaymentsQuery};
 use cashline_service::Service;
 
 use crate::output::{self, shown};
@@ -18,10 +18,26 @@ pub enum OpenItemCommand {
         json: bool,
     },
     List {
+        /// `receivable` or `payable`.
         #[arg(long)]
         kind: Option<String>,
+        /// `open`, `partially_matched`, `matched` or `closed`.
         #[arg(long)]
         state: Option<String>,
+        /// `overdue` or `due` (today or later).
+        #[arg(long)]
+        due: Option<String>,
+        /// Part of the counterparty's name.
+        #[arg(long)]
+        counterparty: Option<String>,
+        #[arg(long)]
+        currency: Option<String>,
+        /// `matched` (wholly or in part) or `unmatched`.
+        #[arg(long)]
+        matched: Option<String>,
+        /// `csv`, or an ERP connection's name.
+        #[arg(long)]
+        source: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -162,10 +178,26 @@ pub async fn exec_open_items(service: &Service, command: OpenItemCommand) -> any
                 );
             }
         }
-        OpenItemCommand::List { kind, state, json } => {
-            let report = service
-                .open_items(kind.as_deref(), state.as_deref())
-                .await?;
+        OpenItemCommand::List {
+            kind,
+            state,
+            due,
+            counterparty,
+            currency,
+            matched,
+            source,
+            json,
+        } => {
+            let query = OpenItemsQuery {
+                kind,
+                state,
+                due,
+                counterparty,
+                currency,
+                matched,
+                source,
+            };
+            let report = service.open_items(&query).await?;
             output::show(json, &report, output::open_items)?;
         }
         OpenItemCommand::Probability { id, probability } => {

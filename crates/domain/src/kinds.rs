@@ -183,6 +183,7 @@ vocabulary! {
         SequenceGap => "sequence_gap",
         MissingDays => "missing_days",
         DataNotReceived => "data_not_received",
+        ErpWriteback => "erp_writeback",
     }
 }
 

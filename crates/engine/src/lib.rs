@@ -3,6 +3,7 @@
 
 pub mod bank;
 pub mod csv_mapping;
+pub mod erp;
 pub mod error;
 pub mod forecast;
 pub mod freshness;

@@ -47,7 +47,7 @@ pub async fn store(
     };
     for (item, entity_id) in items.iter().zip(entity_ids) {
         let currency = item.amount.currency().to_string();
-        let new = open_item::upsert(
+        let (_, new) = open_item::upsert(
             &mut tx,
             &open_item::NewOpenItem {
                 source,
@@ -60,6 +60,8 @@ pub async fn store(
                 due_date: item.due_date,
                 reference: item.reference.as_deref(),
                 entity_id,
+                document_number: None,
+                connection_id: None,
             },
             now,
         )

@@ -49,11 +49,12 @@ pub async fn insert(
     Ok(id)
 }
 
-/// The connections in use (not removed), by name.
-pub async fn list(pool: &sqlx::SqlitePool) -> Result<Vec<ConnectionRow>, LedgerError> {
-    let query = format!("SELECT {COLUMNS} WHERE removed_at IS NULL ORDER BY name");
+/// The connections of one kind (`psd2`, `tryton`) in use (not removed), by name.
+pub async fn list(pool: &sqlx::SqlitePool, kind: &str) -> Result<Vec<ConnectionRow>, LedgerError> {
+    let query = format!("SELECT {COLUMNS} WHERE removed_at IS NULL AND kind = ? ORDER BY name");
     Ok(
         sqlx::query_as::<_, ConnectionRow>(sqlx::AssertSqlSafe(query))
+            .bind(kind)
             .fetch_all(pool)
             .await?,
     )

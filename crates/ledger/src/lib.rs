@@ -14,6 +14,7 @@ pub mod csv_mapping;
 pub mod cutoff;
 pub mod entity;
 pub mod entry;
+pub mod erp;
 pub mod error;
 pub mod exception;
 pub mod fx_rate;

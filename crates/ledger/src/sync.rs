@@ -42,6 +42,8 @@ pub struct RunEnd<'a> {
     pub retries: u64,
     /// In plain words, without secrets.
     pub error: Option<&'a str>,
+    /// An ERP run's counts (items, payments, write-backs), as JSON.
+    pub erp_counts_json: Option<&'a str>,
 }
 
 pub async fn finish_run(
@@ -53,7 +55,8 @@ pub async fn finish_run(
     let count = |n: u64| i64::try_from(n).map_err(|_| LedgerError::Corrupt("count".into()));
     sqlx::query(
         "UPDATE sync_run SET ended_at = ?, outcome = ?, accounts_count = ?, new_entries_count = ?,
-                balances_count = ?, pages_count = ?, retries_count = ?, error = ?
+                balances_count = ?, pages_count = ?, retries_count = ?, error = ?,
+                erp_counts_json = ?
           WHERE id = ?",
     )
     .bind(instant_text(now))
@@ -64,6 +67,7 @@ pub async fn finish_run(
     .bind(count(end.pages)?)
     .bind(count(end.retries)?)
     .bind(end.error)
+    .bind(end.erp_counts_json)
     .bind(run_id)
     .execute(&mut **tx)
     .await?;
@@ -145,6 +149,7 @@ pub struct RunRow {
     pub retries_count: i64,
     pub correlation_id: String,
     pub error: Option<String>,
+    pub erp_counts_json: Option<String>,
 }
 
 /// A connection's latest runs, newest first.
@@ -155,7 +160,8 @@ pub async fn runs(
 ) -> Result<Vec<RunRow>, LedgerError> {
     Ok(sqlx::query_as::<_, RunRow>(
         "SELECT id, connection_id, started_at, ended_at, outcome, trigger, accounts_count,
-                new_entries_count, balances_count, pages_count, retries_count, correlation_id, error
+                new_entries_count, balances_count, pages_count, retries_count, correlation_id, error,
+                erp_counts_json
            FROM sync_run WHERE connection_id = ? ORDER BY id DESC LIMIT ?",
     )
     .bind(connection_id)
@@ -171,7 +177,8 @@ pub async fn last_ok(
 ) -> Result<Option<RunRow>, LedgerError> {
     Ok(sqlx::query_as::<_, RunRow>(
         "SELECT id, connection_id, started_at, ended_at, outcome, trigger, accounts_count,
-                new_entries_count, balances_count, pages_count, retries_count, correlation_id, error
+                new_entries_count, balances_count, pages_count, retries_count, correlation_id, error,
+                erp_counts_json
            FROM sync_run WHERE connection_id = ? AND outcome = 'ok' ORDER BY id DESC LIMIT 1",
     )
     .bind(connection_id)

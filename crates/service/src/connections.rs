@@ -25,6 +25,8 @@ use crate::keystore::Keystore;
 use crate::request::{ConnectionAdd, ConnectionName, PaymentsSend, SyncRequest};
 use crate::{wire, Service, ServiceError};
 
+/// The `connection.kind` of a bank connection.
+const KIND: &str = "psd2";
 /// Unattended reads a day a consent asks for unless told: the most PSD2 allows a TPP without
 /// the PSU present (RTS article 36(5)).
 pub const READS_PER_DAY_DEFAULT: u32 = 4;
@@ -151,7 +153,7 @@ impl Service {
             &mut tx,
             &NewConnection {
                 name,
-                kind: "psd2",
+                kind: KIND,
                 parameters_json: &parameters_json,
                 secret_ref: secret_ref.as_deref(),
                 cadence_minutes: None,
@@ -326,7 +328,7 @@ impl Service {
 
     pub async fn connections(&self) -> Result<wire::ConnectionsReport, ServiceError> {
         let mut connections = Vec::new();
-        for row in connection::list(self.ledger.pool()).await? {
+        for row in connection::list(self.ledger.pool(), KIND).await? {
             connections.push(self.describe(&row).await?);
         }
         Ok(wire::ConnectionsReport { connections })
@@ -342,7 +344,7 @@ impl Service {
     pub async fn sync(&self, request: &SyncRequest) -> Result<wire::SyncReport, ServiceError> {
         let rows = match &request.connection {
             Some(name) => vec![self.connection_row(name).await?],
-            None => connection::list(self.ledger.pool()).await?,
+            None => connection::list(self.ledger.pool(), KIND).await?,
         };
         let mut runs = Vec::with_capacity(rows.len());
         for row in rows {
@@ -359,7 +361,7 @@ impl Service {
     pub async fn sync_due(&self) -> Result<wire::SyncReport, ServiceError> {
         let now = self.clock.now();
         let mut runs = Vec::new();
-        for row in connection::list(self.ledger.pool()).await? {
+        for row in connection::list(self.ledger.pool(), KIND).await? {
             let Some(consent) =
                 connection::consent_in_force(self.ledger.pool(), row.id, now.date_naive()).await?
             else {
@@ -665,8 +667,12 @@ impl Service {
     async fn connection_row(&self, name: &str) -> Result<ConnectionRow, ServiceError> {
         connection::find(self.ledger.pool(), name)
             .await?
+            .filter(|row| row.kind == KIND)
             .ok_or_else(|| {
-                ServiceError::NotFound(format!("there is no connection named '{}'", shown(name)))
+                ServiceError::NotFound(format!(
+                    "there is no bank connection named '{}'",
+                    shown(name)
+                ))
             })
     }
 
@@ -787,7 +793,8 @@ impl Service {
 const SCHEDULE_TICK: Duration = Duration::from_secs(60);
 
 /// The background syncs of a long-running front (`serve`, the desktop app): every minute,
-/// the connections whose schedule says a read is due are synced, until `shutdown` resolves.
+/// the bank connections whose schedule says a read is due are synced, and the ERP
+/// connections whose cadence has passed, until `shutdown` resolves.
 /// A sync under way is finished first, so its run is recorded whole.
 pub async fn run_schedule(service: &Service, shutdown: impl std::future::Future<Output = ()>) {
     tokio::pin!(shutdown);
@@ -800,6 +807,7 @@ pub async fn run_schedule(service: &Service, shutdown: impl std::future::Future<
             }
             Err(error) => warn!(%error, "the sync schedule could not run"),
         }
+        crate::erp_connections::sync_due_logged(service).await;
         tokio::select! {
             () = &mut shutdown => return,
             () = tokio::time::sleep(SCHEDULE_TICK) => {}
@@ -968,7 +976,7 @@ fn last_scheduled(runs: &[sync::RunRow]) -> Option<DateTime<Utc>> {
 }
 
 /// A connection's name as given, or why it cannot be one.
-fn connection_name(name: &str) -> Result<&str, ServiceError> {
+pub(crate) fn connection_name(name: &str) -> Result<&str, ServiceError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(ServiceError::BadRequest("a connection needs a name".into()));
@@ -996,11 +1004,11 @@ fn client_for(parameters: &Psd2Parameters, key: Option<&str>) -> Result<Xs2aClie
     Xs2aClient::new(settings).map_err(|e| ServiceError::BadRequest(e.to_string()))
 }
 
-fn keystore() -> Result<Keystore, ServiceError> {
+pub(crate) fn keystore() -> Result<Keystore, ServiceError> {
     Keystore::from_env().map_err(keystore_error)
 }
 
-fn keystore_error(error: crate::keystore::KeystoreError) -> ServiceError {
+pub(crate) fn keystore_error(error: crate::keystore::KeystoreError) -> ServiceError {
     ServiceError::Unavailable(error.to_string())
 }
 

@@ -4,10 +4,11 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use cashline_domain::{Currency, Money};
+use cashline_domain::{shown, Currency, Money};
 use cashline_engine::open_item;
 use cashline_ledger::open_item as items;
 
+use crate::request::OpenItemsQuery;
 use crate::wire;
 use crate::{Service, ServiceError};
 
@@ -64,26 +65,89 @@ impl Service {
 
     pub async fn open_items(
         &self,
-        kind: Option<&str>,
-        state: Option<&str>,
+        query: &OpenItemsQuery,
     ) -> Result<wire::OpenItemsReport, ServiceError> {
-        let rows = items::list(self.ledger.pool(), kind, state).await?;
+        let today = self.clock.now().date_naive();
+        // A blank filter from the command line is no filter, as from a query string.
+        let given = |field: &Option<String>| {
+            field
+                .as_deref()
+                .map(str::trim)
+                .filter(|text| !text.is_empty())
+                .map(str::to_string)
+        };
+        let query = OpenItemsQuery {
+            kind: given(&query.kind),
+            state: given(&query.state),
+            due: given(&query.due),
+            counterparty: given(&query.counterparty),
+            currency: given(&query.currency),
+            matched: given(&query.matched),
+            source: given(&query.source),
+        };
+        let (overdue_on, due_from) = match query.due.as_deref() {
+            None => (None, None),
+            Some("overdue") => (Some(today), None),
+            Some("due") => (None, Some(today)),
+            Some(other) => {
+                return Err(ServiceError::BadRequest(format!(
+                    "due '{}' is neither due nor overdue",
+                    shown(other)
+                )))
+            }
+        };
+        let matched = match query.matched.as_deref() {
+            None => None,
+            Some("matched") => Some(true),
+            Some("unmatched") => Some(false),
+            Some(other) => {
+                return Err(ServiceError::BadRequest(format!(
+                    "matched '{}' is neither matched nor unmatched",
+                    shown(other)
+                )))
+            }
+        };
+        if let Some(kind) = query.kind.as_deref() {
+            if !["receivable", "payable"].contains(&kind) {
+                return Err(ServiceError::BadRequest(format!(
+                    "kind '{}' is neither receivable nor payable",
+                    shown(kind)
+                )));
+            }
+        }
+        let currency = query.currency.as_deref().map(str::to_ascii_uppercase);
+        let filter = items::ItemFilter {
+            kind: query.kind.as_deref(),
+            state: query.state.as_deref(),
+            overdue_on,
+            due_from,
+            counterparty: query.counterparty.as_deref(),
+            currency: currency.as_deref(),
+            matched,
+            source: query.source.as_deref(),
+        };
+        let rows = items::list(self.ledger.pool(), &filter).await?;
         let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
+        for listed in rows {
+            let row = listed.item;
             let currency =
                 Currency::from_code(&row.currency).map_err(cashline_engine::EngineError::from)?;
+            let money = |minor: i64| Money::from_minor(minor, currency).amount_text();
             out.push(wire::OpenItem {
                 id: row.external_id,
                 kind: row.kind,
                 counterparty: row.counterparty_name,
                 counterparty_iban: row.counterparty_iban,
-                amount: Money::from_minor(row.amount_minor, currency).amount_text(),
+                amount: money(row.amount_minor),
+                open_amount: money((row.amount_minor - listed.settled_minor).max(0)),
                 currency: row.currency,
                 due_date: row.due_date,
                 reference: row.reference,
+                document_number: listed.document_number,
                 probability: row.collection_probability_text,
                 state: row.state,
                 source: row.source,
+                connection: listed.connection_name,
                 entity: row.entity_code,
             });
         }

@@ -8,6 +8,7 @@ pub mod connections;
 pub mod demo;
 pub mod demo_banks;
 pub mod erp;
+pub mod erp_connections;
 pub mod error;
 pub mod exceptions;
 pub mod inbox;

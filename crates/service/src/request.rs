@@ -111,6 +111,33 @@ pub struct FilterQuery {
     pub state: Option<String>,
 }
 
+/// The open items list's filters: each blank one is no filter.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct OpenItemsQuery {
+    /// `receivable` or `payable`.
+    #[serde(deserialize_with = "text")]
+    pub kind: Option<String>,
+    /// One state: `open`, `partially_matched`, `matched`, `closed`.
+    #[serde(deserialize_with = "text")]
+    pub state: Option<String>,
+    /// `overdue` (due before today and not settled) or `due` (due today or later).
+    #[serde(deserialize_with = "text")]
+    pub due: Option<String>,
+    /// Part of the counterparty's name, in any case.
+    #[serde(deserialize_with = "text")]
+    pub counterparty: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub currency: Option<String>,
+    /// `matched` (wholly or in part) or `unmatched`.
+    #[serde(deserialize_with = "text")]
+    pub matched: Option<String>,
+    /// `csv`, or the name of the ERP connection the items came through.
+    #[serde(deserialize_with = "text")]
+    pub source: Option<String>,
+}
+
 /// Which chart, over which scope.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
@@ -498,4 +525,36 @@ pub struct PaymentsSend {
     pub ids: Vec<String>,
     /// The connection's name.
     pub via: String,
+}
+
+/// An ERP connection to add: a Tryton server, its database, and a user's login.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ErpAdd {
+    pub name: String,
+    /// The Tryton server's base URL (`https://…`; `http://` only on this machine).
+    pub tryton_url: String,
+    pub database: String,
+    pub user: String,
+    /// Kept in the OS keychain, never in the ledger.
+    pub password: String,
+    /// Minutes between scheduled syncs (default 60).
+    pub cadence_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ErpName {
+    pub name: String,
+}
+
+/// Syncs every ERP connection, or the one named.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ErpSyncRequest {
+    #[serde(deserialize_with = "text")]
+    pub connection: Option<String>,
 }

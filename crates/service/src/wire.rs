@@ -398,12 +398,19 @@ pub struct OpenItem {
     pub counterparty: Option<String>,
     pub counterparty_iban: Option<String>,
     pub amount: String,
+    /// What reconciliation has not settled of it yet.
+    pub open_amount: String,
     pub currency: String,
     pub due_date: Option<String>,
     pub reference: Option<String>,
+    /// The ERP's number of the document (an invoice's), where it has one.
+    pub document_number: Option<String>,
     pub probability: Option<String>,
     pub state: String,
+    /// `csv` or `tryton`.
     pub source: String,
+    /// The ERP connection it came through, for an item read from an ERP.
+    pub connection: Option<String>,
     pub entity: Option<String>,
 }
 
@@ -927,4 +934,78 @@ pub struct PaymentSent {
 pub struct PaymentsSent {
     pub connection: String,
     pub payments: Vec<PaymentSent>,
+}
+
+/// One sync of an ERP connection: what it read, closed and wrote back.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErpSyncRun {
+    pub connection: String,
+    /// `ok` or `failed`.
+    pub outcome: String,
+    pub items_changed: u64,
+    pub new_items: u64,
+    pub items_closed: u64,
+    pub payments_changed: u64,
+    pub new_payments: u64,
+    pub payments_withdrawn: u64,
+    pub written_back: u64,
+    pub writeback_failed: u64,
+    pub writeback_refused: u64,
+    pub error: Option<String>,
+    pub correlation_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErpSyncReport {
+    pub runs: Vec<ErpSyncRun>,
+}
+
+/// One write-back to the ERP, as the connection's screen lists it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErpWriteback {
+    /// `payment:<id>:<state>` or `match:<id>`.
+    pub subject: String,
+    /// `payment_status` or `match`.
+    pub kind: String,
+    /// `done`, `failed` (tried again on the next sync) or `refused` (a person's to do).
+    pub state: String,
+    pub erp_reference: Option<String>,
+    pub attempts: i64,
+    pub error: Option<String>,
+    pub at: String,
+}
+
+/// A count of a connection's open items in one state.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErpItemCount {
+    pub state: String,
+    pub items: i64,
+}
+
+/// An ERP connection and its health.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErpConnection {
+    pub name: String,
+    /// `tryton`.
+    pub kind: String,
+    pub url: String,
+    pub database: String,
+    pub user: String,
+    /// `healthy`, `failing` or `never_synced`.
+    pub state: String,
+    pub state_text: String,
+    pub cadence_minutes: i64,
+    pub last_sync_at: Option<String>,
+    pub last_ok_at: Option<String>,
+    pub last_error: Option<String>,
+    pub next_sync_at: Option<String>,
+    pub items: Vec<ErpItemCount>,
+    pub payments: i64,
+    pub writebacks: Vec<ErpWriteback>,
+    pub runs: Vec<ErpSyncRun>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErpConnectionsReport {
+    pub connections: Vec<ErpConnection>,
 }

@@ -3,8 +3,8 @@
 use tauri::State;
 
 use cashline_service::request::{
-    ApprovalLimitSet, CutoffSet, ExportId, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
-    PaymentsExport, PaymentsQuery, PaymentsSend,
+    ApprovalLimitSet, CutoffSet, ExportId, OpenItemsQuery, PaymentCancel, PaymentId,
+    PaymentsApprove, PaymentsExport, PaymentsQuery, PaymentsSend,
 };
 use cashline_service::{wire, Service};
 
@@ -15,11 +15,8 @@ pub async fn open_items(
     service: State<'_, Service>,
     request: Option<serde_json::Value>,
 ) -> Answer<wire::OpenItemsReport> {
-    let filter: FilterQuery = super::request(request)?;
-    service
-        .open_items(filter.kind.as_deref(), filter.state.as_deref())
-        .await
-        .map_err(refused)
+    let query: OpenItemsQuery = super::request(request)?;
+    service.open_items(&query).await.map_err(refused)
 }
 
 #[tauri::command]

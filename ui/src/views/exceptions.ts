@@ -39,6 +39,7 @@ const KINDS = [
   'stale_balance',
   'sync_failed',
   'data_not_received',
+  'erp_writeback',
 ] as const;
 /** Rows drawn at most; the newest are shown and the rest counted. */
 const ROWS_SHOWN_MAX = 1000;

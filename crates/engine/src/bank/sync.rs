@@ -557,6 +557,7 @@ async fn finish(
             pages: report.pages,
             retries: report.retries,
             error: report.error.as_deref(),
+            erp_counts_json: None,
         },
         now,
     )

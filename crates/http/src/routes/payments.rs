@@ -5,8 +5,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use cashline_service::request::{
-    ApprovalLimitSet, CutoffSet, ExportId, FilterQuery, PaymentCancel, PaymentId, PaymentsApprove,
-    PaymentsExport, PaymentsQuery, PaymentsSend,
+    ApprovalLimitSet, CutoffSet, ExportId, OpenItemsQuery, PaymentCancel, PaymentId,
+    PaymentsApprove, PaymentsExport, PaymentsQuery, PaymentsSend,
 };
 use cashline_service::wire;
 
@@ -36,12 +36,9 @@ pub(super) fn routes() -> Router<AppState> {
 
 async fn open_items(
     State(state): State<AppState>,
-    Params(filter): Params<FilterQuery>,
+    Params(query): Params<OpenItemsQuery>,
 ) -> ApiResult<wire::OpenItemsReport> {
-    ok(state
-        .service
-        .open_items(filter.kind.as_deref(), filter.state.as_deref())
-        .await?)
+    ok(state.service.open_items(&query).await?)
 }
 
 async fn payments(
