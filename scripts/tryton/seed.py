@@ -90,7 +90,6 @@ def main():
     config.set_trytond(database=args.database)
     from trytond.modules.account.tests.tools import (
         create_chart, create_fiscalyear, get_accounts)
-    from trytond.modules.account_invoice.tests.tools import set_fiscalyear_invoice_sequences
     from trytond.modules.company.tests.tools import create_company, get_company
 
     Currency = Model.get("currency.currency")
@@ -124,7 +123,25 @@ def main():
     create_company(party=company_party, currency=currencies["EUR"])
     company = get_company()
     create_chart(company)
-    fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear(company, today=today))
+    fiscalyear = create_fiscalyear(company, today=today)
+    # Invoice numbers as a customer quotes them in a remittance: INV-2026-0001, and the
+    # supplier invoices' own BILL-2026-0001 (their supplier's number is their reference).
+    SequenceStrict = Model.get("ir.sequence.strict")
+    SequenceType = Model.get("ir.sequence.type")
+    invoice_type, = SequenceType.find([("name", "=", "Invoice")], limit=1)
+    sequences = {}
+    for kind, prefix in [("out", "INV-%d-" % today.year), ("in", "BILL-%d-" % today.year)]:
+        sequence = SequenceStrict(
+            name="%s %d" % (kind, today.year), sequence_type=invoice_type,
+            company=company, prefix=prefix, padding=4)
+        sequence.save()
+        sequences[kind] = sequence
+    numbering, = fiscalyear.invoice_sequences
+    numbering.out_invoice_sequence = sequences["out"]
+    numbering.out_credit_note_sequence = sequences["out"]
+    numbering.in_invoice_sequence = sequences["in"]
+    numbering.in_credit_note_sequence = sequences["in"]
+    fiscalyear.save()
     fiscalyear.click("create_period")
     accounts = get_accounts(company)
 

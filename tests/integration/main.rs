@@ -11,6 +11,7 @@ mod corpus_bai2_ofx;
 mod corpus_csv;
 mod corpus_swift;
 mod demo;
+mod erp;
 mod forecast;
 mod hostile_input;
 mod http;
@@ -21,6 +22,7 @@ mod rates;
 mod recon;
 mod secrets;
 mod support;
+mod tryton;
 
 // The Prism launcher (contract.rs) and the test PKI with its TLS listener (secrets.rs) are
 // the psd2 crate's test support, for its contract.rs and mtls.rs: one copy of each, there.

@@ -1,6 +1,6 @@
-//! One sync of an ERP connection: read what changed (open items, approved payments), write it
-//! all-or-nothing per kind, close what the ERP no longer shows open, then write back what the
-//! bank said. Every run is a `sync_run`; a failed one says why in words and a `sync_failed`
+//! One sync of an ERP connection: write back what the bank said, then read what changed (open
+//! items, approved payments), write it all-or-nothing per kind, and close what the ERP no
+//! longer shows open. Every run is a `sync_run`; a failed one says why in words and a `sync_failed`
 //! case stays open until a run ends well.
 
 use chrono::{DateTime, Utc};
@@ -127,6 +127,9 @@ async fn read_and_write<P: ErpPort>(
     options: &ErpSyncOptions<'_>,
     report: &mut ErpSyncReport,
 ) -> Result<(), Failure> {
+    // What the bank said goes back first, so what is read next shows the ERP as it is after
+    // it (an invoice a match paid is reconciled there, and closed here on the same sync).
+    report.written_back = writeback::write_back(ledger, port, connection, options).await?;
     // Everything is read before anything is written: an ERP that stops answering mid-way
     // leaves the ledger as it was.
     let items_since = records::cursor(ledger.pool(), connection.id, Model::OpenItem).await?;
@@ -141,7 +144,6 @@ async fn read_and_write<P: ErpPort>(
         .map_err(Failure::Erp)?;
     write_items(ledger, connection, &items, options, report).await?;
     write_payments(ledger, connection, &approved, options, report).await?;
-    report.written_back = writeback::write_back(ledger, port, connection, options).await?;
     Ok(())
 }
 
