@@ -81,6 +81,10 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
             commands::connections::connection_renew,
             commands::connections::connection_remove,
             commands::connections::sync,
+            commands::erp::erp_connections,
+            commands::erp::erp_add,
+            commands::erp::erp_remove,
+            commands::erp::erp_sync,
             commands::payments::payments_send,
         ])
 }

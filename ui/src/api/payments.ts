@@ -1,7 +1,7 @@
 //! Open items (receivables and payables) and payments, with their approval.
 
 import type {
-  ApprovalLimit, ApprovalLimitSet, Cutoff, CutoffSet, FilterQuery, OpenItem, Payment, PaymentCancel, PaymentCase, PaymentEvent, PaymentId, PaymentIssue,
+  ApprovalLimit, ApprovalLimitSet, Cutoff, CutoffSet, OpenItem, OpenItemsQuery, Payment, PaymentCancel, PaymentCase, PaymentEvent, PaymentId, PaymentIssue,
   PaymentExport, PaymentExportDocument, PaymentRun, PaymentsApprove, PaymentsExport, PaymentsExported, PaymentsQuery, ExportId, RunState,
 } from '../generated/wire';
 import { arrayOf, bool, count, currency, decimal, decodeDate, instant, listIn, money, nonEmptyText, nullable, record, text } from './decode';
@@ -61,8 +61,12 @@ function decodeExport(value: unknown, path: string): PaymentExport {
 
 /** Open items of a kind (`receivable`, `payable`) and a state; all when null. */
 export async function fetchOpenItems(kind: string | null = null, state: string | null = null): Promise<OpenItem[]> {
-  const request: Loose<FilterQuery> = { kind: kind || null, state: state || null };
-  return listIn(await call('open_items', request), 'open_items', 'items', decodeOpenItem);
+  return fetchOpenItemsWhere({ kind: kind || null, state: state || null });
+}
+
+/** Open items by the list's filters (kind, state, due or overdue, counterparty, currency, matched, source); a blank filter is none. */
+export async function fetchOpenItemsWhere(query: Loose<OpenItemsQuery>): Promise<OpenItem[]> {
+  return listIn(await call('open_items', query), 'open_items', 'items', decodeOpenItem);
 }
 
 /** Payments in a state; all when null. */
@@ -203,12 +207,15 @@ function decodeOpenItem(value: unknown, path: string): OpenItem {
     counterparty: nullable(text)(o.counterparty, `${path}.counterparty`),
     counterparty_iban: nullable(text)(o.counterparty_iban, `${path}.counterparty_iban`),
     amount: money(o.amount, `${path}.amount`),
+    open_amount: money(o.open_amount, `${path}.open_amount`),
     currency: currency(o.currency, `${path}.currency`),
     due_date: nullable(decodeDate)(o.due_date, `${path}.due_date`),
     reference: nullable(text)(o.reference, `${path}.reference`),
+    document_number: nullable(text)(o.document_number, `${path}.document_number`),
     probability: nullable(decimal)(o.probability, `${path}.probability`),
     state: nonEmptyText(o.state, `${path}.state`),
     source: text(o.source, `${path}.source`),
+    connection: nullable(text)(o.connection, `${path}.connection`),
     entity: nullable(text)(o.entity, `${path}.entity`),
   };
 }

@@ -202,7 +202,23 @@ export type RatesImported = { file: string, rates: number, written: number, firs
 
 export type OpenItemsReport = { items: Array<OpenItem>, };
 
-export type OpenItem = { id: string, kind: string, counterparty: string | null, counterparty_iban: string | null, amount: string, currency: string, due_date: string | null, reference: string | null, probability: string | null, state: string, source: string, entity: string | null, };
+export type OpenItem = { id: string, kind: string, counterparty: string | null, counterparty_iban: string | null, amount: string, 
+/**
+ * What reconciliation has not settled of it yet.
+ */
+open_amount: string, currency: string, due_date: string | null, reference: string | null, 
+/**
+ * The ERP's number of the document (an invoice's), where it has one.
+ */
+document_number: string | null, probability: string | null, state: string, 
+/**
+ * `csv` or `tryton`.
+ */
+source: string, 
+/**
+ * The ERP connection it came through, for an item read from an ERP.
+ */
+connection: string | null, entity: string | null, };
 
 export type ItemsImported = { file: string, items: number, new_items: number, };
 
@@ -317,6 +333,42 @@ export type SyncRun = { connection: string,
 outcome: string, accounts: number, new_entries: number, error: string | null, correlation_id: string, };
 
 export type SyncReport = { runs: Array<SyncRun>, };
+
+export type ErpSyncRun = { connection: string, 
+/**
+ * `ok` or `failed`.
+ */
+outcome: string, items_changed: number, new_items: number, items_closed: number, payments_changed: number, new_payments: number, payments_withdrawn: number, written_back: number, writeback_failed: number, writeback_refused: number, error: string | null, correlation_id: string, };
+
+export type ErpSyncReport = { runs: Array<ErpSyncRun>, };
+
+export type ErpWriteback = { 
+/**
+ * `payment:<id>:<state>` or `match:<id>`.
+ */
+subject: string, 
+/**
+ * `payment_status` or `match`.
+ */
+kind: string, 
+/**
+ * `done`, `failed` (tried again on the next sync) or `refused` (a person's to do).
+ */
+state: string, erp_reference: string | null, attempts: number, error: string | null, at: string, };
+
+export type ErpItemCount = { state: string, items: number, };
+
+export type ErpConnection = { name: string, 
+/**
+ * `tryton`.
+ */
+kind: string, url: string, database: string, user: string, 
+/**
+ * `healthy`, `failing` or `never_synced`.
+ */
+state: string, state_text: string, cadence_minutes: number, last_sync_at: string | null, last_ok_at: string | null, last_error: string | null, next_sync_at: string | null, items: Array<ErpItemCount>, payments: number, writebacks: Array<ErpWriteback>, runs: Array<ErpSyncRun>, };
+
+export type ErpConnectionsReport = { connections: Array<ErpConnection>, };
 
 export type PaymentSent = { payment: string, 
 /**
@@ -521,6 +573,32 @@ export type EntriesQuery = { account?: string, from?: string, to?: string, limit
 
 export type FilterQuery = { kind?: string, state?: string, };
 
+export type OpenItemsQuery = { 
+/**
+ * `receivable` or `payable`.
+ */
+kind?: string, 
+/**
+ * One state: `open`, `partially_matched`, `matched`, `closed`.
+ */
+state?: string, 
+/**
+ * `overdue` (due before today and not settled) or `due` (due today or later).
+ */
+due?: string, 
+/**
+ * Part of the counterparty's name, in any case.
+ */
+counterparty?: string, currency?: string, 
+/**
+ * `matched` (wholly or in part) or `unmatched`.
+ */
+matched?: string, 
+/**
+ * `csv`, or the name of the ERP connection the items came through.
+ */
+source?: string, };
+
 export type ChartRequest = { 
 /**
  * `balances`, `history`, `forecast`, `entities` or `banks` (over HTTP, from the path).
@@ -671,6 +749,24 @@ bank_ca_pem?: string, };
 export type ConnectionName = { name: string, };
 
 export type SyncRequest = { connection?: string, };
+
+export type ErpAdd = { name: string, 
+/**
+ * The Tryton server's base URL (`https://…`; `http://` only on this machine).
+ */
+tryton_url: string, database: string, user: string, 
+/**
+ * Kept in the OS keychain, never in the ledger.
+ */
+password: string, 
+/**
+ * Minutes between scheduled syncs (default 60).
+ */
+cadence_minutes?: number, };
+
+export type ErpName = { name: string, };
+
+export type ErpSyncRequest = { connection?: string, };
 
 export type PaymentsSend = { ids: Array<string>, 
 /**

@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::AppState;
 
 mod connections;
+mod erp;
 mod exceptions;
 mod import;
 mod payments;
@@ -36,6 +37,7 @@ pub(crate) fn api() -> Router<AppState> {
         .merge(recon::routes())
         .merge(settings::routes())
         .merge(connections::routes())
+        .merge(erp::routes())
         // `/api` itself, which the nested fallback does not see.
         .route("/", any(unknown_route))
         .method_not_allowed_fallback(method_not_allowed)
