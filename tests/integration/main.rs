@@ -12,6 +12,7 @@ mod corpus_csv;
 mod corpus_swift;
 mod demo;
 mod erp;
+mod erp_files;
 mod forecast;
 mod hostile_input;
 mod http;

@@ -101,8 +101,9 @@ pub async fn exec_csv_mapping(service: &Service, command: CsvMappingCommand) -> 
                 .with_context(|| format!("{} is not JSON", file.display()))?;
             let saved = service.csv_mapping_save(definition).await?;
             println!(
-                "Saved CSV mapping '{}': it reads files whose header is {}",
+                "Saved CSV mapping '{}': it reads {} from files whose header is {}",
                 output::shown(&saved.name),
+                saved.records.replace('_', " "),
                 output::shown(&saved.header)
             );
         }
@@ -115,8 +116,9 @@ pub async fn exec_csv_mapping(service: &Service, command: CsvMappingCommand) -> 
             } else {
                 for mapping in &report.mappings {
                     println!(
-                        "{}: {}",
+                        "{} ({}): {}",
                         output::shown(&mapping.name),
+                        mapping.records.replace('_', " "),
                         output::shown(&mapping.header)
                     );
                 }

@@ -14,6 +14,10 @@ pub enum OpenItemCommand {
     /// Import the ERP's CSV export (idempotent by id).
     Import {
         file: PathBuf,
+        /// The saved ERP mapping to read it through (else the one whose header it has, or
+        /// the layout of CLI.md).
+        #[arg(long, value_name = "NAME")]
+        mapping: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -51,6 +55,10 @@ pub enum PaymentCommand {
     /// are validated on the way in.
     Import {
         file: PathBuf,
+        /// The saved ERP mapping to read it through (else the one whose header it has, or
+        /// the layout of CLI.md).
+        #[arg(long, value_name = "NAME")]
+        mapping: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -165,8 +173,14 @@ pub enum PaymentCommand {
 
 pub async fn exec_open_items(service: &Service, command: OpenItemCommand) -> anyhow::Result<()> {
     match command {
-        OpenItemCommand::Import { file, json } => {
-            let report = service.open_items_import(&file).await?;
+        OpenItemCommand::Import {
+            file,
+            mapping,
+            json,
+        } => {
+            let report = service
+                .open_items_import_with(&file, mapping.as_deref())
+                .await?;
             if json {
                 output::json(&report)?;
             } else {
@@ -214,8 +228,14 @@ pub async fn exec_open_items(service: &Service, command: OpenItemCommand) -> any
 
 pub async fn exec_payments(service: &Service, command: PaymentCommand) -> anyhow::Result<()> {
     match command {
-        PaymentCommand::Import { file, json } => {
-            let report = service.payments_import(&file).await?;
+        PaymentCommand::Import {
+            file,
+            mapping,
+            json,
+        } => {
+            let report = service
+                .payments_import_with(&file, mapping.as_deref())
+                .await?;
             if json {
                 output::json(&report)?;
             } else {

@@ -1,17 +1,35 @@
-//! Saved CSV mappings: validated before they are stored, audited when they change, since a
-//! mapping decides how amounts are read.
+//! Saved CSV mappings, of bank statement exports and of other ERPs' open items and payment
+//! runs: validated before they are stored, audited when they change, since a mapping decides
+//! how amounts are read.
 
 use chrono::{DateTime, Utc};
 
 use cashline_bankfile::csv_mapping::CsvMapping;
+use cashline_erp::mapping::ErpCsvMapping;
 use cashline_ledger::{audit, csv_mapping as store, Ledger};
 
 use crate::EngineError;
 
-/// Every saved mapping. A stored definition that no longer reads is a corrupt ledger.
+/// Every saved mapping of bank statements. A stored definition that no longer reads is a
+/// corrupt ledger.
 pub async fn load(ledger: &Ledger) -> Result<Vec<CsvMapping>, EngineError> {
+    load_of(ledger, "statements").await
+}
+
+/// Every saved mapping of ERP exports.
+pub async fn load_erp(ledger: &Ledger) -> Result<Vec<ErpCsvMapping>, EngineError> {
+    let mut all = load_of(ledger, "open_items").await?;
+    all.extend(load_of(ledger, "payments").await?);
+    Ok(all)
+}
+
+async fn load_of<T: serde::de::DeserializeOwned>(
+    ledger: &Ledger,
+    records: &str,
+) -> Result<Vec<T>, EngineError> {
     let rows = store::list(ledger.pool()).await?;
     rows.into_iter()
+        .filter(|row| row.records == records)
         .map(|row| {
             serde_json::from_str(&row.definition_json).map_err(|e| {
                 EngineError::Ledger(cashline_ledger::LedgerError::Corrupt(format!(
@@ -23,7 +41,7 @@ pub async fn load(ledger: &Ledger) -> Result<Vec<CsvMapping>, EngineError> {
         .collect()
 }
 
-/// Validates and saves a mapping (replacing one of the same name).
+/// Validates and saves a statement mapping (replacing one of the same name).
 pub async fn save(
     ledger: &Ledger,
     mapping: &CsvMapping,
@@ -35,21 +53,59 @@ pub async fn save(
     })?;
     let definition =
         serde_json::to_string(mapping).map_err(|e| EngineError::InvalidRequest(e.to_string()))?;
-    let mut tx = ledger.begin().await?;
-    store::save(
-        &mut tx,
+    store_mapping(
+        ledger,
         &mapping.name,
+        "statements",
         &mapping.header,
         &definition,
         user,
         now,
     )
-    .await?;
+    .await
+}
+
+/// Validates and saves a mapping of an ERP's export (replacing one of the same name).
+pub async fn save_erp(
+    ledger: &Ledger,
+    mapping: &ErpCsvMapping,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<(), EngineError> {
+    mapping.validate().map_err(|message| {
+        EngineError::InvalidRequest(format!("CSV mapping '{}': {message}", mapping.name))
+    })?;
+    let definition =
+        serde_json::to_string(mapping).map_err(|e| EngineError::InvalidRequest(e.to_string()))?;
+    let records = mapping.records.as_str();
+    store_mapping(
+        ledger,
+        &mapping.name,
+        records,
+        &mapping.header,
+        &definition,
+        user,
+        now,
+    )
+    .await
+}
+
+async fn store_mapping(
+    ledger: &Ledger,
+    name: &str,
+    records: &str,
+    header: &str,
+    definition: &str,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<(), EngineError> {
+    let mut tx = ledger.begin().await?;
+    store::save(&mut tx, name, records, header, definition, user, now).await?;
     let record = audit::NewAuditRecord {
         actor: user,
         action: "csv_mapping.save",
-        subject: &mapping.name,
-        detail: serde_json::from_str(&definition).unwrap_or_default(),
+        subject: name,
+        detail: serde_json::from_str(definition).unwrap_or_default(),
     };
     audit::append(&mut tx, &record, now).await?;
     tx.commit().await?;

@@ -1,8 +1,10 @@
-//! ERP adapters. The pure half reads what an ERP exports (CSV files with the headers of
-//! `CLI.md`) into canonical open items and payment instructions; every row is validated, and a
-//! file with one bad row is refused whole, naming the line and the field.
+//! ERP files: what an ERP exports (CSV files with the headers of `CLI.md`, or any other layout
+//! through a saved `mapping`) read into canonical open items and payment instructions; every
+//! row is validated, and a file with one bad row is refused whole, naming the line and the
+//! field. (Tryton's API is `cashline-tryton`.)
 
 pub mod csv_rows;
+pub mod mapping;
 pub mod open_items;
 pub mod payments;
 

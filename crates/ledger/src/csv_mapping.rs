@@ -8,6 +8,8 @@ use crate::{LedgerError, Tx};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CsvMappingRow {
     pub name: String,
+    /// `statements`, `open_items` or `payments`.
+    pub records: String,
     pub header: String,
     pub definition_json: String,
     pub created_by: String,
@@ -18,6 +20,7 @@ pub struct CsvMappingRow {
 pub async fn save(
     tx: &mut Tx<'_>,
     name: &str,
+    records: &str,
     header: &str,
     definition_json: &str,
     user: &str,
@@ -25,12 +28,13 @@ pub async fn save(
 ) -> Result<(), LedgerError> {
     let at = instant_text(now);
     sqlx::query(
-        "INSERT INTO csv_mapping (name, header, definition_json, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET header = excluded.header,
+        "INSERT INTO csv_mapping (name, records, header, definition_json, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET records = excluded.records, header = excluded.header,
            definition_json = excluded.definition_json, updated_at = excluded.updated_at",
     )
     .bind(name)
+    .bind(records)
     .bind(header)
     .bind(definition_json)
     .bind(user)
@@ -43,7 +47,7 @@ pub async fn save(
 
 pub async fn list(pool: &sqlx::SqlitePool) -> Result<Vec<CsvMappingRow>, LedgerError> {
     Ok(sqlx::query_as::<_, CsvMappingRow>(
-        "SELECT name, header, definition_json, created_by, updated_at FROM csv_mapping ORDER BY name",
+        "SELECT name, records, header, definition_json, created_by, updated_at FROM csv_mapping ORDER BY name",
     )
     .fetch_all(pool)
     .await?)

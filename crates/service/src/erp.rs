@@ -5,7 +5,9 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use cashline_domain::{shown, Currency, Money};
+use cashline_engine::csv_mapping;
 use cashline_engine::open_item;
+use cashline_erp::mapping::{ErpCsvMapping, Records};
 use cashline_ledger::open_item as items;
 
 use crate::request::OpenItemsQuery;
@@ -40,13 +42,62 @@ pub(crate) fn read(path: &Path) -> Result<(String, Vec<u8>), ServiceError> {
 }
 
 impl Service {
+    /// The ERP mapping to read a file through: the one named (which must read `records`), or
+    /// the saved one whose header the file has, or none (the layout of CLI.md).
+    pub(crate) async fn erp_mapping(
+        &self,
+        records: Records,
+        named: Option<&str>,
+        bytes: &[u8],
+    ) -> Result<Option<ErpCsvMapping>, ServiceError> {
+        let saved = csv_mapping::load_erp(&self.ledger).await?;
+        match named {
+            Some(name) => {
+                let mapping = saved.into_iter().find(|m| m.name == name).ok_or_else(|| {
+                    ServiceError::BadRequest(format!(
+                        "there is no saved ERP mapping named '{}'",
+                        shown(name)
+                    ))
+                })?;
+                if mapping.records != records {
+                    return Err(ServiceError::BadRequest(format!(
+                        "mapping '{}' reads {}, not {}",
+                        shown(name),
+                        mapping.records.as_str(),
+                        records.as_str()
+                    )));
+                }
+                Ok(Some(mapping))
+            }
+            None => Ok(saved
+                .into_iter()
+                .find(|m| m.records == records && m.matches(bytes))),
+        }
+    }
+
     pub async fn open_items_import(
         &self,
         path: &Path,
     ) -> Result<wire::ItemsImported, ServiceError> {
+        self.open_items_import_with(path, None).await
+    }
+
+    /// Open items from an ERP's export: the layout of CLI.md, or another ERP's through the
+    /// saved mapping named, or else the one whose header the file has.
+    pub async fn open_items_import_with(
+        &self,
+        path: &Path,
+        mapping: Option<&str>,
+    ) -> Result<wire::ItemsImported, ServiceError> {
         let (name, bytes) = read(path)?;
-        let parsed = cashline_erp::open_items::parse(&bytes)
-            .map_err(|e| ServiceError::BadRequest(format!("{name}: {e}")))?;
+        let mapping = self
+            .erp_mapping(Records::OpenItems, mapping, &bytes)
+            .await?;
+        let parsed = match &mapping {
+            Some(mapping) => mapping.open_items(&bytes),
+            None => cashline_erp::open_items::parse(&bytes),
+        }
+        .map_err(|e| ServiceError::BadRequest(format!("{name}: {e}")))?;
         let report = open_item::store(
             &self.ledger,
             &name,
@@ -58,6 +109,7 @@ impl Service {
         .await?;
         Ok(wire::ItemsImported {
             file: name,
+            mapping: mapping.map(|m| m.name),
             items: report.items,
             new_items: report.new_items,
         })

@@ -10,6 +10,7 @@ use cashline_domain::PaymentSource;
 use cashline_domain::{reason_meaning, Currency, Money, PaymentState};
 use cashline_engine::import::ImportSource;
 use cashline_engine::payment::{self, status};
+use cashline_erp::mapping::Records;
 use cashline_erp::payments::PaymentInstruction;
 use cashline_ledger::payment as payments;
 use cashline_ledger::payment_export;
@@ -149,7 +150,22 @@ impl Service {
         &self,
         path: &Path,
     ) -> Result<wire::PaymentsImported, ServiceError> {
+        self.payments_import_with(path, None).await
+    }
+
+    /// As `payments_import`, a CSV in another ERP's layout read through the saved mapping
+    /// named, or else the one whose header the file has.
+    pub async fn payments_import_with(
+        &self,
+        path: &Path,
+        mapping: Option<&str>,
+    ) -> Result<wire::PaymentsImported, ServiceError> {
         let (name, bytes) = read(path)?;
+        let mapping = if pain001::detect(&bytes).is_some() {
+            None
+        } else {
+            self.erp_mapping(Records::Payments, mapping, &bytes).await?
+        };
         // The run is known by its file's name; where it lay is the import's business.
         let file_name = path
             .file_name()
@@ -164,7 +180,11 @@ impl Service {
                 instructions,
             )
         } else {
-            let parsed = cashline_erp::payments::parse(&bytes).map_err(|e| refused(&e))?;
+            let parsed = match &mapping {
+                Some(mapping) => mapping.payments(&bytes),
+                None => cashline_erp::payments::parse(&bytes),
+            }
+            .map_err(|e| refused(&e))?;
             (payment::RunSource::Csv, None, parsed)
         };
         let run = payment::RunIn {
@@ -177,6 +197,7 @@ impl Service {
             payment::store(&self.ledger, &run, &parsed, &self.user, self.clock.now()).await?;
         Ok(wire::PaymentsImported {
             file: name,
+            mapping: mapping.map(|m| m.name),
             payments: report.payments,
             new_payments: report.new_payments,
             validated: report.validated,

@@ -11,6 +11,7 @@ use cashline_domain::{mask::mask_account, shown, Clock, Currency, Money};
 use cashline_engine::csv_mapping;
 use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
 use cashline_engine::CsvMappingDefinition as CsvMapping;
+use cashline_erp::mapping::ErpCsvMapping;
 use cashline_ledger::{audit, entry, setting, Ledger};
 
 pub use crate::request::{EntriesQuery, ImportOptions};
@@ -260,25 +261,36 @@ impl Service {
         Ok(balances_by_currency_svg(&series)?)
     }
 
-    /// Saves a CSV mapping given as the JSON of `CsvMapping` (replacing one of that name).
+    /// Saves a CSV mapping given as its JSON (replacing one of that name): a bank statement
+    /// export's (`CsvMapping`), or, with a `records` member, an ERP export's
+    /// (`ErpCsvMapping`).
     pub async fn csv_mapping_save(
         &self,
         definition: serde_json::Value,
     ) -> Result<wire::CsvMapping, ServiceError> {
-        let mapping: CsvMapping = serde_json::from_value(definition)
-            .map_err(|e| ServiceError::BadRequest(format!("the CSV mapping is not valid: {e}")))?;
+        let invalid = |e: serde_json::Error| {
+            ServiceError::BadRequest(format!("the CSV mapping is not valid: {e}"))
+        };
+        if definition.get("records").is_some() {
+            let mapping: ErpCsvMapping = serde_json::from_value(definition).map_err(invalid)?;
+            csv_mapping::save_erp(&self.ledger, &mapping, &self.user, self.clock.now()).await?;
+            return Ok(wire::CsvMapping::from_erp(&mapping));
+        }
+        let mapping: CsvMapping = serde_json::from_value(definition).map_err(invalid)?;
         csv_mapping::save(&self.ledger, &mapping, &self.user, self.clock.now()).await?;
         Ok(wire::CsvMapping::from_definition(&mapping))
     }
 
     pub async fn csv_mappings(&self) -> Result<wire::CsvMappingsReport, ServiceError> {
-        let mappings = csv_mapping::load(&self.ledger).await?;
-        Ok(wire::CsvMappingsReport {
-            mappings: mappings
-                .iter()
-                .map(wire::CsvMapping::from_definition)
-                .collect(),
-        })
+        let statements = csv_mapping::load(&self.ledger).await?;
+        let erp = csv_mapping::load_erp(&self.ledger).await?;
+        let mut mappings: Vec<wire::CsvMapping> = statements
+            .iter()
+            .map(wire::CsvMapping::from_definition)
+            .chain(erp.iter().map(wire::CsvMapping::from_erp))
+            .collect();
+        mappings.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(wire::CsvMappingsReport { mappings })
     }
 
     pub async fn csv_mapping_remove(&self, name: &str) -> Result<(), ServiceError> {

@@ -214,6 +214,9 @@ pub struct CsvMappingsReport {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CsvMapping {
     pub name: String,
+    /// What its files hold: `statements` (a bank's export), `open_items` or `payments` (an
+    /// ERP's).
+    pub records: String,
     pub header: String,
     /// The bank file crate's mapping definition, as saved; the UI types it itself.
     #[ts(type = "unknown")]
@@ -224,6 +227,16 @@ impl CsvMapping {
     pub fn from_definition(mapping: &cashline_engine::CsvMappingDefinition) -> CsvMapping {
         CsvMapping {
             name: mapping.name.clone(),
+            records: "statements".into(),
+            header: mapping.header.clone(),
+            definition: serde_json::to_value(mapping).unwrap_or_default(),
+        }
+    }
+
+    pub fn from_erp(mapping: &cashline_erp::mapping::ErpCsvMapping) -> CsvMapping {
+        CsvMapping {
+            name: mapping.name.clone(),
+            records: mapping.records.as_str().into(),
             header: mapping.header.clone(),
             definition: serde_json::to_value(mapping).unwrap_or_default(),
         }
@@ -417,6 +430,8 @@ pub struct OpenItem {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ItemsImported {
     pub file: String,
+    /// The saved mapping the file was read through, for an export in another layout.
+    pub mapping: Option<String>,
     pub items: usize,
     pub new_items: usize,
 }
@@ -603,6 +618,8 @@ pub struct RunState {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PaymentsImported {
     pub file: String,
+    /// The saved mapping the file was read through, for an export in another layout.
+    pub mapping: Option<String>,
     pub payments: usize,
     pub new_payments: usize,
     pub validated: usize,

@@ -95,7 +95,10 @@ export async function importFile(name: string, content: Blob, options: ImportOpt
 }
 
 export async function fetchCsvMappings(): Promise<CsvMapping[]> {
-  return listIn(await call('csv_mappings'), 'csv_mappings', 'mappings', decodeCsvMapping);
+  // The mappings of bank statement exports; those of ERP exports are saved from their JSON
+  // (`cashline csv-mapping add`) and read by the open items and payments imports.
+  const all = listIn(await call('csv_mappings'), 'csv_mappings', 'mappings', (value, path) => ({ value, path, records: record(value, path).records }));
+  return all.filter((m) => m.records === 'statements').map((m) => decodeCsvMapping(m.value, m.path));
 }
 
 /** Saves (or replaces, by name) a mapping; the engine checks it and names the field at fault. */
@@ -171,6 +174,7 @@ function decodeCsvMapping(value: unknown, path: string): CsvMapping {
   const o = record(value, path);
   return {
     name: nonEmptyText(o.name, `${path}.name`),
+    records: nonEmptyText(o.records, `${path}.records`),
     header: text(o.header, `${path}.header`),
     definition: decodeCsvMappingDefinition(o.definition, `${path}.definition`),
   };

@@ -129,7 +129,12 @@ export type AuditReport = { records: number, ok: boolean, first_bad: string | nu
 
 export type CsvMappingsReport = { mappings: Array<CsvMapping>, };
 
-export type CsvMapping = { name: string, header: string, 
+export type CsvMapping = { name: string, 
+/**
+ * What its files hold: `statements` (a bank's export), `open_items` or `payments` (an
+ * ERP's).
+ */
+records: string, header: string, 
 /**
  * The bank file crate's mapping definition, as saved; the UI types it itself.
  */
@@ -220,7 +225,11 @@ source: string,
  */
 connection: string | null, entity: string | null, };
 
-export type ItemsImported = { file: string, items: number, new_items: number, };
+export type ItemsImported = { file: string, 
+/**
+ * The saved mapping the file was read through, for an export in another layout.
+ */
+mapping: string | null, items: number, new_items: number, };
 
 export type PaymentsReport = { payments: Array<Payment>, 
 /**
@@ -442,7 +451,11 @@ source: string, name: string, message_id: string | null, created_at: string, imp
 
 export type RunState = { state: string, currency: string, count: number, amount: string, };
 
-export type PaymentsImported = { file: string, payments: number, new_payments: number, validated: number, with_issues: number, held_as_duplicates: number, };
+export type PaymentsImported = { file: string, 
+/**
+ * The saved mapping the file was read through, for an export in another layout.
+ */
+mapping: string | null, payments: number, new_payments: number, validated: number, with_issues: number, held_as_duplicates: number, };
 
 export type CalendarReport = { currency: string, 
 /**
