@@ -33,6 +33,11 @@ pub struct DemoArgs {
     port: u16,
     #[arg(long, env = "CASHLINE_UI_DIR", value_name = "DIR")]
     ui: Option<PathBuf>,
+    /// A seeded Tryton to connect the demo to (`scripts/demo` starts one where it can).
+    #[arg(long, value_name = "URL", requires = "tryton_database")]
+    tryton: Option<String>,
+    #[arg(long, value_name = "DB", requires = "tryton")]
+    tryton_database: Option<String>,
 }
 
 /// The ledger `serve` works on: demo data goes to the demo ledger, never into the real one,
@@ -68,6 +73,16 @@ pub async fn demo(
     // included.
     let (_banks, lines) = service.load_demo_banks().await?;
     println!("Demo banks: {}.", lines.join(", "));
+    match (&args.tryton, &args.tryton_database) {
+        (Some(url), Some(database)) => {
+            let line = service.load_demo_erp(url, database).await?;
+            println!("Demo ERP: {}.", shown(&line));
+        }
+        _ => println!(
+            "Demo ERP: none. scripts/demo starts a seeded Tryton where Python 3 can install it \
+             from PyPI (scripts/tryton/ensure); or give --tryton URL --tryton-database DB."
+        ),
+    }
     if !args.web && has_display() {
         if let Some(desktop) = desktop_binary() {
             service.close().await;

@@ -485,3 +485,46 @@ impl Service {
         Ok(lines)
     }
 }
+
+/// The login of the demo's Tryton: the admin that `scripts/tryton/ensure` seeds, a demo's
+/// own database and never a real one.
+const DEMO_TRYTON_USER: &str = "admin";
+const DEMO_TRYTON_PASSWORD: &str = "admin";
+/// The demo's ERP connection.
+const DEMO_ERP_NAME: &str = "Tryton";
+
+impl Service {
+    /// Connects the demo to the seeded Tryton `scripts/demo` started, once, and syncs it:
+    /// its open items and approved payments come in beside the demo's files.
+    pub async fn load_demo_erp(&self, url: &str, database: &str) -> Result<String, ServiceError> {
+        let known = self.erp_connections().await?;
+        if !known.connections.iter().any(|c| c.name == DEMO_ERP_NAME) {
+            self.erp_add(&crate::request::ErpAdd {
+                name: DEMO_ERP_NAME.into(),
+                tryton_url: url.into(),
+                database: database.into(),
+                user: DEMO_TRYTON_USER.into(),
+                password: DEMO_TRYTON_PASSWORD.into(),
+                cadence_minutes: None,
+            })
+            .await?;
+        }
+        let report = self
+            .erp_sync(&crate::request::ErpSyncRequest {
+                connection: Some(DEMO_ERP_NAME.into()),
+            })
+            .await?;
+        let run = report.runs.first();
+        Ok(match run {
+            Some(run) if run.outcome == "ok" => format!(
+                "{DEMO_ERP_NAME} at {url} ({} new open items, {} new payments)",
+                run.new_items, run.new_payments
+            ),
+            Some(run) => format!(
+                "{DEMO_ERP_NAME} at {url}: the sync failed: {}",
+                run.error.as_deref().unwrap_or_default()
+            ),
+            None => format!("{DEMO_ERP_NAME} at {url}"),
+        })
+    }
+}
