@@ -602,7 +602,6 @@ impl ErpPort for TrytonClient {
                 ),
                 None => party
                     .and_then(|p| ibans.get(&p).cloned())
-                    .map(|(iban, bic)| (iban, bic))
                     .unwrap_or_default(),
             };
             let invoice_reference = value::reference(related(record, "line.move_origin"))
