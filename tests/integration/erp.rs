@@ -357,7 +357,17 @@ fn the_open_items_list_filters_by_kind_due_counterparty_currency_match_and_sourc
     };
     let workspace = Workspace::new();
     added(&workspace, &database);
-    assert_eq!(sync(&workspace)["runs"][0]["outcome"], "ok");
+    // Read in pages of four: the eleven items come in three pages each way, all of them.
+    let output = workspace
+        .command()
+        .env("CASHLINE_TRYTON_PAGE_SIZE", "4")
+        .args(["erp", "sync", "--json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["runs"][0]["outcome"], "ok", "{report}");
+    assert_eq!(report["runs"][0]["new_items"], 11, "{report}");
+    assert_eq!(totals(&items(&workspace, &[])), seeded_totals());
     let count = |filter: &[&str]| items(&workspace, filter).len();
     assert_eq!(count(&["--kind", "receivable"]), 6);
     assert_eq!(count(&["--kind", "payable"]), 5);
@@ -552,5 +562,105 @@ fn tryton_killed_mid_sync_fails_the_run_in_words_loses_nothing_and_the_next_sync
         cases["exceptions"],
         serde_json::json!([]),
         "resolved by the good sync"
+    );
+}
+
+#[test]
+fn a_tryton_session_that_ends_between_two_calls_is_renewed_by_a_new_login() {
+    use cashline_engine::erp::ErpPort;
+    // Sessions that end after a second idle: the adapter's second call finds its session
+    // gone (Tryton answers 401) and logs in again.
+    let Some(server) = Server::start_with(&["short"], &[("TRYTOND_SESSION__TIMEOUT", "1")]) else {
+        return;
+    };
+    let client = cashline_tryton::TrytonClient::new(cashline_tryton::Login {
+        url: server.url.clone(),
+        database: "short".into(),
+        user: "admin".into(),
+        password: PASSWORD.into(),
+    })
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        assert_eq!(client.company().await.unwrap(), "Cashline Demo GmbH");
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        let items = client.open_items(None).await.expect("a new session");
+        assert_eq!(items.changed.len(), 11);
+    });
+}
+
+#[test]
+fn a_match_with_a_difference_is_not_guessed_into_tryton_but_left_to_a_person() {
+    let Some(database) = tryton::database() else {
+        return;
+    };
+    let workspace = Workspace::new();
+    let imported = workspace.run(&[
+        "import",
+        fixture("camt053/demo-single.xml").to_str().unwrap(),
+    ]);
+    assert!(imported.status.success());
+    added(&workspace, &database);
+    assert_eq!(sync(&workspace)["runs"][0]["outcome"], "ok");
+    // Atelier Lumière pays INV-2026-0002 less 15.00 of bank fees.
+    let day = statement_of_the_day()
+        .replace("7200.00", "7185.00")
+        .replace("2794.33", "2809.33");
+    let day = workspace.write("day.xml", day.as_bytes());
+    let booked = workspace.run(&["import", day.to_str().unwrap()]);
+    assert!(
+        booked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&booked.stderr)
+    );
+    let listed = items(&workspace, &[]);
+    let receivable = item(&listed, "INV-2026-0002")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let matched = workspace.run(&[
+        "recon",
+        "match",
+        "--entry",
+        "ERP-TEST-1",
+        "--item",
+        &receivable,
+        "--difference-kind",
+        "fee",
+    ]);
+    assert!(
+        matched.status.success(),
+        "{}",
+        String::from_utf8_lossy(&matched.stderr)
+    );
+    let report = sync(&workspace);
+    let run = &report["runs"][0];
+    assert_eq!(run["outcome"], "ok", "{report}");
+    assert_eq!(run["writeback_refused"], 1, "{report}");
+    let cases = workspace.json(&["exceptions", "--kind", "erp_writeback", "--json"]);
+    let case = &cases["exceptions"][0];
+    assert_eq!(case["state"], "open", "{cases}");
+    assert!(
+        case["subject"].as_str().unwrap().contains("to Tryton"),
+        "{cases}"
+    );
+    let shown = workspace.json(&["exceptions", "show", case["id"].as_str().unwrap(), "--json"]);
+    assert!(
+        shown.to_string().contains("7185.00 differs from the 7200.00"),
+        "the case says why: {shown}"
+    );
+    // Nothing was posted in Tryton, and the next sync does not try again.
+    let states = tryton::query(&database, &["states"]);
+    assert_eq!(states["statements"], serde_json::json!({}), "{states}");
+    assert_eq!(states["invoices"]["INV-2026-0002"], "posted");
+    let again = sync(&workspace);
+    assert_eq!(again["runs"][0]["writeback_refused"], 0, "{again}");
+    let listed = workspace.json(&["erp", "list", "--json"]);
+    assert_eq!(
+        listed["connections"][0]["writebacks"][0]["state"], "refused",
+        "{listed}"
     );
 }

@@ -67,6 +67,7 @@ pub struct Server {
     port: u16,
     dir: tempfile::TempDir,
     databases: Vec<String>,
+    settings: Vec<(String, String)>,
 }
 
 impl Drop for Server {
@@ -78,6 +79,11 @@ impl Drop for Server {
 impl Server {
     /// Starts a server with a fresh copy of the template for each name.
     pub fn start(databases: &[&str]) -> Option<Server> {
+        Server::start_with(databases, &[])
+    }
+
+    /// As `start`, with settings of trytond's own (`TRYTOND_SESSION__TIMEOUT`, …).
+    pub fn start_with(databases: &[&str], settings: &[(&str, &str)]) -> Option<Server> {
         let template = template()?;
         let dir = tempfile::tempdir().expect("a folder for the databases");
         for name in databases {
@@ -88,8 +94,13 @@ impl Server {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let child = spawn(dir.path(), port, databases);
+        let settings: Vec<(String, String)> = settings
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let child = spawn(dir.path(), port, databases, &settings);
         let mut server = Server {
+            settings,
             _watcher: Watcher::of(&child),
             child,
             url: format!("http://127.0.0.1:{port}"),
@@ -129,7 +140,7 @@ impl Server {
     pub fn restart(&mut self) {
         self.kill();
         let names: Vec<&str> = self.databases.iter().map(String::as_str).collect();
-        self.child = spawn(self.dir.path(), self.port, &names);
+        self.child = spawn(self.dir.path(), self.port, &names, &self.settings);
         self._watcher = Watcher::of(&self.child);
         self.wait_listening();
     }
@@ -158,7 +169,7 @@ impl Watcher {
     }
 }
 
-fn spawn(dir: &Path, port: u16, databases: &[&str]) -> Child {
+fn spawn(dir: &Path, port: u16, databases: &[&str], settings: &[(String, String)]) -> Child {
     let log = std::fs::File::create(dir.join("trytond.log")).expect("the server's log");
     Command::new(venv().join("bin/trytond"))
         // Without -d the server would load a database's modules on its first request, and
@@ -168,6 +179,7 @@ fn spawn(dir: &Path, port: u16, databases: &[&str]) -> Child {
         .env("TRYTOND_DATABASE__URI", "sqlite://")
         .env("TRYTOND_DATABASE__PATH", dir)
         .env("TRYTOND_WEB__LISTEN", format!("127.0.0.1:{port}"))
+        .envs(settings.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(log.try_clone().expect("the log twice"))
         .stderr(log)

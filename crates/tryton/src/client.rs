@@ -26,8 +26,11 @@ use cashline_erp::open_items::ItemKind;
 use crate::rpc::{Login, Rpc};
 use crate::value::{self, related, text};
 
-/// Records asked for in one call.
+/// Records asked for in one call, unless `PAGE_SIZE_VARIABLE` says otherwise.
 const PAGE: usize = 500;
+/// Sets the records asked for in one call (1 to 10,000): for a server that answers large
+/// pages slowly, and for tests that page through a small database.
+pub const PAGE_SIZE_VARIABLE: &str = "CASHLINE_TRYTON_PAGE_SIZE";
 /// Write dates are asked for from this long before the last one seen: a record written by a
 /// transaction that committed after the last read began is read again, never missed.
 /// Reading one twice changes nothing.
@@ -39,12 +42,19 @@ const PAYMENT: &str = "account.payment";
 
 pub struct TrytonClient {
     rpc: Rpc,
+    page: usize,
 }
 
 impl TrytonClient {
     pub fn new(login: Login) -> Result<TrytonClient, ErpPortError> {
+        let page = std::env::var(PAGE_SIZE_VARIABLE)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|n| (1..=10_000).contains(n))
+            .unwrap_or(PAGE);
         Ok(TrytonClient {
             rpc: Rpc::new(login)?,
+            page,
         })
     }
 
@@ -86,7 +96,7 @@ impl TrytonClient {
                     vec![
                         domain.clone(),
                         json!(ids.len()),
-                        json!(PAGE),
+                        json!(self.page),
                         json!([["id", "ASC"]]),
                     ],
                 )
@@ -97,7 +107,7 @@ impl TrytonClient {
                 .iter()
                 .filter_map(Value::as_i64)
                 .collect();
-            let full = page.len() == PAGE;
+            let full = page.len() == self.page;
             ids.extend(page);
             if !full {
                 return Ok(ids);
@@ -112,7 +122,7 @@ impl TrytonClient {
         fields: &[&str],
     ) -> Result<Vec<Value>, ErpPortError> {
         let mut records = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(PAGE) {
+        for chunk in ids.chunks(self.page) {
             let page = self
                 .rpc
                 .call(
