@@ -649,7 +649,9 @@ fn a_match_with_a_difference_is_not_guessed_into_tryton_but_left_to_a_person() {
     );
     let shown = workspace.json(&["exceptions", "show", case["id"].as_str().unwrap(), "--json"]);
     assert!(
-        shown.to_string().contains("7185.00 differs from the 7200.00"),
+        shown
+            .to_string()
+            .contains("7185.00 differs from the 7200.00"),
         "the case says why: {shown}"
     );
     // Nothing was posted in Tryton, and the next sync does not try again.

@@ -70,6 +70,19 @@ const ECB_DAILY: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
 <Cube>\n<Cube time='2026-01-05'>\n<Cube currency='USD' rate='1.0523'/>\n<Cube currency='JPY' rate='161.42'/>\n\
 <Cube currency='GBP' rate='0.84390'/>\n</Cube>\n</Cube>\n</gesmes:Envelope>\n";
 
+const ERP_OPEN_ITEMS: &str = "id,kind,counterparty,counterparty_iban,amount,currency,due_date,reference,entity,probability\n\
+INV-1,receivable,Nordwind Handel GmbH,DE12500105170648489890,12500.00,EUR,2026-11-13,INV-1,,0.9\n\
+BILL-7,payable,Stahlwerk Becker AG,,4100.00,EUR,2026-12-14,SB-2026-1243,,\n";
+
+const ERP_PAYMENTS: &str = "id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference\n\
+P1,E2E-P1,DE89370400440532013000,Stahlwerk Becker AG,DE62370400440532013001,COBADEFFXXX,4100.00,EUR,2026-11-24,SB-2026-1243\n";
+
+/// The export `fuzz/fuzz_targets/erp.rs` reads through its mapping.
+const ERP_MAPPED: &str = "Offene Posten zum 23.11.2026\n\
+Belegnr;Konto;Name;IBAN;Betrag;Faellig;Verwendungszweck\n\
+RE-1001;D;Nordwind Handel GmbH;DE12500105170648489890;12.500,00;13.11.2026;RE-1001\n\
+ER-77;K;Stahlwerk Becker AG;;4.100,00;14.12.2026;SB-2026-1243\n";
+
 const RATES_CSV: &str = "base,quote,date,rate\nEUR,USD,2026-01-05,1.0523\nEUR,CHF,2026-01-05,0.9312\nUSD,JPY,2026-01-02,153.2\n";
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -172,6 +185,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
     write(dir, "rates", "eurofxref-daily.xml", ECB_DAILY)?;
     write(dir, "rates", "rates.csv", RATES_CSV)?;
+    write(dir, "erp", "open-items.csv", ERP_OPEN_ITEMS)?;
+    write(dir, "erp", "payments.csv", ERP_PAYMENTS)?;
+    write(dir, "erp", "op-liste.csv", ERP_MAPPED)?;
 
     for (name, text) in &all {
         // A seed that does not parse would start the fuzzer in the shallows: check each.
