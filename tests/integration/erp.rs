@@ -666,3 +666,138 @@ fn a_match_with_a_difference_is_not_guessed_into_tryton_but_left_to_a_person() {
         "{listed}"
     );
 }
+
+#[test]
+fn a_payment_the_bank_refused_is_marked_failed_in_tryton_with_the_banks_reason() {
+    let Some(database) = tryton::database() else {
+        return;
+    };
+    let workspace = Workspace::new();
+    let imported = workspace.run(&[
+        "import",
+        fixture("camt053/demo-single.xml").to_str().unwrap(),
+    ]);
+    assert!(imported.status.success());
+    added(&workspace, &database);
+    assert_eq!(sync(&workspace)["runs"][0]["outcome"], "ok");
+    let payments = workspace.json(&["payments", "list", "--json"]);
+    let papeterie = payments["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["creditor_name"] == "Papeterie Martin")
+        .unwrap()
+        .clone();
+    let id = papeterie["id"].as_str().unwrap();
+    let end_to_end = papeterie["end_to_end_id"].as_str().unwrap();
+    let approved = workspace
+        .command_as("approver")
+        .args(["payments", "approve", id])
+        .output()
+        .unwrap();
+    assert!(approved.status.success());
+    let out = workspace.dir.path().join("run.xml");
+    let exported = workspace.json(&[
+        "payments",
+        "export",
+        "--format",
+        "pain.001.001.09",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    let message = exported["message_id"].as_str().unwrap();
+    let report = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.10\"><CstmrPmtStsRpt>\
+<GrpHdr><MsgId>STS-1</MsgId><CreDtTm>2026-11-23T10:00:00Z</CreDtTm></GrpHdr>\
+<OrgnlGrpInfAndSts><OrgnlMsgId>{message}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId></OrgnlGrpInfAndSts>\
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>B1</OrgnlPmtInfId>\
+<TxInfAndSts><OrgnlEndToEndId>{end_to_end}</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf></TxInfAndSts>\
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"
+    );
+    let file = workspace.write("status.xml", report.as_bytes());
+    let read = workspace.run(&["import", file.to_str().unwrap()]);
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let shown = workspace.json(&["payments", "show", id, "--json"]);
+    assert_eq!(shown["status"], "rejected", "{shown}");
+
+    let back = sync(&workspace);
+    assert_eq!(back["runs"][0]["written_back"], 1, "{back}");
+    let states = tryton::query(&database, &["states"]);
+    assert_eq!(states["payments"][end_to_end], "failed", "{states}");
+    let notes = states["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().contains("AC04")),
+        "the bank's reason is on the payment: {states}"
+    );
+    // Told once: another sync writes nothing, and Tryton holds one note.
+    assert_eq!(sync(&workspace)["runs"][0]["written_back"], 0);
+    let again = tryton::query(&database, &["states"]);
+    assert_eq!(again["notes"].as_array().unwrap().len(), notes.len());
+}
+
+#[test]
+fn an_erp_connection_asked_for_carelessly_or_with_hostile_values_is_refused_by_name() {
+    let workspace = Workspace::new();
+    let add_with = |args: &[&str], password: &str| {
+        let mut child = workspace
+            .command()
+            .args(["erp", "add"])
+            .args(args)
+            .arg("--password-stdin")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = writeln!(child.stdin.take().unwrap(), "{password}");
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?} was taken");
+        String::from_utf8_lossy(&output.stderr).to_string()
+    };
+    let base = |name: &'static str, url: &'static str, database: &'static str| {
+        vec![
+            name,
+            "--tryton",
+            url,
+            "--database",
+            database,
+            "--user",
+            "admin",
+        ]
+    };
+    let words = add_with(&base("Ty\u{1b}[2Jpo", "http://127.0.0.1:9", "db"), "x");
+    assert!(words.contains("control characters"), "{words}");
+    assert!(!words.contains('\u{1b}'), "{words}");
+    let words = add_with(&base("Tryton", "http://erp.example.com", "db"), "x");
+    assert!(
+        words.contains("https"),
+        "plain HTTP only on this machine: {words}"
+    );
+    let words = add_with(&base("Tryton", "http://127.0.0.1:9", "../other"), "x");
+    assert!(words.contains("database"), "{words}");
+    let words = add_with(&base("Tryton", "http://127.0.0.1:9", "db"), "");
+    assert!(words.contains("password"), "{words}");
+    let long = "p".repeat(5000);
+    let words = add_with(&base("Tryton", "http://127.0.0.1:9", "db"), &long);
+    assert!(
+        words.contains("longer than") || words.contains("more than"),
+        "{words}"
+    );
+    let mut every = base("Tryton", "http://127.0.0.1:9", "db");
+    every.extend(["--every", "0"]);
+    let words = add_with(&every, "x");
+    assert!(words.contains("every 1 to"), "{words}");
+    // A server that is not there: the login cannot be tried, nothing is stored.
+    let words = add_with(&base("Tryton", "http://127.0.0.1:9", "db"), "x");
+    assert!(words.contains("cannot be reached"), "{words}");
+    assert_eq!(
+        workspace.json(&["erp", "list", "--json"])["connections"],
+        serde_json::json!([])
+    );
+}
