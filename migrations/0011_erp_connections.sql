@@ -50,7 +50,9 @@ CREATE TABLE erp_writeback (
     kind TEXT NOT NULL CHECK (kind IN ('payment_status', 'match')),
     payment_id INTEGER REFERENCES payment (id),
     match_id INTEGER REFERENCES recon_match (id),
-    state TEXT NOT NULL CHECK (state IN ('done', 'failed', 'refused')),
+    -- `reverted`: written, then undone in Cashline; the case it opened tells a person to
+    -- take it back in the ERP too.
+    state TEXT NOT NULL CHECK (state IN ('done', 'failed', 'refused', 'reverted')),
     erp_reference TEXT,
     attempts INTEGER NOT NULL DEFAULT 1 CHECK (attempts >= 1),
     error TEXT,

@@ -340,6 +340,25 @@ fn tryton_items_and_payments_come_in_and_a_payment_end_and_a_match_go_back() {
         "no statement is posted twice"
     );
 
+    // Undone in Cashline after Tryton posted it: Cashline does not reverse Tryton's books on
+    // its own, but says so in the queue, once.
+    workspace.json(&["recon", "undo", matched["id"].as_str().unwrap(), "--json"]);
+    sync(&workspace);
+    sync(&workspace);
+    let cases = workspace.json(&["exceptions", "--kind", "erp_writeback", "--json"]);
+    let cases = cases["exceptions"].as_array().unwrap();
+    assert_eq!(cases.len(), 1, "{cases:#?}");
+    let shown = workspace.json(&[
+        "exceptions",
+        "show",
+        cases[0]["id"].as_str().unwrap(),
+        "--json",
+    ]);
+    assert!(
+        shown.to_string().contains("was undone in Cashline"),
+        "{shown}"
+    );
+
     // An invoice paid in Tryton itself is closed on the next sync.
     tryton::query(&database, &["pay", "INV-2026-0004", "2026-11-23"]);
     let fifth = sync(&workspace);

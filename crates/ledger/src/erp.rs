@@ -192,6 +192,23 @@ pub async fn matches_to_report(
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
+/// Matches written back to the ERP and since undone or rejected in Cashline, with what the
+/// ERP made of them.
+pub async fn undone_after_writeback(
+    pool: &sqlx::SqlitePool,
+    connection_id: i64,
+) -> Result<Vec<(i64, Option<String>)>, LedgerError> {
+    Ok(sqlx::query_as(
+        "SELECT m.id, w.erp_reference FROM erp_writeback w JOIN recon_match m ON m.id = w.match_id
+          WHERE w.connection_id = ? AND w.kind = 'match' AND w.state = 'done'
+            AND m.state IN ('undone', 'rejected')
+          ORDER BY m.id",
+    )
+    .bind(connection_id)
+    .fetch_all(pool)
+    .await?)
+}
+
 /// One entry of a match, as write-back tells the ERP of it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MatchedEntry {
@@ -265,6 +282,8 @@ pub enum WritebackState {
     Failed,
     /// Not to be written by Cashline (the mapping is not unambiguous): a person decides.
     Refused,
+    /// Written, then undone in Cashline: a person takes it back in the ERP.
+    Reverted,
 }
 
 pub struct NewWriteback<'a> {
@@ -292,6 +311,7 @@ pub async fn record_writeback(
         WritebackState::Done => "done",
         WritebackState::Failed => "failed",
         WritebackState::Refused => "refused",
+        WritebackState::Reverted => "reverted",
     };
     sqlx::query(
         "INSERT INTO erp_writeback (connection_id, subject, kind, payment_id, match_id, state,

@@ -93,6 +93,30 @@ pub(crate) async fn write_back<P: ErpPort>(
             }
         }
     }
+    // A match Tryton recorded and Cashline then undid: Cashline does not reverse a posted
+    // statement on its own; a person is told, once.
+    for (match_id, posted) in records::undone_after_writeback(ledger.pool(), connection.id).await? {
+        let subject = match_subject(match_id);
+        let target = Target {
+            subject: &subject,
+            kind: WritebackKind::Match,
+            payment_id: None,
+            match_id: Some(match_id),
+        };
+        let why = format!(
+            "match {match_id} was undone in Cashline after {} recorded it ({}): take it back \
+             there too",
+            connection.name,
+            posted.as_deref().unwrap_or("its bank line")
+        );
+        let mut tx = ledger.begin().await?;
+        let case = target.case_subject(connection);
+        let open = exception::find_open_about(&mut tx, ExceptionKind::ErpWriteback, &case).await?;
+        let row = target.row(connection, WritebackState::Reverted, None, Some(&why));
+        records::record_writeback(&mut tx, &row, options.now).await?;
+        open_case(&mut tx, &target, &case, &why, open.is_empty(), options.now).await?;
+        tx.commit().await?;
+    }
     Ok(report)
 }
 
