@@ -64,6 +64,19 @@ fn added(workspace: &Workspace, database: &Database) {
     );
 }
 
+/// A workspace with the company's account (from a statement the bank sent, so the ERP's
+/// payments, drawn on it, pass validation), connected to `database`.
+fn connected(database: &Database) -> Workspace {
+    let workspace = Workspace::new();
+    let imported = workspace.run(&[
+        "import",
+        fixture("camt053/demo-single.xml").to_str().unwrap(),
+    ]);
+    assert!(imported.status.success());
+    added(&workspace, database);
+    workspace
+}
+
 fn sync(workspace: &Workspace) -> Value {
     let output = workspace.run(&["erp", "sync", "--json"]);
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
@@ -169,15 +182,7 @@ fn tryton_items_and_payments_come_in_and_a_payment_end_and_a_match_go_back() {
     let Some(database) = tryton::database() else {
         return;
     };
-    let workspace = Workspace::new();
-    // The company's account, from a statement the bank sent: the payments are drawn on it.
-    let imported = workspace.run(&[
-        "import",
-        fixture("camt053/demo-single.xml").to_str().unwrap(),
-    ]);
-    assert!(imported.status.success());
-    added(&workspace, &database);
-
+    let workspace = connected(&database);
     let first = sync(&workspace);
     let run = &first["runs"][0];
     assert_eq!(run["outcome"], "ok", "{first}");
@@ -616,13 +621,7 @@ fn a_match_with_a_difference_is_not_guessed_into_tryton_but_left_to_a_person() {
     let Some(database) = tryton::database() else {
         return;
     };
-    let workspace = Workspace::new();
-    let imported = workspace.run(&[
-        "import",
-        fixture("camt053/demo-single.xml").to_str().unwrap(),
-    ]);
-    assert!(imported.status.success());
-    added(&workspace, &database);
+    let workspace = connected(&database);
     assert_eq!(sync(&workspace)["runs"][0]["outcome"], "ok");
     // Atelier Lumière pays INV-2026-0002 less 15.00 of bank fees.
     let day = statement_of_the_day()
@@ -691,13 +690,7 @@ fn a_payment_the_bank_refused_is_marked_failed_in_tryton_with_the_banks_reason()
     let Some(database) = tryton::database() else {
         return;
     };
-    let workspace = Workspace::new();
-    let imported = workspace.run(&[
-        "import",
-        fixture("camt053/demo-single.xml").to_str().unwrap(),
-    ]);
-    assert!(imported.status.success());
-    added(&workspace, &database);
+    let workspace = connected(&database);
     assert_eq!(sync(&workspace)["runs"][0]["outcome"], "ok");
     let payments = workspace.json(&["payments", "list", "--json"]);
     let papeterie = payments["payments"]

@@ -26,6 +26,21 @@ pub const SKIP_ROWS_MAX: usize = 1_000;
 /// Longest fixed value or value name, in characters.
 pub const VALUE_CHARS_MAX: usize = 256;
 
+/// The open items layout's columns: those every file has, and the optional entity and
+/// probability of collection.
+const OPEN_ITEM_FIELDS: &[&str] = &[
+    "id",
+    "kind",
+    "counterparty",
+    "counterparty_iban",
+    "amount",
+    "currency",
+    "due_date",
+    "reference",
+    "entity",
+    "probability",
+];
+
 /// What an export holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,30 +60,8 @@ impl Records {
     /// The fields of `CLI.md`'s layout, as its header names them.
     pub fn fields(&self) -> &'static [&'static str] {
         match self {
-            Records::OpenItems => &[
-                "id",
-                "kind",
-                "counterparty",
-                "counterparty_iban",
-                "amount",
-                "currency",
-                "due_date",
-                "reference",
-                "entity",
-                "probability",
-            ],
-            Records::Payments => &[
-                "id",
-                "end_to_end_id",
-                "debtor_iban",
-                "creditor_name",
-                "creditor_iban",
-                "creditor_bic",
-                "amount",
-                "currency",
-                "requested_date",
-                "reference",
-            ],
+            Records::OpenItems => OPEN_ITEM_FIELDS,
+            Records::Payments => crate::payments::COLUMNS,
         }
     }
 
@@ -510,6 +503,15 @@ mod tests {
         let mut mapping = datev_like();
         mapping.skip_rows = 1_000_000;
         assert!(mapping.validate().is_err());
+    }
+
+    #[test]
+    fn the_open_items_fields_are_the_parsers_columns_and_its_optional_two() {
+        assert!(OPEN_ITEM_FIELDS.starts_with(crate::open_items::REQUIRED));
+        assert_eq!(
+            &OPEN_ITEM_FIELDS[crate::open_items::REQUIRED.len()..],
+            ["entity", "probability"]
+        );
     }
 
     #[test]

@@ -39,7 +39,8 @@ pub struct OpenItem {
     pub probability: Option<Decimal>,
 }
 
-const REQUIRED: &[&str] = &[
+/// The columns of the layout that every file has.
+pub const REQUIRED: &[&str] = &[
     "id",
     "kind",
     "counterparty",

@@ -30,7 +30,8 @@ pub struct PaymentInstruction {
     pub instruction_id: Option<String>,
 }
 
-const REQUIRED: &[&str] = &[
+/// The columns of the layout, every one required.
+pub const COLUMNS: &[&str] = &[
     "id",
     "end_to_end_id",
     "debtor_iban",
@@ -44,7 +45,7 @@ const REQUIRED: &[&str] = &[
 ];
 
 pub fn parse(bytes: &[u8]) -> Result<Vec<PaymentInstruction>, ErpError> {
-    let rows = Rows::read(bytes, REQUIRED)?;
+    let rows = Rows::read(bytes, COLUMNS)?;
     let mut payments = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for row in rows.iter() {

@@ -562,27 +562,7 @@ async fn finish(
         now,
     )
     .await?;
-    let subject = failing_subject(&connection.name);
-    let open = exception::find_open_about(&mut tx, ExceptionKind::SyncFailed, &subject).await?;
-    match (&report.error, open.is_empty()) {
-        (Some(error), true) => {
-            exception::open(
-                &mut tx,
-                &exception::NewException {
-                    kind: Some(ExceptionKind::SyncFailed),
-                    subject: &subject,
-                    detail: Some(error),
-                    ..Default::default()
-                },
-                now,
-            )
-            .await?;
-        }
-        (None, false) => {
-            exception::resolve_about(&mut tx, &open, "the next sync ended well", now).await?;
-        }
-        _ => {}
-    }
+    failure_case(&mut tx, &connection.name, report.error.as_deref(), now).await?;
     tx.commit().await?;
     if report.ok {
         let sweep = crate::freshness::Sweep::ResolveOnly;
@@ -596,4 +576,36 @@ async fn finish(
 /// The subject of a connection's `sync_failed` exception.
 pub fn failing_subject(connection: &str) -> String {
     format!("connection {connection}")
+}
+
+/// Keeps a connection's `sync_failed` case in step with its last run, bank or ERP: opened
+/// (once) by a run that failed, with its error in words, resolved by the next that did not.
+pub(crate) async fn failure_case(
+    tx: &mut cashline_ledger::Tx<'_>,
+    connection: &str,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), EngineError> {
+    let subject = failing_subject(connection);
+    let open = exception::find_open_about(tx, ExceptionKind::SyncFailed, &subject).await?;
+    match (error, open.is_empty()) {
+        (Some(error), true) => {
+            exception::open(
+                tx,
+                &exception::NewException {
+                    kind: Some(ExceptionKind::SyncFailed),
+                    subject: &subject,
+                    detail: Some(error),
+                    ..Default::default()
+                },
+                now,
+            )
+            .await?;
+        }
+        (None, false) => {
+            exception::resolve_about(tx, &open, "the next sync ended well", now).await?;
+        }
+        _ => {}
+    }
+    Ok(())
 }

@@ -6,13 +6,12 @@
 use chrono::{DateTime, Utc};
 use tracing::{info, warn};
 
-use cashline_domain::ExceptionKind;
 use cashline_erp::payments::PaymentInstruction;
 use cashline_ledger::connection::ConnectionRow;
 use cashline_ledger::erp::{self as records, Model, NewRecord};
 use cashline_ledger::open_item::{self, NewOpenItem};
 use cashline_ledger::payment::{self as payments, RunSource};
-use cashline_ledger::{audit, exception, sync, Ledger};
+use cashline_ledger::{audit, sync, Ledger};
 
 use super::port::{Changes, ErpItem, ErpPayment, ErpPort};
 use super::writeback::{self, WritebackReport};
@@ -54,11 +53,6 @@ pub fn item_external_id(connection_id: i64, erp_id: i64) -> String {
 /// An ERP payment's id in the ledger, with the ERP's own number the AP lead knows it by.
 pub fn payment_external_id(connection_id: i64, number: &str) -> String {
     format!("T{connection_id}-P{number}")
-}
-
-/// The subject of the connection's `sync_failed` case, as the bank connections'.
-fn failing_subject(connection: &str) -> String {
-    crate::bank::sync::failing_subject(connection)
 }
 
 pub async fn sync_erp<P: ErpPort>(
@@ -352,27 +346,7 @@ async fn finish(
         now,
     )
     .await?;
-    let subject = failing_subject(&connection.name);
-    let open = exception::find_open_about(&mut tx, ExceptionKind::SyncFailed, &subject).await?;
-    match (error, open.is_empty()) {
-        (Some(error), true) => {
-            exception::open(
-                &mut tx,
-                &exception::NewException {
-                    kind: Some(ExceptionKind::SyncFailed),
-                    subject: &subject,
-                    detail: Some(error),
-                    ..Default::default()
-                },
-                now,
-            )
-            .await?;
-        }
-        (None, false) => {
-            exception::resolve_about(&mut tx, &open, "the next sync ended well", now).await?;
-        }
-        _ => {}
-    }
+    crate::bank::sync::failure_case(&mut tx, &connection.name, error, now).await?;
     tx.commit().await?;
     Ok(())
 }
