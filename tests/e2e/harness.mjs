@@ -2,12 +2,14 @@
 //
 // The binary comes from CASHLINE_BIN, else target/debug/cashline of this checkout; the browser
 // is the system Chromium (CHROMIUM_BIN, else /usr/bin/chromium), since no browser build can be
-// downloaded. Each test file starts its own server on its own ledger.
+// downloaded. Each test file starts its own server on its own ledger. A test of the ERP starts
+// a real Tryton (`startTryton`) from the seeded template of scripts/tryton/ensure.
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,7 @@ export const CASHLINE_BIN = process.env.CASHLINE_BIN
 export const CHROMIUM_BIN = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 export const FIXTURES = path.resolve(HERE, '../fixtures');
 export const ARTIFACTS = path.join(HERE, 'artifacts');
+const REPO_ROOT = path.resolve(HERE, '../..');
 
 const SERVE_URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+/;
 const SERVE_START_TIMEOUT_MS = 30_000;
@@ -34,15 +37,23 @@ const CLI_TIMEOUT_MS = 60_000;
 /**
  * Starts a server on a fresh ledger in a temporary folder and a Chromium page on it.
  * `env` is added to the server's environment (and to `runCli`'s), e.g. `{ CASHLINE_NOW:
- * '2026-11-23T10:00:00Z' }` to freeze the clock of both. Returns `{ workDir, dbPath, env,
- * server: { child, output(), url }, browser, page, pageErrors }`.
+ * '2026-11-23T10:00:00Z' }` to freeze the clock of both. `beforeServe(session)`, if given, runs
+ * before the server starts (seeding with `runCli`, so the server's first scheduled sync sees
+ * the seed). Returns `{ workDir, dbPath, env, server: { child, output(), url }, browser, page,
+ * pageErrors }`.
  */
-export async function startSession({ viewport = { width: 1280, height: 800 }, prefix = 'cashline-e2e-', env = {} } = {}) {
+export async function startSession({ viewport = { width: 1280, height: 800 }, prefix = 'cashline-e2e-', env = {}, beforeServe } = {}) {
   assert.ok(existsSync(CASHLINE_BIN), `no cashline binary at ${CASHLINE_BIN} (build it, or set CASHLINE_BIN)`);
   assert.ok(existsSync(CHROMIUM_BIN), `no Chromium at ${CHROMIUM_BIN} (apt-get install chromium, or set CHROMIUM_BIN)`);
   const workDir = await mkdtemp(path.join(tmpdir(), prefix));
   const session = { workDir, dbPath: ledgerPath(workDir), env, server: null, browser: null, page: null, pageErrors: [] };
-  session.server = await startServe(session.workDir, env);
+  try {
+    if (beforeServe) await beforeServe(session);
+    session.server = await startServe(session.workDir, env);
+  } catch (error) {
+    await rm(workDir, { recursive: true, force: true });
+    throw error;
+  }
   // Should the runner die without running `after`, the server still goes with it.
   process.once('exit', () => session.server?.child.kill('SIGKILL'));
 
@@ -102,12 +113,13 @@ export async function stopServer(extra) {
 /**
  * Runs the CLI on a session's ledger (the same `--db` as its server, the same extra
  * environment) as `user`, and resolves with its stdout; a failure rejects with its stderr.
- * `--json` output can be parsed by the caller.
+ * `--json` output can be parsed by the caller. `input`, if given, is written to its stdin
+ * (a password for `--password-stdin`), which is then closed.
  */
-export function runCli(session, args, { user = 'e2e' } = {}) {
+export function runCli(session, args, { user = 'e2e', input } = {}) {
   const argv = ['--db', session.dbPath, '--user', user, ...args];
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       CASHLINE_BIN,
       argv,
       {
@@ -121,6 +133,7 @@ export function runCli(session, args, { user = 'e2e' } = {}) {
         else resolve(stdout);
       },
     );
+    if (input !== undefined) child.stdin.end(input);
   });
 }
 
@@ -216,12 +229,7 @@ function startServe(dir, env = {}) {
 
 /** Stops the server: SIGTERM, then SIGKILL if it has not exited in time. */
 async function stopServe(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), SERVE_STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
+  await stopChild(child, SERVE_STOP_TIMEOUT_MS);
 }
 
 /**
@@ -263,4 +271,167 @@ export function startBankSim(session, args = []) {
 
 export async function stopBankSim(sim) {
   await stopServe(sim?.child);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A real Tryton.
+
+/** `CASHLINE_TRYTON_SKIP=1` skips the Tryton tests on purpose; without it a missing Tryton fails them. */
+export const TRYTON_SKIP = Boolean(process.env.CASHLINE_TRYTON_SKIP);
+/** Tryton's admin login in the seeded template (scripts/tryton/ensure). */
+export const TRYTON_USER = 'admin';
+export const TRYTON_PASSWORD = 'admin';
+/** The first run installs trytond from PyPI and seeds the template: minutes, not seconds. */
+const TRYTON_ENSURE_TIMEOUT_MS = 15 * 60_000;
+/** trytond loads every database's modules before it listens: seconds here, more on a loaded machine. */
+const TRYTON_START_TIMEOUT_MS = 120_000;
+const TRYTON_STOP_TIMEOUT_MS = 5_000;
+
+/**
+ * Starts a trytond serving a fresh copy of the seeded template as database `database`, on a
+ * free port of 127.0.0.1, and resolves once it listens. Returns `{ child, url, port, database,
+ * dir, log() }`, or null (with a note) when CASHLINE_TRYTON_SKIP is set; without Python or
+ * PyPI it rejects and says why. `stopTryton` stops it (an ERP gone away, mid-test);
+ * `removeTryton` stops it and removes its folder.
+ */
+export async function startTryton({ database = 'cashline' } = {}) {
+  if (TRYTON_SKIP) {
+    console.log('NOTE: CASHLINE_TRYTON_SKIP is set: the Tryton tests are skipped');
+    return null;
+  }
+  const template = await ensureTryton();
+  const dir = await mkdtemp(path.join(tmpdir(), 'cashline-e2e-tryton-'));
+  try {
+    await copyFile(template, path.join(dir, `${database}.sqlite`));
+    const port = await freePort();
+    const logPath = path.join(dir, 'trytond.log');
+    const log = openSync(logPath, 'w');
+    let child;
+    try {
+      // Without -d the server would load the database's modules on its first request, and
+      // trytond 8.2 answers that first login with an error: it is named up front.
+      child = spawn(path.join(REPO_ROOT, 'target/tryton/venv/bin/trytond'), ['-d', database], {
+        cwd: dir,
+        env: {
+          ...process.env,
+          TRYTOND_DATABASE__URI: 'sqlite://',
+          TRYTOND_DATABASE__PATH: dir,
+          TRYTOND_WEB__LISTEN: `127.0.0.1:${port}`,
+        },
+        stdio: ['ignore', log, log],
+      });
+    } finally {
+      closeSync(log);
+    }
+    process.once('exit', () => child.kill('SIGKILL'));
+    const tryton = { child, url: `http://127.0.0.1:${port}`, port, database, dir, log: () => readLog(logPath), spawnError: null };
+    child.once('error', (error) => {
+      tryton.spawnError = error;
+    });
+    try {
+      await waitListening(tryton);
+    } catch (error) {
+      await stopChild(child, TRYTON_STOP_TIMEOUT_MS);
+      throw error;
+    }
+    return tryton;
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Stops a Tryton from `startTryton` (what a crash of the ERP looks like to Cashline); again is a no-op. */
+export async function stopTryton(tryton) {
+  if (!tryton) return;
+  await stopChild(tryton.child, TRYTON_STOP_TIMEOUT_MS);
+}
+
+/** Stops the Tryton and removes its folder. */
+export async function removeTryton(tryton) {
+  if (!tryton) return;
+  try {
+    await stopTryton(tryton);
+  } finally {
+    await rm(tryton.dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs scripts/tryton/ensure (idempotent) and resolves with the template database's path, its last line. */
+function ensureTryton() {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'bash',
+      [path.join(REPO_ROOT, 'scripts/tryton/ensure')],
+      { cwd: REPO_ROOT, timeout: TRYTON_ENSURE_TIMEOUT_MS, maxBuffer: OUTPUT_CHARS_MAX * 16 },
+      (error, stdout, stderr) => {
+        const template = stdout.trim().split('\n').pop() ?? '';
+        if (error || !template.endsWith('.sqlite') || !existsSync(template)) {
+          reject(
+            new Error(
+              `scripts/tryton/ensure could not make Tryton ready (set CASHLINE_TRYTON_SKIP=1 to skip the Tryton tests on purpose): ${
+                error ? (error.code ?? error.signal) : `no template at '${template}'`
+              }\n${stderr.slice(-OUTPUT_CHARS_MAX)}`,
+            ),
+          );
+        } else {
+          resolve(template);
+        }
+      },
+    );
+  });
+}
+
+/** A port nothing listens on now (the OS's choice). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitListening(tryton) {
+  const deadline = Date.now() + TRYTON_START_TIMEOUT_MS;
+  for (;;) {
+    if (tryton.spawnError) throw new Error(`trytond cannot be started: ${tryton.spawnError.message}`);
+    if (tryton.child.exitCode !== null || tryton.child.signalCode !== null) {
+      throw new Error(`trytond stopped before it listened (${tryton.child.exitCode ?? tryton.child.signalCode}):\n${tryton.log()}`);
+    }
+    if (await canConnect(tryton.port)) return;
+    if (Date.now() > deadline) throw new Error(`trytond did not listen within ${TRYTON_START_TIMEOUT_MS / 1000} s:\n${tryton.log()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function readLog(file) {
+  try {
+    return readFileSync(file, 'utf8').slice(-OUTPUT_CHARS_MAX) || '(no output)';
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** SIGTERM, then SIGKILL if the child has not exited in time. */
+async function stopChild(child, timeoutMs) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
 }

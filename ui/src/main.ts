@@ -1,4 +1,4 @@
-//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/recon`, `#/exceptions`, `#/payments`, `#/connections`, `#/accounts`, `#/csv-mappings`, `#/settings`) between the screens.
+//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/recon`, `#/exceptions`, `#/payments`, `#/open-items`, `#/connections`, `#/erp`, `#/accounts`, `#/csv-mappings`, `#/settings`) between the screens.
 
 import './style.css';
 import { startApi } from './api';
@@ -8,10 +8,12 @@ import { isFinished, watchUploads } from './uploads';
 import { accountsView } from './views/accounts';
 import { connectionsView } from './views/connections';
 import { csvMappingsView } from './views/csv-mappings';
+import { erpView } from './views/erp';
 import { exceptionsView } from './views/exceptions';
 import { forecastView } from './views/forecast';
 import { historyView } from './views/history';
 import { importView } from './views/import';
+import { openItemsView } from './views/open-items';
 import { paymentsView } from './views/payments';
 import { positionsView } from './views/positions';
 import { reconView } from './views/recon';
@@ -26,7 +28,9 @@ const ROUTES: Record<string, View> = {
   recon: reconView,
   exceptions: exceptionsView,
   payments: paymentsView,
+  'open-items': openItemsView,
   connections: connectionsView,
+  erp: erpView,
   accounts: accountsView,
   'csv-mappings': csvMappingsView,
   settings: settingsView,

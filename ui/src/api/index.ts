@@ -18,3 +18,4 @@ export * from './payments';
 export * from './recon';
 export * from './settings';
 export * from './connections';
+export * from './erp';

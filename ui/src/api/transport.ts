@@ -18,7 +18,10 @@ import { ApiError, malformed } from './error';
 export const READ_TIMEOUT_MS = 30_000;
 /** An import parses and writes a whole file in one transaction, so it gets longer. */
 export const IMPORT_TIMEOUT_MS = 120_000;
-/** A call to a bank waits for it, and retries a slow or failing one with backoff (four tries of up to 30 s each). */
+/**
+ * A call to a bank waits for it, and retries a slow or failing one with backoff (four tries of
+ * up to 30 s each); a call to an ERP waits for its server's answers as long.
+ */
 export const BANK_TIMEOUT_MS = 300_000;
 
 // ---------------------------------------------------------------------------------------------
@@ -47,7 +50,7 @@ interface Route {
    * window (field → header name) and in the query string over HTTP.
    */
   upload?: Readonly<Record<string, string>>;
-  /** A call that waits for a bank: it gets BANK_TIMEOUT_MS instead of READ_TIMEOUT_MS. */
+  /** A call that waits for a bank or an ERP server: it gets BANK_TIMEOUT_MS instead of READ_TIMEOUT_MS. */
   bank?: true;
 }
 
@@ -121,6 +124,12 @@ const ROUTES = {
   connection_remove: { method: 'POST', path: '/connections/remove', bank: true },
   sync: { method: 'POST', path: '/sync', bank: true },
   payments_send: { method: 'POST', path: '/payments/send', bank: true },
+  // erp: a sync is many calls to Tryton (a login, pages of items, payments, write-backs), each
+  // allowed a minute, and adding one logs in first; removing one and the list stay local.
+  erp_connections: { method: 'GET', path: '/erp' },
+  erp_add: { method: 'POST', path: '/erp/add', bank: true },
+  erp_remove: { method: 'POST', path: '/erp/remove' },
+  erp_sync: { method: 'POST', path: '/erp/sync', bank: true },
   // settings
   settings: { method: 'GET', path: '/settings' },
   settings_save: { method: 'PUT', path: '/settings' },
