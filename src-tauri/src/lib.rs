@@ -82,6 +82,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
             commands::connections::connection_remove,
             commands::connections::sync,
             commands::erp::erp_connections,
+            commands::erp::erp_show,
             commands::erp::erp_add,
             commands::erp::erp_remove,
             commands::erp::erp_sync,

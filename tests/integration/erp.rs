@@ -410,9 +410,35 @@ fn the_open_items_list_filters_by_kind_due_counterparty_currency_match_and_sourc
     assert_eq!(count(&["--matched", "matched"]), 0);
     assert_eq!(count(&["--source", "Tryton"]), 11);
     assert_eq!(count(&["--source", "csv"]), 0);
-    let refused = workspace.run(&["open-items", "list", "--due", "soon"]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("due 'soon'"));
+    for (filter, value, words) in [
+        ("--due", "soon", "due 'soon'"),
+        ("--state", "paid", "state 'paid'"),
+        (
+            "--source",
+            "Odoo",
+            "source 'Odoo' is neither csv nor an ERP connection",
+        ),
+    ] {
+        let refused = workspace.run(&["open-items", "list", filter, value]);
+        assert_eq!(refused.status.code(), Some(1), "{filter} {value}");
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(said.contains(words), "{said}");
+    }
+
+    // The password gone from the keychain: the sync cannot start, and says so as a run.
+    std::fs::remove_file(workspace.dir.path().join("keystore.json")).unwrap();
+    let failed = sync(&workspace);
+    let run = &failed["runs"][0];
+    assert_eq!(run["outcome"], "failed", "{failed}");
+    assert!(
+        run["error"].as_str().unwrap().contains("keychain"),
+        "{failed}"
+    );
+    assert!(!run["correlation_id"].as_str().unwrap().is_empty());
+    let listed = workspace.json(&["erp", "list", "--json"]);
+    assert_eq!(listed["connections"][0]["state"], "failing", "{listed}");
+    let cases = workspace.json(&["exceptions", "--kind", "sync_failed", "--json"]);
+    assert_eq!(cases["exceptions"].as_array().unwrap().len(), 1, "{cases}");
 }
 
 #[test]

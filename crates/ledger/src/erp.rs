@@ -339,6 +339,9 @@ pub async fn record_writeback(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WritebackRow {
     pub subject: String,
+    /// The payment's own id, for a payment's write-back.
+    pub payment: Option<String>,
+    pub match_id: Option<i64>,
     pub kind: String,
     pub state: String,
     pub erp_reference: Option<String>,
@@ -354,8 +357,10 @@ pub async fn writebacks(
     limit: u32,
 ) -> Result<Vec<WritebackRow>, LedgerError> {
     Ok(sqlx::query_as(
-        "SELECT subject, kind, state, erp_reference, attempts, error, last_tried_at
-           FROM erp_writeback WHERE connection_id = ? ORDER BY last_tried_at DESC, id DESC LIMIT ?",
+        "SELECT w.subject, p.external_id AS payment, w.match_id, w.kind, w.state, w.erp_reference,
+                w.attempts, w.error, w.last_tried_at
+           FROM erp_writeback w LEFT JOIN payment p ON p.id = w.payment_id
+          WHERE w.connection_id = ? ORDER BY w.last_tried_at DESC, w.id DESC LIMIT ?",
     )
     .bind(connection_id)
     .bind(limit)

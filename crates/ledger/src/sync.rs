@@ -185,3 +185,18 @@ pub async fn last_ok(
     .fetch_optional(executor)
     .await?)
 }
+
+/// Gives a run the correlation id that names it: one made of its own row id is unique even
+/// for two runs in the same instant.
+pub async fn set_correlation(
+    tx: &mut Tx<'_>,
+    run_id: i64,
+    correlation_id: &str,
+) -> Result<(), LedgerError> {
+    sqlx::query("UPDATE sync_run SET correlation_id = ? WHERE id = ?")
+        .bind(correlation_id)
+        .bind(run_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -159,6 +159,23 @@ impl Service {
                 )))
             }
         };
+        if let Some(state) = query.state.as_deref() {
+            if !["open", "partially_matched", "matched", "closed"].contains(&state) {
+                return Err(ServiceError::BadRequest(format!(
+                    "state '{}' is none of open, partially_matched, matched, closed",
+                    shown(state)
+                )));
+            }
+        }
+        if let Some(source) = query.source.as_deref() {
+            let erp = cashline_ledger::connection::find(self.ledger.pool(), source).await?;
+            if source != "csv" && !erp.is_some_and(|c| c.kind == "tryton") {
+                return Err(ServiceError::BadRequest(format!(
+                    "source '{}' is neither csv nor an ERP connection",
+                    shown(source)
+                )));
+            }
+        }
         if let Some(kind) = query.kind.as_deref() {
             if !["receivable", "payable"].contains(&kind) {
                 return Err(ServiceError::BadRequest(format!(

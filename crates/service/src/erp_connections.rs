@@ -49,7 +49,7 @@ impl Service {
         let user = plain_field("user", &request.user)?;
         if request.password.is_empty() {
             return Err(ServiceError::BadRequest(
-                "the user's password is needed (--password-stdin)".into(),
+                "the user's password is needed".into(),
             ));
         }
         if request.password.chars().count() > FIELD_CHARS_MAX {
@@ -204,22 +204,19 @@ impl Service {
         row: &ConnectionRow,
         trigger: &str,
     ) -> Result<wire::ErpSyncRun, ServiceError> {
-        let client = match self.erp_client(row) {
-            Ok(client) => client,
-            Err(error) => {
-                return Ok(wire::ErpSyncRun {
-                    error: Some(error.to_string()),
-                    ..run_of(&ErpSyncReport {
-                        connection: row.name.clone(),
-                        ..ErpSyncReport::default()
-                    })
-                })
-            }
-        };
         let options = ErpSyncOptions {
             user: &self.user,
             now: self.clock.now(),
             trigger,
+        };
+        let client = match self.erp_client(row) {
+            Ok(client) => client,
+            Err(error) => {
+                let report =
+                    erp::sync::record_unstarted(&self.ledger, row, &error.to_string(), &options)
+                        .await?;
+                return Ok(run_of(&report));
+            }
         };
         let report = erp::sync_erp(&self.ledger, &client, row, &options).await?;
         Ok(run_of(&report))
@@ -264,23 +261,40 @@ impl Service {
         let runs = sync::runs(pool, row.id, RUNS_SHOWN).await?;
         let last_ok = sync::last_ok(pool, row.id).await?;
         let cadence = cadence_of(row);
+        let when = |at: &str| {
+            parse_instant(at)
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_else(|_| at.to_string())
+        };
         let (state, state_text) = match runs.first() {
-            None => ("never_synced", "not synced yet".to_string()),
+            None => (
+                "never_synced",
+                "Not synced yet: the next scheduled sync, or Sync now, reads it.".to_string(),
+            ),
             Some(run) if run.outcome.as_deref() == Some("failed") => (
                 "failing",
                 format!(
-                    "the last sync failed: {}",
-                    run.error.as_deref().unwrap_or("no reason given")
+                    "The sync at {} failed: {}.",
+                    when(&run.started_at),
+                    run.error
+                        .as_deref()
+                        .unwrap_or("no reason given")
+                        .trim_end_matches('.')
                 ),
             ),
-            Some(_) => ("healthy", "the last sync ended well".to_string()),
+            Some(run) => (
+                "healthy",
+                format!("Synced well at {}.", when(&run.started_at)),
+            ),
         };
+        // Never synced: due at once, on the schedule's next tick.
         let next_sync_at = runs
             .first()
             .and_then(|r| parse_instant(&r.started_at).ok())
             .map(|at| at + chrono::Duration::minutes(cadence))
-            .map(|at| at.max(self.clock.now()))
-            .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            .unwrap_or_else(|| self.clock.now())
+            .max(self.clock.now())
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let items = records::item_counts(pool, row.id)
             .await?
             .into_iter()
@@ -291,6 +305,14 @@ impl Service {
             .await?
             .into_iter()
             .map(|w| wire::ErpWriteback {
+                about: match (&w.payment, w.match_id) {
+                    (Some(payment), _) => format!(
+                        "payment {payment} {}",
+                        w.subject.rsplit(':').next().unwrap_or_default()
+                    ),
+                    (None, Some(id)) => format!("match {id}"),
+                    (None, None) => w.subject.clone(),
+                },
                 subject: w.subject,
                 kind: w.kind,
                 state: w.state,
@@ -312,7 +334,7 @@ impl Service {
             last_sync_at: runs.first().map(|r| r.started_at.clone()),
             last_ok_at: last_ok.map(|r| r.ended_at.unwrap_or(r.started_at)),
             last_error: runs.first().and_then(|r| r.error.clone()),
-            next_sync_at,
+            next_sync_at: Some(next_sync_at),
             items,
             payments,
             writebacks,
@@ -383,6 +405,7 @@ fn plain_field<'a>(field: &str, value: &'a str) -> Result<&'a str, ServiceError>
 fn run_of(report: &ErpSyncReport) -> wire::ErpSyncRun {
     wire::ErpSyncRun {
         connection: report.connection.clone(),
+        started_at: None,
         outcome: if report.ok { "ok" } else { "failed" }.into(),
         items_changed: report.items_changed as u64,
         new_items: report.new_items as u64,
@@ -408,6 +431,7 @@ fn run_of_row(connection: &str, run: &sync::RunRow) -> wire::ErpSyncRun {
     let count = |key: &str| counts.get(key).and_then(|v| v.as_u64()).unwrap_or(0);
     wire::ErpSyncRun {
         connection: connection.to_string(),
+        started_at: Some(run.started_at.clone()),
         outcome: run.outcome.clone().unwrap_or_else(|| "running".into()),
         items_changed: count("items_changed"),
         new_items: count("new_items"),

@@ -957,7 +957,9 @@ pub struct PaymentsSent {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ErpSyncRun {
     pub connection: String,
-    /// `ok` or `failed`.
+    /// When it began, for a run recorded in the ledger.
+    pub started_at: Option<String>,
+    /// `ok` or `failed` (`running` for one under way).
     pub outcome: String,
     pub items_changed: u64,
     pub new_items: u64,
@@ -980,11 +982,14 @@ pub struct ErpSyncReport {
 /// One write-back to the ERP, as the connection's screen lists it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ErpWriteback {
-    /// `payment:<id>:<state>` or `match:<id>`.
+    /// `payment:<id>:<state>` or `match:<id>`, as the ledger knows it.
     pub subject: String,
+    /// What it is about, as a person knows it: `payment T1-P1 settled`, `match 7`.
+    pub about: String,
     /// `payment_status` or `match`.
     pub kind: String,
-    /// `done`, `failed` (tried again on the next sync) or `refused` (a person's to do).
+    /// `done`, `failed` (tried again on the next sync), `refused` (a person's to do) or
+    /// `reverted` (written, then undone in Cashline: a person takes it back in the ERP).
     pub state: String,
     pub erp_reference: Option<String>,
     pub attempts: i64,

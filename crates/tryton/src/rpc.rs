@@ -186,7 +186,7 @@ impl Rpc {
         }
         let unreachable = |e: reqwest::Error| {
             Call::Failed(ErpPortError::Unreachable(format!(
-                "{} ({method}): {}",
+                "{}: {}",
                 self.login.url,
                 error_words(&e)
             )))
@@ -242,15 +242,21 @@ enum Call {
     Failed(ErpPortError),
 }
 
-/// reqwest's error with its causes, which say what happened (refused, reset, timed out).
+/// What went wrong on the way, in words: no answer in time, why the connection failed, or
+/// reqwest's error with its causes where it is something else.
 fn error_words(error: &reqwest::Error) -> String {
-    let mut words = if error.is_timeout() {
-        "no answer in time".to_string()
-    } else if error.is_connect() {
-        "the connection was refused".to_string()
-    } else {
-        error.to_string()
-    };
+    if error.is_timeout() {
+        return "no answer in time".to_string();
+    }
+    if error.is_connect() {
+        // The innermost cause says it: refused, no such host, a certificate not trusted.
+        let mut innermost: &dyn std::error::Error = error;
+        while let Some(cause) = innermost.source() {
+            innermost = cause;
+        }
+        return format!("could not connect: {innermost}");
+    }
+    let mut words = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         let text = cause.to_string();

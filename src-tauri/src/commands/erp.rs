@@ -40,3 +40,12 @@ pub async fn erp_sync(
     let request: ErpSyncRequest = super::request(request)?;
     service.erp_sync(&request).await.map_err(refused)
 }
+
+#[tauri::command]
+pub async fn erp_show(
+    service: State<'_, Service>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::ErpConnection> {
+    let request: ErpName = super::request(request)?;
+    service.erp_connection(&request.name).await.map_err(refused)
+}

@@ -93,6 +93,7 @@ function decodeWriteback(value: unknown, path: string): ErpWriteback {
   const o = record(value, path);
   return {
     subject: nonEmptyText(o.subject, `${path}.subject`),
+    about: nonEmptyText(o.about, `${path}.about`),
     kind: nonEmptyText(o.kind, `${path}.kind`),
     state: decodeWritebackState(o.state, `${path}.state`),
     erp_reference: nullable(text)(o.erp_reference, `${path}.erp_reference`),
@@ -106,6 +107,7 @@ function decodeErpSyncRun(value: unknown, path: string): ErpSyncRun {
   const o = record(value, path);
   return {
     connection: nonEmptyText(o.connection, `${path}.connection`),
+    started_at: nullable(instant)(o.started_at, `${path}.started_at`),
     // `ok`, `failed`, or `running` for a recorded run not finished yet.
     outcome: nonEmptyText(o.outcome, `${path}.outcome`),
     items_changed: count(o.items_changed, `${path}.items_changed`),
@@ -118,7 +120,6 @@ function decodeErpSyncRun(value: unknown, path: string): ErpSyncRun {
     writeback_failed: count(o.writeback_failed, `${path}.writeback_failed`),
     writeback_refused: count(o.writeback_refused, `${path}.writeback_refused`),
     error: nullable(text)(o.error, `${path}.error`),
-    // Empty when the sync could not start (no password in the keychain).
-    correlation_id: text(o.correlation_id, `${path}.correlation_id`),
+    correlation_id: nonEmptyText(o.correlation_id, `${path}.correlation_id`),
   };
 }

@@ -345,7 +345,11 @@ export type SyncReport = { runs: Array<SyncRun>, };
 
 export type ErpSyncRun = { connection: string, 
 /**
- * `ok` or `failed`.
+ * When it began, for a run recorded in the ledger.
+ */
+started_at: string | null, 
+/**
+ * `ok` or `failed` (`running` for one under way).
  */
 outcome: string, items_changed: number, new_items: number, items_closed: number, payments_changed: number, new_payments: number, payments_withdrawn: number, written_back: number, writeback_failed: number, writeback_refused: number, error: string | null, correlation_id: string, };
 
@@ -353,15 +357,20 @@ export type ErpSyncReport = { runs: Array<ErpSyncRun>, };
 
 export type ErpWriteback = { 
 /**
- * `payment:<id>:<state>` or `match:<id>`.
+ * `payment:<id>:<state>` or `match:<id>`, as the ledger knows it.
  */
 subject: string, 
+/**
+ * What it is about, as a person knows it: `payment T1-P1 settled`, `match 7`.
+ */
+about: string, 
 /**
  * `payment_status` or `match`.
  */
 kind: string, 
 /**
- * `done`, `failed` (tried again on the next sync) or `refused` (a person's to do).
+ * `done`, `failed` (tried again on the next sync), `refused` (a person's to do) or
+ * `reverted` (written, then undone in Cashline: a person takes it back in the ERP).
  */
 state: string, erp_reference: string | null, attempts: number, error: string | null, at: string, };
 

@@ -308,7 +308,7 @@ function runsTable(runs: ErpSyncRun[]): HTMLElement | null {
       h(
         'table',
         { class: 'data compact', 'data-testid': 'erp-runs' },
-        h('thead', {}, h('tr', {}, ...['Outcome', 'Open items', 'Payments', 'Written back', 'Why', 'Correlation id'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, ...['Started', 'Outcome', 'Open items', 'Payments', 'Written back', 'Why'].map((c) => h('th', { scope: 'col' }, c)))),
         h(
           'tbody',
           {},
@@ -316,6 +316,8 @@ function runsTable(runs: ErpSyncRun[]): HTMLElement | null {
             h(
               'tr',
               { 'data-testid': 'erp-run', 'data-outcome': run.outcome },
+              // The correlation id, for the log, on hover: the log's lines carry it.
+              h('td', { class: 'nowrap', title: `Correlation id ${run.correlation_id}` }, run.started_at ? formatInstant(run.started_at) : ''),
               h('td', {}, h('span', { class: `badge state-${run.outcome}` }, humanize(run.outcome))),
               h('td', { 'data-field': 'items' }, `${run.items_changed} changed · ${run.new_items} new · ${run.items_closed} closed`),
               h('td', { 'data-field': 'payments' }, `${run.payments_changed} changed · ${run.new_payments} new · ${run.payments_withdrawn} withdrawn`),
@@ -330,8 +332,7 @@ function runsTable(runs: ErpSyncRun[]): HTMLElement | null {
                   .filter(Boolean)
                   .join(' · '),
               ),
-              h('td', { class: 'wrap' }, run.error ?? ''),
-              h('td', { class: 'mono muted' }, run.correlation_id),
+              h('td', { class: 'wrap reason' }, run.error ?? ''),
             ),
           ),
         ),
@@ -392,11 +393,10 @@ function writebacksTable(writebacks: ErpWriteback[]): HTMLElement {
   );
 }
 
-/** `payment:<id>:<state>` and `match:<id>` in words, the subject itself under them. */
+/** What a write-back is about, as a person knows it (`payment T1-P1 settled`, `match 7`), and what kind of write it is. */
 function subjectCell(w: ErpWriteback): HTMLTableCellElement {
-  const payment = /^payment:.+:([a-z_]+)$/.exec(w.subject);
-  const words = payment ? `Payment’s end: ${(payment[1] ?? '').replace(/_/g, ' ')}` : /^match:/.test(w.subject) ? 'Matched bank line' : humanize(w.kind);
-  return h('td', { class: 'wrap', 'data-field': 'subject' }, words, h('span', { class: 'sub mono' }, w.subject));
+  const kind = w.kind === 'payment_status' ? 'Payment’s end' : w.kind === 'match' ? 'Matched bank line' : humanize(w.kind);
+  return h('td', { class: 'wrap', 'data-field': 'subject' }, w.about, h('span', { class: 'sub' }, kind));
 }
 
 function drawAddForm(card: HTMLElement, context: Context): void {

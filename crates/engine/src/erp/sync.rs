@@ -62,22 +62,7 @@ pub async fn sync_erp<P: ErpPort>(
     options: &ErpSyncOptions<'_>,
 ) -> Result<ErpSyncReport, EngineError> {
     let now = options.now;
-    let correlation_id = payment::correlation_id(now, &format!("erp-{}", connection.id));
-    let run_id = {
-        let mut tx = ledger.begin().await?;
-        let id = sync::start_run(
-            &mut tx,
-            &sync::NewRun {
-                connection_id: connection.id,
-                correlation_id: &correlation_id,
-                trigger: options.trigger,
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        id
-    };
+    let (run_id, correlation_id) = start(ledger, connection, options).await?;
     let mut report = ErpSyncReport {
         connection: connection.name.clone(),
         correlation_id: correlation_id.clone(),
@@ -111,6 +96,52 @@ pub async fn sync_erp<P: ErpPort>(
         payments = report.payments_changed,
         "ERP sync ended"
     );
+    Ok(report)
+}
+
+/// Records a run's start, named `<instant>-erp-<connection>-<run>`.
+async fn start(
+    ledger: &Ledger,
+    connection: &ConnectionRow,
+    options: &ErpSyncOptions<'_>,
+) -> Result<(i64, String), EngineError> {
+    let mut tx = ledger.begin().await?;
+    let id = sync::start_run(
+        &mut tx,
+        &sync::NewRun {
+            connection_id: connection.id,
+            correlation_id: "",
+            trigger: options.trigger,
+        },
+        options.now,
+    )
+    .await?;
+    let correlation_id = format!(
+        "{}-erp-{}-{id}",
+        options.now.format("%Y%m%dT%H%M%S%.3fZ"),
+        connection.id
+    );
+    sync::set_correlation(&mut tx, id, &correlation_id).await?;
+    tx.commit().await?;
+    Ok((id, correlation_id))
+}
+
+/// A run that could not start (the ERP's password is not in the keychain any more): recorded
+/// as failed with why, so the connection shows it and its `sync_failed` case opens.
+pub async fn record_unstarted(
+    ledger: &Ledger,
+    connection: &ConnectionRow,
+    error: &str,
+    options: &ErpSyncOptions<'_>,
+) -> Result<ErpSyncReport, EngineError> {
+    let (run_id, correlation_id) = start(ledger, connection, options).await?;
+    let report = ErpSyncReport {
+        connection: connection.name.clone(),
+        correlation_id,
+        error: Some(error.to_string()),
+        ..ErpSyncReport::default()
+    };
+    finish(ledger, connection, run_id, &report, None, options.now).await?;
     Ok(report)
 }
 
