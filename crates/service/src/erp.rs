@@ -169,7 +169,7 @@ impl Service {
         }
         if let Some(source) = query.source.as_deref() {
             let erp = cashline_ledger::connection::find(self.ledger.pool(), source).await?;
-            if source != "csv" && !erp.is_some_and(|c| c.kind == "tryton") {
+            if source != "csv" && erp.is_none_or(|c| c.kind != "tryton") {
                 return Err(ServiceError::BadRequest(format!(
                     "source '{}' is neither csv nor an ERP connection",
                     shown(source)
