@@ -417,8 +417,26 @@ impl ErpPort for TrytonClient {
             .iter()
             .filter_map(|l| Some((l.get("id")?.as_i64()?, line_amount(l).abs())))
             .collect();
+        // An invoice's partial payments are shared out over all its lines to pay, changed or
+        // not: the unchanged ones are read too, for their amounts and due dates.
+        let read_ids: BTreeSet<i64> = changed_ids.iter().copied().collect();
+        let siblings: Vec<i64> = invoices
+            .values()
+            .flat_map(|i| {
+                i.get("lines_to_pay")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter_map(|v| v.as_i64())
+            .filter(|id| !read_ids.contains(id))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let sibling_lines = self.read(LINE, &siblings, LINE_FIELDS).await?;
         let lines_by_id: HashMap<i64, &Value> = lines
             .iter()
+            .chain(sibling_lines.iter())
             .filter_map(|l| Some((l.get("id")?.as_i64()?, l)))
             .collect();
         // What an invoice's partial payments leave of each of its lines, earliest due first.
