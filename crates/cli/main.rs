@@ -146,6 +146,8 @@ async fn run(cli: Cli, data_dir: &Path) -> anyhow::Result<()> {
                 .unwrap_or_else(|| data_dir.join("ledger.sqlite"));
             let service = open(db, user).await?;
             let result = commands::exec(&service, command).await;
+            // What the command appended to the audit log is anchored outside the ledger.
+            service.anchor_audit().await;
             service.close().await;
             result
         }

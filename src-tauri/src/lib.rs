@@ -93,8 +93,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
 /// Builds the app with the window of `tauri.conf.json` and runs it until its last window
 /// closes; the ledger is closed cleanly on the way out.
 pub fn run_app(builder: tauri::Builder<tauri::Wry>, service: Service) -> tauri::Result<()> {
-    // The watched inbox and the bank connections' scheduled syncs run beside the window for as
-    // long as the app does, the inbox following its setting as it changes.
+    // The watched inbox, the connections' scheduled syncs and the audit log's anchor run
+    // beside the window for as long as the app does, the inbox following its setting.
     let watcher_service = service.clone();
     tauri::async_runtime::spawn(async move {
         tokio::join!(
@@ -104,6 +104,7 @@ pub fn run_app(builder: tauri::Builder<tauri::Wry>, service: Service) -> tauri::
                 std::future::pending()
             ),
             cashline_service::connections::run_schedule(&watcher_service, std::future::pending()),
+            cashline_service::anchor::keep(&watcher_service, std::future::pending()),
         );
     });
     let app = app_builder(builder, service).build(tauri::generate_context!())?;

@@ -1,6 +1,7 @@
 //! One integration-test binary, driving the real `cashline` executable, with one module per
 //! area. Each test gets its own ledger file and data folder.
 
+mod audit;
 mod cli;
 mod concurrency;
 mod connection_faults;

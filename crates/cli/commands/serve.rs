@@ -165,7 +165,7 @@ async fn run_server(service: Service, port: u16, ui: Option<PathBuf>) -> anyhow:
     }
     let _ = stdout.flush();
     // The watcher follows the inbox setting, so a folder set in the UI is watched at once.
-    // Beside it, the bank connections' scheduled syncs.
+    // Beside it, the bank and ERP connections' scheduled syncs, and the audit log's anchor.
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
     let watcher = tokio::spawn(async move {
         let stopped = |mut receiver: tokio::sync::watch::Receiver<bool>| async move {
@@ -173,7 +173,8 @@ async fn run_server(service: Service, port: u16, ui: Option<PathBuf>) -> anyhow:
         };
         tokio::join!(
             inbox::watch_setting(&watcher_service, |_| (), stopped(stop_receiver.clone())),
-            connections::run_schedule(&watcher_service, stopped(stop_receiver)),
+            connections::run_schedule(&watcher_service, stopped(stop_receiver.clone())),
+            cashline_service::anchor::keep(&watcher_service, stopped(stop_receiver)),
         );
     });
     server

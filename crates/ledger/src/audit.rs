@@ -81,8 +81,35 @@ pub async fn append(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
     pub records: u64,
-    /// The id of the first record whose hash or link does not verify.
+    /// The id of the first record whose hash or link does not verify, or where the records
+    /// the anchor counted are missing from.
     pub first_bad: Option<i64>,
+    /// What is wrong, in words.
+    pub problem: Option<String>,
+}
+
+/// Where the chain stood when it was last anchored outside the ledger: how many records it
+/// held, and the hash of the last. A chain cut short, emptied, or put back from an older copy
+/// holds fewer, or another record where that one was.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Anchor {
+    pub records: u64,
+    pub head_hash: String,
+}
+
+/// The chain's head now: the anchor to keep once what was appended has committed.
+pub async fn head(pool: &sqlx::SqlitePool) -> Result<Anchor, LedgerError> {
+    let (records,): (i64,) = sqlx::query_as("SELECT count(*) FROM audit_record")
+        .fetch_one(pool)
+        .await?;
+    let last: Option<(String,)> =
+        sqlx::query_as("SELECT record_hash FROM audit_record ORDER BY id DESC LIMIT 1")
+            .fetch_optional(pool)
+            .await?;
+    Ok(Anchor {
+        records: u64::try_from(records).unwrap_or_default(),
+        head_hash: last.map_or_else(|| GENESIS_HASH.to_string(), |(hash,)| hash),
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -97,16 +124,45 @@ struct StoredRecord {
     record_hash: String,
 }
 
+/// The hash of the record at `position` (1 for the first) in the chain's order.
+pub async fn hash_at(
+    pool: &sqlx::SqlitePool,
+    position: u64,
+) -> Result<Option<String>, LedgerError> {
+    let offset = i64::try_from(position.saturating_sub(1)).unwrap_or(i64::MAX);
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT record_hash FROM audit_record ORDER BY id LIMIT 1 OFFSET ?")
+            .bind(offset)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(hash,)| hash))
+}
+
 /// Re-computes the whole chain.
 pub async fn verify(pool: &sqlx::SqlitePool) -> Result<ChainReport, LedgerError> {
+    verify_against(pool, None).await
+}
+
+/// Re-computes the whole chain, and checks it still holds what `anchor` saw: at least as many
+/// records, the anchored one where it was.
+pub async fn verify_against(
+    pool: &sqlx::SqlitePool,
+    anchor: Option<&Anchor>,
+) -> Result<ChainReport, LedgerError> {
     let rows = sqlx::query_as::<_, StoredRecord>(
         "SELECT id, recorded_at, actor, action, subject, detail_json, previous_hash, record_hash
            FROM audit_record ORDER BY id",
     )
     .fetch_all(pool)
     .await?;
+    let records = rows.len() as u64;
+    let bad = |id: i64, problem: String| ChainReport {
+        records,
+        first_bad: Some(id),
+        problem: Some(problem),
+    };
     let mut expected_previous = GENESIS_HASH.to_string();
-    for row in &rows {
+    for (position, row) in rows.iter().enumerate() {
         let hash = record_hash(
             &row.previous_hash,
             &row.recorded_at,
@@ -115,16 +171,52 @@ pub async fn verify(pool: &sqlx::SqlitePool) -> Result<ChainReport, LedgerError>
             &row.subject,
             &row.detail_json,
         );
-        if row.previous_hash != expected_previous || hash != row.record_hash {
-            return Ok(ChainReport {
-                records: rows.len() as u64,
-                first_bad: Some(row.id),
-            });
+        if row.previous_hash != expected_previous {
+            let what = if position == 0 {
+                "does not start the log: the records before it are gone".to_string()
+            } else {
+                "does not follow the record before it: one was removed, inserted or moved"
+                    .to_string()
+            };
+            return Ok(bad(row.id, format!("record {} {what}", row.id)));
+        }
+        if hash != row.record_hash {
+            return Ok(bad(
+                row.id,
+                format!("record {} was changed after it was written", row.id),
+            ));
         }
         expected_previous = row.record_hash.clone();
     }
+    if let Some(anchor) = anchor {
+        if records < anchor.records {
+            let next = rows.last().map_or(1, |r| r.id + 1);
+            return Ok(bad(
+                next,
+                format!(
+                    "the log holds {records} records, but held {} when last anchored: the last \
+                     {} are gone (or an older copy of the ledger was put back)",
+                    anchor.records,
+                    anchor.records - records
+                ),
+            ));
+        }
+        if anchor.records > 0 {
+            let at = &rows[usize::try_from(anchor.records - 1).unwrap_or_default()];
+            if at.record_hash != anchor.head_hash {
+                return Ok(bad(
+                    at.id,
+                    format!(
+                        "record {} is not the one anchored as record {}: the log was replaced",
+                        at.id, anchor.records
+                    ),
+                ));
+            }
+        }
+    }
     Ok(ChainReport {
-        records: rows.len() as u64,
+        records,
         first_bad: None,
+        problem: None,
     })
 }

@@ -238,13 +238,37 @@ impl Service {
         Ok(wire::EntriesReport { entries })
     }
 
+    /// Re-checks the audit log's chain, and its length against the anchor kept outside the
+    /// ledger: a log whose last records were deleted, or an older copy of the ledger put in
+    /// its place, fails even though its chain holds.
     pub async fn audit_verify(&self) -> Result<wire::AuditReport, ServiceError> {
-        let report = audit::verify(self.ledger.pool()).await?;
+        let (anchor, anchor_note) = match crate::anchor::read(&self.ledger).await {
+            Ok(anchor) => {
+                let note = anchor
+                    .is_none()
+                    .then(|| "no anchor was kept for this ledger yet".to_string());
+                (anchor, note)
+            }
+            Err(error) => (None, Some(error.to_string())),
+        };
+        let report = audit::verify_against(self.ledger.pool(), anchor.as_ref()).await?;
         Ok(wire::AuditReport {
             records: report.records,
             ok: report.first_bad.is_none(),
             first_bad: report.first_bad.map(|id| id.to_string()),
+            problem: report.problem,
+            anchored: anchor.is_some(),
+            anchor_note,
         })
+    }
+
+    /// Moves the audit log's anchor (in the keychain) up to the log's head, after a command
+    /// that may have appended to it. Never backwards: a shorter log leaves the anchor as it
+    /// was, for `audit verify` to find. A keychain that cannot be used is logged, not fatal.
+    pub async fn anchor_audit(&self) {
+        if let Err(error) = crate::anchor::advance(&self.ledger).await {
+            tracing::warn!(%error, "the audit log's anchor could not be kept");
+        }
     }
 
     /// Total closing booked balance per currency per day over the last 30 days, as SVG.

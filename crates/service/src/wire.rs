@@ -203,6 +203,12 @@ pub struct AuditReport {
     pub records: u64,
     pub ok: bool,
     pub first_bad: Option<String>,
+    /// What is wrong, in words, when it does not verify.
+    pub problem: Option<String>,
+    /// Whether an anchor outside the ledger (in the keychain) was there to check the log's
+    /// length against; `anchor_note` says why not where it was not.
+    pub anchored: bool,
+    pub anchor_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -97,13 +97,16 @@ async function moveExceptions(ids: string[], state: string, resolution: string |
   return decodeChanged(await call('exceptions_resolve', request));
 }
 
-/** Re-reads the audit chain: how many records, and the first one that does not chain, if any. */
+/** Re-reads the audit chain and checks its length against the anchor kept outside the ledger: how many records, and the first one that does not hold, with why. */
 export async function auditVerify(): Promise<AuditReport> {
   const o = record(await call('audit_verify'), 'audit');
   return {
     records: count(o.records, 'audit.records'),
     ok: bool(o.ok, 'audit.ok'),
     first_bad: nullable(text)(o.first_bad, 'audit.first_bad'),
+    problem: nullable(text)(o.problem, 'audit.problem'),
+    anchored: bool(o.anchored, 'audit.anchored'),
+    anchor_note: nullable(text)(o.anchor_note, 'audit.anchor_note'),
   };
 }
 

@@ -125,7 +125,16 @@ age_days: number, age_bucket: string, notes: number,
  */
 match_id: string | null, };
 
-export type AuditReport = { records: number, ok: boolean, first_bad: string | null, };
+export type AuditReport = { records: number, ok: boolean, first_bad: string | null, 
+/**
+ * What is wrong, in words, when it does not verify.
+ */
+problem: string | null, 
+/**
+ * Whether an anchor outside the ledger (in the keychain) was there to check the log's
+ * length against; `anchor_note` says why not where it was not.
+ */
+anchored: boolean, anchor_note: string | null, };
 
 export type CsvMappingsReport = { mappings: Array<CsvMapping>, };
 

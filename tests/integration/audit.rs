@@ -1,0 +1,224 @@
+//! The audit log cannot be cut short: its chain finds an edit, an insertion, a reordering or
+//! a deletion before its end, and its anchor outside the ledger (in the keystore) finds the
+//! last records deleted, all of them, or an older copy of the ledger put back in its place.
+//! Each tampering is done as a person with the file and `sqlite3` would, here with Python's.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{fixture, Workspace};
+
+/// A workspace whose audit log holds a few records: an import, an entity, a rate.
+fn with_history() -> Workspace {
+    let workspace = Workspace::new();
+    let imported = workspace.run(&[
+        "import",
+        fixture("camt053/demo-single.xml").to_str().unwrap(),
+    ]);
+    assert!(imported.status.success());
+    for args in [
+        &["entities", "add", "NW", "--name", "Northwind"][..],
+        &["fx", "set", "EUR", "USD", "2026-11-20", "1.0523"][..],
+        &["fx", "set", "EUR", "GBP", "2026-11-20", "0.8412"][..],
+    ] {
+        let done = workspace.run(args);
+        assert!(
+            done.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    }
+    workspace
+}
+
+fn verify(workspace: &Workspace) -> (Option<i32>, Value) {
+    let output = workspace.run(&["audit", "verify", "--json"]);
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "audit verify printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code(), report)
+}
+
+/// Runs SQL on the ledger directly, behind Cashline's back.
+fn tamper(workspace: &Workspace, sql: &str) {
+    let ledger = workspace.dir.path().join("ledger.sqlite");
+    let status = Command::new("python3")
+        .arg("-c")
+        .arg("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()")
+        .arg(&ledger)
+        .arg(sql)
+        .status()
+        .expect("python3 runs");
+    assert!(status.success(), "{sql}");
+}
+
+fn ids(workspace: &Workspace) -> Vec<i64> {
+    let ledger = workspace.dir.path().join("ledger.sqlite");
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg("import sqlite3, sys; print(' '.join(str(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('SELECT id FROM audit_record ORDER BY id')))")
+        .arg(&ledger)
+        .output()
+        .expect("python3 runs");
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .map(|id| id.parse().unwrap())
+        .collect()
+}
+
+fn fails(workspace: &Workspace, first_bad: i64, words: &str) {
+    let (code, report) = verify(workspace);
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(report["ok"], false, "{report}");
+    assert_eq!(report["first_bad"], first_bad.to_string(), "{report}");
+    let problem = report["problem"].as_str().unwrap_or_default();
+    assert!(problem.contains(words), "{words}: {report}");
+}
+
+#[test]
+fn an_untouched_log_verifies_against_its_anchor() {
+    let workspace = with_history();
+    let (code, report) = verify(&workspace);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["anchored"], true, "{report}");
+    assert_eq!(
+        report["records"].as_u64().unwrap() as usize,
+        ids(&workspace).len()
+    );
+    let keys = std::fs::read_to_string(workspace.dir.path().join("keystore.json")).unwrap();
+    assert!(
+        keys.contains("audit-anchor:"),
+        "the anchor is in the keystore"
+    );
+}
+
+#[test]
+fn the_last_record_deleted_is_found_by_the_anchor() {
+    let workspace = with_history();
+    let ids = ids(&workspace);
+    let last = *ids.last().unwrap();
+    tamper(
+        &workspace,
+        &format!("DELETE FROM audit_record WHERE id = {last};"),
+    );
+    fails(&workspace, last, "the last 1 are gone");
+    // The anchor does not follow the log down: it fails again, and after more work, which
+    // fills the count again with another record, it still does.
+    fails(&workspace, last, "the last 1 are gone");
+    let done = workspace.run(&["entities", "add", "BX", "--name", "Benelux"]);
+    assert!(done.status.success());
+    let (code, report) = verify(&workspace);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report["problem"]
+            .as_str()
+            .unwrap()
+            .contains("is not the one anchored"),
+        "{report}"
+    );
+}
+
+#[test]
+fn every_record_deleted_is_found_by_the_anchor() {
+    let workspace = with_history();
+    let count = ids(&workspace).len();
+    tamper(&workspace, "DELETE FROM audit_record;");
+    fails(&workspace, 1, &format!("held {count} when last anchored"));
+}
+
+#[test]
+fn the_first_or_a_middle_record_deleted_breaks_the_chain_there() {
+    let workspace = with_history();
+    let ids = ids(&workspace);
+    tamper(
+        &workspace,
+        &format!("DELETE FROM audit_record WHERE id = {};", ids[0]),
+    );
+    fails(&workspace, ids[1], "does not start the log");
+
+    let workspace = with_history();
+    let ids = crate::audit::ids(&workspace);
+    tamper(
+        &workspace,
+        &format!("DELETE FROM audit_record WHERE id = {};", ids[2]),
+    );
+    fails(&workspace, ids[3], "does not follow the record before it");
+}
+
+#[test]
+fn an_edited_an_inserted_or_a_reordered_record_is_named() {
+    let workspace = with_history();
+    let ids = ids(&workspace);
+    tamper(
+        &workspace,
+        &format!(
+            "UPDATE audit_record SET actor = 'someone else' WHERE id = {};",
+            ids[1]
+        ),
+    );
+    fails(&workspace, ids[1], "was changed after it was written");
+
+    let workspace = with_history();
+    let ids = crate::audit::ids(&workspace);
+    tamper(
+        &workspace,
+        &format!(
+            "UPDATE audit_record SET id = id + 2000 WHERE id > {a};
+             INSERT INTO audit_record (id, recorded_at, actor, action, subject, detail_json, previous_hash, record_hash)
+             SELECT {a} + 1, recorded_at, 'intruder', action, subject, detail_json, previous_hash, 'f' || substr(record_hash, 2)
+               FROM audit_record WHERE id = {a};",
+            a = ids[1]
+        ),
+    );
+    fails(
+        &workspace,
+        ids[1] + 1,
+        "does not follow the record before it",
+    );
+
+    let workspace = with_history();
+    let ids = crate::audit::ids(&workspace);
+    tamper(
+        &workspace,
+        &format!(
+            "UPDATE audit_record SET id = -1 WHERE id = {a};
+             UPDATE audit_record SET id = {a} WHERE id = {b};
+             UPDATE audit_record SET id = {b} WHERE id = -1;",
+            a = ids[1],
+            b = ids[2]
+        ),
+    );
+    fails(&workspace, ids[1], "does not follow the record before it");
+}
+
+#[test]
+fn an_older_copy_of_the_ledger_put_back_fails_verify() {
+    let workspace = with_history();
+    let ledger = workspace.dir.path().join("ledger.sqlite");
+    let copy = workspace.dir.path().join("old.sqlite");
+    // A consistent copy, as a backup tool would take it (WAL checkpointed first).
+    tamper(&workspace, "PRAGMA wal_checkpoint(TRUNCATE);");
+    std::fs::copy(&ledger, &copy).unwrap();
+    let done = workspace.run(&["fx", "set", "EUR", "CHF", "2026-11-20", "0.9312"]);
+    assert!(done.status.success());
+    let records = verify(&workspace).1["records"].as_u64().unwrap();
+    // The copy put back where the ledger was, hiding what was done since.
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(workspace.dir.path().join(format!("ledger.sqlite{suffix}")));
+    }
+    std::fs::copy(&copy, &ledger).unwrap();
+    let (code, report) = verify(&workspace);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report["problem"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("held {records} when last anchored")),
+        "{report}"
+    );
+}
