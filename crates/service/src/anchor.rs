@@ -103,8 +103,16 @@ pub const KEEP_INTERVAL: Duration = Duration::from_secs(2);
 /// once more as it stops, so the last requests' records are anchored too.
 pub async fn keep(service: &crate::Service, shutdown: impl std::future::Future<Output = ()>) {
     tokio::pin!(shutdown);
+    // A keychain that cannot be used is said once, not every two seconds.
+    let mut said: Option<String> = None;
     loop {
-        service.anchor_audit().await;
+        let outcome = advance(&service.ledger).await.err().map(|e| e.to_string());
+        if outcome != said {
+            if let Some(error) = &outcome {
+                tracing::warn!(%error, "the audit log's anchor could not be kept");
+            }
+            said = outcome;
+        }
         tokio::select! {
             () = &mut shutdown => {
                 service.anchor_audit().await;
