@@ -74,7 +74,9 @@ pub async fn read(ledger: &Ledger) -> Result<Option<Anchor>, AnchorError> {
 }
 
 /// Moves the anchor up to the log's head, if the log grew and still holds the anchored
-/// record; never down, and never over a log that does not verify against it.
+/// record; never over a log that does not hold it. Two processes that append at once may
+/// leave it at the lower of their two heads: still a length the log must reach, and the next
+/// command moves it up again.
 pub async fn advance(ledger: &Ledger) -> Result<(), AnchorError> {
     let head = audit::head(ledger.pool()).await?;
     if head.records == 0 {
