@@ -97,18 +97,19 @@ pub struct Anchor {
     pub head_hash: String,
 }
 
-/// The chain's head now: the anchor to keep once what was appended has committed.
+/// The chain's head now: the anchor to keep once what was appended has committed. One
+/// statement, so its count and its last hash are of the same moment while other processes
+/// append.
 pub async fn head(pool: &sqlx::SqlitePool) -> Result<Anchor, LedgerError> {
-    let (records,): (i64,) = sqlx::query_as("SELECT count(*) FROM audit_record")
-        .fetch_one(pool)
-        .await?;
-    let last: Option<(String,)> =
-        sqlx::query_as("SELECT record_hash FROM audit_record ORDER BY id DESC LIMIT 1")
-            .fetch_optional(pool)
-            .await?;
+    let (records, last): (i64, Option<String>) = sqlx::query_as(
+        "SELECT count(*), (SELECT record_hash FROM audit_record ORDER BY id DESC LIMIT 1)
+           FROM audit_record",
+    )
+    .fetch_one(pool)
+    .await?;
     Ok(Anchor {
         records: u64::try_from(records).unwrap_or_default(),
-        head_hash: last.map_or_else(|| GENESIS_HASH.to_string(), |(hash,)| hash),
+        head_hash: last.unwrap_or_else(|| GENESIS_HASH.to_string()),
     })
 }
 
