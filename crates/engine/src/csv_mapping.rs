@@ -48,11 +48,7 @@ pub async fn save(
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<(), EngineError> {
-    mapping.validate().map_err(|message| {
-        EngineError::InvalidRequest(format!("CSV mapping '{}': {message}", mapping.name))
-    })?;
-    let definition =
-        serde_json::to_string(mapping).map_err(|e| EngineError::InvalidRequest(e.to_string()))?;
+    let definition = checked(&mapping.name, mapping.validate(), mapping)?;
     store_mapping(
         ledger,
         &mapping.name,
@@ -72,11 +68,7 @@ pub async fn save_erp(
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<(), EngineError> {
-    mapping.validate().map_err(|message| {
-        EngineError::InvalidRequest(format!("CSV mapping '{}': {message}", mapping.name))
-    })?;
-    let definition =
-        serde_json::to_string(mapping).map_err(|e| EngineError::InvalidRequest(e.to_string()))?;
+    let definition = checked(&mapping.name, mapping.validate(), mapping)?;
     let records = mapping.records.as_str();
     store_mapping(
         ledger,
@@ -88,6 +80,18 @@ pub async fn save_erp(
         now,
     )
     .await
+}
+
+/// A mapping's JSON once it has validated, or its refusal naming it.
+fn checked(
+    name: &str,
+    validated: Result<(), String>,
+    mapping: &impl serde::Serialize,
+) -> Result<String, EngineError> {
+    validated.map_err(|message| {
+        EngineError::InvalidRequest(format!("CSV mapping '{name}': {message}"))
+    })?;
+    serde_json::to_string(mapping).map_err(|e| EngineError::InvalidRequest(e.to_string()))
 }
 
 async fn store_mapping(

@@ -244,6 +244,22 @@ impl TrytonClient {
     }
 }
 
+/// What a read found; with nothing written since, the cursor stays where it was.
+fn changes<T>(
+    changed: Vec<T>,
+    open_ids: Vec<i64>,
+    written_until: Option<NaiveDateTime>,
+    since: Option<&str>,
+) -> Changes<T> {
+    Changes {
+        changed,
+        open_ids,
+        written_until: written_until
+            .map(value::datetime_text)
+            .or_else(|| since.map(str::to_string)),
+    }
+}
+
 /// `["OR", write_date > t, create_date > t]`, from a little before `since`.
 fn since_clause(since: Option<&str>) -> Result<Option<Value>, ErpPortError> {
     let Some(since) = since else { return Ok(None) };
@@ -537,13 +553,7 @@ impl ErpPort for TrytonClient {
             .into_iter()
             .filter(|id| !settled_in_full.contains(id))
             .collect();
-        Ok(Changes {
-            changed,
-            open_ids,
-            written_until: written_until
-                .map(value::datetime_text)
-                .or_else(|| since.map(str::to_string)),
-        })
+        Ok(changes(changed, open_ids, written_until, since))
     }
 
     async fn approved_payments(
@@ -652,13 +662,7 @@ impl ErpPort for TrytonClient {
                 written_at: written.map(value::datetime_text).unwrap_or_default(),
             });
         }
-        Ok(Changes {
-            changed,
-            open_ids,
-            written_until: written_until
-                .map(value::datetime_text)
-                .or_else(|| since.map(str::to_string)),
-        })
+        Ok(changes(changed, open_ids, written_until, since))
     }
 
     async fn write_payment_end(
