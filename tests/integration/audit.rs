@@ -170,7 +170,7 @@ fn an_edited_an_inserted_or_a_reordered_record_is_named() {
         &format!(
             "UPDATE audit_record SET id = id + 2000 WHERE id > {a};
              INSERT INTO audit_record (id, recorded_at, actor, action, subject, detail_json, previous_hash, record_hash)
-             SELECT {a} + 1, recorded_at, 'intruder', action, subject, detail_json, previous_hash, 'f' || substr(record_hash, 2)
+             SELECT {a} + 1, recorded_at, 'intruder', action, subject, detail_json, previous_hash, lower(hex(randomblob(32)))
                FROM audit_record WHERE id = {a};",
             a = ids[1]
         ),
