@@ -26,6 +26,26 @@ pub enum LedgerError {
     Statement { sql: String, message: String },
     #[error("the ledger holds a value it cannot read back: {0}")]
     Corrupt(String),
+    #[error("{path}: {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a Cashline ledger (it is not a database, or it is encrypted and was opened without a key)")]
+    NotALedger { path: String },
+    #[error("the key does not open {path}: it was made under another key, or it is not a Cashline ledger")]
+    WrongKey { path: String },
+    #[error("the ledger's key is not readable (not 64 hexadecimal digits)")]
+    KeyUnreadable,
+    #[error(
+        "{path} is open in another program (`cashline serve`, the desktop app, another \
+         command): close it and try again; nothing was changed"
+    )]
+    InUse { path: String },
+    #[error("the copy did not match the ledger, so nothing was changed: {what}")]
+    CopyDiffers { what: String },
+    #[error("the backup to {path} failed: {why}")]
+    Backup { path: String, why: String },
 }
 
 /// SQLite's primary result code for a lock held by another connection (extended codes keep it

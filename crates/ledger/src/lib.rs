@@ -7,8 +7,10 @@
 
 pub mod account;
 pub mod audit;
+pub mod backup;
 pub mod balance;
 pub mod bank;
+pub mod cipher;
 pub mod connection;
 pub mod csv_mapping;
 pub mod cutoff;
@@ -42,6 +44,7 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+pub use cipher::LedgerKey;
 pub use error::LedgerError;
 /// A connection a read runs on: a pooled one, or a writer's transaction (`&mut *tx`).
 pub use sqlx::SqliteConnection as Connection;
@@ -112,15 +115,23 @@ async fn begin_immediate(pool: &SqlitePool) -> Result<Transaction<'static, Sqlit
 }
 
 impl Ledger {
-    /// Opens (creating if needed) the ledger file and applies pending migrations.
+    /// Opens (creating if needed) a plain ledger file and applies pending migrations: tests
+    /// and benchmarks, and ledgers from before encryption. Cashline's fronts open theirs
+    /// through the service, which finds the key.
     pub async fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        Ledger::open_with(path, None).await
+    }
+
+    /// Opens (creating if needed) the ledger file under `key` (SQLCipher; none for a plain
+    /// file) and applies pending migrations. A wrong key is `LedgerError::WrongKey`.
+    pub async fn open_with(path: &Path, key: Option<&LedgerKey>) -> Result<Ledger, LedgerError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| LedgerError::Folder {
                 path: parent.display().to_string(),
                 source,
             })?;
         }
-        let options = SqliteConnectOptions::from_str("sqlite:")
+        let mut options = SqliteConnectOptions::from_str("sqlite:")
             .map_err(LedgerError::from)?
             .filename(path)
             .create_if_missing(true)
@@ -131,14 +142,19 @@ impl Ledger {
             // SQLite's default 2 MiB cache pages the entry indexes in and out once a ledger
             // holds a million entries; 64 MiB (allocated only as used) keeps them resident.
             .pragma("cache_size", format!("-{PAGE_CACHE_KIB}"));
+        if let Some(key) = key {
+            // sqlx sends `key` before every other pragma, as SQLCipher needs.
+            // SQLCipher's own log of a page that would not decrypt goes to stderr; the wrong
+            // key is said once, as LedgerError::WrongKey.
+            options = options
+                .pragma("key", key.pragma())
+                .pragma("cipher_log_level", "NONE");
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(POOL_CONNECTIONS_MAX)
             .connect_with(options)
             .await
-            .map_err(|source| LedgerError::Open {
-                path: path.display().to_string(),
-                source,
-            })?;
+            .map_err(|source| cipher::opening_error(path, key, source))?;
         MIGRATOR.run(&pool).await?;
         Ok(Ledger {
             pool,

@@ -9,7 +9,7 @@
 //! inside its transaction, so a failed import still rolls back as one. Everything else in the
 //! ledger goes through sqlx.
 //!
-//! The only `unsafe` of the ledger lives here, behind a safe interface: a [`Prepared`] borrows
+//! The ledger's `unsafe` lives here and in `backup` (SQLite's backup API), behind a safe interface: a [`Prepared`] borrows
 //! the locked handle, so it cannot outlive it; every call binds, steps, resets and unbinds, so
 //! no bound pointer outlives the values of that call; and a [`Row`] lends its columns only
 //! while the statement rests on that row.
