@@ -139,6 +139,17 @@ async fn run(cli: Cli, data_dir: &Path) -> anyhow::Result<()> {
             commands::serve::demo(service, &db, args, data_dir).await
         }
         Command::BankSim(args) => commands::connections::bank_sim(args, clock()?.now()).await,
+        Command::Db { command } if !commands::db::needs_service(&command) => {
+            let db = cli
+                .global
+                .db
+                .unwrap_or_else(|| data_dir.join("ledger.sqlite"));
+            let acting = cashline_service::ledger_file::Acting {
+                user: &user,
+                now: clock()?.now(),
+            };
+            commands::db::exec_file(command, &db, acting).await
+        }
         command => {
             let db = cli
                 .global

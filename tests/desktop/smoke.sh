@@ -93,7 +93,10 @@ free_port() {
   echo "$port"
 }
 
-# 1. The ledger, through the real CLI.
+# 1. The ledger, through the real CLI. Its key goes to a keystore file of the test's own,
+# chosen explicitly (CLI.md); the window, started by tauri-driver from this environment,
+# reads it there.
+export CASHLINE_KEYSTORE="file:$TMP/keystore.json"
 DB="$TMP/ledger.sqlite"
 "$CLI_BIN" --db "$DB" import "$FIXTURE" --json >"$TMP/import.json" 2>"$TMP/import.log" ||
   fail "cashline import failed: $(cat "$TMP/import.json" "$TMP/import.log")"

@@ -1,9 +1,8 @@
 //! The audit log cannot be cut short: its chain finds an edit, an insertion, a reordering or
 //! a deletion before its end, and its anchor outside the ledger (in the keystore) finds the
 //! last records deleted, all of them, or an older copy of the ledger put back in its place.
-//! Each tampering is done as a person with the file and `sqlite3` would, here with Python's.
-
-use std::process::Command;
+//! Each tampering is done as a person holding the file and its key would: SQL run on the
+//! decrypted ledger behind Cashline's back.
 
 use serde_json::Value;
 
@@ -45,29 +44,11 @@ fn verify(workspace: &Workspace) -> (Option<i32>, Value) {
 
 /// Runs SQL on the ledger directly, behind Cashline's back.
 fn tamper(workspace: &Workspace, sql: &str) {
-    let ledger = workspace.dir.path().join("ledger.sqlite");
-    let status = Command::new("python3")
-        .arg("-c")
-        .arg("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()")
-        .arg(&ledger)
-        .arg(sql)
-        .status()
-        .expect("python3 runs");
-    assert!(status.success(), "{sql}");
+    crate::support::behind_the_back(workspace.dir.path(), sql);
 }
 
 fn ids(workspace: &Workspace) -> Vec<i64> {
-    let ledger = workspace.dir.path().join("ledger.sqlite");
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg("import sqlite3, sys; print(' '.join(str(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('SELECT id FROM audit_record ORDER BY id')))")
-        .arg(&ledger)
-        .output()
-        .expect("python3 runs");
-    String::from_utf8_lossy(&output.stdout)
-        .split_whitespace()
-        .map(|id| id.parse().unwrap())
-        .collect()
+    crate::support::audit_ids(workspace.dir.path())
 }
 
 fn fails(workspace: &Workspace, first_bad: i64, words: &str) {

@@ -425,8 +425,15 @@ fn the_open_items_list_filters_by_kind_due_counterparty_currency_match_and_sourc
         assert!(said.contains(words), "{said}");
     }
 
-    // The password gone from the keychain: the sync cannot start, and says so as a run.
-    std::fs::remove_file(workspace.dir.path().join("keystore.json")).unwrap();
+    // The password gone from the keychain (the ledger's own key and anchor stay): the sync
+    // cannot start, and says so as a run.
+    let keystore = workspace.dir.path().join("keystore.json");
+    let mut kept: serde_json::Map<String, Value> =
+        serde_json::from_str(&std::fs::read_to_string(&keystore).unwrap()).unwrap();
+    kept.retain(|reference, _| {
+        reference.starts_with("ledger-key:") || reference.starts_with("audit-anchor:")
+    });
+    std::fs::write(&keystore, serde_json::to_string(&kept).unwrap()).unwrap();
     let failed = sync(&workspace);
     let run = &failed["runs"][0];
     assert_eq!(run["outcome"], "failed", "{failed}");

@@ -18,6 +18,7 @@ mod forecast;
 mod hostile_input;
 mod http;
 mod inbox;
+mod ledger_file;
 mod payments;
 mod peers_bai2;
 mod rates;

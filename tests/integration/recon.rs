@@ -8,13 +8,13 @@ use cashline_demo::recon_set::{labelled_set, LabelledSet};
 
 use crate::support::{fixture, Workspace, NOW};
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     NOW[..10].parse().expect("a date")
 }
 
 /// Imports a labelled set: its statements, its open items, and its payments approved by a
 /// second person.
-fn load(workspace: &Workspace, set: &LabelledSet) {
+pub(crate) fn load(workspace: &Workspace, set: &LabelledSet) {
     let mut paths = Vec::new();
     for file in &set.statements {
         paths.push(workspace.write(&file.name, &file.bytes));

@@ -113,3 +113,54 @@ pub fn corpus() -> Option<PathBuf> {
         None
     }
 }
+
+/// The ledger of the workspace in `dir`, opened under its key from the workspace's keystore,
+/// for a test that must act behind Cashline's back (as someone holding both would).
+fn open_behind(dir: &Path) -> (tokio::runtime::Runtime, cashline_ledger::Ledger) {
+    use cashline_ledger::cipher::{self, FileKind};
+    let path = dir.join(LEDGER_FILE);
+    let FileKind::Encrypted { salt } = cipher::inspect(&path).unwrap() else {
+        panic!("the ledger is not encrypted");
+    };
+    let store: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("keystore.json")).unwrap()).unwrap();
+    let reference = format!("ledger-key:{}", hex_of(&salt));
+    let key = store[&reference]
+        .as_str()
+        .expect("the ledger's key is kept");
+    let key = cashline_ledger::LedgerKey::from_hex(key).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let ledger = runtime
+        .block_on(cashline_ledger::Ledger::open_with(&path, Some(&key)))
+        .unwrap();
+    (runtime, ledger)
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Runs `sql` (one or more statements) on the decrypted ledger, behind Cashline's back.
+pub fn behind_the_back(dir: &Path, sql: &str) {
+    let (runtime, ledger) = open_behind(dir);
+    runtime.block_on(async {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(ledger.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        ledger.close().await;
+    });
+}
+
+/// The audit records' ids, in order, read behind Cashline's back.
+pub fn audit_ids(dir: &Path) -> Vec<i64> {
+    let (runtime, ledger) = open_behind(dir);
+    runtime.block_on(async {
+        let ids = sqlx::query_scalar("SELECT id FROM audit_record ORDER BY id")
+            .fetch_all(ledger.pool())
+            .await
+            .unwrap();
+        ledger.close().await;
+        ids
+    })
+}

@@ -1,6 +1,7 @@
 //! `cashline-bench`: Cashline's benchmarks, each figure beside a named peer measured in the same
 //! run, printed as Markdown tables and written as JSON to `target/bench/` (see BENCHMARKS.md).
 
+mod cipher;
 mod generate;
 mod import;
 mod memory;
@@ -44,6 +45,8 @@ enum Command {
     Recon(recon::Args),
     /// Listing 100,000 payments with their events through the service, against bare rusqlite.
     Payments(payments::Args),
+    /// What encryption at rest costs the import and the positions queries, against plain.
+    Cipher(cipher::Args),
     /// Everything above with its defaults (takes a while).
     All,
     /// Small valid files for every fuzz target (fuzz/seed.sh).
@@ -72,6 +75,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Positions(args) => positions::run(&args, out).await,
         Command::Recon(args) => recon::run(&args, out).await,
         Command::Payments(args) => payments::run(&args, out).await,
+        Command::Cipher(args) => cipher::run(&args, out).await,
         Command::FuzzSeeds(args) => seeds::run(&args),
         Command::Sql(args) => sql::run(&args),
         Command::All => {
@@ -80,7 +84,8 @@ async fn main() -> anyhow::Result<()> {
             memory::run(&args_default(), out)?;
             positions::run(&args_default(), out).await?;
             recon::run(&args_default(), out).await?;
-            payments::run(&args_default(), out).await
+            payments::run(&args_default(), out).await?;
+            cipher::run(&args_default(), out).await
         }
     }
 }

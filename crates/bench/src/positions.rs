@@ -48,6 +48,16 @@ pub struct Args {
     pub seed: u64,
 }
 
+impl Args {
+    /// The defaults, for a ledger of `entries` entries.
+    pub fn for_entries(entries: u64, seed: u64) -> Args {
+        let mut args: Args = crate::args_default();
+        args.entries = entries;
+        args.seed = seed;
+        args
+    }
+}
+
 /// The target: every query's 95th percentile within this many milliseconds.
 const TARGET_P95_MS: f64 = 10.0;
 /// Open items and payments seeded for the forecast.
@@ -293,10 +303,10 @@ fn restore_indexes(db: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-type Samples = (String, Vec<f64>);
+pub(crate) type Samples = (String, Vec<f64>);
 
 /// Times each query: `warmup` untimed calls, then `runs` timed ones (or until `budget`).
-async fn measure_all(
+pub(crate) async fn measure_all(
     ledger: &Ledger,
     runs: usize,
     warmup: usize,
@@ -376,7 +386,7 @@ async fn measure_all(
 /// opening and closing balances per account and business day, the entries, today's intraday
 /// entries (rolled forward onto the last close), rates, open items and payments. Rows go in
 /// in index order (account, then day), so every index grows at its end.
-fn fill(args: &Args, db: &Path) -> anyhow::Result<()> {
+pub(crate) fn fill(args: &Args, db: &Path) -> anyhow::Result<()> {
     let mut connection = Connection::open(db)?;
     connection.execute_batch(
         "PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144;",

@@ -111,7 +111,7 @@ pub async fn exec(service: &Service, command: ErpCommand) -> anyhow::Result<()> 
 }
 
 /// The first line of stdin, without its line ending; at most `PASSWORD_BYTES_MAX` bytes.
-fn read_password() -> anyhow::Result<String> {
+pub(crate) fn read_password() -> anyhow::Result<String> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .take(PASSWORD_BYTES_MAX + 1)

@@ -8,6 +8,7 @@ use cashline_service::Service;
 
 pub mod connections;
 pub mod cutoffs;
+pub mod db;
 pub mod erp;
 pub mod exceptions;
 pub mod import;
@@ -47,6 +48,11 @@ pub enum Command {
     Recon {
         #[command(subcommand)]
         command: recon::ReconCommand,
+    },
+    /// The ledger file: encryption, its key, backups and restores.
+    Db {
+        #[command(subcommand)]
+        command: db::DbCommand,
     },
     /// The audit log.
     Audit {
@@ -130,6 +136,7 @@ pub async fn exec(service: &Service, command: Command) -> anyhow::Result<()> {
         Command::Connections { command } => connections::exec(service, command).await,
         Command::Sync(args) => connections::sync(service, args).await,
         Command::Erp { command } => erp::exec(service, command).await,
+        Command::Db { command } => db::exec(service, command).await,
         Command::Serve(_) | Command::Demo(_) | Command::BankSim(_) => {
             unreachable!("serve, demo and bank-sim open their own ledger, or none")
         }

@@ -156,6 +156,29 @@ pub fn inspect(path: &Path) -> Result<FileKind, LedgerError> {
     }
 }
 
+/// Silences SQLCipher's own log, once per process: it writes every page that would not
+/// decrypt to stderr, where a command prints one sentence; the wrong key is said once, as
+/// `LedgerError::WrongKey`. The level is global to the library, so one connection sets it.
+pub(crate) async fn quiet_log() {
+    static QUIET: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    QUIET
+        .get_or_init(|| async {
+            let set = async {
+                let mut connection = SqliteConnectOptions::from_str("sqlite::memory:")?
+                    .connect()
+                    .await?;
+                sqlx::query("PRAGMA cipher_log_level = NONE")
+                    .execute(&mut connection)
+                    .await?;
+                connection.close().await
+            };
+            if let Err(error) = set.await {
+                tracing::debug!(%error, "SQLCipher's log level could not be set");
+            }
+        })
+        .await;
+}
+
 /// SQLCipher's primary result code for a file that does not decrypt to a database.
 const SQLITE_NOTADB: i64 = 26;
 
@@ -192,9 +215,8 @@ pub(crate) async fn connect_to(
         .busy_timeout(busy)
         .disable_statement_logging();
     if let Some(key) = key {
-        options = options
-            .pragma("key", key.pragma())
-            .pragma("cipher_log_level", "NONE");
+        quiet_log().await;
+        options = options.pragma("key", key.pragma());
     }
     let opened = async {
         let mut connection = options.connect().await?;
@@ -317,12 +339,20 @@ pub enum Source<'a> {
 /// encrypted under `new_key`, after checking the copy against its source. The caller keeps
 /// `new_key` in the keychain first. Refused while another process has the ledger open: it
 /// would go on writing to the file taken away.
-pub async fn replace(
+///
+/// `check` is given the finished copy and its key before it takes the ledger's place (the
+/// service verifies its audit chain there); an error from it changes nothing.
+pub async fn replace<C, F>(
     path: &Path,
     key: Option<&LedgerKey>,
     source: Source<'_>,
     new_key: &LedgerKey,
-) -> Result<Fingerprint, LedgerError> {
+    check: C,
+) -> Result<Fingerprint, LedgerError>
+where
+    C: FnOnce(PathBuf, LedgerKey) -> F,
+    F: std::future::Future<Output = Result<(), LedgerError>>,
+{
     if new_key.salt().is_none() && matches!(new_key, LedgerKey::Raw { .. }) {
         return Err(LedgerError::KeyUnreadable);
     }
@@ -351,15 +381,15 @@ pub async fn replace(
         let before = fingerprint(reading, "main").await?;
         export(reading, &replacement, new_key).await?;
         let mut copy = connect(&replacement, Some(&for_reading(new_key)), IN_USE_WAIT).await?;
-        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
             .fetch_one(&mut copy)
             .await?;
         let after = fingerprint(&mut copy, "main").await?;
         copy.close().await?;
-        if check != "ok" || after != before {
+        if integrity != "ok" || after != before {
             return Err(LedgerError::CopyDiffers {
-                what: if check != "ok" {
-                    format!("its integrity check says {check}")
+                what: if integrity != "ok" {
+                    format!("its integrity check says {integrity}")
                 } else {
                     differences(&before, &after)
                 },
@@ -367,6 +397,10 @@ pub async fn replace(
         }
         if let Some(from) = from {
             from.close().await?;
+        }
+        check(replacement.clone(), new_key.clone()).await?;
+        for leftover in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(suffixed(&replacement, leftover));
         }
         Ok(before)
     }
@@ -534,9 +568,14 @@ pub(crate) fn remove_quietly(path: &Path) {
 }
 
 /// The SQLCipher release the ledger is built with (`PRAGMA cipher_version`).
-pub async fn cipher_version(connection: &mut SqliteConnection) -> Result<String, LedgerError> {
-    Ok(sqlx::query_scalar::<_, String>("PRAGMA cipher_version")
-        .fetch_optional(connection)
+pub async fn cipher_version() -> Result<String, LedgerError> {
+    let mut connection = SqliteConnectOptions::from_str("sqlite::memory:")?
+        .connect()
+        .await?;
+    let version = sqlx::query_scalar::<_, String>("PRAGMA cipher_version")
+        .fetch_optional(&mut connection)
         .await?
-        .unwrap_or_default())
+        .unwrap_or_default();
+    connection.close().await?;
+    Ok(version)
 }

@@ -125,6 +125,9 @@ impl Ledger {
     /// Opens (creating if needed) the ledger file under `key` (SQLCipher; none for a plain
     /// file) and applies pending migrations. A wrong key is `LedgerError::WrongKey`.
     pub async fn open_with(path: &Path, key: Option<&LedgerKey>) -> Result<Ledger, LedgerError> {
+        if key.is_some() {
+            cipher::quiet_log().await;
+        }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| LedgerError::Folder {
                 path: parent.display().to_string(),
@@ -144,11 +147,7 @@ impl Ledger {
             .pragma("cache_size", format!("-{PAGE_CACHE_KIB}"));
         if let Some(key) = key {
             // sqlx sends `key` before every other pragma, as SQLCipher needs.
-            // SQLCipher's own log of a page that would not decrypt goes to stderr; the wrong
-            // key is said once, as LedgerError::WrongKey.
-            options = options
-                .pragma("key", key.pragma())
-                .pragma("cipher_log_level", "NONE");
+            options = options.pragma("key", key.pragma());
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(POOL_CONNECTIONS_MAX)

@@ -32,6 +32,10 @@ async fn records(ledger: &Ledger) -> u64 {
     audit::head(ledger.pool()).await.unwrap().records
 }
 
+async fn no_check(_: std::path::PathBuf, _: LedgerKey) -> Result<(), LedgerError> {
+    Ok(())
+}
+
 fn plain_header(path: &Path) -> bool {
     std::fs::read(path)
         .unwrap()
@@ -82,7 +86,7 @@ async fn a_plain_ledger_encrypted_in_place_keeps_every_row() {
     assert_eq!(cipher::inspect(&path).unwrap(), FileKind::Plain);
 
     let key = LedgerKey::generate();
-    let copied = cipher::replace(&path, None, Source::Itself, &key)
+    let copied = cipher::replace(&path, None, Source::Itself, &key, no_check)
         .await
         .unwrap();
     assert_eq!(copied.audit_records, 5);
@@ -110,7 +114,7 @@ async fn a_new_key_replaces_the_old_and_the_old_no_longer_opens() {
 
     let old = cipher::for_reading(&old);
     let new = LedgerKey::generate();
-    cipher::replace(&path, Some(&old), Source::Itself, &new)
+    cipher::replace(&path, Some(&old), Source::Itself, &new, no_check)
         .await
         .unwrap();
     assert!(matches!(
@@ -138,6 +142,7 @@ async fn a_ledger_open_elsewhere_is_not_replaced() {
         Some(&cipher::for_reading(&key)),
         Source::Itself,
         &LedgerKey::generate(),
+        no_check,
     )
     .await
     .unwrap_err();
@@ -177,6 +182,7 @@ async fn a_backup_under_a_passphrase_restores_over_a_ledger_that_moved_on() {
             key: Some(&wrong),
         },
         &LedgerKey::generate(),
+        no_check,
     )
     .await
     .unwrap_err();
@@ -191,6 +197,7 @@ async fn a_backup_under_a_passphrase_restores_over_a_ledger_that_moved_on() {
             key: Some(&passphrase),
         },
         &new,
+        no_check,
     )
     .await
     .unwrap();

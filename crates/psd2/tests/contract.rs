@@ -256,15 +256,20 @@ async fn the_client_asks_as_the_contract_says_and_reads_the_contracts_own_exampl
     // Prism checked every request before answering it; none broke the contract. (Its own
     // examples break it here and there, e.g. `Location: string` where a URL belongs; those
     // are `Violation: response` lines and not the client's.)
-    let lines = prism.lines();
-    let received = lines
-        .iter()
-        .filter(|l| l.contains("Request received"))
-        .count();
-    let passed = lines
-        .iter()
-        .filter(|l| l.contains("The request passed the validation rules"))
-        .count();
+    // Prism logs after it answers: its lines for the last request may still be on their way.
+    let count = |lines: &[String], words: &str| lines.iter().filter(|l| l.contains(words)).count();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let lines = loop {
+        let lines = prism.lines();
+        let received = count(&lines, "Request received");
+        let passed = count(&lines, "The request passed the validation rules");
+        if (received >= 11 && passed >= received) || std::time::Instant::now() > deadline {
+            break lines;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let received = count(&lines, "Request received");
+    let passed = count(&lines, "The request passed the validation rules");
     let refused: Vec<&String> = lines
         .iter()
         .filter(|l| l.contains("Violation: request") || l.contains("did not pass the validation"))

@@ -8,13 +8,10 @@ use cashline_ledger::{setting, Ledger};
 
 use std::time::Duration;
 
-use crate::keystore::{Keystore, KeystoreError};
+use crate::keystore::{self, KeystoreError};
 
 /// The setting that names this ledger (migrations/0013_ledger_identity.sql).
 const LEDGER_ID_SETTING: &str = "ledger.id";
-/// Longest wait on the keychain: a desktop's keychain that asks to be unlocked must not hold
-/// a command up; the anchor is then kept by the next one.
-const KEYCHAIN_WAIT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AnchorError {
@@ -24,8 +21,6 @@ pub enum AnchorError {
     Keystore(#[from] KeystoreError),
     #[error("the audit anchor kept is not readable: {0}")]
     Unreadable(String),
-    #[error("the keychain did not answer within {} s", KEYCHAIN_WAIT.as_secs())]
-    NoAnswer,
     #[error(transparent)]
     Ledger(#[from] cashline_ledger::LedgerError),
 }
@@ -40,26 +35,9 @@ async fn ledger_id(ledger: &Ledger) -> Result<String, AnchorError> {
         .ok_or(AnchorError::NoIdentity)
 }
 
-/// A keychain call, off the async threads and within `KEYCHAIN_WAIT`.
-async fn keychain<T: Send + 'static>(
-    call: impl FnOnce(Keystore) -> Result<T, KeystoreError> + Send + 'static,
-) -> Result<T, AnchorError> {
-    let store = Keystore::from_env()?;
-    match tokio::time::timeout(
-        KEYCHAIN_WAIT,
-        tokio::task::spawn_blocking(move || call(store)),
-    )
-    .await
-    {
-        Ok(Ok(answer)) => Ok(answer?),
-        Ok(Err(join)) => Err(AnchorError::Unreadable(join.to_string())),
-        Err(_) => Err(AnchorError::NoAnswer),
-    }
-}
-
 async fn kept(id: &str) -> Result<Option<Anchor>, AnchorError> {
     let reference = reference(id);
-    let Some(text) = keychain(move |store| store.get(&reference)).await? else {
+    let Some(text) = keystore::call(move |store| store.get(&reference)).await? else {
         return Ok(None);
     };
     serde_json::from_str(&text)
@@ -95,7 +73,17 @@ pub async fn advance(ledger: &Ledger) -> Result<(), AnchorError> {
     }
     let text = serde_json::to_string(&head).map_err(|e| AnchorError::Unreadable(e.to_string()))?;
     let reference = reference(&id);
-    keychain(move |store| store.put(&reference, &text)).await
+    Ok(keystore::call(move |store| store.put(&reference, &text)).await?)
+}
+
+/// Moves the anchor to the log's head whatever it was: after a restore, whose log is shorter
+/// than the one anchored on purpose, and says so in its own record.
+pub async fn reset(ledger: &Ledger) -> Result<(), AnchorError> {
+    let head = audit::head(ledger.pool()).await?;
+    let id = ledger_id(ledger).await?;
+    let text = serde_json::to_string(&head).map_err(|e| AnchorError::Unreadable(e.to_string()))?;
+    let reference = reference(&id);
+    Ok(keystore::call(move |store| store.put(&reference, &text)).await?)
 }
 
 /// How often a long-running front moves the anchor up to what its requests appended.

@@ -808,6 +808,7 @@ pub async fn run_schedule(service: &Service, shutdown: impl std::future::Future<
             Err(error) => warn!(%error, "the sync schedule could not run"),
         }
         crate::erp_connections::sync_due_logged(service).await;
+        crate::ledger_file::auto_backup_logged(service).await;
         tokio::select! {
             () = &mut shutdown => return,
             () = tokio::time::sleep(SCHEDULE_TICK) => {}

@@ -70,6 +70,7 @@ impl Service {
     pub fn as_user(&self, user: &str) -> Service {
         Service {
             ledger: self.ledger.clone(),
+            db_path: self.db_path.clone(),
             user: user.into(),
             clock: self.clock.clone(),
         }

@@ -15,11 +15,11 @@ pub enum ServiceError {
     /// words say which and why, without a secret.
     #[error("{0}")]
     Unavailable(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Ledger(#[from] cashline_ledger::LedgerError),
-    #[error("{0}")]
+    #[error(transparent)]
     Engine(#[from] cashline_engine::EngineError),
-    #[error("{0}")]
+    #[error(transparent)]
     Chart(#[from] cashline_chart::ChartError),
     /// What the ledger holds is not what Cashline wrote (a stored JSON text that does not
     /// parse): our failure, never the caller's.

@@ -645,6 +645,12 @@ mod tests {
     #[tokio::test]
     async fn a_survey_tells_bank_files_from_the_others() {
         let dir = tempfile::tempdir().unwrap();
+        // A plain ledger opens without a key, so this test needs no keystore.
+        cashline_ledger::Ledger::open(&dir.path().join("ledger.sqlite"))
+            .await
+            .unwrap()
+            .close()
+            .await;
         let service = Service::open(crate::ServiceConfig {
             db_path: dir.path().join("ledger.sqlite"),
             user: "tester".into(),

@@ -32,6 +32,32 @@ pub enum KeystoreError {
     NoKeychain(String),
     #[error("the keystore file {path}: {why}")]
     File { path: String, why: String },
+    #[error("the keychain did not answer within {} s", KEYCHAIN_WAIT.as_secs())]
+    NoAnswer,
+    #[error("the keychain call failed: {0}")]
+    Failed(String),
+}
+
+/// Longest wait on the keychain: a desktop's keychain that asks to be unlocked must not hold
+/// a command up for ever.
+pub const KEYCHAIN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A call on the store the environment chooses, off the async threads and within
+/// `KEYCHAIN_WAIT` (keyring's calls block on D-Bus).
+pub async fn call<T: Send + 'static>(
+    call: impl FnOnce(Keystore) -> Result<T, KeystoreError> + Send + 'static,
+) -> Result<T, KeystoreError> {
+    let store = Keystore::from_env()?;
+    match tokio::time::timeout(
+        KEYCHAIN_WAIT,
+        tokio::task::spawn_blocking(move || call(store)),
+    )
+    .await
+    {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(join)) => Err(KeystoreError::Failed(join.to_string())),
+        Err(_) => Err(KeystoreError::NoAnswer),
+    }
 }
 
 impl Keystore {

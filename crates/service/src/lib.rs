@@ -14,6 +14,7 @@ pub mod error;
 pub mod exceptions;
 pub mod inbox;
 pub mod keystore;
+pub mod ledger_file;
 pub mod logging;
 pub mod payments;
 pub mod positions;

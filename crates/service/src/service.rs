@@ -36,15 +36,18 @@ pub struct ServiceConfig {
 #[derive(Clone)]
 pub struct Service {
     pub(crate) ledger: Ledger,
+    /// The ledger's file, for what concerns the file itself (its key, backups).
+    pub(crate) db_path: Arc<Path>,
     pub(crate) user: Arc<str>,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Service {
     pub async fn open(config: ServiceConfig) -> Result<Service, ServiceError> {
-        let ledger = Ledger::open(&config.db_path).await?;
+        let ledger = crate::ledger_file::open(&config.db_path).await?;
         Ok(Service {
             ledger,
+            db_path: config.db_path.into(),
             user: config.user.into(),
             clock: config.clock,
         })

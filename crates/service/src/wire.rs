@@ -211,6 +211,40 @@ pub struct AuditReport {
     pub anchor_note: Option<String>,
 }
 
+/// The ledger file: where it is, whether it is encrypted, and whether its key is kept here.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LedgerFile {
+    pub file: String,
+    pub exists: bool,
+    pub encrypted: bool,
+    /// The keystore entry that holds its key (`ledger-key:<salt>`), for an encrypted file.
+    pub key_reference: Option<String>,
+    /// Whether that entry is there; `null` where the keystore could not be asked.
+    pub key_kept: Option<bool>,
+    pub bytes: u64,
+    /// The SQLCipher release the ledger is read with.
+    pub cipher: String,
+}
+
+/// What a change to the ledger file did: encrypted, rekeyed, backed up or restored.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LedgerFileChange {
+    pub file: String,
+    pub action: String,
+    /// Rows copied, over every table, checked against the source.
+    pub rows: u64,
+    pub audit_records: u64,
+}
+
+/// The automatic daily backup: its folder (none: off), how many it keeps, and those kept,
+/// newest first.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AutoBackup {
+    pub folder: Option<String>,
+    pub keep: u32,
+    pub backups: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CsvMappingsReport {
     pub mappings: Vec<CsvMapping>,
