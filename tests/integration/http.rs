@@ -345,6 +345,43 @@ fn every_route_answers_a_callers_mistake_with_a_4xx_code_and_message() {
 }
 
 #[test]
+fn a_request_from_another_sites_page_is_refused_by_its_origin_even_with_the_token() {
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    let port = server.port;
+    for (origin, expected) in [
+        ("https://evil.example".to_string(), 403),
+        (format!("http://evil.example:{port}"), 403),
+        (format!("http://127.0.0.1:{}", port.wrapping_add(1)), 403),
+        ("null".to_string(), 403),
+        (format!("https://127.0.0.1:{port}"), 403),
+        (format!("http://127.0.0.1:{port}"), 200),
+        (format!("http://localhost:{port}"), 200),
+    ] {
+        let head = format!(
+            "GET /api/positions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            server.token
+        );
+        let (status, _, body) = exchange(&server, &head, b"");
+        assert_eq!(status, expected, "Origin: {origin}: {body}");
+        if expected == 403 {
+            assert!(body.contains("forbidden_origin"), "{body}");
+        }
+    }
+    // A write from another site's page changes nothing either.
+    let before = workspace.json(&["entities", "list", "--json"]);
+    let body = br#"{"code":"EV","name":"Evil"}"#;
+    let head = format!(
+        "POST /api/entities HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: https://evil.example\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        server.token,
+        body.len()
+    );
+    let (status, _, _) = exchange(&server, &head, body);
+    assert_eq!(status, 403);
+    assert_eq!(workspace.json(&["entities", "list", "--json"]), before);
+}
+
+#[test]
 fn a_request_under_another_host_name_is_refused_against_dns_rebinding() {
     let workspace = Workspace::new();
     let server = start(&workspace);

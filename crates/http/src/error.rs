@@ -39,6 +39,14 @@ impl ApiError {
         )
     }
 
+    pub(crate) fn forbidden_origin() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden_origin",
+            "this server answers only to its own page (Origin http://127.0.0.1 or http://localhost with its port)",
+        )
+    }
+
     pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }

@@ -1,6 +1,7 @@
 //! What every request passes before a handler sees it: its `Host` must be this server's own
 //! (against DNS rebinding, where another site's page reaches 127.0.0.1 under its own name),
-//! its token must match for `/api`, and every answer carries the page's security headers.
+//! so must its `Origin` where a browser sends one (another site's page), its token must match
+//! for `/api`, and every answer carries the page's security headers.
 
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -31,6 +32,15 @@ impl AllowedHosts {
         let port_allowed = port.is_none_or(|p| p.parse() == Ok(self.port));
         name_allowed && port_allowed
     }
+
+    /// An `Origin` (sent by browsers on cross-site and on every non-GET request) must be this
+    /// server's own page: another site's page, even one holding a leaked token, or one
+    /// reached through a rebound name, is refused before its request does anything.
+    fn allows_origin(&self, origin: &str) -> bool {
+        origin
+            .strip_prefix("http://")
+            .is_some_and(|host| host.contains(':') && self.allows(host))
+    }
 }
 
 pub(crate) async fn require_allowed_host(
@@ -42,8 +52,15 @@ pub(crate) async fn require_allowed_host(
         .headers()
         .get(header::HOST)
         .and_then(|v| v.to_str().ok());
-    match host {
-        Some(host) if allowed.allows(host) => next.run(request).await,
+    let origin = request.headers().get(header::ORIGIN).map(|v| v.to_str());
+    match (host, origin) {
+        (Some(host), None) if allowed.allows(host) => next.run(request).await,
+        (Some(host), Some(Ok(origin))) if allowed.allows(host) && allowed.allows_origin(origin) => {
+            next.run(request).await
+        }
+        (Some(host), Some(_)) if allowed.allows(host) => {
+            ApiError::forbidden_origin().into_response()
+        }
         _ => ApiError::forbidden_host().into_response(),
     }
 }
