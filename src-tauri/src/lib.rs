@@ -155,6 +155,14 @@ mod tests {
 
     /// An app over a fresh ledger in `dir`, and the webview to invoke its commands from.
     fn app(dir: &Path) -> (tauri::App<tauri::test::MockRuntime>, MockWebview) {
+        // A plain ledger opens without a key: these tests need no keychain.
+        tauri::async_runtime::block_on(async {
+            cashline_ledger::Ledger::open(&dir.join("ledger.sqlite"))
+                .await
+                .expect("make the ledger")
+                .close()
+                .await;
+        });
         let service = tauri::async_runtime::block_on(Service::open(ServiceConfig {
             db_path: dir.join("ledger.sqlite"),
             user: "tester".into(),

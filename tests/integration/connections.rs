@@ -533,20 +533,9 @@ fn a_send_killed_before_or_after_the_banks_answer_is_resolved_by_the_next_sync_n
 
 #[test]
 fn sends_killed_by_sigkill_at_random_moments_and_clicked_twice_reach_the_bank_once_each() {
-    const PAYMENTS: usize = 24;
-    let seed: u64 = std::env::var("CASHLINE_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20_261_207);
-    eprintln!("kill delays from seed {seed} (CASHLINE_CRASH_SEED)");
-    let mut state = seed | 1;
-    let mut below = |n: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % n
-    };
-    let ids: Vec<String> = (1..=PAYMENTS).map(|n| format!("R{n}")).collect();
+    let payments = crate::support::crash_kills();
+    let mut delays = crate::support::KillDelays::from_env(20_261_207);
+    let ids: Vec<String> = (1..=payments).map(|n| format!("R{n}")).collect();
     let rows: Vec<(&str, &str, &str)> = ids
         .iter()
         .map(|id| (id.as_str(), "Fabrikam", "15.00"))
@@ -569,7 +558,7 @@ fn sends_killed_by_sigkill_at_random_moments_and_clicked_twice_reach_the_bank_on
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(below(120)));
+        std::thread::sleep(std::time::Duration::from_millis(delays.below(120)));
         let _ = first.kill();
         let _ = first.wait();
         let _ = second.wait();
@@ -594,7 +583,7 @@ fn sends_killed_by_sigkill_at_random_moments_and_clicked_twice_reach_the_bank_on
         let shown = payment_status(&workspace, id);
         assert_eq!(shown["status"], "acknowledged", "{id}: {shown}");
     }
-    assert_eq!(sim.state()["payments"].as_array().unwrap().len(), PAYMENTS);
+    assert_eq!(sim.state()["payments"].as_array().unwrap().len(), payments);
 }
 
 #[test]

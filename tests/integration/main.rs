@@ -11,6 +11,7 @@ mod corpus;
 mod corpus_bai2_ofx;
 mod corpus_csv;
 mod corpus_swift;
+mod crash;
 mod demo;
 mod erp;
 mod erp_files;

@@ -711,37 +711,17 @@ fn from_the_erp_to_settled_through_every_file() {
     );
 }
 
-/// How many exports the random crash test kills.
-const RANDOM_CRASHES: usize = 100;
-
-/// A small deterministic generator (xorshift): the same seed kills at the same points, so a
-/// failure is reproduced with `CASHLINE_CRASH_SEED`.
-struct Points(u64);
-
-impl Points {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 #[test]
 fn an_export_killed_at_random_points_never_puts_a_payment_in_two_files() {
+    let kills = crate::support::crash_kills();
     let workspace = with_account();
-    let rows: String = (0..RANDOM_CRASHES)
+    let rows: String = (0..kills)
         .map(|n| {
             format!("R{n},E2E-R{n},DE89370400440532013000,Fabrikam,NL91ABNA0417164300,,{}.00,EUR,2026-11-24,INV-R{n}\n", 10 + n)
         })
         .collect();
     import(&workspace, "runs.csv", &rows);
-    let seed = std::env::var("CASHLINE_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed_cafe_u64);
-    eprintln!("crash points from seed {seed} (CASHLINE_CRASH_SEED)");
-    let mut points = Points(seed);
+    let mut points = crate::support::KillDelays::from_env(0x5eed_cafe_u64);
     // How long an export takes here, so that the kills fall across the whole of one.
     let calibration = workspace.dir.path().join("out-calibration.xml");
     let started = std::time::Instant::now();
@@ -757,7 +737,7 @@ fn an_export_killed_at_random_points_never_puts_a_payment_in_two_files() {
     let mut killed_before_commit = 0;
     let mut finished_by_next = 0;
     let mut killed_after_the_file = 0;
-    for run in 0..RANDOM_CRASHES {
+    for run in 0..kills {
         let id = format!("R{run}");
         approve(&workspace, &[&id]);
         ids.push(format!("E2E-{id}"));
@@ -779,7 +759,7 @@ fn an_export_killed_at_random_points_never_puts_a_payment_in_two_files() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let delay = points.next() % span;
+        let delay = points.below(span);
         if run % 5 != 4 {
             std::thread::sleep(std::time::Duration::from_micros(delay));
             // SIGKILL: no destructor, no flush, as a power cut or `kill -9` would leave it.
@@ -830,12 +810,12 @@ fn an_export_killed_at_random_points_never_puts_a_payment_in_two_files() {
         .count();
     assert_eq!(partial, 0, "a half-written file was left behind");
     eprintln!(
-        "of {RANDOM_CRASHES} kills, {killed_before_commit} fell before the commit, \
+        "of {kills} kills, {killed_before_commit} fell before the commit, \
          {finished_by_next} between the commit and the file, {killed_after_the_file} after it"
     );
     // The kills covered every part of an export, or the test proved less than it says.
     assert!(killed_before_commit > 0 && killed_after_the_file > 0);
-    assert!(finished_by_next >= RANDOM_CRASHES / 5);
+    assert!(finished_by_next >= kills / 5);
 }
 
 #[test]

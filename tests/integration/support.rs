@@ -164,3 +164,60 @@ pub fn audit_ids(dir: &Path) -> Vec<i64> {
         ids
     })
 }
+
+/// Rows read from the decrypted ledger behind Cashline's back: `sql` selects one text column.
+pub fn rows_behind(dir: &Path, sql: &str) -> Vec<String> {
+    let (runtime, ledger) = open_behind(dir);
+    runtime.block_on(async {
+        let rows = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_all(ledger.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        ledger.close().await;
+        rows
+    })
+}
+
+/// Kills per kind in the crash tests: `CASHLINE_CRASH_KILLS`, else a short run for the test
+/// command (`scripts/crash N` runs N).
+pub fn crash_kills() -> usize {
+    std::env::var("CASHLINE_CRASH_KILLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(12)
+}
+
+/// Pseudo-random kill delays from `CASHLINE_CRASH_SEED` (said on stderr, so a failure is
+/// reproduced with it), else `default`.
+pub struct KillDelays(u64);
+
+impl KillDelays {
+    pub fn from_env(default: u64) -> KillDelays {
+        let seed = std::env::var("CASHLINE_CRASH_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default);
+        eprintln!("kill delays from seed {seed} (CASHLINE_CRASH_SEED)");
+        KillDelays(seed | 1)
+    }
+
+    /// A number below `n` (xorshift).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+/// Copies a workspace whose processes have all ended (its ledger, keystore and files), for a
+/// test that breaks the copy and compares it with the original.
+pub fn copy_workspace(from: &Workspace) -> Workspace {
+    let to = Workspace::new();
+    for entry in std::fs::read_dir(from.dir.path()).unwrap().flatten() {
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), to.dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    to
+}
