@@ -270,3 +270,138 @@ fn a_backup_restores_over_a_ledger_that_moved_on_and_the_restore_is_audited() {
         "{verified}"
     );
 }
+
+#[test]
+fn careless_and_hostile_backups_and_restores_change_nothing() {
+    let workspace = Workspace::new();
+    import_demo(&workspace);
+    let positions = workspace.json(&["positions", "--json"]);
+    let audit = workspace.json(&["audit", "verify", "--json"]);
+    let dir = workspace.dir.path();
+
+    let random: Vec<u8> = (0..8192u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let noise = workspace.write("noise.backup", &random);
+    let short = workspace.write("short.backup", b"SQLite");
+    let other = dir.join("other.sqlite");
+    let made = Command::new("python3")
+        .arg("-c")
+        .arg("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE notes (t TEXT)'); c.execute(\"INSERT INTO notes VALUES ('x')\"); c.commit()")
+        .arg(&other)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let missing = dir.join("no-such.backup");
+    for (file, words) in [
+        (&noise, "is encrypted under a passphrase"),
+        (&short, "is not a Cashline ledger"),
+        (&other, "not a Cashline ledger"),
+        (&missing, "there is no such backup"),
+    ] {
+        let output = workspace.run(&["db", "restore", file.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1), "{file:?}");
+        let said = stderr(&output);
+        assert!(said.contains(words), "{file:?}: {said}");
+        assert_eq!(said.lines().count(), 1, "{said}");
+    }
+
+    let nowhere = dir.join("no-such-folder").join("copy.backup");
+    let output = workspace.run(&["db", "backup", nowhere.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!dir.join("no-such-folder").exists());
+    let short_passphrase = with_stdin(
+        &workspace,
+        &[
+            "db",
+            "backup",
+            dir.join("p.backup").to_str().unwrap(),
+            "--passphrase-stdin",
+        ],
+        "short\n",
+    );
+    assert_eq!(short_passphrase.status.code(), Some(1));
+    assert!(!dir.join("p.backup").exists());
+    for args in [
+        &["db", "auto-backup", "--folder", "relative/folder"][..],
+        &[
+            "db",
+            "auto-backup",
+            "--folder",
+            dir.to_str().unwrap(),
+            "--keep",
+            "0",
+        ][..],
+    ] {
+        let output = workspace.run(args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".partial-") || name.contains(".replacement-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(workspace.json(&["positions", "--json"]), positions);
+    let after = workspace.json(&["audit", "verify", "--json"]);
+    assert_eq!(
+        after["records"], audit["records"],
+        "nothing was recorded: {after}"
+    );
+}
+
+#[test]
+fn the_daily_backup_is_made_once_a_day_and_only_the_last_ones_are_kept() {
+    let workspace = Workspace::new();
+    import_demo(&workspace);
+    let folder = workspace.dir.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    // Three days' backups already there, and a file of the person's own that must stay.
+    for day in ["2026-11-18", "2026-11-19", "2026-11-20"] {
+        let path = folder.join(format!("cashline-{day}.backup"));
+        workspace.json(&["db", "backup", path.to_str().unwrap(), "--json"]);
+    }
+    std::fs::write(folder.join("my-notes.txt"), "mine").unwrap();
+    let set = workspace.json(&[
+        "db",
+        "auto-backup",
+        "--folder",
+        folder.to_str().unwrap(),
+        "--keep",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(set["keep"], 2, "{set}");
+    let before_keys = keystore(&workspace).len();
+
+    let server = crate::http::start_with(&workspace, &[], Stdio::null());
+    let today = folder.join("cashline-2026-11-23.backup");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !(today.exists() && !folder.join("cashline-2026-11-19.backup").exists()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no daily backup within 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    drop(server);
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "cashline-2026-11-20.backup",
+            "cashline-2026-11-23.backup",
+            "my-notes.txt"
+        ]
+    );
+    // The keys of the two removed went with them; today's was added.
+    assert_eq!(keystore(&workspace).len(), before_keys - 1);
+    let listed = workspace.json(&["db", "auto-backup", "--json"]);
+    assert_eq!(listed["backups"][0], today.to_str().unwrap(), "{listed}");
+}

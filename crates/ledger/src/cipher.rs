@@ -323,6 +323,21 @@ pub(crate) async fn fingerprint(
     })
 }
 
+/// Whether the file at `path` (under `key`) is a Cashline ledger: it holds the migrations'
+/// own table and the ledger's entries and audit log. A restore refuses any other database,
+/// which migrations would otherwise turn into an empty ledger.
+pub async fn is_ledger(path: &Path, key: Option<&LedgerKey>) -> Result<bool, LedgerError> {
+    let mut connection = connect(path, key, IN_USE_WAIT).await?;
+    let found: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'
+            AND name IN ('_sqlx_migrations', 'entry', 'audit_record', 'app_setting')",
+    )
+    .fetch_one(&mut connection)
+    .await?;
+    connection.close().await?;
+    Ok(found == 4)
+}
+
 /// Where a replacement's content comes from.
 pub enum Source<'a> {
     /// The ledger itself, under the key it opens with (none for a plain one): `db encrypt`,

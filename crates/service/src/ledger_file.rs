@@ -180,6 +180,11 @@ fn changed(path: &Path, action: &str, copied: &cipher::Fingerprint) -> wire::Led
 /// The check every replacement passes before it takes the ledger's place: it opens under its
 /// new key, its schema is brought up to date, and its audit chain verifies.
 async fn check_replacement(path: PathBuf, key: LedgerKey) -> Result<(), LedgerError> {
+    if !cipher::is_ledger(&path, Some(&cipher::for_reading(&key))).await? {
+        return Err(LedgerError::CopyDiffers {
+            what: "it is a database, but not a Cashline ledger".into(),
+        });
+    }
     let ledger = Ledger::open_with(&path, Some(&cipher::for_reading(&key))).await?;
     let report = audit::verify(ledger.pool()).await;
     ledger.close().await;
