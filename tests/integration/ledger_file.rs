@@ -378,7 +378,7 @@ fn the_daily_backup_is_made_once_a_day_and_only_the_last_ones_are_kept() {
     let server = crate::http::start_with(&workspace, &[], Stdio::null());
     let today = folder.join("cashline-2026-11-23.backup");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !(today.exists() && !folder.join("cashline-2026-11-19.backup").exists()) {
+    while !today.exists() || folder.join("cashline-2026-11-19.backup").exists() {
         assert!(
             std::time::Instant::now() < deadline,
             "no daily backup within 30 s"
