@@ -203,3 +203,55 @@ fn an_older_copy_of_the_ledger_put_back_fails_verify() {
         "{report}"
     );
 }
+
+#[test]
+fn a_bank_file_or_a_statement_written_behind_cashlines_back_is_named_as_unrecorded() {
+    let workspace = with_history();
+    let (code, report) = verify(&workspace);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["unrecorded"], serde_json::json!([]), "{report}");
+
+    // A statement slipped into the imported file, its chain untouched.
+    tamper(
+        &workspace,
+        "INSERT INTO statement (account_id, source_file_id, kind, format, message_id, statement_ref,
+                                identity_key, imported_at)
+         SELECT account_id, source_file_id, kind, format, message_id, 'FORGED', 'forged-identity', imported_at
+           FROM statement LIMIT 1;",
+    );
+    let (code, report) = verify(&workspace);
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(report["ok"], false);
+    assert_eq!(
+        report["first_bad"],
+        Value::Null,
+        "the chain itself is whole: {report}"
+    );
+    let said = report["unrecorded"].to_string();
+    assert!(
+        said.contains("holds 2 statements, its import record 1"),
+        "{report}"
+    );
+
+    // A whole bank file no import recorded.
+    let workspace = with_history();
+    tamper(
+        &workspace,
+        "INSERT INTO source_file (digest_sha256, file_name, format, size_bytes, imported_at, imported_by)
+         VALUES ('00ff', 'forged.xml', 'camt.053.001.08', 10, '2026-11-23T09:00:00Z', 'intruder');",
+    );
+    let (code, report) = verify(&workspace);
+    assert_eq!(code, Some(1), "{report}");
+    let said = report["unrecorded"].to_string();
+    assert!(
+        said.contains("(forged.xml) has no import record"),
+        "{report}"
+    );
+    assert!(
+        report["problem"]
+            .as_str()
+            .unwrap()
+            .contains("without an audit record"),
+        "{report}"
+    );
+}

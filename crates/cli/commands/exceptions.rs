@@ -204,8 +204,8 @@ pub async fn exec_audit(service: &Service, command: AuditCommand) -> anyhow::Res
         println!("The audit log verifies: {} records.", report.records);
     } else {
         println!(
-            "The audit log does NOT verify: record {} was changed or a record before it was removed.",
-            report.first_bad.as_deref().unwrap_or("?")
+            "The audit log does NOT verify: {}",
+            shown(report.problem.as_deref().unwrap_or("it was changed"))
         );
     }
     if !report.ok {

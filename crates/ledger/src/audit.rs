@@ -221,3 +221,46 @@ pub async fn verify_against(
         problem: None,
     })
 }
+
+/// Rows that a money-relevant change wrote without the audit record that says so: a bank
+/// file no import or status record names (by its digest, or a status report by its name),
+/// and statements beyond the number its import record counted. Each in words; none when
+/// every row is accounted for. A row inserted behind Cashline's back is found here even where
+/// the chain itself is intact.
+pub async fn unrecorded(pool: &sqlx::SqlitePool) -> Result<Vec<String>, LedgerError> {
+    let mut found = Vec::new();
+    let files: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, file_name FROM source_file
+          WHERE digest_sha256 NOT IN (
+                  SELECT json_extract(detail_json, '$.digest_sha256') FROM audit_record
+                   WHERE action IN ('statement.import', 'payments.status')
+                     AND json_extract(detail_json, '$.digest_sha256') IS NOT NULL)
+            AND file_name NOT IN (SELECT subject FROM audit_record WHERE action = 'payments.status')
+          ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (id, name) in files {
+        found.push(format!("source file {id} ({name}) has no import record"));
+    }
+    let statements: Vec<(i64, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT sf.id, sf.file_name, count(s.id),
+                (SELECT sum(json_extract(a.detail_json, '$.statements_new')) FROM audit_record a
+                  WHERE a.action = 'statement.import'
+                    AND json_extract(a.detail_json, '$.digest_sha256') = sf.digest_sha256)
+           FROM source_file sf JOIN statement s ON s.source_file_id = sf.id
+          GROUP BY sf.id ORDER BY sf.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (id, name, held, recorded) in statements {
+        if let Some(recorded) = recorded {
+            if held > recorded {
+                found.push(format!(
+                    "source file {id} ({name}) holds {held} statements, its import record {recorded}"
+                ));
+            }
+        }
+    }
+    Ok(found)
+}

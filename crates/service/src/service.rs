@@ -255,11 +255,26 @@ impl Service {
             Err(error) => (None, Some(error.to_string())),
         };
         let report = audit::verify_against(self.ledger.pool(), anchor.as_ref()).await?;
+        let unrecorded = audit::unrecorded(self.ledger.pool()).await?;
+        let problem = report.problem.or_else(|| {
+            (!unrecorded.is_empty()).then(|| {
+                format!(
+                    "{} without an audit record: {}",
+                    if unrecorded.len() == 1 {
+                        "a row"
+                    } else {
+                        "rows"
+                    },
+                    unrecorded.join("; ")
+                )
+            })
+        });
         Ok(wire::AuditReport {
             records: report.records,
-            ok: report.first_bad.is_none(),
+            ok: report.first_bad.is_none() && unrecorded.is_empty(),
             first_bad: report.first_bad.map(|id| id.to_string()),
-            problem: report.problem,
+            problem,
+            unrecorded,
             anchored: anchor.is_some(),
             anchor_note,
         })

@@ -205,6 +205,9 @@ pub struct AuditReport {
     pub first_bad: Option<String>,
     /// What is wrong, in words, when it does not verify.
     pub problem: Option<String>,
+    /// Money-relevant rows no audit record accounts for (a bank file, statements beyond those
+    /// its import counted), in words.
+    pub unrecorded: Vec<String>,
     /// Whether an anchor outside the ledger (in the keychain) was there to check the log's
     /// length against; `anchor_note` says why not where it was not.
     pub anchored: bool,

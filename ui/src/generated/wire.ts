@@ -131,6 +131,11 @@ export type AuditReport = { records: number, ok: boolean, first_bad: string | nu
  */
 problem: string | null, 
 /**
+ * Money-relevant rows no audit record accounts for (a bank file, statements beyond those
+ * its import counted), in words.
+ */
+unrecorded: Array<string>, 
+/**
  * Whether an anchor outside the ledger (in the keychain) was there to check the log's
  * length against; `anchor_note` says why not where it was not.
  */

@@ -320,6 +320,7 @@ pub async fn apply(
         action: "payments.status",
         subject: file_name,
         detail: serde_json::json!({
+            "digest_sha256": file.map(|f| f.digest_sha256),
             "message_id": report.message_id,
             "original_message_id": report.original_message_id,
             "payments": applied.payments,
