@@ -1,4 +1,4 @@
-//! End-to-end: a CSV mapping made in the browser from a sample file, that CSV imported with it, a camt.053 whose balances do not add up shown on the Exceptions screen, and the inbox folder set and cleared.
+//! End-to-end: a CSV mapping made in the browser from a sample file, that CSV imported with it, a camt.053 whose balances do not add up shown on the Exceptions screen, the inbox folder set and cleared, and the ledger file's encryption and daily backup on the Settings screen.
 //
 // Run with `tests/e2e/run.sh`; the server (on its own fresh ledger) and the browser come from
 // ./harness.mjs.
@@ -226,6 +226,43 @@ test('the inbox folder is set, a relative path is refused with the engine’s se
     await page.getByTestId('settings-inbox-clear').click();
     await page.locator('[data-testid="settings-inbox-current"][data-value=""]').waitFor();
     assert.equal((await apiGet(session, '/api/settings')).inbox_folder, null);
+    assert.deepEqual(session.pageErrors, [], 'uncaught errors in the page');
+  });
+});
+
+test('the ledger shows as encrypted, and the daily backup is set, made now and listed', async () => {
+  await withScreenshotOnFailure(page, 'settings-db-failure', async () => {
+    const folder = path.join(session.workDir, 'backups');
+    await mkdir(folder);
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('db-encrypted').waitFor();
+    assert.match(await page.getByTestId('db-encrypted').innerText(), /Encrypted \(SQLCipher 4\./);
+    assert.equal(await page.getByTestId('db-backup-now').isDisabled(), true, 'no folder yet');
+
+    await page.getByTestId('db-backup-folder').fill('relative/folder');
+    await page.getByTestId('db-backup-save').click();
+    const error = page.locator('[data-testid="db-status"] [data-testid="error"]');
+    await error.waitFor();
+    assert.match(await error.innerText(), /full path/);
+    assert.equal((await apiGet(session, '/api/db')).auto_backup.folder, null, 'a refused folder changes nothing');
+
+    await page.getByTestId('db-backup-folder').fill(folder);
+    await page.getByTestId('db-backup-keep').fill('3');
+    await page.getByTestId('db-backup-save').click();
+    await page.getByTestId('db-saved').waitFor();
+    await page.getByTestId('db-backup-now').click();
+    await page.getByTestId('db-backup').first().waitFor();
+    const listed = await page.getByTestId('db-backup').allInnerTexts();
+    assert.equal(listed.length, 1, listed.join(', '));
+    assert.ok(listed[0].startsWith(folder) && listed[0].endsWith('.backup'), listed[0]);
+    const report = await apiGet(session, '/api/db');
+    assert.equal(report.auto_backup.keep, 3);
+    assert.equal(report.ledger.encrypted, true);
+    await screenshot(page, 'settings-db');
+
+    await page.getByTestId('db-backup-off').click();
+    await page.getByTestId('db-saved').waitFor();
+    assert.equal((await apiGet(session, '/api/db')).auto_backup.folder, null);
     assert.deepEqual(session.pageErrors, [], 'uncaught errors in the page');
   });
 });

@@ -76,6 +76,22 @@ impl Service {
         }
     }
 
+    /// The daily backup into the demo folder's `backups/`, with today's made, so the Settings
+    /// screen shows it working. A ledger from before encryption (an older demo) keeps its
+    /// plain backups, and says so there.
+    async fn load_demo_backups(&self, folder: &Path) -> Result<String, ServiceError> {
+        let backups = folder.join("backups");
+        std::fs::create_dir_all(&backups).map_err(|e| cannot_write(folder, e))?;
+        let backups = std::path::absolute(&backups).unwrap_or(backups);
+        self.set_auto_backup(Some(&backups), crate::ledger_file::AUTO_KEEP_DEFAULT)
+            .await?;
+        self.auto_backup_due().await?;
+        Ok(format!(
+            "a daily backup into {}",
+            cashline_domain::shown(&backups.display().to_string())
+        ))
+    }
+
     /// Writes the demo files into `folder` and loads them. Running it again adds nothing
     /// that is already there.
     pub async fn load_demo(&self, folder: &Path) -> Result<DemoLoaded, ServiceError> {
@@ -173,6 +189,7 @@ impl Service {
         ));
         lines.extend(self.load_demo_payment_lifecycle(folder, today).await?);
         lines.extend(self.load_demo_reconciliation(folder, today).await?);
+        lines.push(self.load_demo_backups(folder).await?);
         Ok(DemoLoaded {
             statement_files: paths.len(),
             statement_files_new: new,

@@ -157,13 +157,22 @@ pub async fn status(path: &Path) -> Result<wire::LedgerFile, ServiceError> {
             (true, Some(reference(&salt)), kept)
         }
     };
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or_default();
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let key_store = match keystore::Keystore::from_env() {
+        Ok(keystore::Keystore::Os) => "the OS keychain".to_string(),
+        Ok(keystore::Keystore::File(file)) => format!("the keystore file {}", shown_path(&file)),
+        Err(error) => error.to_string(),
+    };
     Ok(wire::LedgerFile {
         file: path.display().to_string(),
         exists: kind != FileKind::Missing,
         encrypted,
         key_reference,
         key_kept,
-        bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or_default(),
+        key_store,
+        bytes: size(path) + size(Path::new(&wal)),
         cipher: cipher::cipher_version().await?,
     })
 }
@@ -377,6 +386,36 @@ pub async fn restore(
 }
 
 impl Service {
+    /// The ledger file and its backups, as the Settings screen shows them.
+    pub async fn db_report(&self) -> Result<wire::DbReport, ServiceError> {
+        Ok(wire::DbReport {
+            ledger: status(&self.db_path).await?,
+            auto_backup: self.auto_backup().await?,
+        })
+    }
+
+    /// The daily backup set from a front's request.
+    pub async fn db_auto_backup_save(
+        &self,
+        update: &crate::request::AutoBackupUpdate,
+    ) -> Result<wire::DbReport, ServiceError> {
+        let folder = update.folder.as_deref().map(Path::new);
+        self.set_auto_backup(folder, update.keep.unwrap_or(AUTO_KEEP_DEFAULT))
+            .await?;
+        self.db_report().await
+    }
+
+    /// Today's backup into the daily backup's folder now, if it is not there yet.
+    pub async fn db_backup_now(&self) -> Result<wire::DbReport, ServiceError> {
+        if self.auto_backup().await?.folder.is_none() {
+            return Err(ServiceError::BadRequest(
+                "choose a folder for the daily backup first".into(),
+            ));
+        }
+        self.auto_backup_due().await?;
+        self.db_report().await
+    }
+
     /// A consistent copy of the ledger at `to`, taken while it is in use: under the ledger's
     /// own key (kept under the copy's salt, so this machine restores it without a question),
     /// or under a passphrase, for a copy kept elsewhere. A plain ledger's copy is plain.

@@ -312,6 +312,17 @@ pub struct SettingsUpdate {
     pub inbox_folder: Option<String>,
 }
 
+/// The daily backup as a person sets it: a folder (an existing one, in full; absent or empty
+/// turns it off) and how many to keep (the default when absent).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct AutoBackupUpdate {
+    #[serde(deserialize_with = "text")]
+    pub folder: Option<String>,
+    pub keep: Option<u32>,
+}
+
 /// How an uploaded or named file is to be read.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]

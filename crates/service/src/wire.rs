@@ -224,6 +224,9 @@ pub struct LedgerFile {
     pub key_reference: Option<String>,
     /// Whether that entry is there; `null` where the keystore could not be asked.
     pub key_kept: Option<bool>,
+    /// Where keys are kept: `the OS keychain`, or the keystore file `CASHLINE_KEYSTORE` names.
+    pub key_store: String,
+    /// The file's size with its write-ahead log.
     pub bytes: u64,
     /// The SQLCipher release the ledger is read with.
     pub cipher: String,
@@ -237,6 +240,13 @@ pub struct LedgerFileChange {
     /// Rows copied, over every table, checked against the source.
     pub rows: u64,
     pub audit_records: u64,
+}
+
+/// The ledger file and its backups, for the Settings screen.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DbReport {
+    pub ledger: LedgerFile,
+    pub auto_backup: AutoBackup,
 }
 
 /// The automatic daily backup: its folder (none: off), how many it keeps, and those kept,

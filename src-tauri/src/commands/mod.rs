@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use cashline_service::{ErrorBody, ServiceError};
 
 pub mod connections;
+pub mod db;
 pub mod erp;
 pub mod exceptions;
 pub mod import;

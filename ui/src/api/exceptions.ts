@@ -13,7 +13,7 @@ import type {
   ExceptionsQuery,
   ExceptionsResolve,
 } from '../generated/wire';
-import { arrayOf, bool, count, currency, instant, listIn, money, nonEmptyText, nullable, record, text } from './decode';
+import { arrayOf, bool, count, currency, instant, listIn, money, nonEmptyText, nullable, record, text, texts } from './decode';
 import { ApiError } from './error';
 import { call, type Loose } from './transport';
 
@@ -107,6 +107,7 @@ export async function auditVerify(): Promise<AuditReport> {
     problem: nullable(text)(o.problem, 'audit.problem'),
     anchored: bool(o.anchored, 'audit.anchored'),
     anchor_note: nullable(text)(o.anchor_note, 'audit.anchor_note'),
+    unrecorded: nullable(texts)(o.unrecorded, 'audit.unrecorded') ?? [],
   };
 }
 

@@ -17,5 +17,6 @@ export * from './reference';
 export * from './payments';
 export * from './recon';
 export * from './settings';
+export * from './db';
 export * from './connections';
 export * from './erp';

@@ -133,6 +133,10 @@ const ROUTES = {
   // settings
   settings: { method: 'GET', path: '/settings' },
   settings_save: { method: 'PUT', path: '/settings' },
+  // db: the ledger file and its daily backup
+  db: { method: 'GET', path: '/db' },
+  db_auto_backup_save: { method: 'PUT', path: '/db/auto-backup' },
+  db_backup_now: { method: 'POST', path: '/db/backup' },
 } as const satisfies Record<string, Route>;
 
 /** A command's name: the Tauri command, and the key of its HTTP route. */

@@ -141,6 +141,38 @@ unrecorded: Array<string>,
  */
 anchored: boolean, anchor_note: string | null, };
 
+export type LedgerFile = { file: string, exists: boolean, encrypted: boolean, 
+/**
+ * The keystore entry that holds its key (`ledger-key:<salt>`), for an encrypted file.
+ */
+key_reference: string | null, 
+/**
+ * Whether that entry is there; `null` where the keystore could not be asked.
+ */
+key_kept: boolean | null, 
+/**
+ * Where keys are kept: `the OS keychain`, or the keystore file `CASHLINE_KEYSTORE` names.
+ */
+key_store: string, 
+/**
+ * The file's size with its write-ahead log.
+ */
+bytes: number, 
+/**
+ * The SQLCipher release the ledger is read with.
+ */
+cipher: string, };
+
+export type LedgerFileChange = { file: string, action: string, 
+/**
+ * Rows copied, over every table, checked against the source.
+ */
+rows: number, audit_records: number, };
+
+export type AutoBackup = { folder: string | null, keep: number, backups: Array<string>, };
+
+export type DbReport = { ledger: LedgerFile, auto_backup: AutoBackup, };
+
 export type CsvMappingsReport = { mappings: Array<CsvMapping>, };
 
 export type CsvMapping = { name: string, 
@@ -706,6 +738,8 @@ limit?: number, };
 export type CutoffSet = { bic: string, currency: string, time: string, time_zone: string, };
 
 export type SettingsUpdate = { inbox_folder?: string, };
+
+export type AutoBackupUpdate = { folder?: string, keep?: number, };
 
 export type ImportOptions = { 
 /**

@@ -1,7 +1,8 @@
-//! The Settings screen: the watched inbox folder.
+//! The Settings screen: the watched inbox folder, and the ledger file with its backups.
 
 import { fetchSettings, saveInboxFolder, type Settings } from '../api';
 import { h, replaceChildren } from '../dom';
+import { ledgerFileCard } from './settings-db';
 import { errorBox, type View } from './view';
 
 /** Longest path accepted in the field; longer is a paste gone wrong. */
@@ -40,7 +41,7 @@ export const settingsView: View = {
       status,
     );
 
-    replaceChildren(container, h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Settings'), h('p', { class: 'subtitle' }, 'Settings of this Cashline installation.'))), form);
+    replaceChildren(container, h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Settings'), h('p', { class: 'subtitle' }, 'Settings of this Cashline installation.'))), form, ledgerFileCard(alive));
 
     const show = (settings: Settings): void => {
       const folder = settings.inbox_folder;

@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::AppState;
 
 mod connections;
+mod db;
 mod erp;
 mod exceptions;
 mod import;
@@ -36,6 +37,7 @@ pub(crate) fn api() -> Router<AppState> {
         .merge(payments::routes())
         .merge(recon::routes())
         .merge(settings::routes())
+        .merge(db::routes())
         .merge(connections::routes())
         .merge(erp::routes())
         // `/api` itself, which the nested fallback does not see.
