@@ -97,9 +97,7 @@ pub async fn exec_file(
             passphrase_stdin,
             json,
         } => {
-            let passphrase = passphrase_stdin
-                .then(super::erp::read_password)
-                .transpose()?;
+            let passphrase = passphrase(passphrase_stdin)?;
             let change = ledger_file::restore(db, &file, passphrase, acting).await?;
             output::show(json, &change, print_change)?;
         }
@@ -118,9 +116,7 @@ pub async fn exec(service: &Service, command: DbCommand) -> anyhow::Result<()> {
             passphrase_stdin,
             json,
         } => {
-            let passphrase = passphrase_stdin
-                .then(super::erp::read_password)
-                .transpose()?;
+            let passphrase = passphrase(passphrase_stdin)?;
             let file = std::path::absolute(&file).unwrap_or(file);
             let change = service.backup(&file, passphrase).await?;
             output::show(json, &change, print_change)?;
@@ -144,6 +140,11 @@ pub async fn exec(service: &Service, command: DbCommand) -> anyhow::Result<()> {
         other => unreachable!("{} works on the file alone", name(&other)),
     }
     Ok(())
+}
+
+/// The passphrase from stdin's first line, where the flag asks for one.
+fn passphrase(from_stdin: bool) -> anyhow::Result<Option<String>> {
+    from_stdin.then(super::erp::read_password).transpose()
 }
 
 fn name(command: &DbCommand) -> &'static str {

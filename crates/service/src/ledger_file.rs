@@ -209,6 +209,26 @@ async fn check_replacement(path: PathBuf, key: LedgerKey) -> Result<(), LedgerEr
     }
 }
 
+/// Replaces the ledger by a checked copy of `source` under a new key, kept first and forgotten
+/// again if the copy does not take the ledger's place.
+async fn replace_under_new_key(
+    path: &Path,
+    current: Option<&LedgerKey>,
+    source: Source<'_>,
+) -> Result<(LedgerKey, cipher::Fingerprint), ServiceError> {
+    let key = LedgerKey::generate();
+    keep_key(&key).await?;
+    match cipher::replace(path, current, source, &key, check_replacement).await {
+        Ok(copied) => Ok((key, copied)),
+        Err(error) => {
+            if let Some(salt) = key.salt() {
+                forget_key(salt).await;
+            }
+            Err(error.into())
+        }
+    }
+}
+
 /// Encrypts a plain ledger in place under a new key, checked by its row counts, its sums and
 /// its audit chain before it replaces the plain file.
 pub async fn encrypt(
@@ -232,18 +252,7 @@ pub async fn encrypt(
     }
     // Migrated first, so the copy checked is of the schema the ledger will have.
     Ledger::open(path).await?.close().await;
-    let key = LedgerKey::generate();
-    keep_key(&key).await?;
-    let copied = cipher::replace(path, None, Source::Itself, &key, check_replacement).await;
-    let copied = match copied {
-        Ok(copied) => copied,
-        Err(error) => {
-            if let Some(salt) = key.salt() {
-                forget_key(salt).await;
-            }
-            return Err(error.into());
-        }
-    };
+    let (key, copied) = replace_under_new_key(path, None, Source::Itself).await?;
     let ledger = Ledger::open_with(path, Some(&cipher::for_reading(&key))).await?;
     let detail =
         serde_json::json!({ "rows": copied.total_rows(), "audit_records": copied.audit_records });
@@ -275,18 +284,7 @@ pub async fn rekey(
         )));
     };
     let old = key_of(path, kind).await?;
-    let key = LedgerKey::generate();
-    keep_key(&key).await?;
-    let copied = cipher::replace(path, old.as_ref(), Source::Itself, &key, check_replacement).await;
-    let copied = match copied {
-        Ok(copied) => copied,
-        Err(error) => {
-            if let Some(salt) = key.salt() {
-                forget_key(salt).await;
-            }
-            return Err(error.into());
-        }
-    };
+    let (key, copied) = replace_under_new_key(path, old.as_ref(), Source::Itself).await?;
     forget_key(old_salt).await;
     let ledger = Ledger::open_with(path, Some(&cipher::for_reading(&key))).await?;
     record(
@@ -336,28 +334,24 @@ pub async fn restore(
     let current = key_of(path, kind)
         .await
         .map_err(|e| ServiceError::BadRequest(format!("{e}; move it aside and restore again")))?;
-    let key = LedgerKey::generate();
-    keep_key(&key).await?;
     let source = Source::File {
         path: from,
         key: backup_key.as_ref(),
     };
-    let copied = cipher::replace(path, current.as_ref(), source, &key, check_replacement).await;
-    let copied = match copied {
-        Ok(copied) => copied,
-        Err(error) => {
-            if let Some(salt) = key.salt() {
-                forget_key(salt).await;
-            }
-            return Err(match error {
-                LedgerError::WrongKey { .. } => ServiceError::BadRequest(format!(
-                    "the passphrase does not open the backup {}",
+    let (key, copied) = replace_under_new_key(path, current.as_ref(), source)
+        .await
+        .map_err(|error| match error {
+            // The backup's own key, not the ledger's, is the one that did not open.
+            ServiceError::Ledger(LedgerError::WrongKey { path: file })
+                if file == from.display().to_string() =>
+            {
+                ServiceError::BadRequest(format!(
+                    "the key or passphrase given does not open the backup {}",
                     shown_path(from)
-                )),
-                other => other.into(),
-            });
-        }
-    };
+                ))
+            }
+            other => other,
+        })?;
     if let FileKind::Encrypted { salt } = kind {
         forget_key(salt).await;
     }
