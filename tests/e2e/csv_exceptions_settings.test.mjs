@@ -47,11 +47,24 @@ after(async () => {
 test('a CSV file without a mapping fails and offers a mapping prefilled from its first lines', async () => {
   await withScreenshotOnFailure(page, 'csv-unknown-failure', async () => {
     await page.goto(session.server.url);
+    // The list of saved mappings is held back until the file's answer has come, as on a busy
+    // machine: the offer to create a mapping must still appear once the list arrives.
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    const mappingList = (url) => url.pathname === '/api/csv-mappings';
+    await page.route(mappingList, async (route) => {
+      if (route.request().method() === 'GET') await held;
+      await route.continue();
+    });
     await page.getByTestId('nav-import').click();
     await page.getByTestId('import-input').setInputFiles(path.join(files, 'demo-bank.csv'));
 
     const failed = page.locator('[data-testid="import-result"][data-status="failed"][data-file="demo-bank.csv"]');
     await failed.waitFor();
+    // Released, the route passes every later request straight through.
+    release();
     const bar = failed.getByTestId('import-progress');
     assert.equal(await bar.getAttribute('data-state'), 'done');
     assert.equal(await bar.getAttribute('data-result'), 'failed');

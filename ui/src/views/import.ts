@@ -126,7 +126,10 @@ export const importView: View = {
     const drawn = new Map<number, DrawnUpload>();
 
     const drawUpload = (upload: Upload): DrawnUpload => {
-      const key = `${upload.state}|${upload.results.length}|${upload.csvMapping ?? ''}|${needsCsvMapping(upload) ? (mappingNames ?? []).join('\u0000') : ''}`;
+      // The mapping list not yet read (null) and read empty ([]) draw differently: the offer to
+      // create a mapping appears once the list is known, even when the file's answer came first.
+      const names = mappingNames === null ? 'unread' : `read:${mappingNames.join('\u0000')}`;
+      const key = `${upload.state}|${upload.results.length}|${upload.csvMapping ?? ''}|${needsCsvMapping(upload) ? names : ''}`;
       const before = drawn.get(upload.id);
       if (before && before.key === key) return before;
       const next = { key, ...uploadRows(upload, mappingNames) };
@@ -192,7 +195,9 @@ export const importView: View = {
       })
       .catch(() => {
         // Without the list the "read it with" choice is left out; creating a mapping still works.
+        if (!alive()) return;
         mappingNames = [];
+        drawList();
       });
   },
 };
