@@ -179,13 +179,17 @@ pub fn rows_behind(dir: &Path, sql: &str) -> Vec<String> {
 }
 
 /// Kills per kind in the crash tests: `CASHLINE_CRASH_KILLS`, else a short run for the test
-/// command (`scripts/crash N` runs N).
+/// command (`scripts/crash N` runs N). Never fewer than `CRASH_KILLS_MIN`: the harnesses check
+/// that their kills reached every part of the work, which a handful cannot.
 pub fn crash_kills() -> usize {
     std::env::var("CASHLINE_CRASH_KILLS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(12)
+        .max(CRASH_KILLS_MIN)
 }
+
+pub const CRASH_KILLS_MIN: usize = 10;
 
 /// Pseudo-random kill delays from `CASHLINE_CRASH_SEED` (said on stderr, so a failure is
 /// reproduced with it), else `default`.
