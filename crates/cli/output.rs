@@ -638,3 +638,33 @@ pub fn erp_sync(report: &wire::ErpSyncReport) {
         println!("{}: {}", shown(&run.connection), shown(&detail));
     }
 }
+
+pub fn users(report: &wire::UsersReport) {
+    let rows: Vec<Vec<String>> = report
+        .users
+        .iter()
+        .map(|u| {
+            vec![
+                u.name.clone(),
+                u.role.to_string(),
+                if u.disabled { "disabled" } else { "" }.to_string(),
+                u.created_by.clone(),
+                u.created_at.clone(),
+            ]
+        })
+        .collect();
+    table(&["user", "role", "", "added by", "added at"], &rows, &[]);
+}
+
+pub fn session(session: &wire::Session) {
+    println!(
+        "{} ({}): may {}",
+        shown(&session.user),
+        session.role,
+        if session.rights.is_empty() {
+            "read only".to_string()
+        } else {
+            session.rights.join(", ")
+        }
+    );
+}

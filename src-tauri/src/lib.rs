@@ -17,6 +17,7 @@ pub use commands::import::{decode_header, CSV_MAPPING_HEADER, FILE_NAME_HEADER};
 /// `tauri::Builder::default()`, tests pass `tauri::test::mock_builder()`.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> tauri::Builder<R> {
     builder
+        .manage(commands::Desk::new(service.clone()))
         .manage(service)
         .invoke_handler(tauri::generate_handler![
             commands::treasury::positions,
@@ -90,6 +91,11 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
             commands::erp::erp_remove,
             commands::erp::erp_sync,
             commands::payments::payments_send,
+            commands::users::whoami,
+            commands::users::login,
+            commands::users::users,
+            commands::users::user_add,
+            commands::users::user_change,
         ])
 }
 

@@ -18,6 +18,7 @@ pub mod reference;
 pub mod serve;
 pub mod settings;
 pub mod treasury;
+pub mod users;
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -53,6 +54,11 @@ pub enum Command {
     Db {
         #[command(subcommand)]
         command: db::DbCommand,
+    },
+    /// Users and their roles: viewer, preparer, approver, controller, admin.
+    Users {
+        #[command(subcommand)]
+        command: users::UserCommand,
     },
     /// The audit log.
     Audit {
@@ -125,6 +131,7 @@ pub async fn exec(service: &Service, command: Command) -> anyhow::Result<()> {
         Command::Chart(args) => treasury::chart(service, args).await,
         Command::Exceptions(args) => exceptions::exec(service, args).await,
         Command::Recon { command } => recon::exec(service, command).await,
+        Command::Users { command } => users::exec(service, command).await,
         Command::Audit { command } => exceptions::exec_audit(service, command).await,
         Command::Calendar(args) => reference::calendar(service, args),
         Command::Entities { command } => reference::exec_entities(service, command).await,

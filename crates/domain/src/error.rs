@@ -22,6 +22,8 @@ pub enum DomainError {
     InvalidIban(String),
     #[error("BIC '{0}' is invalid: it must be 8 or 11 characters, bank and country code letters")]
     InvalidBic(String),
+    #[error("'{0}' is not a user name: 1 to 64 characters, none of them control characters")]
+    InvalidUserName(String),
     #[error("account key is empty")]
     EmptyAccountKey,
     #[error("'{value}' is not a {vocabulary} (one of {known})")]

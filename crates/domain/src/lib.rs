@@ -16,6 +16,7 @@ pub mod mask;
 pub mod money;
 pub mod payment_state;
 pub mod payment_status;
+pub mod role;
 pub mod sepa;
 pub mod shown;
 
@@ -34,4 +35,5 @@ pub use kinds::{
 };
 pub use money::Money;
 pub use payment_status::reason_meaning;
+pub use role::{Right, Role};
 pub use shown::shown;

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::de::DeserializeOwned;
 
+use cashline_service::Service;
+
 use crate::error::ApiError;
 
 /// A request type read from the query string.
@@ -52,5 +54,27 @@ fn json_refusal(rejection: JsonRejection) -> ApiError {
             "the request body is not the JSON expected: {}",
             rejection.body_text()
         )),
+    }
+}
+
+/// The service acting as the user of this request: the one its session logged in, or the
+/// one who started `serve` for a request with the server's own token (see `guard`).
+pub(crate) struct Acting(pub Service);
+
+impl<S: Send + Sync> FromRequestParts<S> for Acting {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<Acting>()
+            .map(|acting| Acting(acting.0.clone()))
+            .ok_or_else(ApiError::unauthorized)
+    }
+}
+
+impl Clone for Acting {
+    fn clone(&self) -> Acting {
+        Acting(self.0.clone())
     }
 }

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
+use crate::extract::Acting;
 use crate::AppState;
 
 /// The `Host` values this server answers to: its loopback address and `localhost`, with its
@@ -85,9 +86,13 @@ fn bearer_token(value: &str) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// Lets a request through with the server's own token, acting as whoever started `serve`,
+/// or with a session's token, acting as the user who logged in to it; the acting service
+/// is handed to the handler (`extract::Acting`). A session whose user has since been
+/// disabled or removed is refused here, before any handler.
 pub(crate) async fn require_token(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let given = request
@@ -95,10 +100,25 @@ pub(crate) async fn require_token(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(bearer_token);
-    match given {
-        Some(token) if token_matches(token, &state.token) => next.run(request).await,
-        _ => ApiError::unauthorized().into_response(),
-    }
+    let Some(token) = given else {
+        return ApiError::unauthorized().into_response();
+    };
+    let acting = if token_matches(token, &state.token) {
+        state.service.clone()
+    } else {
+        let Some(user) = state.sessions.user_of(token) else {
+            return ApiError::unauthorized().into_response();
+        };
+        match state.service.acting_as(&user).await {
+            Ok(service) => service,
+            Err(error) => {
+                state.sessions.end(token);
+                return ApiError::from(error).into_response();
+            }
+        }
+    };
+    request.extensions_mut().insert(Acting(acting));
+    next.run(request).await
 }
 
 /// The page is only ever served to this machine's own browser, but it shows bank data, and

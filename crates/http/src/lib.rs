@@ -24,11 +24,12 @@ mod error;
 mod extract;
 mod guard;
 mod routes;
+mod session;
 
 pub use guard::token_matches;
 
 /// Characters in the access token: 32 alphanumerics, about 190 bits.
-const TOKEN_CHARS: usize = 32;
+pub(crate) const TOKEN_CHARS: usize = 32;
 /// A client that has not sent its whole request head by then is dropped: a connection that
 /// never finishes its headers would otherwise hold a task and a socket for ever.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -51,6 +52,7 @@ pub enum HttpError {
 pub(crate) struct AppState {
     service: Service,
     token: String,
+    sessions: session::Sessions,
 }
 
 /// A bound, not yet running server: its URL can be printed before it starts answering.
@@ -139,7 +141,11 @@ impl LocalServer {
 }
 
 fn router(service: Service, token: String, ui_dir: PathBuf, port: u16) -> Router {
-    let state = AppState { service, token };
+    let state = AppState {
+        service,
+        token,
+        sessions: session::Sessions::default(),
+    };
     // `layer`, not `route_layer`: the token also guards the answer to an unknown route.
     let api = routes::api()
         .layer(DefaultBodyLimit::max(JSON_BODY_BYTES_MAX))

@@ -31,6 +31,7 @@ pub mod source_file;
 pub mod statement;
 pub mod sync;
 pub mod time;
+pub mod user;
 
 use std::ops::{Deref, DerefMut};
 use std::path::Path;

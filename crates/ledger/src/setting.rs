@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::time::instant_text;
-use crate::LedgerError;
+use crate::{LedgerError, Tx};
 
 pub async fn get(pool: &sqlx::SqlitePool, name: &str) -> Result<Option<String>, LedgerError> {
     let found: Option<(String,)> = sqlx::query_as("SELECT value FROM app_setting WHERE name = ?")
@@ -13,16 +13,25 @@ pub async fn get(pool: &sqlx::SqlitePool, name: &str) -> Result<Option<String>, 
     Ok(found.map(|(value,)| value))
 }
 
-/// Sets a setting, or removes it with `None`, as a writer like every other write (see
-/// `Ledger::begin`).
+/// Who last set a setting, if it is set.
+pub async fn set_by(pool: &sqlx::SqlitePool, name: &str) -> Result<Option<String>, LedgerError> {
+    let found: Option<(String,)> =
+        sqlx::query_as("SELECT updated_by FROM app_setting WHERE name = ?")
+            .bind(name)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.map(|(by,)| by))
+}
+
+/// Sets a setting, or removes it with `None`, inside the caller's transaction, so it commits
+/// with its audit record.
 pub async fn set(
-    pool: &sqlx::SqlitePool,
+    tx: &mut Tx<'_>,
     name: &str,
     value: Option<&str>,
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<(), LedgerError> {
-    let mut tx = crate::begin_immediate(pool).await?;
     match value {
         Some(value) => {
             sqlx::query(
@@ -34,16 +43,15 @@ pub async fn set(
             .bind(value)
             .bind(user)
             .bind(instant_text(now))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         None => {
             sqlx::query("DELETE FROM app_setting WHERE name = ?")
                 .bind(name)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
     }
-    tx.commit().await?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tracing::{info, info_span, warn, Instrument};
 
+use cashline_domain::Right;
 use cashline_domain::{mask::mask_account, shown};
 use cashline_engine::bank::schedule;
 use cashline_engine::bank::sync::{self as bank_sync, RetryPolicy, SyncOptions};
@@ -73,6 +74,7 @@ impl Service {
         &self,
         request: &ConnectionAdd,
     ) -> Result<wire::Connection, ServiceError> {
+        let user = self.allow(Right::Configure).await?;
         let name = connection_name(&request.name)?;
         let url = check_base_url(&request.psd2_url).map_err(ServiceError::BadRequest)?;
         let reads = request.frequency_per_day.unwrap_or(READS_PER_DAY_DEFAULT);
@@ -165,7 +167,7 @@ impl Service {
         audit::append(
             &mut tx,
             &audit::NewAuditRecord {
-                actor: &self.user,
+                actor: user,
                 action: "connection.add",
                 subject: name,
                 detail: serde_json::json!({
@@ -193,6 +195,7 @@ impl Service {
         &self,
         request: &ConnectionName,
     ) -> Result<wire::Connection, ServiceError> {
+        let user = self.allow(Right::Configure).await?;
         let row = self.connection_row(&request.name).await?;
         let (parameters, client) = self.client_of(&row)?;
         let previous = connection::consent(self.ledger.pool(), row.id).await?;
@@ -227,7 +230,7 @@ impl Service {
         audit::append(
             &mut tx,
             &audit::NewAuditRecord {
-                actor: &self.user,
+                actor: user,
                 action: "connection.renew",
                 subject: &row.name,
                 detail: serde_json::json!({
@@ -287,6 +290,7 @@ impl Service {
     /// Removes a connection: its consent is withdrawn at the bank where the bank answers, its
     /// secrets leave the keychain, and its accounts, statements and runs stay in the ledger.
     pub async fn connection_remove(&self, request: &ConnectionName) -> Result<(), ServiceError> {
+        let user = self.allow(Right::Configure).await?;
         let row = self.connection_row(&request.name).await?;
         let consent = connection::consent(self.ledger.pool(), row.id).await?;
         let mut withdrawn = None;
@@ -303,7 +307,7 @@ impl Service {
         audit::append(
             &mut tx,
             &audit::NewAuditRecord {
-                actor: &self.user,
+                actor: user,
                 action: "connection.remove",
                 subject: &row.name,
                 detail: serde_json::json!({
@@ -381,6 +385,7 @@ impl Service {
         row: &ConnectionRow,
         caller: Caller,
     ) -> Result<wire::SyncRun, ServiceError> {
+        let user = self.allow(Right::Import).await?;
         let now = self.clock.now();
         let not_run = |error: String| wire::SyncRun {
             connection: row.name.clone(),
@@ -401,7 +406,7 @@ impl Service {
         };
         let options = SyncOptions {
             caller,
-            user: &self.user,
+            user,
             now,
             retry: RetryPolicy::default(),
         };
@@ -410,7 +415,7 @@ impl Service {
         // again, those with the bank move on with its status.
         let payment_options = SendOptions {
             caller: options.caller.clone(),
-            user: &self.user,
+            user,
             now,
         };
         initiation::resolve(&self.ledger, &client, row, &payment_options).await?;
@@ -438,6 +443,7 @@ impl Service {
         &self,
         request: &PaymentsSend,
     ) -> Result<wire::PaymentsSent, ServiceError> {
+        let user = self.allow(Right::Prepare).await?;
         if request.ids.is_empty() {
             return Err(ServiceError::BadRequest("name the payments to send".into()));
         }
@@ -447,7 +453,7 @@ impl Service {
             caller: Caller::User {
                 ip_address: psu_address(client.base_url()),
             },
-            user: &self.user,
+            user,
             now: self.clock.now(),
         };
         let sent = initiation::send(&self.ledger, &client, &row, &request.ids, &options).await?;
@@ -607,6 +613,7 @@ impl Service {
 
     /// Asks the bank how the newest consent stands and records it when it changed.
     async fn refresh_consent(&self, row: &ConnectionRow) -> Result<ConsentAnswer, ServiceError> {
+        let user = self.allow(Right::Import).await?;
         let Some(consent) = connection::consent(self.ledger.pool(), row.id).await? else {
             return Ok(ConsentAnswer::Ended("none".into()));
         };
@@ -641,7 +648,7 @@ impl Service {
             audit::append(
                 &mut tx,
                 &audit::NewAuditRecord {
-                    actor: &self.user,
+                    actor: user,
                     action: "connection.consent",
                     subject: &row.name,
                     detail: serde_json::json!({

@@ -9,14 +9,16 @@ use cashline_demo::DEMO_BUSINESS_DAYS;
 
 use crate::request::{
     AccountUpdate, ExceptionComment, ExceptionsAssign, ExceptionsQuery, ExceptionsResolve,
-    ImportOptions, ReconRun,
+    ImportOptions, ReconRun, UserAdd,
 };
 use crate::{Service, ServiceError};
 
 /// Who approves the demo's payment run: not the user who imported it.
 const DEMO_APPROVER: &str = "demo-approver";
 /// The second approver of the demo's payments above the limit.
-const DEMO_SECOND_APPROVER: &str = "anna.controller";
+const DEMO_SECOND_APPROVER: &str = "carla.cfo";
+/// Someone who may only look: the Users card shows what that means.
+const DEMO_VIEWER: &str = "dan.auditor";
 /// At most how many payments of the morning's run the demo approves and sends to the bank;
 /// of the rest, one large payment waits for its second approver, one is cancelled and any
 /// others wait for the user.
@@ -66,14 +68,27 @@ fn cannot_write(folder: &Path, e: std::io::Error) -> ServiceError {
 }
 
 impl Service {
-    /// The same service acting as another person.
-    pub fn as_user(&self, user: &str) -> Service {
-        Service {
-            ledger: self.ledger.clone(),
-            db_path: self.db_path.clone(),
-            user: user.into(),
-            clock: self.clock.clone(),
+    /// The demo's team, each in the role the demo has them act in, so every screen shows
+    /// who did what and four eyes holds between different people.
+    async fn load_demo_team(&self) -> Result<(), ServiceError> {
+        let team = [
+            (DEMO_APPROVER, "approver"),
+            (DEMO_SECOND_APPROVER, "approver"),
+            (DEMO_CONTROLLERS[0], "controller"),
+            (DEMO_CONTROLLERS[1], "preparer"),
+            (DEMO_VIEWER, "viewer"),
+        ];
+        let known = self.users().await?;
+        for (name, role) in team {
+            if !known.users.iter().any(|u| u.name == name) {
+                self.user_add(&UserAdd {
+                    name: name.into(),
+                    role: role.into(),
+                })
+                .await?;
+            }
         }
+        Ok(())
     }
 
     /// The daily backup into the demo folder's `backups/`, with today's made, so the Settings
@@ -95,6 +110,7 @@ impl Service {
     /// Writes the demo files into `folder` and loads them. Running it again adds nothing
     /// that is already there.
     pub async fn load_demo(&self, folder: &Path) -> Result<DemoLoaded, ServiceError> {
+        self.load_demo_team().await?;
         let today = self.today();
         let io = |e: std::io::Error| cannot_write(folder, e);
         let paths =
@@ -250,7 +266,10 @@ impl Service {
                 .chain(large.clone())
                 .collect();
             if !first.is_empty() {
-                self.as_user(DEMO_APPROVER).payments_approve(&first).await?;
+                self.acting_as(DEMO_APPROVER)
+                    .await?
+                    .payments_approve(&first)
+                    .await?;
             }
             let second: Vec<String> = approved
                 .iter()
@@ -258,7 +277,8 @@ impl Service {
                 .map(|p| p.id.clone())
                 .collect();
             if !second.is_empty() {
-                self.as_user(DEMO_SECOND_APPROVER)
+                self.acting_as(DEMO_SECOND_APPROVER)
+                    .await?
                     .payments_approve(&second)
                     .await?;
             }
@@ -310,7 +330,8 @@ impl Service {
         });
         if untouched {
             if let Some(late) = late {
-                self.as_user(DEMO_APPROVER)
+                self.acting_as(DEMO_APPROVER)
+                    .await?
                     .payments_approve(std::slice::from_ref(&late.id))
                     .await?;
                 lines.push(format!("payment {} approved after its cut-off", late.id));
@@ -439,7 +460,10 @@ impl Service {
             .map(|p| p.id)
             .collect();
         if !ids.is_empty() {
-            self.as_user(DEMO_APPROVER).payments_approve(&ids).await?;
+            self.acting_as(DEMO_APPROVER)
+                .await?
+                .payments_approve(&ids)
+                .await?;
         }
         lines.push(format!(
             "{}: {} statement files, {} payments",
@@ -477,7 +501,8 @@ impl Service {
             .take(8)
         {
             let owner = DEMO_CONTROLLERS[index % DEMO_CONTROLLERS.len()];
-            self.as_user(DEMO_CONTROLLERS[0])
+            self.acting_as(DEMO_CONTROLLERS[0])
+                .await?
                 .exceptions_assign(ExceptionsAssign {
                     ids: vec![case.id.clone()],
                     owner: Some(owner.to_string()),
@@ -485,7 +510,7 @@ impl Service {
                 .await?;
         }
         if let Some(case) = unowned.first() {
-            let controller = self.as_user(DEMO_CONTROLLERS[0]);
+            let controller = self.acting_as(DEMO_CONTROLLERS[0]).await?;
             controller
                 .exception_comment(ExceptionComment {
                     id: case.id.clone(),

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
+use cashline_domain::Right;
 use cashline_domain::{shown, Currency, Money};
 use cashline_engine::csv_mapping;
 use cashline_engine::open_item;
@@ -89,6 +90,7 @@ impl Service {
         path: &Path,
         mapping: Option<&str>,
     ) -> Result<wire::ItemsImported, ServiceError> {
+        let user = self.allow(Right::Import).await?;
         let (name, bytes) = read(path)?;
         let mapping = self
             .erp_mapping(Records::OpenItems, mapping, &bytes)
@@ -98,15 +100,8 @@ impl Service {
             None => cashline_erp::open_items::parse(&bytes),
         }
         .map_err(|e| ServiceError::BadRequest(format!("{name}: {e}")))?;
-        let report = open_item::store(
-            &self.ledger,
-            &name,
-            &parsed,
-            "csv",
-            &self.user,
-            self.clock.now(),
-        )
-        .await?;
+        let report =
+            open_item::store(&self.ledger, &name, &parsed, "csv", user, self.clock.now()).await?;
         Ok(wire::ItemsImported {
             file: name,
             mapping: mapping.map(|m| m.name),
@@ -228,11 +223,11 @@ impl Service {
         id: &str,
         probability: &str,
     ) -> Result<(), ServiceError> {
+        let user = self.allow(Right::Reconcile).await?;
         let value: Decimal = probability.trim().parse().map_err(|_| {
             ServiceError::BadRequest(format!("probability '{probability}' is not a decimal"))
         })?;
-        open_item::set_probability(&self.ledger, "csv", id, value, &self.user, self.clock.now())
-            .await?;
+        open_item::set_probability(&self.ledger, "csv", id, value, user, self.clock.now()).await?;
         Ok(())
     }
 }

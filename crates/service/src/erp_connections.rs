@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 use cashline_domain::shown;
+use cashline_domain::Right;
 use cashline_engine::erp::{self, ErpSyncOptions, ErpSyncReport};
 use cashline_ledger::connection::{self, ConnectionRow, NewConnection};
 use cashline_ledger::erp as records;
@@ -43,6 +44,7 @@ impl Service {
     /// Adds a Tryton connection: logs in with the user and password given (a wrong one is
     /// refused and nothing is stored), then keeps the password in the keychain.
     pub async fn erp_add(&self, request: &ErpAdd) -> Result<wire::ErpConnection, ServiceError> {
+        let actor = self.allow(Right::Configure).await?;
         let name = connection_name(&request.name)?;
         let url = check_base_url(&request.tryton_url).map_err(ServiceError::BadRequest)?;
         let database = plain_field("database", &request.database)?;
@@ -103,7 +105,7 @@ impl Service {
             audit::append(
                 &mut tx,
                 &audit::NewAuditRecord {
-                    actor: &self.user,
+                    actor,
                     action: "erp.add",
                     subject: name,
                     detail: serde_json::json!({
@@ -133,6 +135,7 @@ impl Service {
     /// Removes an ERP connection: its password leaves the keychain; the items and payments
     /// it brought stay in the ledger, and no longer sync.
     pub async fn erp_remove(&self, request: &ErpName) -> Result<(), ServiceError> {
+        let user = self.allow(Right::Configure).await?;
         let row = self.erp_row(&request.name).await?;
         let now = self.clock.now();
         let mut tx = self.ledger.begin().await?;
@@ -140,7 +143,7 @@ impl Service {
         audit::append(
             &mut tx,
             &audit::NewAuditRecord {
-                actor: &self.user,
+                actor: user,
                 action: "erp.remove",
                 subject: &row.name,
                 detail: serde_json::json!({ "kind": row.kind }),
@@ -204,8 +207,9 @@ impl Service {
         row: &ConnectionRow,
         trigger: &str,
     ) -> Result<wire::ErpSyncRun, ServiceError> {
+        let user = self.allow(Right::Import).await?;
         let options = ErpSyncOptions {
-            user: &self.user,
+            user,
             now: self.clock.now(),
             trigger,
         };

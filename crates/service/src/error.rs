@@ -11,6 +11,9 @@ pub enum ServiceError {
     BadRequest(String),
     #[error("{0}")]
     NotFound(String),
+    /// The acting user is not one of the ledger's, or their role does not allow the command.
+    #[error("{0}")]
+    Forbidden(String),
     /// A bank or ERP did not answer as it should (unreachable, refusing, off contract): the
     /// words say which and why, without a secret.
     #[error("{0}")]
@@ -49,6 +52,7 @@ impl ServiceError {
                 | EngineError::OutOfRange(_),
             ) => "bad_request",
             ServiceError::NotFound(_) => "not_found",
+            ServiceError::Forbidden(_) => "forbidden",
             ServiceError::Unavailable(_) => "unavailable",
             ServiceError::Ledger(_)
             | ServiceError::Engine(_)

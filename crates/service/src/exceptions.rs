@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use cashline_domain::Right;
 use cashline_domain::{ExceptionKind, ExceptionState};
 use cashline_ledger::exception::{self, ExceptionFilter};
 use cashline_ledger::{audit, time};
@@ -204,6 +205,7 @@ impl Service {
         &self,
         request: request::ExceptionsAssign,
     ) -> Result<wire::ExceptionsChanged, ServiceError> {
+        let user = self.allow(Right::WorkExceptions).await?;
         let ids = ids(&request.ids)?;
         let owner = request.owner.as_deref().map(owner_name).transpose()?;
         let now = self.clock.now();
@@ -217,12 +219,12 @@ impl Service {
                     "exception {id} is {state}: reopen it before assigning it"
                 )));
             }
-            exception::assign(&mut tx, *id, owner.as_deref(), &self.user, now).await?;
+            exception::assign(&mut tx, *id, owner.as_deref(), user, now).await?;
         }
         audit::append(
             &mut tx,
             &audit::NewAuditRecord {
-                actor: &self.user,
+                actor: user,
                 action: "exceptions.assign",
                 subject: &format!("{} exceptions", ids.len()),
                 detail: serde_json::json!({"ids": ids, "owner": owner}),
@@ -238,6 +240,7 @@ impl Service {
         &self,
         request: request::ExceptionComment,
     ) -> Result<wire::ExceptionDetail, ServiceError> {
+        let user = self.allow(Right::WorkExceptions).await?;
         let id = ids(std::slice::from_ref(&request.id))?[0];
         let text = checked_text("comment", &request.text)?;
         let now = self.clock.now();
@@ -245,7 +248,7 @@ impl Service {
         exception::state_of(&mut tx, id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("there is no exception {id}")))?;
-        exception::comment(&mut tx, id, &self.user, &text, now).await?;
+        exception::comment(&mut tx, id, user, &text, now).await?;
         tx.commit().await?;
         self.exception_detail(request::ExceptionId { id: id.to_string() })
             .await
@@ -257,6 +260,7 @@ impl Service {
         &self,
         request: request::ExceptionsResolve,
     ) -> Result<wire::ExceptionsChanged, ServiceError> {
+        let user = self.allow(Right::WorkExceptions).await?;
         let ids = ids(&request.ids)?;
         let state_text = request.state.as_deref().unwrap_or("resolved");
         let state = ExceptionState::parse(state_text).ok_or_else(|| {
@@ -284,10 +288,9 @@ impl Service {
             if current == state.as_str() {
                 continue;
             }
-            exception::set_state(&mut tx, *id, state, resolution.as_deref(), &self.user, now)
-                .await?;
+            exception::set_state(&mut tx, *id, state, resolution.as_deref(), user, now).await?;
         }
-        audit::append(&mut tx, &audit::NewAuditRecord { actor: &self.user, action: "exceptions.state", subject: &format!("{} exceptions", ids.len()), detail: serde_json::json!({"ids": ids, "state": state.as_str(), "resolution": resolution}) }, now).await?;
+        audit::append(&mut tx, &audit::NewAuditRecord { actor: user, action: "exceptions.state", subject: &format!("{} exceptions", ids.len()), detail: serde_json::json!({"ids": ids, "state": state.as_str(), "resolution": resolution}) }, now).await?;
         tx.commit().await?;
         Ok(wire::ExceptionsChanged { changed: ids.len() })
     }

@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tracing::{info, warn};
 
 use cashline_domain::shown;
+use cashline_domain::Right;
 use cashline_ledger::audit::{self, NewAuditRecord};
 use cashline_ledger::cipher::{self, FileKind, Source};
 use cashline_ledger::{backup, setting, Ledger, LedgerError, LedgerKey};
@@ -418,6 +419,7 @@ impl Service {
         to: &Path,
         passphrase: Option<String>,
     ) -> Result<wire::LedgerFileChange, ServiceError> {
+        let user = self.allow(Right::Configure).await?;
         if to.exists() {
             return Err(ServiceError::BadRequest(format!(
                 "{} already exists: a backup never overwrites a file; choose another name",
@@ -471,7 +473,7 @@ impl Service {
         });
         record(
             &self.ledger,
-            &self.user,
+            user,
             "ledger.backed_up",
             &self.db_path,
             detail,
@@ -524,36 +526,26 @@ impl Service {
                 "--keep {keep}: keep between 1 and 366 daily backups"
             )));
         }
-        let pool = self.ledger.pool();
-        let now = self.clock.now();
         let folder_text = folder.map(|f| f.display().to_string());
+        let keep_text = keep.to_string();
+        let mut write = self.write(Right::Configure).await?;
+        let user = write.actor().to_string();
+        let now = write.now;
         setting::set(
-            pool,
+            &mut write.tx,
             AUTO_FOLDER_SETTING,
             folder_text.as_deref(),
-            &self.user,
+            &user,
             now,
         )
         .await?;
-        let keep_text = keep.to_string();
-        setting::set(
-            pool,
-            AUTO_KEEP_SETTING,
-            folder.map(|_| keep_text.as_str()),
-            &self.user,
-            now,
-        )
-        .await?;
+        let kept = folder.map(|_| keep_text.as_str());
+        setting::set(&mut write.tx, AUTO_KEEP_SETTING, kept, &user, now).await?;
+        let subject = self.db_path.display().to_string();
         let detail = serde_json::json!({ "folder": folder_text, "keep": keep });
-        record(
-            &self.ledger,
-            &self.user,
-            "setting.auto_backup",
-            &self.db_path,
-            detail,
-            now,
-        )
-        .await?;
+        write
+            .commit("setting.auto_backup", &subject, detail)
+            .await?;
         self.auto_backup().await
     }
 
@@ -565,10 +557,14 @@ impl Service {
             return Ok(None);
         };
         let target = folder.join(auto_name(self.today()));
+        // The daily backup acts for the admin who set it up, whoever has the app open.
         let made = if target.exists() {
             None
         } else {
-            Some(self.backup(&target, None).await?)
+            let by = setting::set_by(self.ledger.pool(), AUTO_FOLDER_SETTING)
+                .await?
+                .unwrap_or_else(|| self.user().to_string());
+            Some(self.acting_as(&by).await?.backup(&target, None).await?)
         };
         let backups = auto_backups(&folder);
         let extra = backups.len().saturating_sub(settings.keep as usize);

@@ -2,6 +2,7 @@
 //! HTTP API behind `cashline serve`, the Tauri commands of the desktop app) takes the same
 //! `request` types, calls these methods unchanged and sends their `wire` types as they are.
 
+mod acting;
 pub mod anchor;
 pub mod callback;
 pub mod charts;

@@ -7,6 +7,7 @@ use std::path::Path;
 use cashline_bankfile::pain001_write::Pain001Version;
 use cashline_bankfile::{pain001, pain002};
 use cashline_domain::PaymentSource;
+use cashline_domain::Right;
 use cashline_domain::{reason_meaning, Currency, Money, PaymentState};
 use cashline_engine::import::ImportSource;
 use cashline_engine::payment::{self, status};
@@ -160,6 +161,7 @@ impl Service {
         path: &Path,
         mapping: Option<&str>,
     ) -> Result<wire::PaymentsImported, ServiceError> {
+        let user = self.allow(Right::Prepare).await?;
         let (name, bytes) = read(path)?;
         let mapping = if pain001::detect(&bytes).is_some() {
             None
@@ -193,8 +195,7 @@ impl Service {
             message_id: message_id.as_deref(),
             source_file_id: None,
         };
-        let report =
-            payment::store(&self.ledger, &run, &parsed, &self.user, self.clock.now()).await?;
+        let report = payment::store(&self.ledger, &run, &parsed, user, self.clock.now()).await?;
         Ok(wire::PaymentsImported {
             file: name,
             mapping: mapping.map(|m| m.name),
@@ -210,7 +211,8 @@ impl Service {
         &self,
         ids: &[String],
     ) -> Result<wire::PaymentsReport, ServiceError> {
-        payment::approve(&self.ledger, ids, &self.user, self.clock.now()).await?;
+        let user = self.allow(Right::Approve).await?;
+        payment::approve(&self.ledger, ids, user, self.clock.now()).await?;
         // The payments approved, as they are now, in the list's order: their own rows and
         // timelines, not every payment's.
         let mut rows = Vec::with_capacity(ids.len());
@@ -237,6 +239,7 @@ impl Service {
         format: &str,
         out: &Path,
     ) -> Result<wire::PaymentsExported, ServiceError> {
+        let user = self.allow(Right::Prepare).await?;
         let version = Pain001Version::parse(format.trim()).ok_or_else(|| {
             ServiceError::BadRequest(format!(
                 "'{}' is not an export format (pain.001.001.09 or pain.001.001.03)",
@@ -244,8 +247,7 @@ impl Service {
             ))
         })?;
         let done =
-            payment::export::export(&self.ledger, version, out, &self.user, self.clock.now())
-                .await?;
+            payment::export::export(&self.ledger, version, out, user, self.clock.now()).await?;
         Ok(wire::PaymentsExported {
             file: done.file.map(|f| f.display().to_string()),
             message_id: done.message_id,
@@ -318,6 +320,7 @@ impl Service {
         &self,
         key: &str,
     ) -> Result<wire::PaymentExportDocument, ServiceError> {
+        let user = self.allow(Right::Prepare).await?;
         let row = payment_export::find(self.ledger.pool(), key.trim())
             .await?
             .ok_or_else(|| {
@@ -333,7 +336,7 @@ impl Service {
             &self.ledger,
             &row.message_id,
             "download",
-            &self.user,
+            user,
             self.clock.now(),
         )
         .await?;
@@ -351,14 +354,16 @@ impl Service {
 
     /// Writes an earlier export again, byte for byte.
     pub async fn payments_reexport(&self, key: &str, out: &Path) -> Result<String, ServiceError> {
+        let user = self.allow(Right::Prepare).await?;
         let written =
-            payment::export::reexport(&self.ledger, key, out, &self.user, self.clock.now()).await?;
+            payment::export::reexport(&self.ledger, key, out, user, self.clock.now()).await?;
         Ok(written.display().to_string())
     }
 
     /// Releases a payment held as a possible duplicate.
     pub async fn payments_release(&self, id: &str) -> Result<wire::Payment, ServiceError> {
-        payment::release(&self.ledger, id, &self.user, self.clock.now()).await?;
+        let user = self.allow(Right::Prepare).await?;
+        payment::release(&self.ledger, id, user, self.clock.now()).await?;
         self.payment_show(id).await
     }
 
@@ -382,6 +387,7 @@ impl Service {
         currency: &str,
         amount: Option<&str>,
     ) -> Result<wire::ApprovalLimitsReport, ServiceError> {
+        let user = self.allow(Right::Configure).await?;
         let code = Currency::from_code(currency.trim()).map_err(|e| {
             ServiceError::BadRequest(format!("{}: {e}", cashline_domain::shown(currency)))
         })?;
@@ -394,7 +400,7 @@ impl Service {
                 })
             })
             .transpose()?;
-        payment::set_limit(&self.ledger, code, money, &self.user, self.clock.now()).await?;
+        payment::set_limit(&self.ledger, code, money, user, self.clock.now()).await?;
         self.approval_limits().await
     }
 
@@ -404,7 +410,8 @@ impl Service {
         id: &str,
         reason: &str,
     ) -> Result<wire::Payment, ServiceError> {
-        payment::cancel(&self.ledger, id, reason, &self.user, self.clock.now()).await?;
+        let user = self.allow(Right::Prepare).await?;
+        payment::cancel(&self.ledger, id, reason, user, self.clock.now()).await?;
         self.payment_show(id).await
     }
 
@@ -509,6 +516,7 @@ impl Service {
         &self,
         set: &request::CutoffSet,
     ) -> Result<wire::CutoffsReport, ServiceError> {
+        let user = self.allow(Right::Configure).await?;
         let currency = Currency::from_code(set.currency.trim()).map_err(|e| {
             ServiceError::BadRequest(format!("{}: {e}", cashline_domain::shown(&set.currency)))
         })?;
@@ -518,7 +526,7 @@ impl Service {
             currency,
             &set.time,
             &set.time_zone,
-            &self.user,
+            user,
             self.clock.now(),
         )
         .await?;
@@ -689,6 +697,7 @@ impl Service {
         &self,
         file_name: &str,
         source: ImportSource<'_>,
+        user: &str,
     ) -> Option<wire::FileResult> {
         let version = pain002::detect(&head_of(source)?)?;
         let format = if version == 0 {
@@ -739,7 +748,7 @@ impl Service {
             PaymentSource::Pain002,
             Some(file),
             file_name,
-            &self.user,
+            user,
             self.clock.now(),
         )
         .await;

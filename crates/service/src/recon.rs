@@ -1,6 +1,7 @@
 //! Reconciliation: runs, matches and the decisions on them, rules, what was learnt, the
 //! evaluation against a labelled truth, and the controller's dashboard figures.
 
+use cashline_domain::Right;
 use cashline_domain::{Currency, DifferenceKind, MatchState, Money};
 use cashline_engine::recon::decision::{self, Decision, ManualMatch};
 use cashline_engine::recon::evaluate::{evaluate, MatchSeen, Truth};
@@ -101,9 +102,10 @@ impl Service {
         &self,
         request: request::ReconRun,
     ) -> Result<wire::ReconRunReport, ServiceError> {
+        let user = self.allow(Right::Reconcile).await?;
         let options = RunOptions {
             dry_run: request.dry_run,
-            user: &self.user,
+            user,
             now: self.clock.now(),
             today: self.today(),
         };
@@ -214,9 +216,10 @@ impl Service {
         &self,
         request: request::MatchId,
     ) -> Result<wire::ReconDecision, ServiceError> {
+        let user = self.allow(Right::Reconcile).await?;
         let id = id_of(&request.id, "a match")?;
         Ok(decision(
-            decision::confirm(&self.ledger, id, &self.user, self.clock.now()).await?,
+            decision::confirm(&self.ledger, id, user, self.clock.now()).await?,
         ))
     }
 
@@ -224,9 +227,10 @@ impl Service {
         &self,
         request: request::MatchId,
     ) -> Result<wire::ReconDecision, ServiceError> {
+        let user = self.allow(Right::Reconcile).await?;
         let id = id_of(&request.id, "a match")?;
         Ok(decision(
-            decision::reject(&self.ledger, id, &self.user, self.clock.now()).await?,
+            decision::reject(&self.ledger, id, user, self.clock.now()).await?,
         ))
     }
 
@@ -234,9 +238,10 @@ impl Service {
         &self,
         request: request::MatchId,
     ) -> Result<wire::ReconDecision, ServiceError> {
+        let user = self.allow(Right::Reconcile).await?;
         let id = id_of(&request.id, "a match")?;
         Ok(decision(
-            decision::undo(&self.ledger, id, &self.user, self.clock.now()).await?,
+            decision::undo(&self.ledger, id, user, self.clock.now()).await?,
         ))
     }
 
@@ -244,6 +249,7 @@ impl Service {
         &self,
         request: request::ManualMatch,
     ) -> Result<wire::ReconDecision, ServiceError> {
+        let user = self.allow(Right::Reconcile).await?;
         let difference_kind = request
             .difference_kind
             .as_deref()
@@ -264,7 +270,7 @@ impl Service {
             account: request.account,
         };
         Ok(decision(
-            decision::manual(&self.ledger, &manual, &self.user, self.clock.now()).await?,
+            decision::manual(&self.ledger, &manual, user, self.clock.now()).await?,
         ))
     }
 
@@ -350,6 +356,7 @@ impl Service {
         &self,
         request: request::RuleAdd,
     ) -> Result<wire::ReconRulesReport, ServiceError> {
+        let user = self.allow(Right::Rules).await?;
         let text: RuleText = serde_json::from_str(&request.rule).map_err(|e| {
             ServiceError::BadRequest(format!(
                 "the rule is not valid JSON: line {}, column {}: {e}",
@@ -373,14 +380,14 @@ impl Service {
             kind.as_str(),
             &params.to_string(),
             text.enabled.unwrap_or(true),
-            &self.user,
+            user,
             now,
         )
         .await?;
         audit::append(
             &mut tx,
             &audit::NewAuditRecord {
-                actor: &self.user,
+                actor: user,
                 action: "recon.rule_add",
                 subject: &format!("recon rule {name}"),
                 detail: serde_json::json!({"kind": kind.as_str(), "params": params}),
@@ -398,6 +405,7 @@ impl Service {
         request: request::RuleChange,
         change: RuleEdit,
     ) -> Result<wire::ReconRulesReport, ServiceError> {
+        let user = self.allow(Right::Rules).await?;
         let now = self.clock.now();
         let mut tx = self.ledger.begin().await?;
         let rule = store::rule_find(&mut tx, request.name.trim())
@@ -439,7 +447,7 @@ impl Service {
         audit::append(
             &mut tx,
             &audit::NewAuditRecord {
-                actor: &self.user,
+                actor: user,
                 action: change.action(),
                 subject: &format!("recon rule {}", rule.name),
                 detail,
@@ -484,13 +492,14 @@ impl Service {
         &self,
         request: request::LearntId,
     ) -> Result<wire::ReconLearntReport, ServiceError> {
+        let user = self.allow(Right::Rules).await?;
         let id = id_of(&request.id, "an alias")?;
         let now = self.clock.now();
         let mut tx = self.ledger.begin().await?;
         let removed = store::alias_remove(&mut tx, id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("there is no alias {id}")))?;
-        audit::append(&mut tx, &audit::NewAuditRecord { actor: &self.user, action: "recon.alias_remove", subject: &format!("recon alias {id}"), detail: serde_json::json!({"kind": removed.alias_kind, "alias": removed.alias, "party": removed.party}) }, now).await?;
+        audit::append(&mut tx, &audit::NewAuditRecord { actor: user, action: "recon.alias_remove", subject: &format!("recon alias {id}"), detail: serde_json::json!({"kind": removed.alias_kind, "alias": removed.alias, "party": removed.party}) }, now).await?;
         tx.commit().await?;
         self.recon_learnt().await
     }
@@ -499,6 +508,7 @@ impl Service {
         &self,
         request: request::LearntId,
     ) -> Result<wire::ReconLearntReport, ServiceError> {
+        let user = self.allow(Right::Rules).await?;
         let id = id_of(&request.id, "a hard negative")?;
         let now = self.clock.now();
         let mut tx = self.ledger.begin().await?;
@@ -510,7 +520,7 @@ impl Service {
         audit::append(
             &mut tx,
             &audit::NewAuditRecord {
-                actor: &self.user,
+                actor: user,
                 action: "recon.negative_remove",
                 subject: &format!("recon negative {id}"),
                 detail: serde_json::json!({}),

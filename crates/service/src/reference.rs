@@ -5,6 +5,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use cashline_domain::Right;
 use cashline_domain::{Cadence, Currency};
 use cashline_engine::fx;
 use cashline_ledger::{account, audit, entity, fx_rate};
@@ -40,6 +41,7 @@ impl Service {
         country: Option<&str>,
         reporting_currency: Option<&str>,
     ) -> Result<wire::Entity, ServiceError> {
+        let user = self.allow(Right::Configure).await?;
         let code = code.trim();
         if code.is_empty()
             || code.len() > 32
@@ -74,7 +76,7 @@ impl Service {
         )
         .await?;
         let record = audit::NewAuditRecord {
-            actor: &self.user,
+            actor: user,
             action: "entity.save",
             subject: code,
             detail: serde_json::json!({ "name": name, "country": country, "reporting_currency": reporting }),
@@ -105,6 +107,7 @@ impl Service {
         account_key: &str,
         update: AccountUpdate,
     ) -> Result<wire::AccountsReport, ServiceError> {
+        let user = self.allow(Right::Configure).await?;
         let key = account_key
             .split_whitespace()
             .collect::<String>()
@@ -168,7 +171,7 @@ impl Service {
             account::update(&mut tx, row.id, &change).await?;
         }
         let record = audit::NewAuditRecord {
-            actor: &self.user,
+            actor: user,
             action: "account.update",
             subject: &found[0].account_key,
             detail: serde_json::json!({
@@ -214,9 +217,10 @@ impl Service {
         bytes: &[u8],
         source: &str,
     ) -> Result<wire::RatesImported, ServiceError> {
+        let user = self.allow(Right::Import).await?;
         let (rates, warnings) = cashline_rates::file::parse(bytes)
             .map_err(|e| ServiceError::BadRequest(format!("{name}: {e}")))?;
-        let stored = fx::store(&self.ledger, &rates, source, &self.user, self.clock.now()).await?;
+        let stored = fx::store(&self.ledger, &rates, source, user, self.clock.now()).await?;
         Ok(wire::RatesImported {
             file: name.to_string(),
             rates: stored.rates,
@@ -235,6 +239,7 @@ impl Service {
         date: NaiveDate,
         rate: &str,
     ) -> Result<wire::RatesImported, ServiceError> {
+        let user = self.allow(Right::Import).await?;
         let bad = |m: String| ServiceError::BadRequest(m);
         let base = Currency::from_code(base).map_err(|e| bad(e.to_string()))?;
         let quote = Currency::from_code(quote).map_err(|e| bad(e.to_string()))?;
@@ -252,8 +257,7 @@ impl Service {
             date,
             rate,
         }];
-        let stored =
-            fx::store(&self.ledger, &rates, "manual", &self.user, self.clock.now()).await?;
+        let stored = fx::store(&self.ledger, &rates, "manual", user, self.clock.now()).await?;
         Ok(wire::RatesImported {
             file: "manual".into(),
             rates: stored.rates,

@@ -569,3 +569,31 @@ pub struct ErpSyncRequest {
     #[serde(deserialize_with = "text")]
     pub connection: Option<String>,
 }
+
+/// A new user: a name and one of the roles.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct UserAdd {
+    pub name: String,
+    pub role: String,
+}
+
+/// A user's new role, or their disabling (`true`) or enabling again (`false`).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct UserChange {
+    pub name: String,
+    #[serde(deserialize_with = "text")]
+    pub role: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+/// Who starts working in the window or through the local API.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct Login {
+    pub user: String,
+}

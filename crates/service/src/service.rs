@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDate};
 use tracing::{info_span, Instrument};
 
 use cashline_chart::balances::{balances_by_currency_svg, CurrencySeries};
+use cashline_domain::Right;
 use cashline_domain::{mask::mask_account, shown, Clock, Currency, Money};
 use cashline_engine::csv_mapping;
 use cashline_engine::import::{import_file, ImportRequest, ImportSource, ImportStatus};
@@ -38,23 +39,23 @@ pub struct Service {
     pub(crate) ledger: Ledger,
     /// The ledger's file, for what concerns the file itself (its key, backups).
     pub(crate) db_path: Arc<Path>,
-    pub(crate) user: Arc<str>,
+    pub(crate) actor: crate::acting::Actor,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Service {
     pub async fn open(config: ServiceConfig) -> Result<Service, ServiceError> {
         let ledger = crate::ledger_file::open(&config.db_path).await?;
-        Ok(Service {
+        let name = cashline_domain::role::user_name(&config.user)
+            .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        let service = Service {
             ledger,
             db_path: config.db_path.into(),
-            user: config.user.into(),
+            actor: crate::acting::Actor::new(name),
             clock: config.clock,
-        })
-    }
-
-    pub fn user(&self) -> &str {
-        &self.user
+        };
+        service.admit().await?;
+        Ok(service)
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -137,8 +138,12 @@ impl Service {
         source: ImportSource<'_>,
         options: &ImportOptions,
     ) -> wire::FileResult {
+        let user = match self.allow(Right::Import).await {
+            Ok(user) => user,
+            Err(error) => return failed_with(file_name, None, error.to_string(), error.code()),
+        };
         // A bank's status report is about payments, not a statement: the payments engine reads it.
-        if let Some(result) = self.status_file(file_name, source).await {
+        if let Some(result) = self.status_file(file_name, source, user).await {
             return result;
         }
         if let Some(result) = crate::payments::payment_run_here(file_name, source) {
@@ -147,7 +152,7 @@ impl Service {
         let request = ImportRequest {
             file_name,
             source,
-            user: &self.user,
+            user,
             now: self.clock.now(),
             csv_mapping: options.csv_mapping.as_deref(),
         };
@@ -310,16 +315,17 @@ impl Service {
         &self,
         definition: serde_json::Value,
     ) -> Result<wire::CsvMapping, ServiceError> {
+        let user = self.allow(Right::Configure).await?;
         let invalid = |e: serde_json::Error| {
             ServiceError::BadRequest(format!("the CSV mapping is not valid: {e}"))
         };
         if definition.get("records").is_some() {
             let mapping: ErpCsvMapping = serde_json::from_value(definition).map_err(invalid)?;
-            csv_mapping::save_erp(&self.ledger, &mapping, &self.user, self.clock.now()).await?;
+            csv_mapping::save_erp(&self.ledger, &mapping, user, self.clock.now()).await?;
             return Ok(wire::CsvMapping::from_erp(&mapping));
         }
         let mapping: CsvMapping = serde_json::from_value(definition).map_err(invalid)?;
-        csv_mapping::save(&self.ledger, &mapping, &self.user, self.clock.now()).await?;
+        csv_mapping::save(&self.ledger, &mapping, user, self.clock.now()).await?;
         Ok(wire::CsvMapping::from_definition(&mapping))
     }
 
@@ -336,7 +342,8 @@ impl Service {
     }
 
     pub async fn csv_mapping_remove(&self, name: &str) -> Result<(), ServiceError> {
-        csv_mapping::remove(&self.ledger, name, &self.user, self.clock.now()).await?;
+        let user = self.allow(Right::Configure).await?;
+        csv_mapping::remove(&self.ledger, name, user, self.clock.now()).await?;
         Ok(())
     }
 
@@ -361,14 +368,23 @@ impl Service {
             }
         }
         let value = folder.map(|f| f.display().to_string());
+        let mut write = self.write(Right::Configure).await?;
+        let user = write.actor().to_string();
         setting::set(
-            self.ledger.pool(),
+            &mut write.tx,
             INBOX_SETTING,
             value.as_deref(),
-            &self.user,
-            self.clock.now(),
+            &user,
+            write.now,
         )
         .await?;
+        write
+            .commit(
+                "setting.inbox_folder",
+                INBOX_SETTING,
+                serde_json::json!({ "folder": value }),
+            )
+            .await?;
         self.settings().await
     }
 

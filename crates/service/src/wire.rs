@@ -1084,3 +1084,33 @@ pub struct ErpConnection {
 pub struct ErpConnectionsReport {
     pub connections: Vec<ErpConnection>,
 }
+
+/// Who is acting, their role, and the rights it carries (a front hides what they may not do).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Session {
+    pub user: String,
+    pub role: &'static str,
+    pub rights: Vec<&'static str>,
+}
+
+/// A user of the ledger.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct User {
+    pub name: String,
+    pub role: &'static str,
+    pub created_at: String,
+    pub created_by: String,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UsersReport {
+    pub users: Vec<User>,
+}
+
+/// A session of the local API, begun by logging in: its token acts as `session.user`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SessionStarted {
+    pub token: String,
+    pub session: Session,
+}

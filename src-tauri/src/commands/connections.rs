@@ -4,56 +4,67 @@
 use tauri::State;
 
 use cashline_service::request::{ConnectionAdd, ConnectionName, SyncRequest};
-use cashline_service::{wire, Service};
+use cashline_service::wire;
 
-use super::{refused, Answer};
+use super::{refused, Answer, Desk};
 
 #[tauri::command]
-pub async fn connections(service: State<'_, Service>) -> Answer<wire::ConnectionsReport> {
-    service.connections().await.map_err(refused)
+pub async fn connections(desk: State<'_, Desk>) -> Answer<wire::ConnectionsReport> {
+    desk.service().connections().await.map_err(refused)
 }
 
 /// The bank's approval page opens in the system browser, which the bank then sends back to
 /// the loopback callback the service listens on.
 #[tauri::command]
 pub async fn connection_add(
-    service: State<'_, Service>,
+    desk: State<'_, Desk>,
     request: Option<serde_json::Value>,
 ) -> Answer<wire::Connection> {
     let request: ConnectionAdd = super::request(request)?;
-    let connection = service.connection_add(&request).await.map_err(refused)?;
+    let connection = desk
+        .service()
+        .connection_add(&request)
+        .await
+        .map_err(refused)?;
     open_approval(&connection);
     Ok(connection)
 }
 
 #[tauri::command]
 pub async fn connection_renew(
-    service: State<'_, Service>,
+    desk: State<'_, Desk>,
     request: Option<serde_json::Value>,
 ) -> Answer<wire::Connection> {
     let request: ConnectionName = super::request(request)?;
-    let connection = service.connection_renew(&request).await.map_err(refused)?;
+    let connection = desk
+        .service()
+        .connection_renew(&request)
+        .await
+        .map_err(refused)?;
     open_approval(&connection);
     Ok(connection)
 }
 
 #[tauri::command]
 pub async fn connection_remove(
-    service: State<'_, Service>,
+    desk: State<'_, Desk>,
     request: Option<serde_json::Value>,
 ) -> Answer<wire::ConnectionsReport> {
     let request: ConnectionName = super::request(request)?;
-    service.connection_remove(&request).await.map_err(refused)?;
-    service.connections().await.map_err(refused)
+    desk.service()
+        .connection_remove(&request)
+        .await
+        .map_err(refused)?;
+    desk.service().connections().await.map_err(refused)
 }
 
 #[tauri::command]
 pub async fn sync(
-    service: State<'_, Service>,
+    desk: State<'_, Desk>,
     request: Option<serde_json::Value>,
 ) -> Answer<wire::SyncReport> {
     let request: SyncRequest = super::request(request)?;
-    service.sync(&request).await.map_err(refused)
+    desk.service().sync(&request).await.map_err(refused)
 }
 
 /// Opens a consent's approval page in the system browser; the screen shows the link too, so

@@ -4,25 +4,28 @@
 use tauri::State;
 
 use cashline_service::request::AutoBackupUpdate;
-use cashline_service::{wire, Service};
+use cashline_service::wire;
 
-use super::{refused, Answer};
+use super::{refused, Answer, Desk};
 
 #[tauri::command]
-pub async fn db(service: State<'_, Service>) -> Answer<wire::DbReport> {
-    service.db_report().await.map_err(refused)
+pub async fn db(desk: State<'_, Desk>) -> Answer<wire::DbReport> {
+    desk.service().db_report().await.map_err(refused)
 }
 
 #[tauri::command]
 pub async fn db_auto_backup_save(
-    service: State<'_, Service>,
+    desk: State<'_, Desk>,
     request: Option<serde_json::Value>,
 ) -> Answer<wire::DbReport> {
     let update: AutoBackupUpdate = super::request(request)?;
-    service.db_auto_backup_save(&update).await.map_err(refused)
+    desk.service()
+        .db_auto_backup_save(&update)
+        .await
+        .map_err(refused)
 }
 
 #[tauri::command]
-pub async fn db_backup_now(service: State<'_, Service>) -> Answer<wire::DbReport> {
-    service.db_backup_now().await.map_err(refused)
+pub async fn db_backup_now(desk: State<'_, Desk>) -> Answer<wire::DbReport> {
+    desk.service().db_backup_now().await.map_err(refused)
 }

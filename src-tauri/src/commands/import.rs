@@ -4,9 +4,9 @@ use tauri::ipc::{InvokeBody, Request};
 use tauri::State;
 
 use cashline_service::request::ImportOptions;
-use cashline_service::{wire, Service};
+use cashline_service::wire;
 
-use super::{bad_request, refused, Answer};
+use super::{bad_request, refused, Answer, Desk};
 
 /// The header that carries the name of a file sent to `import_file`, percent-encoded by the UI
 /// (`encodeURIComponent`), since header values are ASCII.
@@ -19,7 +19,7 @@ pub const CSV_MAPPING_HEADER: &str = "x-csv-mapping";
 /// file travels as a raw body and not as a JSON array of numbers.
 #[tauri::command]
 pub async fn import_file(
-    service: State<'_, Service>,
+    desk: State<'_, Desk>,
     request: Request<'_>,
 ) -> Answer<wire::ImportReport> {
     let InvokeBody::Raw(bytes) = request.body() else {
@@ -39,7 +39,10 @@ pub async fn import_file(
         None => None,
     };
     let options = ImportOptions { csv_mapping };
-    Ok(service.import_bytes(&file_name, bytes, &options).await)
+    Ok(desk
+        .service()
+        .import_bytes(&file_name, bytes, &options)
+        .await)
 }
 
 /// Decodes a percent-encoded header (a file's or a mapping's name).
@@ -54,20 +57,26 @@ pub fn decode_header(header: &str, value: &[u8]) -> Answer<String> {
 }
 
 #[tauri::command]
-pub async fn csv_mappings(service: State<'_, Service>) -> Answer<wire::CsvMappingsReport> {
-    service.csv_mappings().await.map_err(refused)
+pub async fn csv_mappings(desk: State<'_, Desk>) -> Answer<wire::CsvMappingsReport> {
+    desk.service().csv_mappings().await.map_err(refused)
 }
 
 /// Saves a CSV mapping from its JSON definition. JS: `invoke('csv_mapping_save', { request })`.
 #[tauri::command]
 pub async fn csv_mapping_save(
-    service: State<'_, Service>,
+    desk: State<'_, Desk>,
     request: serde_json::Value,
 ) -> Answer<wire::CsvMapping> {
-    service.csv_mapping_save(request).await.map_err(refused)
+    desk.service()
+        .csv_mapping_save(request)
+        .await
+        .map_err(refused)
 }
 
 #[tauri::command]
-pub async fn csv_mapping_remove(service: State<'_, Service>, name: String) -> Answer<()> {
-    service.csv_mapping_remove(&name).await.map_err(refused)
+pub async fn csv_mapping_remove(desk: State<'_, Desk>, name: String) -> Answer<()> {
+    desk.service()
+        .csv_mapping_remove(&name)
+        .await
+        .map_err(refused)
 }

@@ -17,6 +17,9 @@ pub mod recon;
 pub mod reference;
 pub mod settings;
 pub mod treasury;
+pub mod users;
+
+pub use users::Desk;
 
 /// Every command's answer.
 pub type Answer<T> = Result<T, ErrorBody>;

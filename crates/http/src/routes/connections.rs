@@ -1,7 +1,6 @@
 //! Bank connections: their health for the connections screen, adding one (with its consent),
 //! renewing a consent, removing, and a sync asked for by a person.
 
-use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -9,6 +8,7 @@ use cashline_service::request::{ConnectionAdd, ConnectionName, SyncRequest};
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
+use crate::extract::Acting;
 use crate::extract::{Body, Params};
 use crate::AppState;
 
@@ -22,44 +22,44 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/sync", post(sync))
 }
 
-async fn connections(State(state): State<AppState>) -> ApiResult<wire::ConnectionsReport> {
-    ok(state.service.connections().await?)
+async fn connections(Acting(service): Acting) -> ApiResult<wire::ConnectionsReport> {
+    ok(service.connections().await?)
 }
 
 async fn connection_show(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(request): Params<ConnectionName>,
 ) -> ApiResult<wire::Connection> {
-    ok(state.service.connection(&request.name).await?)
+    ok(service.connection(&request.name).await?)
 }
 
 /// The answer carries the bank's `sca_redirect` link: the browser that asked opens it, and
 /// the bank sends it back to the loopback callback `serve` keeps listening on.
 async fn connection_add(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ConnectionAdd>,
 ) -> ApiResult<wire::Connection> {
-    ok(state.service.connection_add(&request).await?)
+    ok(service.connection_add(&request).await?)
 }
 
 async fn connection_renew(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ConnectionName>,
 ) -> ApiResult<wire::Connection> {
-    ok(state.service.connection_renew(&request).await?)
+    ok(service.connection_renew(&request).await?)
 }
 
 async fn connection_remove(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ConnectionName>,
 ) -> ApiResult<wire::ConnectionsReport> {
-    state.service.connection_remove(&request).await?;
-    ok(state.service.connections().await?)
+    service.connection_remove(&request).await?;
+    ok(service.connections().await?)
 }
 
 async fn sync(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<SyncRequest>,
 ) -> ApiResult<wire::SyncReport> {
-    ok(state.service.sync(&request).await?)
+    ok(service.sync(&request).await?)
 }

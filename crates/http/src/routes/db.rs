@@ -2,7 +2,6 @@
 //! changes and restores are not here: they need the ledger closed, which a server using it
 //! cannot do (`cashline db`).
 
-use axum::extract::State;
 use axum::routing::{get, post, put};
 use axum::Router;
 
@@ -10,6 +9,7 @@ use cashline_service::request::AutoBackupUpdate;
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
+use crate::extract::Acting;
 use crate::extract::Body;
 use crate::AppState;
 
@@ -20,17 +20,17 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/db/backup", post(backup_now))
 }
 
-async fn db(State(state): State<AppState>) -> ApiResult<wire::DbReport> {
-    ok(state.service.db_report().await?)
+async fn db(Acting(service): Acting) -> ApiResult<wire::DbReport> {
+    ok(service.db_report().await?)
 }
 
 async fn auto_backup_save(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(update): Body<AutoBackupUpdate>,
 ) -> ApiResult<wire::DbReport> {
-    ok(state.service.db_auto_backup_save(&update).await?)
+    ok(service.db_auto_backup_save(&update).await?)
 }
 
-async fn backup_now(State(state): State<AppState>) -> ApiResult<wire::DbReport> {
-    ok(state.service.db_backup_now().await?)
+async fn backup_now(Acting(service): Acting) -> ApiResult<wire::DbReport> {
+    ok(service.db_backup_now().await?)
 }

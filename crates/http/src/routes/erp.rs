@@ -1,7 +1,6 @@
 //! ERP connections: their health for the ERP screen, adding one (the login tried first),
 //! removing, and a sync asked for by a person.
 
-use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -9,6 +8,7 @@ use cashline_service::request::{ErpAdd, ErpName, ErpSyncRequest};
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
+use crate::extract::Acting;
 use crate::extract::{Body, Params};
 use crate::AppState;
 
@@ -21,37 +21,37 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/erp/sync", post(erp_sync))
 }
 
-async fn erp_connections(State(state): State<AppState>) -> ApiResult<wire::ErpConnectionsReport> {
-    ok(state.service.erp_connections().await?)
+async fn erp_connections(Acting(service): Acting) -> ApiResult<wire::ErpConnectionsReport> {
+    ok(service.erp_connections().await?)
 }
 
 async fn erp_show(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(request): Params<ErpName>,
 ) -> ApiResult<wire::ErpConnection> {
-    ok(state.service.erp_connection(&request.name).await?)
+    ok(service.erp_connection(&request.name).await?)
 }
 
 /// The password travels in the body, over the loopback connection the token guards, and goes
 /// to the keychain.
 async fn erp_add(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ErpAdd>,
 ) -> ApiResult<wire::ErpConnection> {
-    ok(state.service.erp_add(&request).await?)
+    ok(service.erp_add(&request).await?)
 }
 
 async fn erp_remove(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ErpName>,
 ) -> ApiResult<wire::ErpConnectionsReport> {
-    state.service.erp_remove(&request).await?;
-    ok(state.service.erp_connections().await?)
+    service.erp_remove(&request).await?;
+    ok(service.erp_connections().await?)
 }
 
 async fn erp_sync(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ErpSyncRequest>,
 ) -> ApiResult<wire::ErpSyncReport> {
-    ok(state.service.erp_sync(&request).await?)
+    ok(service.erp_sync(&request).await?)
 }

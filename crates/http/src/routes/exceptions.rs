@@ -1,6 +1,5 @@
 //! The exception queue (listing, one case, assigning, commenting, resolving) and the audit log.
 
-use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -10,6 +9,7 @@ use cashline_service::request::{
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
+use crate::extract::Acting;
 use crate::extract::{Body, Params};
 use crate::AppState;
 
@@ -24,40 +24,40 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn exceptions(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(query): Params<ExceptionsQuery>,
 ) -> ApiResult<wire::ExceptionsReport> {
-    ok(state.service.exceptions(query).await?)
+    ok(service.exceptions(query).await?)
 }
 
 async fn detail(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(request): Params<ExceptionId>,
 ) -> ApiResult<wire::ExceptionDetail> {
-    ok(state.service.exception_detail(request).await?)
+    ok(service.exception_detail(request).await?)
 }
 
 async fn assign(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ExceptionsAssign>,
 ) -> ApiResult<wire::ExceptionsChanged> {
-    ok(state.service.exceptions_assign(request).await?)
+    ok(service.exceptions_assign(request).await?)
 }
 
 async fn comment(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ExceptionComment>,
 ) -> ApiResult<wire::ExceptionDetail> {
-    ok(state.service.exception_comment(request).await?)
+    ok(service.exception_comment(request).await?)
 }
 
 async fn resolve(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ExceptionsResolve>,
 ) -> ApiResult<wire::ExceptionsChanged> {
-    ok(state.service.exceptions_resolve(request).await?)
+    ok(service.exceptions_resolve(request).await?)
 }
 
-async fn audit_verify(State(state): State<AppState>) -> ApiResult<wire::AuditReport> {
-    ok(state.service.audit_verify().await?)
+async fn audit_verify(Acting(service): Acting) -> ApiResult<wire::AuditReport> {
+    ok(service.audit_verify().await?)
 }

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use axum::body::Body as RequestBody;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{delete, get, post};
 use axum::Router;
@@ -20,6 +20,7 @@ use cashline_service::{wire, FILE_BYTES_MAX};
 
 use super::{ok, ApiResult};
 use crate::error::ApiError;
+use crate::extract::Acting;
 use crate::extract::{Body, Params};
 use crate::AppState;
 
@@ -48,7 +49,7 @@ fn too_large() -> ApiError {
 }
 
 async fn import(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(params): Params<UploadParams>,
     headers: HeaderMap,
     body: RequestBody,
@@ -66,10 +67,7 @@ async fn import(
         return Err(too_large());
     }
     let upload = receive(body).await?;
-    ok(state
-        .service
-        .import_upload(&name, &upload, &params.options)
-        .await)
+    ok(service.import_upload(&name, &upload, &params.options).await)
 }
 
 /// Streams the body into a temporary file, deleted when the returned handle is dropped.
@@ -120,21 +118,21 @@ async fn receive(body: RequestBody) -> Result<tempfile::TempPath, ApiError> {
     Ok(path)
 }
 
-async fn csv_mappings(State(state): State<AppState>) -> ApiResult<wire::CsvMappingsReport> {
-    ok(state.service.csv_mappings().await?)
+async fn csv_mappings(Acting(service): Acting) -> ApiResult<wire::CsvMappingsReport> {
+    ok(service.csv_mappings().await?)
 }
 
 async fn csv_mapping_save(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(definition): Body<serde_json::Value>,
 ) -> ApiResult<wire::CsvMapping> {
-    ok(state.service.csv_mapping_save(definition).await?)
+    ok(service.csv_mapping_save(definition).await?)
 }
 
 async fn csv_mapping_remove(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.service.csv_mapping_remove(&name).await?;
+    service.csv_mapping_remove(&name).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,6 +21,7 @@ mod recon;
 mod reference;
 mod settings;
 mod treasury;
+mod users;
 
 pub(crate) type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -40,6 +41,7 @@ pub(crate) fn api() -> Router<AppState> {
         .merge(db::routes())
         .merge(connections::routes())
         .merge(erp::routes())
+        .merge(users::routes())
         // `/api` itself, which the nested fallback does not see.
         .route("/", any(unknown_route))
         .method_not_allowed_fallback(method_not_allowed)

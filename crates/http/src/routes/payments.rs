@@ -1,6 +1,5 @@
 //! The ERP's side: open items and payments, and approving payments.
 
-use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -11,6 +10,7 @@ use cashline_service::request::{
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
+use crate::extract::Acting;
 use crate::extract::{Body, Params};
 use crate::AppState;
 
@@ -35,100 +35,98 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn open_items(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(query): Params<OpenItemsQuery>,
 ) -> ApiResult<wire::OpenItemsReport> {
-    ok(state.service.open_items(&query).await?)
+    ok(service.open_items(&query).await?)
 }
 
 async fn payments(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(query): Params<PaymentsQuery>,
 ) -> ApiResult<wire::PaymentsReport> {
-    ok(state.service.payments_filtered(&query).await?)
+    ok(service.payments_filtered(&query).await?)
 }
 
 async fn payments_approve(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<PaymentsApprove>,
 ) -> ApiResult<wire::PaymentsReport> {
-    ok(state.service.payments_approve(&request.ids).await?)
+    ok(service.payments_approve(&request.ids).await?)
 }
 
 async fn payment_show(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(request): Params<PaymentId>,
 ) -> ApiResult<wire::Payment> {
-    ok(state.service.payment_show(&request.id).await?)
+    ok(service.payment_show(&request.id).await?)
 }
 
 async fn payments_cancel(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<PaymentCancel>,
 ) -> ApiResult<wire::Payment> {
-    ok(state
-        .service
+    ok(service
         .payments_cancel(&request.id, &request.reason)
         .await?)
 }
 
-async fn payment_runs(State(state): State<AppState>) -> ApiResult<wire::PaymentRunsReport> {
-    ok(state.service.payment_runs().await?)
+async fn payment_runs(Acting(service): Acting) -> ApiResult<wire::PaymentRunsReport> {
+    ok(service.payment_runs().await?)
 }
 
 async fn payments_release(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<PaymentId>,
 ) -> ApiResult<wire::Payment> {
-    ok(state.service.payments_release(&request.id).await?)
+    ok(service.payments_release(&request.id).await?)
 }
 
-async fn approval_limits(State(state): State<AppState>) -> ApiResult<wire::ApprovalLimitsReport> {
-    ok(state.service.approval_limits().await?)
+async fn approval_limits(Acting(service): Acting) -> ApiResult<wire::ApprovalLimitsReport> {
+    ok(service.approval_limits().await?)
 }
 
 async fn approval_limit_set(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ApprovalLimitSet>,
 ) -> ApiResult<wire::ApprovalLimitsReport> {
-    ok(state
-        .service
+    ok(service
         .approval_limit_set(&request.currency, request.amount.as_deref())
         .await?)
 }
 
-async fn cutoffs(State(state): State<AppState>) -> ApiResult<wire::CutoffsReport> {
-    ok(state.service.cutoffs().await?)
+async fn cutoffs(Acting(service): Acting) -> ApiResult<wire::CutoffsReport> {
+    ok(service.cutoffs().await?)
 }
 
 async fn cutoff_set(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<CutoffSet>,
 ) -> ApiResult<wire::CutoffsReport> {
-    ok(state.service.cutoff_set(&request).await?)
+    ok(service.cutoff_set(&request).await?)
 }
 
 async fn payments_send(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<PaymentsSend>,
 ) -> ApiResult<wire::PaymentsSent> {
-    ok(state.service.payments_send(&request).await?)
+    ok(service.payments_send(&request).await?)
 }
 
 async fn payments_export(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<PaymentsExport>,
 ) -> ApiResult<wire::PaymentsExported> {
-    ok(state.service.payments_export_here(&request.format).await?)
+    ok(service.payments_export_here(&request.format).await?)
 }
 
-async fn payment_exports(State(state): State<AppState>) -> ApiResult<wire::PaymentExportsReport> {
-    ok(state.service.payment_exports().await?)
+async fn payment_exports(Acting(service): Acting) -> ApiResult<wire::PaymentExportsReport> {
+    ok(service.payment_exports().await?)
 }
 
 async fn payment_export_document(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(request): Params<ExportId>,
 ) -> ApiResult<wire::PaymentExportDocument> {
-    ok(state.service.payment_export_document(&request.id).await?)
+    ok(service.payment_export_document(&request.id).await?)
 }

@@ -1,7 +1,6 @@
 //! Reconciliation: runs, matches and the decisions on them, rules, what was learnt, the
 //! evaluation and the dashboard figures.
 
-use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -12,6 +11,7 @@ use cashline_service::request::{
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
+use crate::extract::Acting;
 use crate::extract::{Body, Params};
 use crate::AppState;
 
@@ -37,127 +37,117 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn run(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ReconRun>,
 ) -> ApiResult<wire::ReconRunReport> {
-    ok(state.service.recon_run(request).await?)
+    ok(service.recon_run(request).await?)
 }
 
 async fn matches(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(query): Params<MatchesQuery>,
 ) -> ApiResult<wire::ReconMatchesReport> {
-    ok(state.service.recon_matches(query).await?)
+    ok(service.recon_matches(query).await?)
 }
 
 async fn confirm(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<MatchId>,
 ) -> ApiResult<wire::ReconDecision> {
-    ok(state.service.recon_confirm(request).await?)
+    ok(service.recon_confirm(request).await?)
 }
 
 async fn reject(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<MatchId>,
 ) -> ApiResult<wire::ReconDecision> {
-    ok(state.service.recon_reject(request).await?)
+    ok(service.recon_reject(request).await?)
 }
 
 async fn undo(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<MatchId>,
 ) -> ApiResult<wire::ReconDecision> {
-    ok(state.service.recon_undo(request).await?)
+    ok(service.recon_undo(request).await?)
 }
 
 async fn manual(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ManualMatch>,
 ) -> ApiResult<wire::ReconDecision> {
-    ok(state.service.recon_match(request).await?)
+    ok(service.recon_match(request).await?)
 }
 
-async fn workbench(State(state): State<AppState>) -> ApiResult<wire::ReconWorkbench> {
-    ok(state.service.recon_workbench().await?)
+async fn workbench(Acting(service): Acting) -> ApiResult<wire::ReconWorkbench> {
+    ok(service.recon_workbench().await?)
 }
 
-async fn rules(State(state): State<AppState>) -> ApiResult<wire::ReconRulesReport> {
-    ok(state.service.recon_rules().await?)
+async fn rules(Acting(service): Acting) -> ApiResult<wire::ReconRulesReport> {
+    ok(service.recon_rules().await?)
 }
 
 async fn rule_add(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<RuleAdd>,
 ) -> ApiResult<wire::ReconRulesReport> {
-    ok(state.service.recon_rule_add(request).await?)
+    ok(service.recon_rule_add(request).await?)
 }
 
 async fn rule_enable(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<RuleChange>,
 ) -> ApiResult<wire::ReconRulesReport> {
-    ok(state
-        .service
-        .recon_rule_change(request, RuleEdit::Enable)
-        .await?)
+    ok(service.recon_rule_change(request, RuleEdit::Enable).await?)
 }
 
 async fn rule_disable(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<RuleChange>,
 ) -> ApiResult<wire::ReconRulesReport> {
-    ok(state
-        .service
+    ok(service
         .recon_rule_change(request, RuleEdit::Disable)
         .await?)
 }
 
 async fn rule_move(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<RuleChange>,
 ) -> ApiResult<wire::ReconRulesReport> {
-    ok(state
-        .service
-        .recon_rule_change(request, RuleEdit::Move)
-        .await?)
+    ok(service.recon_rule_change(request, RuleEdit::Move).await?)
 }
 
 async fn rule_remove(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<RuleChange>,
 ) -> ApiResult<wire::ReconRulesReport> {
-    ok(state
-        .service
-        .recon_rule_change(request, RuleEdit::Remove)
-        .await?)
+    ok(service.recon_rule_change(request, RuleEdit::Remove).await?)
 }
 
-async fn learnt(State(state): State<AppState>) -> ApiResult<wire::ReconLearntReport> {
-    ok(state.service.recon_learnt().await?)
+async fn learnt(Acting(service): Acting) -> ApiResult<wire::ReconLearntReport> {
+    ok(service.recon_learnt().await?)
 }
 
 async fn alias_remove(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<LearntId>,
 ) -> ApiResult<wire::ReconLearntReport> {
-    ok(state.service.recon_alias_remove(request).await?)
+    ok(service.recon_alias_remove(request).await?)
 }
 
 async fn negative_remove(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<LearntId>,
 ) -> ApiResult<wire::ReconLearntReport> {
-    ok(state.service.recon_negative_remove(request).await?)
+    ok(service.recon_negative_remove(request).await?)
 }
 
 async fn evaluate(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(request): Body<ReconEvaluate>,
 ) -> ApiResult<wire::ReconEvaluation> {
-    ok(state.service.recon_evaluate("the truth", request).await?)
+    ok(service.recon_evaluate("the truth", request).await?)
 }
 
-async fn summary(State(state): State<AppState>) -> ApiResult<wire::ReconSummary> {
-    ok(state.service.recon_summary().await?)
+async fn summary(Acting(service): Acting) -> ApiResult<wire::ReconSummary> {
+    ok(service.recon_summary().await?)
 }

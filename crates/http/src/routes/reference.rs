@@ -1,6 +1,6 @@
 //! Reference data: entities, accounts, FX rates and business-day calendars.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{get, put};
 use axum::Router;
 
@@ -10,6 +10,7 @@ use cashline_service::request::{
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
+use crate::extract::Acting;
 use crate::extract::{Body, Params};
 use crate::AppState;
 
@@ -23,22 +24,21 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn calendar(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(request): Params<CalendarRequest>,
 ) -> ApiResult<wire::CalendarReport> {
-    ok(state.service.calendar(&request)?)
+    ok(service.calendar(&request)?)
 }
 
-async fn entities(State(state): State<AppState>) -> ApiResult<wire::EntitiesReport> {
-    ok(state.service.entities().await?)
+async fn entities(Acting(service): Acting) -> ApiResult<wire::EntitiesReport> {
+    ok(service.entities().await?)
 }
 
 async fn entity_save(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(entity): Body<EntitySave>,
 ) -> ApiResult<wire::Entity> {
-    ok(state
-        .service
+    ok(service
         .entity_save(
             &entity.code,
             &entity.name,
@@ -48,31 +48,30 @@ async fn entity_save(
         .await?)
 }
 
-async fn accounts(State(state): State<AppState>) -> ApiResult<wire::AccountsReport> {
-    ok(state.service.accounts().await?)
+async fn accounts(Acting(service): Acting) -> ApiResult<wire::AccountsReport> {
+    ok(service.accounts().await?)
 }
 
 async fn account_update(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Path(account): Path<String>,
     Body(update): Body<AccountUpdate>,
 ) -> ApiResult<wire::AccountsReport> {
-    ok(state.service.account_update(&account, update).await?)
+    ok(service.account_update(&account, update).await?)
 }
 
 async fn fx_rates(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(query): Params<RatesQuery>,
 ) -> ApiResult<wire::RatesReport> {
-    ok(state.service.fx_rates(query.date).await?)
+    ok(service.fx_rates(query.date).await?)
 }
 
 async fn fx_set(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(rate): Body<RateInput>,
 ) -> ApiResult<wire::RatesImported> {
-    ok(state
-        .service
+    ok(service
         .fx_set(&rate.base, &rate.quote, rate.date, &rate.rate)
         .await?)
 }

@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
 
@@ -10,6 +9,7 @@ use cashline_service::request::SettingsUpdate;
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
+use crate::extract::Acting;
 use crate::extract::Body;
 use crate::AppState;
 
@@ -17,14 +17,14 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/settings", get(settings).put(settings_save))
 }
 
-async fn settings(State(state): State<AppState>) -> ApiResult<wire::Settings> {
-    ok(state.service.settings().await?)
+async fn settings(Acting(service): Acting) -> ApiResult<wire::Settings> {
+    ok(service.settings().await?)
 }
 
 async fn settings_save(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Body(update): Body<SettingsUpdate>,
 ) -> ApiResult<wire::Settings> {
     let folder = update.inbox_folder.map(PathBuf::from);
-    ok(state.service.set_inbox_folder(folder.as_deref()).await?)
+    ok(service.set_inbox_folder(folder.as_deref()).await?)
 }

@@ -1,6 +1,6 @@
 //! Treasury reads: positions, forecast, history, intraday movements, entries and charts.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,6 +13,7 @@ use cashline_service::wire;
 
 use super::{ok, ApiResult};
 use crate::error::ApiError;
+use crate::extract::Acting;
 use crate::extract::Params;
 use crate::AppState;
 
@@ -27,44 +28,44 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn positions(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(request): Params<PositionsRequest>,
 ) -> ApiResult<wire::PositionsReport> {
-    ok(state.service.positions(request).await?)
+    ok(service.positions(request).await?)
 }
 
 async fn forecast(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(request): Params<ForecastRequest>,
 ) -> ApiResult<wire::ForecastReport> {
-    ok(state.service.forecast(request).await?)
+    ok(service.forecast(request).await?)
 }
 
 async fn history(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(request): Params<HistoryRequest>,
 ) -> ApiResult<wire::HistoryReport> {
-    ok(state.service.history(request).await?)
+    ok(service.history(request).await?)
 }
 
 async fn intraday(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(request): Params<IntradayRequest>,
 ) -> ApiResult<wire::IntradayReport> {
-    ok(state.service.intraday(request).await?)
+    ok(service.intraday(request).await?)
 }
 
 async fn entries(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Params(query): Params<EntriesQuery>,
 ) -> ApiResult<wire::EntriesReport> {
-    ok(state.service.entries(query).await?)
+    ok(service.entries(query).await?)
 }
 
 /// `/api/charts/{balances|history|forecast|entities|banks}.{svg|png}` with the scope in the
 /// query.
 async fn chart(
-    State(state): State<AppState>,
+    Acting(service): Acting,
     Path(name): Path<String>,
     Params(mut request): Params<ChartRequest>,
 ) -> Result<Response, ApiError> {
@@ -79,7 +80,7 @@ async fn chart(
         )));
     }
     request.chart = chart.to_string();
-    let drawn = state.service.chart_svg(&request).await?;
+    let drawn = service.chart_svg(&request).await?;
     let mut headers = HeaderMap::new();
     if format == "svg" {
         headers.insert(
