@@ -102,13 +102,44 @@ fn clock() -> anyhow::Result<Arc<dyn Clock>> {
     }
 }
 
-fn user(global: &GlobalArgs) -> String {
-    global
-        .user
-        .clone()
+/// Who acts: `--user`, else `CASHLINE_USER`, else the OS user. `erp add` has a `--user` of
+/// its own (the ERP's login, as CLI.md names it), which clap also hands to the global one; for
+/// that command only a `--user` before the subcommand names who acts.
+fn user(global: &GlobalArgs, command: &Command) -> String {
+    let erp_login = matches!(
+        command,
+        Command::Erp {
+            command: commands::erp::ErpCommand::Add { .. }
+        }
+    );
+    let given = if erp_login {
+        user_before_subcommand(std::env::args().skip(1))
+            .or_else(|| std::env::var("CASHLINE_USER").ok())
+    } else {
+        global.user.clone()
+    };
+    given
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The value of a `--user` among the global flags that come before the subcommand's name.
+fn user_before_subcommand(args: impl Iterator<Item = String>) -> Option<String> {
+    let mut args = args.peekable();
+    let mut user = None;
+    while let Some(arg) = args.next() {
+        if let Some(value) = arg.strip_prefix("--user=") {
+            user = Some(value.to_string());
+        } else if arg == "--user" {
+            user = args.next();
+        } else if arg == "--db" {
+            args.next();
+        } else if !arg.starts_with('-') {
+            break;
+        }
+    }
+    user
 }
 
 async fn open(db: PathBuf, user: String) -> anyhow::Result<Service> {
@@ -123,7 +154,7 @@ async fn open(db: PathBuf, user: String) -> anyhow::Result<Service> {
 }
 
 async fn run(cli: Cli, data_dir: &Path) -> anyhow::Result<()> {
-    let user = user(&cli.global);
+    let user = user(&cli.global, &cli.command);
     match cli.command {
         Command::Serve(args) => {
             let db = commands::serve::serve_ledger(&args, cli.global.db, data_dir);
@@ -162,5 +193,28 @@ async fn run(cli: Cli, data_dir: &Path) -> anyhow::Result<()> {
             service.close().await;
             result
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_before_subcommand;
+
+    fn args(text: &str) -> impl Iterator<Item = String> + '_ {
+        text.split(' ').map(str::to_string)
+    }
+
+    #[test]
+    fn the_acting_user_of_erp_add_is_the_one_before_the_subcommand() {
+        let line = "--db l.sqlite --user tester erp add T --user admin";
+        assert_eq!(
+            user_before_subcommand(args(line)).as_deref(),
+            Some("tester")
+        );
+        assert_eq!(
+            user_before_subcommand(args("--user=anna erp add T --user admin")).as_deref(),
+            Some("anna")
+        );
+        assert_eq!(user_before_subcommand(args("erp add T --user admin")), None);
     }
 }

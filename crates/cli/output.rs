@@ -668,3 +668,28 @@ pub fn session(session: &wire::Session) {
         }
     );
 }
+
+pub fn audit_log(log: &wire::AuditLog) {
+    if log.records.is_empty() {
+        println!("No audit record matches.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = log
+        .records
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.recorded_at.clone(),
+                r.actor.clone(),
+                r.action.clone(),
+                r.subject.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &["#", "recorded at", "by", "action", "subject"],
+        &rows,
+        &[0],
+    );
+}

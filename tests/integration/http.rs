@@ -21,7 +21,7 @@ impl Drop for Server {
     }
 }
 
-fn start(workspace: &Workspace) -> Server {
+pub fn start(workspace: &Workspace) -> Server {
     start_with(workspace, &[], Stdio::inherit())
 }
 
@@ -179,11 +179,21 @@ fn exchange(server: &Server, head: &str, body: &[u8]) -> (u16, String, String) {
 }
 
 pub fn json_request(server: &Server, method: &str, path: &str, body: &str) -> (u16, String) {
+    json_request_as(server, &server.token, method, path, body)
+}
+
+/// A JSON request under another token than the server's own (a session's).
+pub fn json_request_as(
+    server: &Server,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, String) {
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n",
         port = server.port,
-        token = server.token,
         length = body.len()
     );
     let (status, _, body) = exchange(server, &head, body.as_bytes());

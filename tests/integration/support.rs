@@ -69,8 +69,35 @@ impl Workspace {
 }
 
 /// A `cashline` command on the workspace in `dir` (its ledger and data folder), acting as
-/// `user`: for threads, which cannot borrow the `Workspace`.
+/// `user`: for threads, which cannot borrow the `Workspace`. `tester` is the ledger's first
+/// user, so its admin; anybody else is a user in the role their name says (`approver`,
+/// `controller`, `preparer`, `reader` as a viewer), added by `tester` first.
 pub fn command_in(dir: &Path, user: &str) -> Command {
+    if user != "tester" {
+        let role = match user {
+            "reader" => "viewer",
+            "approver" | "controller" | "preparer" | "viewer" => user,
+            _ => panic!("no role for a test user named '{user}'"),
+        };
+        add_user(dir, user, role);
+    }
+    bare_command(dir, user)
+}
+
+/// Adds `name` in `role` to the workspace's ledger as `tester`, unless they are there.
+pub fn add_user(dir: &Path, name: &str, role: &str) {
+    let output = bare_command(dir, "tester")
+        .args(["users", "add", name, "--role", role])
+        .output()
+        .expect("cashline runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() || stderr.contains("already"),
+        "users add {name}: {stderr}"
+    );
+}
+
+fn bare_command(dir: &Path, user: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cashline"));
     command
         .env("CASHLINE_HOME", dir.join("home"))

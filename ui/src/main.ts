@@ -1,4 +1,4 @@
-//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/recon`, `#/exceptions`, `#/payments`, `#/open-items`, `#/connections`, `#/erp`, `#/accounts`, `#/csv-mappings`, `#/settings`) between the screens.
+//! Start-up and hash routing (`#/positions`, `#/history`, `#/forecast`, `#/import`, `#/recon`, `#/exceptions`, `#/payments`, `#/open-items`, `#/connections`, `#/erp`, `#/accounts`, `#/csv-mappings`, `#/audit`, `#/settings`) between the screens.
 
 import './style.css';
 import { startApi } from './api';
@@ -18,6 +18,8 @@ import { paymentsView } from './views/payments';
 import { positionsView } from './views/positions';
 import { reconView } from './views/recon';
 import { settingsView } from './views/settings';
+import { auditView } from './views/audit';
+import { mountWho } from './who';
 import type { View } from './views/view';
 
 const ROUTES: Record<string, View> = {
@@ -33,6 +35,7 @@ const ROUTES: Record<string, View> = {
   erp: erpView,
   accounts: accountsView,
   'csv-mappings': csvMappingsView,
+  audit: auditView,
   settings: settingsView,
 };
 const ROUTE_DEFAULT = 'positions';
@@ -79,4 +82,6 @@ window.addEventListener('hashchange', render);
 watchUploads((change) => {
   if (change.kind === 'state' && isFinished(change.upload)) void refreshExceptionCount();
 });
+const who = document.querySelector<HTMLElement>('[data-testid="who"]');
+if (who) mountWho(who, render);
 render();

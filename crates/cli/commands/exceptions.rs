@@ -1,11 +1,9 @@
-//! `cashline exceptions` (the queue, and assigning, commenting and resolving its cases) and
-//! `cashline audit`.
+//! `cashline exceptions`: the queue, and assigning, commenting and resolving its cases.
 
 use clap::{Args, Subcommand};
 
 use cashline_service::{request, wire, Service};
 
-use super::Reported;
 use crate::output::{self, shown};
 
 #[derive(Args)]
@@ -67,15 +65,6 @@ pub enum ExceptionCommand {
         /// resolved (default), written_off, in_progress or open.
         #[arg(long)]
         state: Option<String>,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum AuditCommand {
-    /// Re-compute the audit log's hash chain.
-    Verify {
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -193,23 +182,4 @@ fn detail(report: &wire::ExceptionDetail) {
                 .unwrap_or_default()
         );
     }
-}
-
-pub async fn exec_audit(service: &Service, command: AuditCommand) -> anyhow::Result<()> {
-    let AuditCommand::Verify { json } = command;
-    let report = service.audit_verify().await?;
-    if json {
-        output::json(&report)?;
-    } else if report.ok {
-        println!("The audit log verifies: {} records.", report.records);
-    } else {
-        println!(
-            "The audit log does NOT verify: {}",
-            shown(report.problem.as_deref().unwrap_or("it was changed"))
-        );
-    }
-    if !report.ok {
-        return Err(Reported.into());
-    }
-    Ok(())
 }

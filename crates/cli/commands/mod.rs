@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 use cashline_service::Service;
 
+pub mod audit;
 pub mod connections;
 pub mod cutoffs;
 pub mod db;
@@ -60,10 +61,10 @@ pub enum Command {
         #[command(subcommand)]
         command: users::UserCommand,
     },
-    /// The audit log.
+    /// The audit log: verify it, list it, export it.
     Audit {
         #[command(subcommand)]
-        command: exceptions::AuditCommand,
+        command: audit::AuditCommand,
     },
     /// Business days of a currency (TARGET2 for EUR, weekends for others).
     Calendar(reference::CalendarArgs),
@@ -132,7 +133,7 @@ pub async fn exec(service: &Service, command: Command) -> anyhow::Result<()> {
         Command::Exceptions(args) => exceptions::exec(service, args).await,
         Command::Recon { command } => recon::exec(service, command).await,
         Command::Users { command } => users::exec(service, command).await,
-        Command::Audit { command } => exceptions::exec_audit(service, command).await,
+        Command::Audit { command } => audit::exec(service, command).await,
         Command::Calendar(args) => reference::calendar(service, args),
         Command::Entities { command } => reference::exec_entities(service, command).await,
         Command::Accounts { command } => reference::exec_accounts(service, command).await,

@@ -264,3 +264,70 @@ pub async fn unrecorded(pool: &sqlx::SqlitePool) -> Result<Vec<String>, LedgerEr
     }
     Ok(found)
 }
+
+/// One record as stored, for the audit screen and its export.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub recorded_at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail_json: String,
+    pub record_hash: String,
+}
+
+/// What the audit screen filters by; each `None` is no filter. Times are RFC 3339 texts as
+/// stored, compared as texts (they are all UTC, `…Z`).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    /// An action, or its group before the dot (`payments` takes `payments.approve`).
+    pub action: Option<String>,
+    /// Part of the subject, in any case.
+    pub subject: Option<String>,
+    pub from: Option<String>,
+    /// Records before this instant.
+    pub before: Option<String>,
+    /// Records with an id below this one: the next page, newest first.
+    pub before_id: Option<i64>,
+    pub limit: u32,
+}
+
+/// Records newest first, filtered, at most `filter.limit`.
+pub async fn list(
+    pool: &sqlx::SqlitePool,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditRow>, LedgerError> {
+    let rows = sqlx::query_as::<_, AuditRow>(
+        "SELECT id, recorded_at, actor, action, subject, detail_json, record_hash
+           FROM audit_record
+          WHERE (?1 IS NULL OR actor = ?1)
+            AND (?2 IS NULL OR action = ?2 OR substr(action, 1, length(?2) + 1) = ?2 || '.')
+            AND (?3 IS NULL OR instr(lower(subject), lower(?3)) > 0)
+            AND (?4 IS NULL OR recorded_at >= ?4)
+            AND (?5 IS NULL OR recorded_at < ?5)
+            AND (?6 IS NULL OR id < ?6)
+          ORDER BY id DESC
+          LIMIT ?7",
+    )
+    .bind(&filter.actor)
+    .bind(&filter.action)
+    .bind(&filter.subject)
+    .bind(&filter.from)
+    .bind(&filter.before)
+    .bind(filter.before_id)
+    .bind(i64::from(filter.limit))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows)
+}
+
+/// The actions recorded so far, for the screen's filter.
+pub async fn actions(pool: &sqlx::SqlitePool) -> Result<Vec<String>, LedgerError> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT action FROM audit_record ORDER BY action")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(|(a,)| a).collect())
+}

@@ -4,6 +4,7 @@
 
 mod acting;
 pub mod anchor;
+pub mod audit_log;
 pub mod callback;
 pub mod charts;
 pub mod connections;

@@ -597,3 +597,28 @@ pub struct UserChange {
 pub struct Login {
     pub user: String,
 }
+
+/// The audit log's filters; each blank one is no filter. Dates are UTC days, both included.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct AuditQuery {
+    #[serde(deserialize_with = "text")]
+    pub actor: Option<String>,
+    /// An action (`payments.approve`) or its group (`payments`).
+    #[serde(deserialize_with = "text")]
+    pub action: Option<String>,
+    /// Part of the subject, in any case.
+    #[serde(deserialize_with = "text")]
+    pub subject: Option<String>,
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub from: Option<NaiveDate>,
+    #[serde(deserialize_with = "date")]
+    #[ts(as = "Option<String>")]
+    pub to: Option<NaiveDate>,
+    /// The next page: records older than this id.
+    pub before_id: Option<i64>,
+    /// At most this many records (default 200, at most 5,000).
+    pub limit: Option<u32>,
+}

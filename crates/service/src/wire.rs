@@ -1114,3 +1114,28 @@ pub struct SessionStarted {
     pub token: String,
     pub session: Session,
 }
+
+/// One audit record as the audit screen and its export show it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub recorded_at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    /// What the change was, as recorded.
+    #[ts(type = "unknown")]
+    pub detail: serde_json::Value,
+    pub record_hash: String,
+}
+
+/// A page of the audit log, newest first, with what its filters can choose from.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AuditLog {
+    pub records: Vec<AuditEntry>,
+    /// The id to ask `before_id` for the next (older) page; none when this page is the last.
+    pub next_before_id: Option<i64>,
+    pub actions: Vec<String>,
+    pub actors: Vec<String>,
+}

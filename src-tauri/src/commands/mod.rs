@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 
 use cashline_service::{ErrorBody, ServiceError};
 
+pub mod audit;
 pub mod connections;
 pub mod db;
 pub mod erp;

@@ -20,3 +20,5 @@ export * from './settings';
 export * from './db';
 export * from './connections';
 export * from './erp';
+export * from './users';
+export * from './audit';

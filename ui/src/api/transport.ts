@@ -52,6 +52,12 @@ interface Route {
   upload?: Readonly<Record<string, string>>;
   /** A call that waits for a bank or an ERP server: it gets BANK_TIMEOUT_MS instead of READ_TIMEOUT_MS. */
   bank?: true;
+  /**
+   * A login: over HTTP its answer is `{ token, session }`, and the token then acts for every
+   * later call of this tab; the answer given back is the session alone, as in the desktop
+   * window (which keeps who is working itself).
+   */
+  session?: true;
 }
 
 const ROUTES = {
@@ -137,6 +143,15 @@ const ROUTES = {
   db: { method: 'GET', path: '/db' },
   db_auto_backup_save: { method: 'PUT', path: '/db/auto-backup' },
   db_backup_now: { method: 'POST', path: '/db/backup' },
+  // users: who is working (a session of the local API, the window's user) and the ledger's users
+  whoami: { method: 'GET', path: '/session' },
+  login: { method: 'POST', path: '/session', session: true },
+  users: { method: 'GET', path: '/users' },
+  user_add: { method: 'POST', path: '/users' },
+  user_change: { method: 'POST', path: '/users/change' },
+  // audit
+  audit_log: { method: 'GET', path: '/audit' },
+  audit_export: { method: 'GET', path: '/audit/export', answer: 'text', accept: 'text/csv' },
 } as const satisfies Record<string, Route>;
 
 /** A command's name: the Tauri command, and the key of its HTTP route. */
@@ -291,24 +306,40 @@ function accessToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
+const SESSION_KEY = 'cashline.session';
+
 const NO_TOKEN = 'No access token: open the link that `cashline serve` printed.';
 const UNREACHABLE = 'Cashline cannot be reached: is `cashline serve` still running?';
 
 function httpHost(): Host {
   // Read once at start-up, before the router rewrites the URL.
   const token = accessToken();
+  // The session this tab logged in to, if any: it acts as that user. A server restarted since
+  // has forgotten it, so a refusal of it falls back to the server's own token, once.
+  let session = sessionStorage.getItem(SESSION_KEY);
+  const bearer = (): string | null => session ?? token;
+  const forgetSession = (): void => {
+    session = null;
+    sessionStorage.removeItem(SESSION_KEY);
+  };
 
   async function request(path: string, init: RequestInit, timeoutMs: number): Promise<Response> {
     if (!token) throw new ApiError('unauthorized', NO_TOKEN);
     let response: Response;
-    try {
-      response = await fetch(path, {
+    const send = (): Promise<Response> =>
+      fetch(path, {
         ...init,
         cache: 'no-store',
         credentials: 'omit',
-        headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}` },
+        headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${bearer() ?? ''}` },
         signal: AbortSignal.timeout(timeoutMs),
       });
+    try {
+      response = await send();
+      if (response.status === 401 && session !== null) {
+        forgetSession();
+        response = await send();
+      }
     } catch (error) {
       if (error instanceof DOMException && error.name === 'TimeoutError') {
         throw new ApiError('timeout', `Cashline did not answer within ${timeoutMs / 1000} seconds.`);
@@ -331,7 +362,7 @@ function httpHost(): Host {
       xhr.responseType = 'text';
       xhr.timeout = IMPORT_TIMEOUT_MS;
       xhr.withCredentials = false;
-      xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('Authorization', `Bearer ${bearer() ?? ''}`);
       xhr.setRequestHeader('Content-Type', 'application/octet-stream');
       xhr.setRequestHeader('Accept', 'application/json');
       onProgress(content.size === 0 ? 1 : 0);
@@ -379,6 +410,13 @@ function httpHost(): Host {
         init = { method: route.method, headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(rest) };
       }
       const response = await request(target, init, route.bank === true ? BANK_TIMEOUT_MS : READ_TIMEOUT_MS);
+      if (route.session) {
+        const started: unknown = parseJson(await response.text());
+        if (!isRecord(started) || typeof started.token !== 'string' || started.token === '') throw malformed('the login answer has no session token');
+        session = started.token;
+        sessionStorage.setItem(SESSION_KEY, session);
+        return started.session;
+      }
       switch (answer) {
         case 'json':
           return parseJson(await response.text());

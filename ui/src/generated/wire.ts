@@ -141,6 +141,22 @@ unrecorded: Array<string>,
  */
 anchored: boolean, anchor_note: string | null, };
 
+export type AuditEntry = { id: number, 
+/**
+ * RFC 3339, UTC.
+ */
+recorded_at: string, actor: string, action: string, subject: string, 
+/**
+ * What the change was, as recorded.
+ */
+detail: unknown, record_hash: string, };
+
+export type AuditLog = { records: Array<AuditEntry>, 
+/**
+ * The id to ask `before_id` for the next (older) page; none when this page is the last.
+ */
+next_before_id: number | null, actions: Array<string>, actors: Array<string>, };
+
 export type LedgerFile = { file: string, exists: boolean, encrypted: boolean, 
 /**
  * The keystore entry that holds its key (`ledger-key:<salt>`), for an encrypted file.
@@ -172,6 +188,14 @@ rows: number, audit_records: number, };
 export type AutoBackup = { folder: string | null, keep: number, backups: Array<string>, };
 
 export type DbReport = { ledger: LedgerFile, auto_backup: AutoBackup, };
+
+export type Session = { user: string, role: string, rights: Array<string>, };
+
+export type User = { name: string, role: string, created_at: string, created_by: string, disabled: boolean, };
+
+export type UsersReport = { users: Array<User>, };
+
+export type SessionStarted = { token: string, session: Session, };
 
 export type CsvMappingsReport = { mappings: Array<CsvMapping>, };
 
@@ -740,6 +764,30 @@ export type CutoffSet = { bic: string, currency: string, time: string, time_zone
 export type SettingsUpdate = { inbox_folder?: string, };
 
 export type AutoBackupUpdate = { folder?: string, keep?: number, };
+
+export type UserAdd = { name: string, role: string, };
+
+export type UserChange = { name: string, role?: string, disabled?: boolean, };
+
+export type Login = { user: string, };
+
+export type AuditQuery = { actor?: string, 
+/**
+ * An action (`payments.approve`) or its group (`payments`).
+ */
+action?: string, 
+/**
+ * Part of the subject, in any case.
+ */
+subject?: string, from?: string, to?: string, 
+/**
+ * The next page: records older than this id.
+ */
+before_id?: number, 
+/**
+ * At most this many records (default 200, at most 5,000).
+ */
+limit?: number, };
 
 export type ImportOptions = { 
 /**

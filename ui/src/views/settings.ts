@@ -1,8 +1,9 @@
-//! The Settings screen: the watched inbox folder, and the ledger file with its backups.
+//! The Settings screen: the watched inbox folder, the users and their roles, and the ledger file with its backups.
 
 import { fetchSettings, saveInboxFolder, type Settings } from '../api';
 import { h, replaceChildren } from '../dom';
 import { ledgerFileCard } from './settings-db';
+import { usersCard } from './settings-users';
 import { errorBox, type View } from './view';
 
 /** Longest path accepted in the field; longer is a paste gone wrong. */
@@ -41,7 +42,7 @@ export const settingsView: View = {
       status,
     );
 
-    replaceChildren(container, h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Settings'), h('p', { class: 'subtitle' }, 'Settings of this Cashline installation.'))), form, ledgerFileCard(alive));
+    replaceChildren(container, h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Settings'), h('p', { class: 'subtitle' }, 'Settings of this Cashline installation.'))), form, usersCard(alive), ledgerFileCard(alive));
 
     const show = (settings: Settings): void => {
       const folder = settings.inbox_folder;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::error::ApiError;
 use crate::AppState;
 
+mod audit;
 mod connections;
 mod db;
 mod erp;
@@ -42,6 +43,7 @@ pub(crate) fn api() -> Router<AppState> {
         .merge(connections::routes())
         .merge(erp::routes())
         .merge(users::routes())
+        .merge(audit::routes())
         // `/api` itself, which the nested fallback does not see.
         .route("/", any(unknown_route))
         .method_not_allowed_fallback(method_not_allowed)
