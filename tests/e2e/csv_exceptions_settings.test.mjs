@@ -279,3 +279,43 @@ test('the ledger shows as encrypted, and the daily backup is set, made now and l
     assert.deepEqual(session.pageErrors, [], 'uncaught errors in the page');
   });
 });
+
+test('an admin adds a viewer, who once working is refused a change, and the Audit screen lists who did what', async () => {
+  await withScreenshotOnFailure(page, 'users-audit-failure', async () => {
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('users-row').first().waitFor();
+    const admin = await page.getByTestId('who').getAttribute('data-user');
+    await page.getByTestId('users-name').fill('vera.viewer');
+    await page.getByTestId('users-role').selectOption('viewer');
+    await page.getByTestId('users-add').click();
+    await page.getByTestId('users-saved').waitFor();
+    await page.locator('[data-testid="users-row"][data-user="vera.viewer"]').waitFor();
+
+    // The top bar lists the new user; working as her, a change is refused with the engine's sentence.
+    await page.reload();
+    await page.getByTestId('who-select').locator('option[value="vera.viewer"]').waitFor({ state: 'attached' });
+    await page.getByTestId('who-select').selectOption('vera.viewer');
+    await page.waitForFunction(() => document.querySelector('[data-testid="who-role"]')?.textContent === 'viewer');
+    await page.getByTestId('users-name').fill('mallory');
+    await page.getByTestId('users-add').click();
+    const refused = page.locator('[data-testid="users-status"] [data-testid="error"]');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /vera\.viewer is a viewer and may not add users/);
+    assert.equal((await apiGet(session, '/api/users')).users.some((u) => u.name === 'mallory'), false);
+
+    // The Audit screen: the admin's addition is there under their name, filtered by user.
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-row').first().waitFor();
+    await page.getByTestId('audit-actor').selectOption(admin);
+    await page.locator('[data-testid="audit-row"][data-action="users.add"]').first().waitFor();
+    const actions = await page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((r) => r.dataset.action));
+    assert.ok(actions.includes('users.add'), actions.join(', '));
+    await page.getByTestId('audit-verify').click();
+    await page.getByTestId('audit-chain-ok').waitFor();
+    await screenshot(page, 'audit');
+    // Back to the admin, for the tests after this one.
+    await page.getByTestId('who-select').selectOption(admin);
+    await page.waitForFunction(() => document.querySelector('[data-testid="who-role"]')?.textContent === 'admin');
+    assert.deepEqual(session.pageErrors, [], 'uncaught errors in the page');
+  });
+});

@@ -18,6 +18,9 @@ fn login(server: &crate::http::Server, user: &str) -> String {
     started["token"].as_str().unwrap().to_string()
 }
 
+/// A write: its method, path and body, the sessions refused it and those let through.
+type Case<'a> = (&'a str, &'a str, &'a str, &'a [&'a String], &'a [&'a String]);
+
 fn code(body: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     value["code"].as_str().unwrap_or_default().to_string()
@@ -54,7 +57,7 @@ fn each_session_is_held_to_its_users_role_and_named_in_the_audit_log() {
     }
     // Each write, refused (403 forbidden) to the roles without its right, past the check
     // (to its own answer) for a role with it.
-    let cases: [(&str, &str, &str, &[&String], &[&String]); 5] = [
+    let cases: [Case; 5] = [
         (
             "PUT",
             "/api/settings",
