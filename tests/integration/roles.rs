@@ -19,7 +19,13 @@ fn login(server: &crate::http::Server, user: &str) -> String {
 }
 
 /// A write: its method, path and body, the sessions refused it and those let through.
-type Case<'a> = (&'a str, &'a str, &'a str, &'a [&'a String], &'a [&'a String]);
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [&'a String],
+    &'a [&'a String],
+);
 
 fn code(body: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();

@@ -189,3 +189,269 @@ fn a_sync_over_mutual_tls_leaves_the_client_key_in_the_keystore_and_nowhere_else
         }
     }
 }
+
+/// The text around the first place `needle` is found, with the needle itself hidden, for a
+/// failure to say where a secret leaked without printing it.
+fn context(haystack: &[u8], needle: &str) -> String {
+    let text = String::from_utf8_lossy(haystack).to_ascii_lowercase();
+    let needle = needle.to_ascii_lowercase();
+    let Some(at) = text.find(&needle) else {
+        return String::new();
+    };
+    let start = text.floor_char_boundary(at.saturating_sub(200));
+    let end = text.ceil_char_boundary((at + needle.len() + 100).min(text.len()));
+    text[start..end].replace(&needle, "<secret>")
+}
+
+/// The secret strings of a keystore: every value but the audit anchor's (a count and a hash
+/// that the ledger's own log holds too), with JSON values (an OAuth token pair) taken apart.
+fn keystore_secrets(keystore: &Path) -> Vec<String> {
+    fn leaves(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(text) => match serde_json::from_str::<Value>(text) {
+                Ok(inner @ (Value::Object(_) | Value::Array(_))) => leaves(&inner, out),
+                _ => out.push(text.clone()),
+            },
+            Value::Object(map) => map.values().for_each(|v| leaves(v, out)),
+            Value::Array(items) => items.iter().for_each(|v| leaves(v, out)),
+            _ => {}
+        }
+    }
+    let store: serde_json::Map<String, Value> =
+        serde_json::from_str(&std::fs::read_to_string(keystore).unwrap()).unwrap();
+    let mut secrets = Vec::new();
+    for (name, value) in store {
+        if !name.starts_with("audit-anchor:") {
+            leaves(&value, &mut secrets);
+        }
+    }
+    // Short values (a token's type, a timestamp) are not secrets, and would match anything.
+    secrets.retain(|s| s.len() >= 10 && !s.chars().all(|c| c.is_ascii_digit()));
+    secrets
+}
+
+#[test]
+fn a_full_demo_session_leaves_no_secret_and_no_full_account_number_in_logs_temp_files_or_output() {
+    let Some(database) = crate::tryton::database() else {
+        return;
+    };
+    let workspace = Workspace::new();
+    let dir = workspace.dir.path();
+    let tmp = dir.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let at_work = |args: &[&str]| {
+        workspace
+            .command()
+            .env("CASHLINE_LOG", "trace")
+            .env("TMPDIR", &tmp)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    // The demo with its banks and a real Tryton, at trace, its output kept as a crash leaves it.
+    let ui = workspace.stand_in_ui();
+    let demo_stderr = std::fs::File::create(dir.join("demo.stderr")).unwrap();
+    let mut demo = workspace
+        .command()
+        .env("CASHLINE_LOG", "trace")
+        .env("TMPDIR", &tmp)
+        .args(["demo", "--web", "--port", "0", "--ui"])
+        .arg(&ui)
+        .args([
+            "--tryton",
+            &database.url,
+            "--tryton-database",
+            &database.name,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(demo_stderr)
+        .spawn()
+        .unwrap();
+    // The demo's console is read to its end beside the test: a pipe left unread would stop
+    // the demo at its next line.
+    let console = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (serving_tx, serving_rx) = std::sync::mpsc::channel();
+    let reader = {
+        use std::io::BufRead;
+        let console = console.clone();
+        let stdout = demo.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let serving = line.contains("http://127.0.0.1:");
+                {
+                    let mut console = console.lock().unwrap();
+                    console.extend_from_slice(line.as_bytes());
+                    console.push(b'\n');
+                }
+                if serving {
+                    let _ = serving_tx.send(());
+                }
+            }
+        })
+    };
+    serving_rx
+        .recv_timeout(std::time::Duration::from_secs(300))
+        .expect("the demo serves");
+    let demo_stdout = console.lock().unwrap().clone();
+    assert!(
+        String::from_utf8_lossy(&demo_stdout).contains("Demo ERP: "),
+        "the demo connected its ERP: {}",
+        String::from_utf8_lossy(&demo_stdout)
+    );
+
+    // A bank that approves through OAuth2, whose tokens are secrets of the keystore.
+    let sim = crate::connections::BankSim::start(&workspace, &["--oauth"]);
+    let added = crate::connections::add_connection(
+        &workspace,
+        "Oauthbank",
+        &sim,
+        &["--client-id", "cashline-test"],
+    );
+    assert_eq!(added["state"], "healthy", "{added}");
+
+    // A day's work at trace level, every command's output kept.
+    let mut outputs: Vec<Output> = Vec::new();
+    // The demo's failing bank fails its part of the sync on purpose; the others sync.
+    let synced = at_work(&["sync", "--json"]);
+    let report: Value = serde_json::from_slice(&synced.stdout).unwrap();
+    let ok = report["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] == "ok")
+        .count();
+    assert!(
+        ok >= 3,
+        "the healthy banks and the OAuth2 bank sync: {report}"
+    );
+    outputs.push(synced);
+    for args in [
+        &["erp", "sync", "--json"][..],
+        &["recon", "run", "--json"],
+        &["positions", "--json"],
+        &["payments", "list", "--json"],
+    ] {
+        let output = at_work(args);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        outputs.push(output);
+    }
+    let audit_csv = tmp.join("audit.csv");
+    let exported = at_work(&["audit", "export", "--out", audit_csv.to_str().unwrap()]);
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let passphrase = "correct horse battery staple 7";
+    let backup = {
+        use std::io::Write;
+        let mut child = workspace
+            .command()
+            .env("CASHLINE_LOG", "trace")
+            .env("TMPDIR", &tmp)
+            .args(["db", "backup"])
+            .arg(tmp.join("copy.backup"))
+            .arg("--passphrase-stdin")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{passphrase}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert!(
+        backup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    // The session ends as a crash would end it.
+    let _ = demo.kill();
+    let _ = demo.wait();
+    reader.join().unwrap();
+    let demo_stdout = console.lock().unwrap().clone();
+    drop(sim);
+
+    let mut secrets = keystore_secrets(&dir.join(KEYSTORE_FILE));
+    assert!(
+        secrets.iter().any(|s| s.starts_with("at-"))
+            && secrets
+                .iter()
+                .any(|s| s.len() >= 64 && s.chars().all(|c| c.is_ascii_hexdigit())),
+        "the search holds the OAuth tokens and the ledger's key: {} secrets",
+        secrets.len()
+    );
+    secrets.push(passphrase.to_string());
+    let accounts = workspace.json(&["accounts", "list", "--json"]);
+    let numbers: Vec<String> = accounts["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account"].as_str().unwrap().to_string())
+        .filter(|a| a.len() >= 8)
+        .collect();
+    assert!(numbers.len() >= 8, "the demo's accounts: {numbers:?}");
+
+    // Everything a session leaves outside the keystore: the ledger and its backup (encrypted,
+    // so searched raw), the log file, temp files, the demo's and every command's stderr and
+    // the demo's console; the bank files the demo wrote for its import are the banks'.
+    let demo_files = dir.join("home/demo/files");
+    let mut searched: Vec<(String, Vec<u8>)> = files_under(dir)
+        .into_iter()
+        .filter(|p| {
+            !p.ends_with(KEYSTORE_FILE)
+                && !p.starts_with(&demo_files)
+                && !p.starts_with(dir.join("ui"))
+        })
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect();
+    searched.push(("the demo's console".into(), demo_stdout));
+    for (n, output) in outputs.iter().chain([&exported, &backup]).enumerate() {
+        searched.push((format!("the stderr of command {n}"), output.stderr.clone()));
+    }
+    let names: Vec<&str> = searched.iter().map(|(n, _)| n.as_str()).collect();
+    for wanted in ["cashline.log", "audit.csv", "copy.backup", "demo.stderr"] {
+        assert!(
+            names.iter().any(|n| n.ends_with(wanted)),
+            "{wanted} is searched: {names:?}"
+        );
+    }
+    let log = searched
+        .iter()
+        .find(|(n, _)| n.ends_with("demo.stderr"))
+        .unwrap();
+    assert!(contains(&log.1, b"TRACE"), "the demo logged at trace");
+
+    for (name, bytes) in &searched {
+        for secret in &secrets {
+            assert!(
+                !contains(bytes, secret.as_bytes()),
+                "a secret ({}…) is in {name}: {}",
+                &secret[..4],
+                context(bytes, secret)
+            );
+        }
+    }
+    // Account numbers in full only where a ledger column keeps them: not in logs, temp files,
+    // exports for people or anything printed to stderr.
+    for (name, bytes) in searched
+        .iter()
+        .filter(|(n, _)| !n.ends_with("ledger.sqlite") && !n.contains("ledger.sqlite-"))
+    {
+        for number in &numbers {
+            assert!(
+                !contains(bytes, number.as_bytes()),
+                "account …{} in full in {name}",
+                &number[number.len() - 4..]
+            );
+        }
+    }
+}

@@ -42,7 +42,7 @@ use std::time::Duration;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, Sqlite, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use cipher::LedgerKey;
@@ -147,8 +147,12 @@ impl Ledger {
             // holds a million entries; 64 MiB (allocated only as used) keeps them resident.
             .pragma("cache_size", format!("-{PAGE_CACHE_KIB}"));
         if let Some(key) = key {
-            // sqlx sends `key` before every other pragma, as SQLCipher needs.
-            options = options.pragma("key", key.pragma());
+            // sqlx sends `key` before every other pragma, as SQLCipher needs. It would also
+            // log that statement, key and all, at debug (and as a slow statement while a
+            // passphrase is stretched): an encrypted ledger's statements are never logged.
+            options = options
+                .pragma("key", key.pragma())
+                .disable_statement_logging();
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(POOL_CONNECTIONS_MAX)
