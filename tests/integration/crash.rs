@@ -1,4 +1,4 @@
-//! The kill-9 harness: imports and reconciliation runs killed (SIGKILL, as a power cut would
+//! The kill-9 harness: imports, bank syncs and reconciliation runs killed (SIGKILL, as a power cut would
 //! leave them) at random moments, then the invariants checked: no partial file or
 //! statement, no lost or doubled entry, no match without its entries and items, the audit
 //! chain verifying, and, once the work is run again, everything equal to a run never killed.
@@ -180,4 +180,62 @@ fn reconciliation_runs_killed_at_random_leave_no_half_match_and_a_rerun_equals_a
         cut_short * 2 >= kills,
         "most kills fall while the run runs ({cut_short} of {kills})"
     );
+}
+
+/// Every entry as `account bank_ref amount status`, in a fixed order.
+const ENTRIES: &str = "SELECT a.account_key || ' ' || e.bank_ref || ' ' || e.amount_minor || ' ' || e.status
+   FROM entry e JOIN account a ON a.id = e.account_id ORDER BY a.account_key, e.bank_ref, e.status";
+
+/// An entry held twice: one bank reference of one account in two rows.
+const DOUBLED: &str = "SELECT a.account_key || ' ' || e.bank_ref FROM entry e
+   JOIN account a ON a.id = e.account_id GROUP BY e.account_id, e.bank_ref HAVING count(*) > 1";
+
+#[test]
+fn syncs_killed_at_random_lose_and_double_no_entry_and_a_rerun_equals_a_clean_sync() {
+    use crate::connections::{add_connection, BankSim};
+
+    let kills = crash_kills();
+    let mut delays = KillDelays::from_env(20_261_208);
+    // One bank; each kill works on a copy of a ledger whose consent was approved once. A
+    // consent allows at most 100 reads a day, three syncs' worth a kill at most, so a long
+    // run takes a new consent every 30 kills.
+    const KILLS_PER_CONSENT: usize = 30;
+    let sim_home = Workspace::new();
+    let sim = BankSim::start(&sim_home, &["--auto-consent"]);
+    let consented = || {
+        let template = Workspace::new();
+        add_connection(&template, "Simbank", &sim, &["--reads-per-day", "100"]);
+        template
+    };
+    let mut template = consented();
+
+    let clean = copy_workspace(&template);
+    let mut span = timed(&clean, &["sync", "--json"]);
+    let clean_entries = rows_behind(clean.dir.path(), ENTRIES);
+    let clean_positions = clean.json(&["positions", "--json"]);
+    assert!(clean_entries.len() > 20, "the bank's entries: {}", clean_entries.len());
+
+    let mut cut_short = 0;
+    for kill in 0..kills {
+        if kill > 0 && kill % KILLS_PER_CONSENT == 0 {
+            template = consented();
+        }
+        let workspace = copy_workspace(&template);
+        cut_short += usize::from(killed(&workspace, &["sync", "--json"], &mut span, &mut delays));
+        // What a killed sync left: some of the bank's entries or none, each once, each as the
+        // bank gave it.
+        assert_eq!(rows_behind(workspace.dir.path(), DOUBLED), Vec::<String>::new(), "kill {kill}");
+        let left = rows_behind(workspace.dir.path(), ENTRIES);
+        let stray: Vec<&String> = left.iter().filter(|e| !clean_entries.contains(e)).collect();
+        assert!(stray.is_empty(), "kill {kill}: entries no clean sync holds: {stray:?}");
+        audit_verifies(&workspace, &format!("kill {kill}"));
+        // The next sync completes the work: all entries, once, and the same positions.
+        let output = workspace.run(&["sync", "--json"]);
+        assert!(output.status.success(), "kill {kill}: the rerun failed: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(rows_behind(workspace.dir.path(), ENTRIES), clean_entries, "kill {kill}");
+        assert_eq!(workspace.json(&["positions", "--json"]), clean_positions, "kill {kill}");
+        audit_verifies(&workspace, &format!("kill {kill}, rerun"));
+    }
+    eprintln!("syncs: {kills} kills, {cut_short} while the sync ran, invariants held");
+    assert!(cut_short * 2 >= kills, "most kills fall while the sync runs");
 }
