@@ -255,3 +255,68 @@ fn a_bank_file_or_a_statement_written_behind_cashlines_back_is_named_as_unrecord
         "{report}"
     );
 }
+
+#[test]
+fn a_payment_move_an_approval_or_a_match_written_behind_cashlines_back_is_named_as_unrecorded() {
+    let workspace = with_history();
+    let run = workspace.write(
+        "run.csv",
+        b"id,end_to_end_id,debtor_iban,creditor_name,creditor_iban,creditor_bic,amount,currency,requested_date,reference\n\
+          P1,E2E-P1,DE89370400440532013000,Fabrikam,NL91ABNA0417164300,ABNANL2A,500.00,EUR,2026-11-24,INV-1\n",
+    );
+    assert!(workspace
+        .run(&["payments", "import", run.to_str().unwrap()])
+        .status
+        .success());
+    let approved = workspace
+        .command_as("approver")
+        .args(["payments", "approve", "P1"])
+        .output()
+        .unwrap();
+    assert!(
+        approved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&approved.stderr)
+    );
+    let (code, report) = verify(&workspace);
+    assert_eq!(
+        code,
+        Some(0),
+        "moves and approvals made by Cashline are recorded: {report}"
+    );
+
+    let forgeries = [
+        (
+            "INSERT INTO payment_approval (payment_id, approved_by, approved_at)
+             SELECT id, 'intruder', '2026-11-23T09:30:00Z' FROM payment WHERE external_id = 'P1';",
+            "the approval of P1 by intruder has no audit record",
+        ),
+        (
+            "INSERT INTO payment_event (payment_id, from_state, state, applied, occurred_at, source,
+                                        correlation_id, recorded_by)
+             SELECT id, 'approved', 'sent', 1, '2026-11-23T09:31:00Z', 'user', 'forged', 'intruder'
+               FROM payment WHERE external_id = 'P1';",
+            "(P1 sent) has no audit record",
+        ),
+        (
+            "INSERT INTO recon_match (rule, confidence_text, state, currency, decided_by, created_at, decided_at)
+             VALUES ('manual', '1', 'confirmed', 'EUR', 'intruder', '2026-11-23T09:32:00Z', '2026-11-23T09:32:00Z');",
+            "(confirmed) has no audit record",
+        ),
+    ];
+    for (sql, words) in forgeries {
+        let forged = crate::support::copy_workspace(&workspace);
+        tamper(&forged, sql);
+        let (code, report) = verify(&forged);
+        assert_eq!(code, Some(1), "{words}: {report}");
+        assert_eq!(
+            report["first_bad"],
+            Value::Null,
+            "the chain itself is whole: {report}"
+        );
+        assert!(
+            report["unrecorded"].to_string().contains(words),
+            "{words}: {report}"
+        );
+    }
+}

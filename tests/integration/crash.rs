@@ -183,7 +183,8 @@ fn reconciliation_runs_killed_at_random_leave_no_half_match_and_a_rerun_equals_a
 }
 
 /// Every entry as `account bank_ref amount status`, in a fixed order.
-const ENTRIES: &str = "SELECT a.account_key || ' ' || e.bank_ref || ' ' || e.amount_minor || ' ' || e.status
+const ENTRIES: &str =
+    "SELECT a.account_key || ' ' || e.bank_ref || ' ' || e.amount_minor || ' ' || e.status
    FROM entry e JOIN account a ON a.id = e.account_id ORDER BY a.account_key, e.bank_ref, e.status";
 
 /// An entry held twice: one bank reference of one account in two rows.
@@ -213,7 +214,11 @@ fn syncs_killed_at_random_lose_and_double_no_entry_and_a_rerun_equals_a_clean_sy
     let mut span = timed(&clean, &["sync", "--json"]);
     let clean_entries = rows_behind(clean.dir.path(), ENTRIES);
     let clean_positions = clean.json(&["positions", "--json"]);
-    assert!(clean_entries.len() > 20, "the bank's entries: {}", clean_entries.len());
+    assert!(
+        clean_entries.len() > 20,
+        "the bank's entries: {}",
+        clean_entries.len()
+    );
 
     let mut cut_short = 0;
     for kill in 0..kills {
@@ -221,21 +226,48 @@ fn syncs_killed_at_random_lose_and_double_no_entry_and_a_rerun_equals_a_clean_sy
             template = consented();
         }
         let workspace = copy_workspace(&template);
-        cut_short += usize::from(killed(&workspace, &["sync", "--json"], &mut span, &mut delays));
+        cut_short += usize::from(killed(
+            &workspace,
+            &["sync", "--json"],
+            &mut span,
+            &mut delays,
+        ));
         // What a killed sync left: some of the bank's entries or none, each once, each as the
         // bank gave it.
-        assert_eq!(rows_behind(workspace.dir.path(), DOUBLED), Vec::<String>::new(), "kill {kill}");
+        assert_eq!(
+            rows_behind(workspace.dir.path(), DOUBLED),
+            Vec::<String>::new(),
+            "kill {kill}"
+        );
         let left = rows_behind(workspace.dir.path(), ENTRIES);
         let stray: Vec<&String> = left.iter().filter(|e| !clean_entries.contains(e)).collect();
-        assert!(stray.is_empty(), "kill {kill}: entries no clean sync holds: {stray:?}");
+        assert!(
+            stray.is_empty(),
+            "kill {kill}: entries no clean sync holds: {stray:?}"
+        );
         audit_verifies(&workspace, &format!("kill {kill}"));
         // The next sync completes the work: all entries, once, and the same positions.
         let output = workspace.run(&["sync", "--json"]);
-        assert!(output.status.success(), "kill {kill}: the rerun failed: {}", String::from_utf8_lossy(&output.stderr));
-        assert_eq!(rows_behind(workspace.dir.path(), ENTRIES), clean_entries, "kill {kill}");
-        assert_eq!(workspace.json(&["positions", "--json"]), clean_positions, "kill {kill}");
+        assert!(
+            output.status.success(),
+            "kill {kill}: the rerun failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            rows_behind(workspace.dir.path(), ENTRIES),
+            clean_entries,
+            "kill {kill}"
+        );
+        assert_eq!(
+            workspace.json(&["positions", "--json"]),
+            clean_positions,
+            "kill {kill}"
+        );
         audit_verifies(&workspace, &format!("kill {kill}, rerun"));
     }
     eprintln!("syncs: {kills} kills, {cut_short} while the sync ran, invariants held");
-    assert!(cut_short * 2 >= kills, "most kills fall while the sync runs");
+    assert!(
+        cut_short * 2 >= kills,
+        "most kills fall while the sync runs"
+    );
 }

@@ -262,8 +262,42 @@ pub async fn unrecorded(pool: &sqlx::SqlitePool) -> Result<Vec<String>, LedgerEr
             }
         }
     }
+    for query in [UNRECORDED_EVENTS, UNRECORDED_APPROVALS, UNRECORDED_MATCHES] {
+        let rows: Vec<(String,)> = sqlx::query_as(query).fetch_all(pool).await?;
+        found.extend(rows.into_iter().map(|(row,)| row));
+    }
     Ok(found)
 }
+
+/// A payment's move with no audit record by the same person at the same moment: every
+/// command that moves payments records itself in the transaction of the move, at its time.
+/// A refused move is on the timeline only, and needs none.
+const UNRECORDED_EVENTS: &str = "SELECT 'payment event ' || e.id || ' (' || p.external_id || ' ' || e.state || ') has no audit record'
+   FROM payment_event e JOIN payment p ON p.id = e.payment_id
+  WHERE e.applied = 1 AND NOT EXISTS (
+        SELECT 1 FROM audit_record a WHERE a.recorded_at = e.occurred_at AND a.actor = e.recorded_by)
+  ORDER BY e.id";
+
+/// An approval no `payments.approve` record of its approver names.
+const UNRECORDED_APPROVALS: &str = "SELECT 'the approval of ' || p.external_id || ' by ' || pa.approved_by || ' has no audit record'
+   FROM payment_approval pa JOIN payment p ON p.id = pa.payment_id
+  WHERE NOT EXISTS (
+        SELECT 1 FROM audit_record a
+         WHERE a.action = 'payments.approve' AND a.actor = pa.approved_by
+           AND a.recorded_at = pa.approved_at
+           AND instr(',' || a.subject || ',', ',' || p.external_id || ',') > 0)
+  ORDER BY pa.approved_at, p.external_id";
+
+/// A match with no record of what made it (its run's) or of the person who decided it.
+const UNRECORDED_MATCHES: &str = "SELECT 'match ' || m.id || ' (' || m.state || ') has no audit record'
+   FROM recon_match m
+  WHERE (m.run_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM audit_record a WHERE a.action = 'recon.run' AND a.subject = 'recon run ' || m.run_id))
+     OR (m.run_id IS NULL AND NOT EXISTS (
+            SELECT 1 FROM audit_record a WHERE a.recorded_at = m.created_at AND a.actor = m.decided_by))
+     OR (m.decided_at IS NOT NULL AND m.decided_by IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM audit_record a WHERE a.recorded_at = m.decided_at AND a.actor = m.decided_by))
+  ORDER BY m.id";
 
 /// One record as stored, for the audit screen and its export.
 #[derive(Debug, Clone, sqlx::FromRow)]
