@@ -91,6 +91,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
             commands::erp::erp_remove,
             commands::erp::erp_sync,
             commands::payments::payments_send,
+            commands::reference::reveal,
             commands::audit::audit_log,
             commands::audit::audit_export,
             commands::users::whoami,

@@ -319,3 +319,37 @@ test('an admin adds a viewer, who once working is refused a change, and the Audi
     assert.deepEqual(session.pageErrors, [], 'uncaught errors in the page');
   });
 });
+
+test('account numbers show masked until someone who may asks on that screen, and the asking is audited', async () => {
+  await withScreenshotOnFailure(page, 'reveal-failure', async () => {
+    await page.getByTestId('nav-accounts').click();
+    const number = page.getByTestId('account-number').first();
+    await number.waitFor();
+    assert.match(await number.innerText(), /^….{4}$/, 'masked to its last four characters');
+    await page.getByTestId('accounts-reveal').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="account-number"]')?.textContent?.startsWith('…'));
+    const full = await number.innerText();
+    assert.ok(full.length > 8, full);
+    const log = await apiGet(session, '/api/audit?action=accounts.reveal');
+    assert.equal(log.records[0]?.subject, 'accounts', JSON.stringify(log.records[0]));
+
+    // Another screen, or the same one drawn again, is masked again.
+    await page.getByTestId('nav-positions').click();
+    await page.getByTestId('nav-accounts').click();
+    await page.getByTestId('account-number').first().waitFor();
+    assert.match(await page.getByTestId('account-number').first().innerText(), /^…/);
+
+    // A viewer is refused with the engine's sentence and sees nothing more.
+    const admin = await page.getByTestId('who').getAttribute('data-user');
+    await page.getByTestId('who-select').selectOption('vera.viewer');
+    await page.waitForFunction(() => document.querySelector('[data-testid="who-role"]')?.textContent === 'viewer');
+    await page.getByTestId('accounts-reveal').click();
+    const refused = page.locator('[data-testid="accounts-status"] [data-testid="error"]');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /may not reveal full account numbers/);
+    assert.match(await page.getByTestId('account-number').first().innerText(), /^…/);
+    await page.getByTestId('who-select').selectOption(admin);
+    await page.waitForFunction(() => document.querySelector('[data-testid="who-role"]')?.textContent === 'admin');
+    assert.deepEqual(session.pageErrors, [], 'uncaught errors in the page');
+  });
+});

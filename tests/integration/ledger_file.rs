@@ -405,3 +405,42 @@ fn the_daily_backup_is_made_once_a_day_and_only_the_last_ones_are_kept() {
     let listed = workspace.json(&["db", "auto-backup", "--json"]);
     assert_eq!(listed["backups"][0], today.to_str().unwrap(), "{listed}");
 }
+
+#[test]
+fn only_an_admin_gives_the_ledger_a_new_key_or_restores_it() {
+    let workspace = Workspace::new();
+    workspace.json(&["positions", "--json"]);
+    let backup = workspace.dir.path().join("copy.backup");
+    let made = workspace.run(&["db", "backup", backup.to_str().unwrap()]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    crate::support::add_user(workspace.dir.path(), "reader", "viewer");
+    let status = || workspace.json(&["db", "status", "--json"]);
+    let before = status();
+    for args in [
+        &["db", "rekey"][..],
+        &["db", "restore", backup.to_str().unwrap()],
+    ] {
+        let output = workspace.command_as("reader").args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            said.contains("only an admin of this ledger"),
+            "{args:?}: {said}"
+        );
+    }
+    assert_eq!(
+        status(),
+        before,
+        "the ledger file is as it was, under the same key"
+    );
+    let rekeyed = workspace.run(&["db", "rekey"]);
+    assert!(
+        rekeyed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rekeyed.stderr)
+    );
+}

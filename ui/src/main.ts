@@ -20,6 +20,7 @@ import { reconView } from './views/recon';
 import { settingsView } from './views/settings';
 import { auditView } from './views/audit';
 import { mountWho } from './who';
+import { maskAgain } from './reveal';
 import type { View } from './views/view';
 
 const ROUTES: Record<string, View> = {
@@ -70,6 +71,7 @@ function render(): void {
   }
   document.title = `${screen.title} · Cashline`;
   replaceChildren(view);
+  maskAgain();
   screen.mount(view, () => generation === mine);
   void refreshExceptionCount();
 }

@@ -230,6 +230,35 @@ async fn replace_under_new_key(
     }
 }
 
+/// Refuses a change to the ledger file itself (encrypting it, a new key, a restore) to anybody
+/// but an admin of the ledger, checked on the ledger as it is: these run with no service
+/// open, so they check the role themselves. A ledger from before users (none yet) has no
+/// admin to ask for, and its first opener becomes one.
+async fn must_be_admin(
+    path: &Path,
+    key: Option<&LedgerKey>,
+    user: &str,
+) -> Result<(), ServiceError> {
+    let ledger = Ledger::open_with(path, key.map(cipher::for_reading).as_ref()).await?;
+    let users = cashline_ledger::user::list(ledger.pool()).await;
+    ledger.close().await;
+    let users = users?;
+    if users.is_empty() {
+        return Ok(());
+    }
+    let admin = users
+        .iter()
+        .any(|u| u.name == user && u.role == "admin" && u.disabled_at.is_none());
+    if admin {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(format!(
+            "only an admin of this ledger may change its file (encrypt, rekey or restore it); {} is not one",
+            shown(user)
+        )))
+    }
+}
+
 /// Encrypts a plain ledger in place under a new key, checked by its row counts, its sums and
 /// its audit chain before it replaces the plain file.
 pub async fn encrypt(
@@ -252,7 +281,7 @@ pub async fn encrypt(
         }
     }
     // Migrated first, so the copy checked is of the schema the ledger will have.
-    Ledger::open(path).await?.close().await;
+    must_be_admin(path, None, acting.user).await?;
     let (key, copied) = replace_under_new_key(path, None, Source::Itself).await?;
     let ledger = Ledger::open_with(path, Some(&cipher::for_reading(&key))).await?;
     let detail =
@@ -285,6 +314,7 @@ pub async fn rekey(
         )));
     };
     let old = key_of(path, kind).await?;
+    must_be_admin(path, old.as_ref(), acting.user).await?;
     let (key, copied) = replace_under_new_key(path, old.as_ref(), Source::Itself).await?;
     forget_key(old_salt).await;
     let ledger = Ledger::open_with(path, Some(&cipher::for_reading(&key))).await?;
@@ -335,6 +365,11 @@ pub async fn restore(
     let current = key_of(path, kind)
         .await
         .map_err(|e| ServiceError::BadRequest(format!("{e}; move it aside and restore again")))?;
+    // A ledger that is there is restored over only by its admin; with none there (lost or
+    // moved aside), whoever holds the backup and its key restores it.
+    if kind != FileKind::Missing {
+        must_be_admin(path, current.as_ref(), acting.user).await?;
+    }
     let source = Source::File {
         path: from,
         key: backup_key.as_ref(),

@@ -11,7 +11,7 @@ use cashline_engine::fx;
 use cashline_ledger::{account, audit, entity, fx_rate};
 use cashline_rates::{validate_rate, FxRate};
 
-use crate::request::{AccountUpdate, CalendarRequest};
+use crate::request::{AccountUpdate, CalendarRequest, Reveal};
 use crate::wire;
 use crate::{Service, ServiceError};
 
@@ -351,4 +351,30 @@ impl Service {
             days,
         })
     }
+
+    /// Account numbers are masked to their last four characters on every screen; a person
+    /// whose role may (approver, controller, admin) sees them in full on one screen after
+    /// asking, and the asking is recorded.
+    pub async fn reveal(&self, request: &Reveal) -> Result<wire::Revealed, ServiceError> {
+        let view = request.view.trim();
+        if !REVEALABLE_VIEWS.contains(&view) {
+            return Err(ServiceError::BadRequest(format!(
+                "'{}' is not a screen that shows account numbers: one of {}",
+                cashline_domain::shown(view),
+                REVEALABLE_VIEWS.join(", ")
+            )));
+        }
+        let write = self.write(Right::Reveal).await?;
+        let user = write.actor().to_string();
+        write
+            .commit("accounts.reveal", view, serde_json::json!({ "view": view }))
+            .await?;
+        Ok(wire::Revealed {
+            view: view.to_string(),
+            user,
+        })
+    }
 }
+
+/// The screens with account numbers to reveal.
+const REVEALABLE_VIEWS: [&str; 2] = ["positions", "accounts"];

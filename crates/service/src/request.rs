@@ -622,3 +622,11 @@ pub struct AuditQuery {
     /// At most this many records (default 200, at most 5,000).
     pub limit: Option<u32>,
 }
+
+/// Full account numbers asked for on one screen (`positions` or `accounts`).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct Reveal {
+    pub view: String,
+}

@@ -1139,3 +1139,10 @@ pub struct AuditLog {
     pub actions: Vec<String>,
     pub actors: Vec<String>,
 }
+
+/// A reveal granted: the screen it is for, and who asked (recorded in the audit log).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Revealed {
+    pub view: String,
+    pub user: String,
+}

@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 
 use cashline_domain::{FixedClock, Right, Role};
 use cashline_service::request::{
-    AuditQuery, ExceptionComment, ImportOptions, LearntId, MatchId, UserAdd, UserChange,
+    AuditQuery, ExceptionComment, ImportOptions, LearntId, MatchId, Reveal, UserAdd, UserChange,
 };
 use cashline_service::{Service, ServiceConfig, ServiceError};
 
@@ -86,9 +86,13 @@ async fn attempt(service: &Service, right: Right, dir: &Path) -> bool {
                 })
                 .await,
         ),
-        // Nothing reveals yet through a command of its own; the role table is tested in the
-        // domain crate.
-        Right::Reveal => service.whoami().await.unwrap().rights.contains(&"reveal"),
+        Right::Reveal => !forbidden(
+            &service
+                .reveal(&Reveal {
+                    view: "positions".into(),
+                })
+                .await,
+        ),
     }
 }
 
@@ -228,4 +232,51 @@ async fn the_last_admin_cannot_be_demoted_and_every_user_change_is_audited() {
     let actions: Vec<&str> = adds.records.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(actions, ["users.add"; 5]);
     assert!(adds.records.iter().all(|r| r.actor == "admin"));
+}
+
+#[tokio::test]
+async fn a_reveal_is_for_a_screen_with_account_numbers_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = team(dir.path()).await;
+    let controller = admin.acting_as("controller").await.unwrap();
+    let granted = controller
+        .reveal(&Reveal {
+            view: "accounts".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(granted.user, "controller");
+    let unknown = controller
+        .reveal(&Reveal {
+            view: "settings".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), "bad_request");
+    let viewer = admin.acting_as("viewer").await.unwrap();
+    let refused = viewer
+        .reveal(&Reveal {
+            view: "accounts".into(),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("may not reveal full account numbers"),
+        "{refused}"
+    );
+    let log = admin
+        .audit_log(&AuditQuery {
+            action: Some("accounts.reveal".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let who: Vec<(&str, &str)> = log
+        .records
+        .iter()
+        .map(|r| (r.actor.as_str(), r.subject.as_str()))
+        .collect();
+    assert_eq!(who, [("controller", "accounts")]);
 }

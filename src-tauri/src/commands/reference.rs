@@ -3,7 +3,7 @@
 use tauri::State;
 
 use cashline_service::request::{
-    AccountUpdate, CalendarRequest, EntitySave, RateInput, RatesQuery,
+    AccountUpdate, CalendarRequest, EntitySave, RateInput, RatesQuery, Reveal,
 };
 use cashline_service::wire;
 
@@ -68,4 +68,10 @@ pub async fn fx_set(desk: State<'_, Desk>, request: Request) -> Answer<wire::Rat
         .fx_set(&rate.base, &rate.quote, rate.date, &rate.rate)
         .await
         .map_err(refused)
+}
+
+#[tauri::command]
+pub async fn reveal(desk: State<'_, Desk>, request: Request) -> Answer<wire::Revealed> {
+    let request: Reveal = super::request(request)?;
+    desk.service().reveal(&request).await.map_err(refused)
 }

@@ -181,3 +181,8 @@ function decodeCalendar(value: unknown): CalendarReport {
     days: arrayOf(decodeCalendarDay)(o.days, 'calendar.days'),
   };
 }
+
+/** Asks to see full account numbers on `view`; refused to a role that may not, and recorded in the audit log. */
+export async function revealAccounts(view: 'positions' | 'accounts'): Promise<void> {
+  record(await call('reveal', { view }), 'revealed');
+}

@@ -89,6 +89,7 @@ const ROUTES = {
   account_update: { method: 'PUT', path: '/accounts/{account}', splitArgs: true },
   fx_rates: { method: 'GET', path: '/fx-rates' },
   fx_set: { method: 'POST', path: '/fx-rates' },
+  reveal: { method: 'POST', path: '/reveal' },
   // payments
   open_items: { method: 'GET', path: '/open-items' },
   payments: { method: 'GET', path: '/payments' },

@@ -197,6 +197,8 @@ export type UsersReport = { users: Array<User>, };
 
 export type SessionStarted = { token: string, session: Session, };
 
+export type Revealed = { view: string, user: string, };
+
 export type CsvMappingsReport = { mappings: Array<CsvMapping>, };
 
 export type CsvMapping = { name: string, 
@@ -788,6 +790,8 @@ before_id?: number,
  * At most this many records (default 200, at most 5,000).
  */
 limit?: number, };
+
+export type Reveal = { view: string, };
 
 export type ImportOptions = { 
 /**

@@ -14,6 +14,7 @@ import {
   type FxRate,
 } from '../api';
 import { h, replaceChildren } from '../dom';
+import { accountShown, revealButton } from '../reveal';
 import { plural } from '../format';
 import { REPORTING_CURRENCIES } from './scope';
 import { errorBox, type View } from './view';
@@ -103,7 +104,13 @@ function drawAccounts(card: HTMLElement, state: State, alive: () => boolean, rel
   for (const account of state.accounts) body.append(accountRow(account, state, body, notice, alive, reload));
   replaceChildren(
     card,
-    h('div', { class: 'section-head' }, h('h2', {}, 'Bank accounts'), h('span', { class: 'muted' }, plural(state.accounts.length, 'account', 'accounts'))),
+    h(
+      'div',
+      { class: 'section-head' },
+      h('h2', {}, 'Bank accounts'),
+      h('span', { class: 'muted' }, plural(state.accounts.length, 'account', 'accounts')),
+      revealButton('accounts', notice, () => drawAccounts(card, state, alive, reload)),
+    ),
     notice,
     h(
       'div',
@@ -140,7 +147,7 @@ function accountRow(
   const row = h(
     'tr',
     { 'data-testid': 'account-row', 'data-account': account.account, 'data-currency': account.currency },
-    h('td', { 'data-field': 'account', title: account.account }, h('span', { class: 'mono' }, account.account_masked), account.bic ? h('span', { class: 'sub mono' }, account.bic) : null),
+    h('td', { 'data-field': 'account' }, h('span', { class: 'mono', 'data-testid': 'account-number' }, accountShown('accounts', account.account, account.account_masked)), account.bic ? h('span', { class: 'sub mono' }, account.bic) : null),
     h('td', { 'data-field': 'currency' }, account.currency),
     h('td', { 'data-field': 'bank', class: account.bank ? null : 'muted' }, account.bank ?? '—'),
     h('td', { 'data-field': 'name', 'data-value': account.name ?? '', class: account.name ? null : 'muted' }, account.name || '—'),
@@ -235,7 +242,7 @@ function accountEditor(
   const row = h(
     'tr',
     { 'data-testid': 'account-edit-row', 'data-account': account.account, 'data-currency': account.currency, class: 'editing' },
-    h('td', { title: account.account }, h('span', { class: 'mono' }, account.account_masked), form),
+    h('td', {}, h('span', { class: 'mono' }, accountShown('accounts', account.account, account.account_masked)), form),
     h('td', {}, account.currency),
     h('td', { class: account.bank ? null : 'muted' }, account.bank ?? '—'),
     h('td', {}, label('Name', name)),

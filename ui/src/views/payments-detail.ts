@@ -39,7 +39,7 @@ export function detailPanel(
       fact('State', 'status', h('span', {}, stateBadge(payment.status), payment.overdue ? overdueBadge() : null)),
       fact('Amount', 'amount', `${formatMoney(payment.amount)} ${payment.currency}`),
       fact('Creditor', 'creditor', payment.creditor_name),
-      fact('Creditor account', 'creditor_iban', payment.creditor_iban ? h('span', { class: 'mono', title: payment.creditor_iban }, maskAccount(payment.creditor_iban)) : null),
+      fact('Creditor account', 'creditor_iban', payment.creditor_iban ? h('span', { class: 'mono' }, maskAccount(payment.creditor_iban)) : null),
       fact('Requested', 'requested_date', payment.requested_date),
       fact('Reference', 'reference', payment.reference),
       fact('End-to-end id', 'end_to_end_id', h('span', { class: 'mono' }, payment.end_to_end_id)),

@@ -18,7 +18,7 @@ import {
   type PaymentRun,
 } from '../api';
 import { h, replaceChildren } from '../dom';
-import { formatMoney, humanize, plural } from '../format';
+import { formatMoney, humanize, maskAccount, plural } from '../format';
 import { refreshExceptionCount } from '../nav';
 import { needsActionCard } from './payments-action';
 import { PAYMENT_CASE_KINDS, PAYMENT_STATES, reasonInWords, stateBadge } from './payments-common';
@@ -62,7 +62,7 @@ export const paymentsView: View = {
     const run = h('select', { id: 'payments-run', class: 'select', 'data-testid': 'payments-run-select' }, h('option', { value: '' }, 'All runs'));
     if (filter.run) run.append(h('option', { value: filter.run }, `Run ${filter.run}`));
     const debtor = h('select', { id: 'payments-debtor', class: 'select', 'data-testid': 'payments-debtor' }, h('option', { value: '' }, 'All accounts'));
-    if (filter.debtor) debtor.append(h('option', { value: filter.debtor }, filter.debtor));
+    if (filter.debtor) debtor.append(h('option', { value: filter.debtor }, maskAccount(filter.debtor)));
     const overdue = h('input', { type: 'checkbox', id: 'payments-overdue', 'data-testid': 'payments-overdue' });
     const creditor = h('input', {
       type: 'search',
@@ -247,8 +247,8 @@ export const paymentsView: View = {
       if (debtorsSeen.size === before && debtor.options.length > 1) return;
       const chosen = debtor.value;
       const accounts = [...debtorsSeen].sort();
-      debtor.replaceChildren(h('option', { value: '' }, 'All accounts'), ...accounts.map((a) => h('option', { value: a }, a)));
-      if (chosen && !accounts.includes(chosen)) debtor.append(h('option', { value: chosen }, chosen));
+      debtor.replaceChildren(h('option', { value: '' }, 'All accounts'), ...accounts.map((a) => h('option', { value: a }, maskAccount(a))));
+      if (chosen && !accounts.includes(chosen)) debtor.append(h('option', { value: chosen }, maskAccount(chosen)));
       debtor.value = chosen;
     }
 

@@ -11,6 +11,7 @@ import {
   type Positions,
 } from '../api';
 import { h, replaceChildren } from '../dom';
+import { accountShown, revealButton } from '../reveal';
 import { formatInstant, formatMoney, isNegative, maskAccount, plural } from '../format';
 import { refreshExceptionCount } from '../nav';
 import { chartCard } from './chart-card';
@@ -104,6 +105,7 @@ function renderBody(body: HTMLElement, positions: Positions, alive: () => boolea
   }
 
   const entriesSection = h('section', { class: 'card', 'data-testid': 'entries-section', hidden: true });
+  const revealStatus = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const accountsBox = h('div', { class: 'table-scroll' });
   const onSelect = (position: Position): void => void showEntries(entriesSection, position, alive);
   const drawAccounts = (): void => {
@@ -142,7 +144,8 @@ function renderBody(body: HTMLElement, positions: Positions, alive: () => boolea
     h(
       'section',
       { class: 'card' },
-      h('div', { class: 'section-head' }, h('h2', {}, 'Accounts'), layout),
+      h('div', { class: 'section-head' }, h('h2', {}, 'Accounts'), layout, revealButton('positions', revealStatus, drawAccounts)),
+      revealStatus,
       accountsBox,
     ),
     entriesSection,
@@ -294,7 +297,7 @@ function withoutDataCard(accounts: string[], alive: () => boolean): HTMLElement 
   const list = h(
     'ul',
     { class: 'plain-list' },
-    ...accounts.map((a) => h('li', { 'data-testid': 'no-data-account', 'data-account': a, title: a }, h('span', { class: 'mono' }, maskAccount(a)))),
+    ...accounts.map((a) => h('li', { 'data-testid': 'no-data-account', 'data-account': a }, h('span', { class: 'mono' }, accountShown('positions', a, maskAccount(a))))),
   );
   // Names help recognise an account by more than its last digits; they are a nicety.
   void (async () => {
@@ -404,8 +407,8 @@ function positionRow(p: Position, withBank: boolean, table: HTMLTableElement, on
     },
     h(
       'td',
-      { 'data-field': 'account', 'data-value': p.account, title: p.account },
-      h('span', { class: 'mono' }, p.account_masked),
+      { 'data-field': 'account', 'data-value': p.account },
+      h('span', { class: 'mono', 'data-testid': 'account-number' }, accountShown('positions', p.account, p.account_masked)),
       p.name ? h('span', { class: 'sub' }, p.name) : null,
     ),
     h('td', { 'data-field': 'entity', 'data-value': p.entity ?? '', title: entity ?? '', class: p.entity ? null : 'muted' }, p.entity ?? '—'),
@@ -486,7 +489,7 @@ function convertedCell(p: Position): HTMLTableCellElement {
 
 async function showEntries(section: HTMLElement, position: Position, alive: () => boolean): Promise<void> {
   section.hidden = false;
-  const heading = h('h2', {}, `Entries — ${position.account_masked}`, position.name ? ` · ${position.name}` : '', position.bank ? ` · ${position.bank}` : '');
+  const heading = h('h2', {}, `Entries — ${accountShown('positions', position.account, position.account_masked)}`, position.name ? ` · ${position.name}` : '', position.bank ? ` · ${position.bank}` : '');
   heading.title = position.account;
   const close = h('button', { type: 'button', class: 'button subtle', 'data-testid': 'entries-close' }, 'Close');
   close.addEventListener('click', () => {

@@ -1,11 +1,11 @@
 //! Reference data: entities, accounts, FX rates and business-day calendars.
 
 use axum::extract::Path;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::Router;
 
 use cashline_service::request::{
-    AccountUpdate, CalendarRequest, EntitySave, RateInput, RatesQuery,
+    AccountUpdate, CalendarRequest, EntitySave, RateInput, RatesQuery, Reveal,
 };
 use cashline_service::wire;
 
@@ -21,6 +21,11 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/accounts", get(accounts))
         .route("/accounts/{account}", put(account_update))
         .route("/fx-rates", get(fx_rates).post(fx_set))
+        .route("/reveal", post(reveal))
+}
+
+async fn reveal(Acting(service): Acting, Body(request): Body<Reveal>) -> ApiResult<wire::Revealed> {
+    ok(service.reveal(&request).await?)
 }
 
 async fn calendar(
