@@ -64,6 +64,60 @@ pub const PAGE_CACHE_KIB: i64 = 65_536;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
+/// The migrations that run outside sqlx's transaction (`-- no-transaction`, to rebuild a table
+/// with foreign keys off), each with a table its own transaction creates. sqlx records such a
+/// migration only after it has committed: a process killed between the two leaves its work
+/// done but unrecorded, and the next open would run it again and fail on what it already
+/// made. The table says the work is done, so the record is completed instead.
+const NO_TRANSACTION_MARKERS: [(i64, &str); 2] = [(9, "bank_consent"), (11, "erp_record")];
+
+/// Records the no-transaction migrations whose work committed but whose record was lost.
+async fn finish_interrupted_migrations(pool: &SqlitePool) -> Result<(), LedgerError> {
+    let (bookkept,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(pool)
+    .await?;
+    if bookkept == 0 {
+        return Ok(());
+    }
+    for migration in MIGRATOR.iter().filter(|m| m.no_tx) {
+        let Some((_, marker)) = NO_TRANSACTION_MARKERS
+            .iter()
+            .find(|(version, _)| *version == migration.version)
+        else {
+            return Err(LedgerError::Corrupt(format!(
+                "migration {} runs outside a transaction and names no table that shows it done",
+                migration.version
+            )));
+        };
+        let (recorded, done): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM _sqlx_migrations WHERE version = ?1),
+                    (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?2)",
+        )
+        .bind(migration.version)
+        .bind(*marker)
+        .fetch_one(pool)
+        .await?;
+        if recorded == 0 && done == 1 {
+            tracing::warn!(
+                version = migration.version,
+                "a migration's work was done but not recorded (the process ended between the two): recording it"
+            );
+            sqlx::query(
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+                 VALUES (?1, ?2, TRUE, ?3, -1)",
+            )
+            .bind(migration.version)
+            .bind(&*migration.description)
+            .bind(&*migration.checksum)
+            .execute(pool)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// The open ledger: a connection pool over one SQLite file, migrated to the latest schema.
 #[derive(Clone, Debug)]
 pub struct Ledger {
@@ -159,6 +213,7 @@ impl Ledger {
             .connect_with(options)
             .await
             .map_err(|source| cipher::opening_error(path, key, source))?;
+        finish_interrupted_migrations(&pool).await?;
         MIGRATOR.run(&pool).await?;
         Ok(Ledger {
             pool,

@@ -597,3 +597,45 @@ async fn a_writer_dropped_at_any_point_leaves_the_ledger_writable() {
         tx.rollback().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_migration_done_outside_a_transaction_but_not_recorded_is_recorded_not_run_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    let ledger = Ledger::open(&path).await.unwrap();
+    // As a process killed after 0009's and 0011's own COMMIT, before sqlx recorded them.
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version IN (9, 11)")
+        .execute(ledger.pool())
+        .await
+        .unwrap();
+    ledger.close().await;
+
+    let ledger = Ledger::open(&path)
+        .await
+        .expect("opens without running 0011 twice");
+    let recorded: Vec<(i64,)> = sqlx::query_as(
+        "SELECT version FROM _sqlx_migrations WHERE version IN (9, 11) ORDER BY version",
+    )
+    .fetch_all(ledger.pool())
+    .await
+    .unwrap();
+    assert_eq!(recorded, [(9,), (11,)]);
+}
+
+#[test]
+fn every_migration_outside_a_transaction_names_the_table_that_shows_it_done() {
+    for migration in crate::MIGRATOR.iter().filter(|m| m.no_tx) {
+        let (_, marker) = crate::NO_TRANSACTION_MARKERS
+            .iter()
+            .find(|(v, _)| *v == migration.version)
+            .unwrap_or_else(|| panic!("migration {} has no marker", migration.version));
+        assert!(
+            migration
+                .sql
+                .as_str()
+                .contains(&format!("CREATE TABLE {marker} (")),
+            "migration {} creates {marker}",
+            migration.version
+        );
+    }
+}
