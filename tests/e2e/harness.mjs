@@ -116,7 +116,29 @@ export async function stopServer(extra) {
  * `--json` output can be parsed by the caller. `input`, if given, is written to its stdin
  * (a password for `--password-stdin`), which is then closed.
  */
-export function runCli(session, args, { user = 'e2e', input } = {}) {
+/** The people the tests act as besides `e2e` (the server's user, so the ledger's first admin), in their roles. */
+const TEST_ROLES = { clerk: 'preparer', approver: 'approver', boss: 'approver', viewer: 'viewer' };
+
+export async function runCli(session, args, { user = 'e2e', input } = {}) {
+  if (user !== 'e2e') await addTestUser(session, user);
+  return runCliAs(session, args, user, input);
+}
+
+/** Adds one of TEST_ROLES's people to the session's ledger, once, as its admin `e2e`. */
+async function addTestUser(session, user) {
+  session.users ??= new Set();
+  if (session.users.has(user)) return;
+  const role = TEST_ROLES[user];
+  assert.ok(role, `no role for a test user named ${user}`);
+  try {
+    await runCliAs(session, ['users', 'add', user, '--role', role], 'e2e');
+  } catch (error) {
+    if (!String(error.message).includes('already')) throw error;
+  }
+  session.users.add(user);
+}
+
+function runCliAs(session, args, user, input) {
   const argv = ['--db', session.dbPath, '--user', user, ...args];
   return new Promise((resolve, reject) => {
     const child = execFile(

@@ -36,7 +36,7 @@ before(async () => {
   session = await startSession({ prefix: 'cashline-e2e-payments-', env: { CASHLINE_NOW: NOW } });
   page = session.page;
   await runCli(session, ['import', path.join(FIXTURES, 'camt053/demo-single.xml'), '--json'], { user: 'clerk' });
-  await runCli(session, ['payments', 'limit', 'EUR', '1000.00'], { user: 'clerk' });
+  await runCli(session, ['payments', 'limit', 'EUR', '1000.00']);
   await runCli(session, ['payments', 'import', await write('run-self.csv', RUN_SELF), '--json'], { user: 'e2e' });
   await runCli(session, ['payments', 'import', await write('run-clerk.csv', RUN_CLERK), '--json'], { user: 'clerk' });
   await runCli(session, ['payments', 'import', await write('run-duplicate.csv', RUN_DUPLICATE), '--json'], { user: 'clerk' });
