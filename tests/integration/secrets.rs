@@ -203,6 +203,16 @@ fn context(haystack: &[u8], needle: &str) -> String {
     text[start..end].replace(&needle, "<secret>")
 }
 
+/// A child process killed when dropped, so a failed assertion leaves no demo running.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The secret strings of a keystore: every value but the audit anchor's (a count and a hash
 /// that the ledger's own log holds too), with JSON values (an OAuth token pair) taken apart.
 fn keystore_secrets(keystore: &Path) -> Vec<String> {
@@ -252,22 +262,24 @@ fn a_full_demo_session_leaves_no_secret_and_no_full_account_number_in_logs_temp_
     // The demo with its banks and a real Tryton, at trace, its output kept as a crash leaves it.
     let ui = workspace.stand_in_ui();
     let demo_stderr = std::fs::File::create(dir.join("demo.stderr")).unwrap();
-    let mut demo = workspace
-        .command()
-        .env("CASHLINE_LOG", "trace")
-        .env("TMPDIR", &tmp)
-        .args(["demo", "--web", "--port", "0", "--ui"])
-        .arg(&ui)
-        .args([
-            "--tryton",
-            &database.url,
-            "--tryton-database",
-            &database.name,
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(demo_stderr)
-        .spawn()
-        .unwrap();
+    let mut demo = Killed(
+        workspace
+            .command()
+            .env("CASHLINE_LOG", "trace")
+            .env("TMPDIR", &tmp)
+            .args(["demo", "--web", "--port", "0", "--ui"])
+            .arg(&ui)
+            .args([
+                "--tryton",
+                &database.url,
+                "--tryton-database",
+                &database.name,
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(demo_stderr)
+            .spawn()
+            .unwrap(),
+    );
     // The demo's console is read to its end beside the test: a pipe left unread would stop
     // the demo at its next line.
     let console = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -275,7 +287,7 @@ fn a_full_demo_session_leaves_no_secret_and_no_full_account_number_in_logs_temp_
     let reader = {
         use std::io::BufRead;
         let console = console.clone();
-        let stdout = demo.stdout.take().unwrap();
+        let stdout = demo.0.stdout.take().unwrap();
         std::thread::spawn(move || {
             for line in std::io::BufReader::new(stdout)
                 .lines()
@@ -374,8 +386,7 @@ fn a_full_demo_session_leaves_no_secret_and_no_full_account_number_in_logs_temp_
         String::from_utf8_lossy(&backup.stderr)
     );
     // The session ends as a crash would end it.
-    let _ = demo.kill();
-    let _ = demo.wait();
+    drop(demo);
     reader.join().unwrap();
     let demo_stdout = console.lock().unwrap().clone();
     drop(sim);
