@@ -320,3 +320,42 @@ fn a_payment_move_an_approval_or_a_match_written_behind_cashlines_back_is_named_
         );
     }
 }
+
+#[test]
+fn an_audited_row_deleted_with_its_record_is_found() {
+    // The last change (a rate) undone behind Cashline's back, record and all: the anchor
+    // counts one record more than the log holds.
+    let workspace = with_history();
+    let last = *ids(&workspace).last().unwrap();
+    tamper(
+        &workspace,
+        "DELETE FROM fx_rate WHERE quote_currency = 'GBP';
+         DELETE FROM audit_record WHERE id = (SELECT max(id) FROM audit_record);",
+    );
+    fails(&workspace, last, "the last 1 are gone");
+
+    // An entity from the middle of the log, record and all: the chain breaks after it.
+    let workspace = with_history();
+    let ids = ids(&workspace);
+    let (position, _) = crate::support::rows_behind(
+        workspace.dir.path(),
+        "SELECT id || ' ' || action FROM audit_record ORDER BY id",
+    )
+    .into_iter()
+    .enumerate()
+    .find(|(_, row)| row.ends_with(" entity.save"))
+    .expect("the entity's record");
+    tamper(
+        &workspace,
+        &format!(
+            "DELETE FROM entity WHERE code = 'NW';
+             DELETE FROM audit_record WHERE id = {};",
+            ids[position]
+        ),
+    );
+    fails(
+        &workspace,
+        ids[position + 1],
+        "does not follow the record before it",
+    );
+}
