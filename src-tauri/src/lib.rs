@@ -66,6 +66,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, service: Service) -> 
             commands::recon::recon_workbench,
             commands::recon::recon_rules,
             commands::recon::recon_rule_add,
+            commands::recon::recon_thresholds_set,
             commands::recon::recon_rule_enable,
             commands::recon::recon_rule_disable,
             commands::recon::recon_rule_move,

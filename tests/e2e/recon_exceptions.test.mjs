@@ -362,3 +362,28 @@ ${entries.map(entry).join('\n')}
 </Stmt></BkToCstmrStmt></Document>
 `;
 }
+
+test('the matching thresholds are changed on the rules card, and a suggestion threshold above the automatic one is refused in words', async () => {
+  await withScreenshotOnFailure(page, 'recon-thresholds-failure', async () => {
+    await page.getByTestId('nav-recon').click();
+    const auto = page.getByTestId('recon-threshold-auto');
+    await auto.waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="recon-threshold-auto"]')?.value !== '');
+    const before = await apiGet(session, '/api/recon/rules');
+    assert.equal(await auto.inputValue(), before.auto_threshold);
+
+    await page.getByTestId('recon-threshold-suggest').fill('0.99');
+    await page.getByTestId('recon-thresholds-save').click();
+    const error = page.locator('[data-testid="recon-rules-status"] [data-testid="error"]');
+    await error.waitFor();
+    assert.match(await error.innerText(), /may not be above the automatic one/);
+
+    await auto.fill('0.93');
+    await page.getByTestId('recon-threshold-suggest').fill(before.suggest_threshold);
+    await page.getByTestId('recon-thresholds-save').click();
+    await page.locator('[data-testid="recon-rules-status"] .notice.ok').waitFor();
+    assert.equal((await apiGet(session, '/api/recon/rules')).auto_threshold, '0.93');
+    assert.match(await page.getByTestId('recon-thresholds').innerText(), /93/);
+    assert.deepEqual(session.pageErrors, [], 'uncaught errors in the page');
+  });
+});

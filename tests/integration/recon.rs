@@ -556,3 +556,60 @@ fn two_entries_suggested_for_one_item_cannot_both_be_confirmed() {
     assert_eq!(items["items"][0]["state"], "matched");
     audit_ok(&workspace);
 }
+
+#[test]
+fn the_matching_thresholds_are_set_checked_audited_and_refused_to_a_preparer() {
+    let workspace = Workspace::new();
+    let set = workspace.json(&[
+        "recon",
+        "rules",
+        "thresholds",
+        "--auto",
+        "0.9",
+        "--suggest",
+        "0.55",
+        "--json",
+    ]);
+    assert_eq!(
+        (
+            set["auto_threshold"].as_str(),
+            set["suggest_threshold"].as_str()
+        ),
+        (Some("0.90"), Some("0.55"))
+    );
+    let shown = workspace.json(&["recon", "rules", "thresholds", "--json"]);
+    assert_eq!(shown["auto_threshold"], "0.90", "{shown}");
+
+    for (args, words) in [
+        (
+            &["--suggest", "0.95"][..],
+            "may not be above the automatic one",
+        ),
+        (&["--auto", "1.5"][..], "from 0.01 to 0.99"),
+        (&["--auto", "0.905"][..], "in hundredths"),
+        (&["--auto", "lots"][..], "decimal"),
+    ] {
+        let mut all = vec!["recon", "rules", "thresholds"];
+        all.extend(args);
+        let output = workspace.run(&all);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains(words),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let refused = workspace
+        .command_as("preparer")
+        .args(["recon", "rules", "thresholds", "--auto", "0.5"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("may not change matching rules"));
+    assert_eq!(
+        workspace.json(&["recon", "rules", "list", "--json"])["auto_threshold"],
+        "0.90"
+    );
+    let log = workspace.json(&["audit", "list", "--action", "recon.thresholds", "--json"]);
+    assert_eq!(log["records"].as_array().unwrap().len(), 1, "{log}");
+    assert_eq!(log["records"][0]["detail"]["suggest"]["to"], "0.55");
+}

@@ -118,6 +118,16 @@ pub enum RuleCommand {
     Remove {
         name: String,
     },
+    /// The confidence from which a match is made automatically (`--auto 0.90`) and from
+    /// which one is suggested (`--suggest 0.60`); without either, the current ones.
+    Thresholds {
+        #[arg(long, value_name = "CONFIDENCE")]
+        auto: Option<String>,
+        #[arg(long, value_name = "CONFIDENCE")]
+        suggest: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -216,6 +226,21 @@ fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
 async fn rules(service: &Service, command: RuleCommand) -> anyhow::Result<()> {
     let (report, json) = match command {
         RuleCommand::List { json } => (service.recon_rules().await?, json),
+        RuleCommand::Thresholds {
+            auto: None,
+            suggest: None,
+            json,
+        } => (service.recon_rules().await?, json),
+        RuleCommand::Thresholds {
+            auto,
+            suggest,
+            json,
+        } => (
+            service
+                .recon_thresholds_set(&request::ThresholdsSet { auto, suggest })
+                .await?,
+            json,
+        ),
         RuleCommand::Add { file } => (
             service
                 .recon_rule_add(request::RuleAdd {

@@ -352,6 +352,47 @@ impl Service {
         })
     }
 
+    /// Sets the confidence from which a match is made automatically, and from which one is
+    /// suggested; the suggestion threshold may not be above the automatic one.
+    pub async fn recon_thresholds_set(
+        &self,
+        request: &request::ThresholdsSet,
+    ) -> Result<wire::ReconRulesReport, ServiceError> {
+        self.allow(Right::Rules).await?;
+        let before = recon_run::thresholds(&self.ledger).await?;
+        let parse = |name: &str, text: &Option<String>, default: u8| match text {
+            Some(text) => recon_run::threshold_from_text(name, text),
+            None => Ok(default),
+        };
+        let auto = parse("the automatic threshold", &request.auto, before.auto)?;
+        let suggest = parse("the suggestion threshold", &request.suggest, before.suggest)?;
+        if suggest > auto {
+            return Err(ServiceError::BadRequest(format!(
+                "the suggestion threshold ({}) may not be above the automatic one ({})",
+                recon_run::confidence(suggest),
+                recon_run::confidence(auto)
+            )));
+        }
+        let mut write = self.write(Right::Rules).await?;
+        let user = write.actor().to_string();
+        let now = write.now;
+        for (name, value) in [
+            (recon_run::SETTING_AUTO_THRESHOLD, auto),
+            (recon_run::SETTING_SUGGEST_THRESHOLD, suggest),
+        ] {
+            let text = recon_run::confidence_text(value);
+            cashline_ledger::setting::set(&mut write.tx, name, Some(&text), &user, now).await?;
+        }
+        let detail = serde_json::json!({
+            "auto": { "from": recon_run::confidence_text(before.auto), "to": recon_run::confidence_text(auto) },
+            "suggest": { "from": recon_run::confidence_text(before.suggest), "to": recon_run::confidence_text(suggest) },
+        });
+        write
+            .commit("recon.thresholds", "recon thresholds", detail)
+            .await?;
+        self.recon_rules().await
+    }
+
     pub async fn recon_rule_add(
         &self,
         request: request::RuleAdd,

@@ -630,3 +630,14 @@ pub struct AuditQuery {
 pub struct Reveal {
     pub view: String,
 }
+
+/// New confidence thresholds for matching, each a decimal from 0.01 to 0.99 (absent: as is).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(optional_fields)]
+pub struct ThresholdsSet {
+    #[serde(deserialize_with = "text")]
+    pub auto: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub suggest: Option<String>,
+}

@@ -147,6 +147,7 @@ pub fn declarations() -> String {
         request::Login::decl(&config),
         request::AuditQuery::decl(&config),
         request::Reveal::decl(&config),
+        request::ThresholdsSet::decl(&config),
         request::ImportOptions::decl(&config),
         request::ReconRun::decl(&config),
         request::MatchesQuery::decl(&config),

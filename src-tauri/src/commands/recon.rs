@@ -6,6 +6,7 @@ use tauri::State;
 use cashline_service::recon::RuleEdit;
 use cashline_service::request::{
     LearntId, ManualMatch, MatchId, MatchesQuery, ReconEvaluate, ReconRun, RuleAdd, RuleChange,
+    ThresholdsSet,
 };
 use cashline_service::wire;
 
@@ -82,6 +83,18 @@ pub async fn recon_rule_add(
 ) -> Answer<wire::ReconRulesReport> {
     let r: RuleAdd = super::request(request)?;
     desk.service().recon_rule_add(r).await.map_err(refused)
+}
+
+#[tauri::command]
+pub async fn recon_thresholds_set(
+    desk: State<'_, Desk>,
+    request: Option<serde_json::Value>,
+) -> Answer<wire::ReconRulesReport> {
+    let r: ThresholdsSet = super::request(request)?;
+    desk.service()
+        .recon_thresholds_set(&r)
+        .await
+        .map_err(refused)
 }
 
 #[tauri::command]

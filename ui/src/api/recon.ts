@@ -164,6 +164,11 @@ export async function addRule(ruleJson: string): Promise<ReconRulesReport> {
   return decodeRules(await call('recon_rule_add', request));
 }
 
+/** Sets the confidences (decimals from 0.01 to 0.99) from which matches are automatic and suggested. */
+export async function setThresholds(auto: string, suggest: string): Promise<ReconRulesReport> {
+  return decodeRules(await call('recon_thresholds_set', { auto, suggest }));
+}
+
 export async function enableRule(name: string): Promise<ReconRulesReport> {
   return decodeRules(await call('recon_rule_enable', ruleChange(name)));
 }

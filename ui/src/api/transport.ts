@@ -115,6 +115,7 @@ const ROUTES = {
   recon_workbench: { method: 'GET', path: '/recon/workbench' },
   recon_rules: { method: 'GET', path: '/recon/rules' },
   recon_rule_add: { method: 'POST', path: '/recon/rules' },
+  recon_thresholds_set: { method: 'POST', path: '/recon/thresholds' },
   recon_rule_enable: { method: 'POST', path: '/recon/rules/enable' },
   recon_rule_disable: { method: 'POST', path: '/recon/rules/disable' },
   recon_rule_move: { method: 'POST', path: '/recon/rules/move' },

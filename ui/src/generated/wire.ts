@@ -793,6 +793,8 @@ limit?: number, };
 
 export type Reveal = { view: string, };
 
+export type ThresholdsSet = { auto?: string, suggest?: string, };
+
 export type ImportOptions = { 
 /**
  * Read every file as CSV with this saved mapping, whatever its header says.

@@ -1,6 +1,7 @@
 //! The rules of reconciliation in the order they are tried (enable, disable, move, add and remove custom ones), and what was learnt from decisions (counterparty aliases, rejected pairs) with a way to forget each.
 
 import {
+  setThresholds,
   addRule,
   disableRule,
   enableRule,
@@ -34,6 +35,20 @@ export function rulesSection(alive: () => boolean): RulesSection {
   const rulesStatus = h('div', { class: 'form-status', 'aria-live': 'polite', 'data-testid': 'recon-rules-status' });
   const rulesBody = h('div', { class: 'table-scroll' }, h('p', { class: 'muted' }, 'Loading rules…'));
   const thresholds = h('p', { class: 'hint', 'data-testid': 'recon-thresholds' });
+  const confidence = (id: string, label: string): HTMLInputElement =>
+    h('input', { type: 'number', id, class: 'input narrow', min: 0.01, max: 0.99, step: 0.01, 'aria-label': label, 'data-testid': id });
+  const autoInput = confidence('recon-threshold-auto', 'Automatic from');
+  const suggestInput = confidence('recon-threshold-suggest', 'Suggested from');
+  const thresholdSave = h('button', { type: 'submit', class: 'button small', 'data-testid': 'recon-thresholds-save' }, 'Save');
+  const thresholdForm = h(
+    'form',
+    { class: 'inline-form', novalidate: true },
+    h('label', { for: 'recon-threshold-auto', class: 'label inline' }, 'Automatic from'),
+    autoInput,
+    h('label', { for: 'recon-threshold-suggest', class: 'label inline' }, 'suggested from'),
+    suggestInput,
+    thresholdSave,
+  );
   const learntStatus = h('div', { class: 'form-status', 'aria-live': 'polite', 'data-testid': 'recon-learnt-status' });
   const learntBody = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
 
@@ -61,6 +76,7 @@ export function rulesSection(alive: () => boolean): RulesSection {
     { class: 'card', 'data-testid': 'recon-rules', 'aria-labelledby': 'recon-rules-title' },
     h('h2', { id: 'recon-rules-title' }, 'Rules'),
     thresholds,
+    thresholdForm,
     rulesStatus,
     rulesBody,
     h('details', { class: 'rule-add' }, h('summary', {}, 'Add a custom rule'), addForm),
@@ -87,6 +103,8 @@ export function rulesSection(alive: () => boolean): RulesSection {
   }
 
   function showRules(report: ReconRulesReport): void {
+    autoInput.value = report.auto_threshold;
+    suggestInput.value = report.suggest_threshold;
     thresholds.textContent = `Matched automatically at ${formatProbability(report.auto_threshold)} confidence and above; suggested from ${formatProbability(report.suggest_threshold)}. Rules are tried from the top.`;
     const last = report.rules.length;
     const rows = report.rules.map((rule) => {
@@ -190,6 +208,11 @@ export function rulesSection(alive: () => boolean): RulesSection {
       h('div', { class: 'grid-2 learnt' }, h('div', {}, h('h3', {}, 'Counterparty aliases'), aliases), h('div', {}, h('h3', {}, 'Rejected pairs'), negatives)),
     );
   }
+
+  thresholdForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void edit(rulesStatus, () => setThresholds(autoInput.value, suggestInput.value), showRules, 'Thresholds saved; the next run uses them.');
+  });
 
   addForm.addEventListener('submit', (event) => {
     event.preventDefault();

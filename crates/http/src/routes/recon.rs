@@ -7,6 +7,7 @@ use axum::Router;
 use cashline_service::recon::RuleEdit;
 use cashline_service::request::{
     LearntId, ManualMatch, MatchId, MatchesQuery, ReconEvaluate, ReconRun, RuleAdd, RuleChange,
+    ThresholdsSet,
 };
 use cashline_service::wire;
 
@@ -26,6 +27,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/recon/workbench", get(workbench))
         .route("/recon/rules", get(rules).post(rule_add))
         .route("/recon/rules/enable", post(rule_enable))
+        .route("/recon/thresholds", post(thresholds_set))
         .route("/recon/rules/disable", post(rule_disable))
         .route("/recon/rules/move", post(rule_move))
         .route("/recon/rules/remove", post(rule_remove))
@@ -91,6 +93,13 @@ async fn rule_add(
     Body(request): Body<RuleAdd>,
 ) -> ApiResult<wire::ReconRulesReport> {
     ok(service.recon_rule_add(request).await?)
+}
+
+async fn thresholds_set(
+    Acting(service): Acting,
+    Body(request): Body<ThresholdsSet>,
+) -> ApiResult<wire::ReconRulesReport> {
+    ok(service.recon_thresholds_set(&request).await?)
 }
 
 async fn rule_enable(
