@@ -445,3 +445,36 @@ fn choosing_an_inbox_that_holds_other_files_says_they_will_be_left_alone() {
     );
     assert!(inbox.join("notes.txt").is_file() && inbox.join("tax-2025.pdf").is_file());
 }
+
+#[test]
+fn the_inbox_an_admin_set_is_imported_from_even_while_a_viewer_has_serve_open() {
+    let workspace = Workspace::new();
+    let inbox = new_inbox(&workspace);
+    let set = workspace.run(&["settings", "--inbox", inbox.to_str().unwrap()]);
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    let ui = workspace.stand_in_ui();
+    // `reader` is a viewer: nothing they do imports, but the inbox is tester's.
+    let mut serve = workspace
+        .command_as("reader")
+        .env("CASHLINE_INBOX_POLL_MS", POLL_MS.to_string())
+        .env("CASHLINE_INBOX_SETTLE_MS", SETTLE_MS.to_string())
+        .args(["serve", "--port", "0", "--ui"])
+        .arg(&ui)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(serve.stdout.take().unwrap()).lines();
+    lines.next().expect("serve prints its URL").unwrap();
+    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
+    std::fs::copy(fixture("camt053/demo-single.xml"), inbox.join("day.xml")).unwrap();
+    let deadline = Instant::now() + WAIT_MAX;
+    while !inbox.join("imported/day.xml").is_file() {
+        assert!(Instant::now() < deadline, "the file was not imported");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let log = workspace.json(&["audit", "list", "--action", "statement.import", "--json"]);
+    assert_eq!(log["records"][0]["actor"], "tester", "{log}");
+}

@@ -365,3 +365,20 @@ pub async fn actions(pool: &sqlx::SqlitePool) -> Result<Vec<String>, LedgerError
             .await?;
     Ok(rows.into_iter().map(|(a,)| a).collect())
 }
+
+/// Who last did `action` to `subject` (who added a connection, say), for the work done later
+/// in their name.
+pub async fn last_actor(
+    pool: &sqlx::SqlitePool,
+    action: &str,
+    subject: &str,
+) -> Result<Option<String>, LedgerError> {
+    let found: Option<(String,)> = sqlx::query_as(
+        "SELECT actor FROM audit_record WHERE action = ? AND subject = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(action)
+    .bind(subject)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.map(|(actor,)| actor))
+}

@@ -164,6 +164,20 @@ impl Service {
         })
     }
 
+    /// Background work (the watched inbox, scheduled syncs, the daily backup) acts for the
+    /// person who set it up, whoever has the app open: a viewer opening the window does not
+    /// stop the inbox, and an admin's schedule does not run as whoever is at the keyboard.
+    /// Refused, like any acting, once that person is no longer an enabled user.
+    pub(crate) async fn acting_for(
+        &self,
+        set_up_by: Option<String>,
+    ) -> Result<Service, ServiceError> {
+        match set_up_by {
+            Some(name) if *name != *self.actor.name => self.acting_as(&name).await,
+            _ => Ok(self.clone()),
+        }
+    }
+
     /// On opening: the first person to open a ledger becomes its admin (audited); after that
     /// only its users may open it.
     pub(crate) async fn admit(&self) -> Result<(), ServiceError> {

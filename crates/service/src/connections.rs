@@ -374,7 +374,14 @@ impl Service {
             let reads = u32::try_from(consent.frequency_per_day).unwrap_or(1);
             let last = last_scheduled(&sync::runs(self.ledger.pool(), row.id, 20).await?);
             if schedule::is_due(now, reads, last) {
-                runs.push(self.sync_one(&row, Caller::Unattended).await?);
+                let added_by =
+                    audit::last_actor(self.ledger.pool(), "connection.add", &row.name).await?;
+                match self.acting_for(added_by).await {
+                    Ok(acting) => runs.push(acting.sync_one(&row, Caller::Unattended).await?),
+                    Err(error) => {
+                        warn!(%error, connection = %shown(&row.name), "the scheduled sync did not run")
+                    }
+                }
             }
         }
         Ok(wire::SyncReport { runs })

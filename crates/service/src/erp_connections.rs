@@ -196,7 +196,13 @@ impl Service {
             let last = sync::runs(self.ledger.pool(), row.id, 1).await?;
             let last_start = last.first().and_then(|r| parse_instant(&r.started_at).ok());
             if is_due(now, last_start, cadence_of(&row)) {
-                runs.push(self.erp_sync_one(&row, "scheduled").await?);
+                let added_by = audit::last_actor(self.ledger.pool(), "erp.add", &row.name).await?;
+                match self.acting_for(added_by).await {
+                    Ok(acting) => runs.push(acting.erp_sync_one(&row, "scheduled").await?),
+                    Err(error) => {
+                        warn!(%error, connection = %shown(&row.name), "the scheduled ERP sync did not run")
+                    }
+                }
             }
         }
         Ok(wire::ErpSyncReport { runs })

@@ -595,6 +595,7 @@ pub async fn watch_setting(
     let mut sweeps = SweepSchedule { last: None };
     let mut current: Option<(PathBuf, InboxScanner)> = None;
     let mut unreadable = false;
+    let mut refused = false;
     loop {
         sweeps.tick(service).await;
         match service.inbox_folder().await {
@@ -619,7 +620,23 @@ pub async fn watch_setting(
             Err(error) => warn!(%error, "cannot read the inbox setting"),
         }
         if let Some((_, scanner)) = current.as_mut() {
-            scan_reporting(scanner, service, &mut unreadable, &mut on_result).await;
+            // The inbox imports for whoever set its folder.
+            let set_by = cashline_ledger::setting::set_by(
+                service.ledger.pool(),
+                crate::service::INBOX_SETTING,
+            )
+            .await;
+            match service.acting_for(set_by.ok().flatten()).await {
+                Ok(acting) => {
+                    refused = false;
+                    scan_reporting(scanner, &acting, &mut unreadable, &mut on_result).await;
+                }
+                Err(error) => {
+                    if !std::mem::replace(&mut refused, true) {
+                        warn!(%error, "the inbox is not imported from");
+                    }
+                }
+            }
         }
         tokio::select! {
             _ = &mut shutdown => return,

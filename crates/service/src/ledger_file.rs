@@ -596,10 +596,8 @@ impl Service {
         let made = if target.exists() {
             None
         } else {
-            let by = setting::set_by(self.ledger.pool(), AUTO_FOLDER_SETTING)
-                .await?
-                .unwrap_or_else(|| self.user().to_string());
-            Some(self.acting_as(&by).await?.backup(&target, None).await?)
+            let by = setting::set_by(self.ledger.pool(), AUTO_FOLDER_SETTING).await?;
+            Some(self.acting_for(by).await?.backup(&target, None).await?)
         };
         let backups = auto_backups(&folder);
         let extra = backups.len().saturating_sub(settings.keep as usize);

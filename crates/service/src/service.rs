@@ -22,7 +22,7 @@ use crate::ServiceError;
 /// Largest file accepted for import, in bytes (the parsers' own limit).
 pub const FILE_BYTES_MAX: usize = cashline_engine::FILE_BYTES_MAX;
 /// The setting naming the watched inbox folder.
-const INBOX_SETTING: &str = "inbox_folder";
+pub(crate) const INBOX_SETTING: &str = "inbox_folder";
 /// How many days of history the balances chart shows.
 const CHART_DAYS: i64 = 30;
 
