@@ -23,6 +23,7 @@ use cashline_service::Service;
 mod error;
 mod extract;
 mod guard;
+mod openapi;
 mod routes;
 
 pub use guard::token_matches;
@@ -141,7 +142,7 @@ impl LocalServer {
 fn router(service: Service, token: String, ui_dir: PathBuf, port: u16) -> Router {
     let state = AppState { service, token };
     // `layer`, not `route_layer`: the token also guards the answer to an unknown route.
-    let api = routes::api()
+    let api = routes::router()
         .layer(DefaultBodyLimit::max(JSON_BODY_BYTES_MAX))
         .layer(middleware::from_fn_with_state(
             state.clone(),

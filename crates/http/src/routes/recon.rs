@@ -2,8 +2,8 @@
 //! evaluation and the dashboard figures.
 
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use cashline_service::recon::RuleEdit;
 use cashline_service::request::{
@@ -13,29 +13,37 @@ use cashline_service::wire;
 
 use super::{ok, ApiResult};
 use crate::extract::{Body, Params};
+use crate::openapi::{BadRequest, JsonBody, NotFound};
 use crate::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/recon/run", post(run))
-        .route("/recon/matches", get(matches))
-        .route("/recon/confirm", post(confirm))
-        .route("/recon/reject", post(reject))
-        .route("/recon/undo", post(undo))
-        .route("/recon/match", post(manual))
-        .route("/recon/workbench", get(workbench))
-        .route("/recon/rules", get(rules).post(rule_add))
-        .route("/recon/rules/enable", post(rule_enable))
-        .route("/recon/rules/disable", post(rule_disable))
-        .route("/recon/rules/move", post(rule_move))
-        .route("/recon/rules/remove", post(rule_remove))
-        .route("/recon/learnt", get(learnt))
-        .route("/recon/aliases/remove", post(alias_remove))
-        .route("/recon/negatives/remove", post(negative_remove))
-        .route("/recon/evaluate", post(evaluate))
-        .route("/recon/summary", get(summary))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(run))
+        .routes(routes!(matches))
+        .routes(routes!(confirm))
+        .routes(routes!(reject))
+        .routes(routes!(undo))
+        .routes(routes!(manual))
+        .routes(routes!(workbench))
+        .routes(routes!(rules, rule_add))
+        .routes(routes!(rule_enable))
+        .routes(routes!(rule_disable))
+        .routes(routes!(rule_move))
+        .routes(routes!(rule_remove))
+        .routes(routes!(learnt))
+        .routes(routes!(alias_remove))
+        .routes(routes!(negative_remove))
+        .routes(routes!(evaluate))
+        .routes(routes!(summary))
 }
 
+/// Runs every enabled rule; a dry run decides and writes nothing.
+#[utoipa::path(
+    post,
+    path = "/recon/run",
+    request_body = ReconRun,
+    responses((status = 200, body = wire::ReconRunReport), JsonBody)
+)]
 async fn run(
     State(state): State<AppState>,
     Body(request): Body<ReconRun>,
@@ -43,6 +51,13 @@ async fn run(
     ok(state.service.recon_run(request).await?)
 }
 
+/// Matches, newest first.
+#[utoipa::path(
+    get,
+    path = "/recon/matches",
+    params(MatchesQuery),
+    responses((status = 200, body = wire::ReconMatchesReport), BadRequest)
+)]
 async fn matches(
     State(state): State<AppState>,
     Params(query): Params<MatchesQuery>,
@@ -50,6 +65,13 @@ async fn matches(
     ok(state.service.recon_matches(query).await?)
 }
 
+/// Confirms a suggested or automatic match.
+#[utoipa::path(
+    post,
+    path = "/recon/confirm",
+    request_body = MatchId,
+    responses((status = 200, body = wire::ReconDecision), JsonBody, NotFound)
+)]
 async fn confirm(
     State(state): State<AppState>,
     Body(request): Body<MatchId>,
@@ -57,6 +79,13 @@ async fn confirm(
     ok(state.service.recon_confirm(request).await?)
 }
 
+/// Rejects a match; its entries and items are open again.
+#[utoipa::path(
+    post,
+    path = "/recon/reject",
+    request_body = MatchId,
+    responses((status = 200, body = wire::ReconDecision), JsonBody, NotFound)
+)]
 async fn reject(
     State(state): State<AppState>,
     Body(request): Body<MatchId>,
@@ -64,6 +93,13 @@ async fn reject(
     ok(state.service.recon_reject(request).await?)
 }
 
+/// Undoes a decided match.
+#[utoipa::path(
+    post,
+    path = "/recon/undo",
+    request_body = MatchId,
+    responses((status = 200, body = wire::ReconDecision), JsonBody, NotFound)
+)]
 async fn undo(
     State(state): State<AppState>,
     Body(request): Body<MatchId>,
@@ -71,6 +107,13 @@ async fn undo(
     ok(state.service.recon_undo(request).await?)
 }
 
+/// A match made by hand.
+#[utoipa::path(
+    post,
+    path = "/recon/match",
+    request_body = ManualMatch,
+    responses((status = 200, body = wire::ReconDecision), JsonBody, NotFound)
+)]
 async fn manual(
     State(state): State<AppState>,
     Body(request): Body<ManualMatch>,
@@ -78,14 +121,33 @@ async fn manual(
     ok(state.service.recon_match(request).await?)
 }
 
+/// What is left to match on each side.
+#[utoipa::path(
+    get,
+    path = "/recon/workbench",
+    responses((status = 200, body = wire::ReconWorkbench))
+)]
 async fn workbench(State(state): State<AppState>) -> ApiResult<wire::ReconWorkbench> {
     ok(state.service.recon_workbench().await?)
 }
 
+/// The rules in their order, and the thresholds.
+#[utoipa::path(
+    get,
+    path = "/recon/rules",
+    responses((status = 200, body = wire::ReconRulesReport))
+)]
 async fn rules(State(state): State<AppState>) -> ApiResult<wire::ReconRulesReport> {
     ok(state.service.recon_rules().await?)
 }
 
+/// Adds a rule from its JSON.
+#[utoipa::path(
+    post,
+    path = "/recon/rules",
+    request_body = RuleAdd,
+    responses((status = 200, body = wire::ReconRulesReport), JsonBody)
+)]
 async fn rule_add(
     State(state): State<AppState>,
     Body(request): Body<RuleAdd>,
@@ -93,6 +155,12 @@ async fn rule_add(
     ok(state.service.recon_rule_add(request).await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/recon/rules/enable",
+    request_body = RuleChange,
+    responses((status = 200, body = wire::ReconRulesReport), JsonBody, NotFound)
+)]
 async fn rule_enable(
     State(state): State<AppState>,
     Body(request): Body<RuleChange>,
@@ -103,6 +171,12 @@ async fn rule_enable(
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/recon/rules/disable",
+    request_body = RuleChange,
+    responses((status = 200, body = wire::ReconRulesReport), JsonBody, NotFound)
+)]
 async fn rule_disable(
     State(state): State<AppState>,
     Body(request): Body<RuleChange>,
@@ -113,6 +187,13 @@ async fn rule_disable(
         .await?)
 }
 
+/// Moves a rule to a position (1 = first).
+#[utoipa::path(
+    post,
+    path = "/recon/rules/move",
+    request_body = RuleChange,
+    responses((status = 200, body = wire::ReconRulesReport), JsonBody, NotFound)
+)]
 async fn rule_move(
     State(state): State<AppState>,
     Body(request): Body<RuleChange>,
@@ -123,6 +204,12 @@ async fn rule_move(
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/recon/rules/remove",
+    request_body = RuleChange,
+    responses((status = 200, body = wire::ReconRulesReport), JsonBody, NotFound)
+)]
 async fn rule_remove(
     State(state): State<AppState>,
     Body(request): Body<RuleChange>,
@@ -133,10 +220,22 @@ async fn rule_remove(
         .await?)
 }
 
+/// The aliases and hard negatives learnt from decisions.
+#[utoipa::path(
+    get,
+    path = "/recon/learnt",
+    responses((status = 200, body = wire::ReconLearntReport))
+)]
 async fn learnt(State(state): State<AppState>) -> ApiResult<wire::ReconLearntReport> {
     ok(state.service.recon_learnt().await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/recon/aliases/remove",
+    request_body = LearntId,
+    responses((status = 200, body = wire::ReconLearntReport), JsonBody, NotFound)
+)]
 async fn alias_remove(
     State(state): State<AppState>,
     Body(request): Body<LearntId>,
@@ -144,6 +243,12 @@ async fn alias_remove(
     ok(state.service.recon_alias_remove(request).await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/recon/negatives/remove",
+    request_body = LearntId,
+    responses((status = 200, body = wire::ReconLearntReport), JsonBody, NotFound)
+)]
 async fn negative_remove(
     State(state): State<AppState>,
     Body(request): Body<LearntId>,
@@ -151,6 +256,13 @@ async fn negative_remove(
     ok(state.service.recon_negative_remove(request).await?)
 }
 
+/// Judges the current matches against a labelled truth.
+#[utoipa::path(
+    post,
+    path = "/recon/evaluate",
+    request_body = ReconEvaluate,
+    responses((status = 200, body = wire::ReconEvaluation), JsonBody)
+)]
 async fn evaluate(
     State(state): State<AppState>,
     Body(request): Body<ReconEvaluate>,
@@ -158,6 +270,8 @@ async fn evaluate(
     ok(state.service.recon_evaluate("the truth", request).await?)
 }
 
+/// The controller's figures for the dashboard.
+#[utoipa::path(get, path = "/recon/summary", responses((status = 200, body = wire::ReconSummary)))]
 async fn summary(State(state): State<AppState>) -> ApiResult<wire::ReconSummary> {
     ok(state.service.recon_summary().await?)
 }

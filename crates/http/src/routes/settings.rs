@@ -3,24 +3,34 @@
 use std::path::PathBuf;
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use cashline_service::request::SettingsUpdate;
 use cashline_service::wire;
 
 use super::{ok, ApiResult};
 use crate::extract::Body;
+use crate::openapi::JsonBody;
 use crate::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/settings", get(settings).put(settings_save))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(settings, settings_save))
 }
 
+/// This installation's settings.
+#[utoipa::path(get, path = "/settings", responses((status = 200, body = wire::Settings)))]
 async fn settings(State(state): State<AppState>) -> ApiResult<wire::Settings> {
     ok(state.service.settings().await?)
 }
 
+/// Sets the watched inbox folder (on this machine, in full), or stops watching one.
+#[utoipa::path(
+    put,
+    path = "/settings",
+    request_body = SettingsUpdate,
+    responses((status = 200, body = wire::Settings), JsonBody)
+)]
 async fn settings_save(
     State(state): State<AppState>,
     Body(update): Body<SettingsUpdate>,

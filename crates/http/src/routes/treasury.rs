@@ -3,8 +3,8 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use cashline_service::request::{
     ChartRequest, EntriesQuery, ForecastRequest, HistoryRequest, IntradayRequest, PositionsRequest,
@@ -14,18 +14,26 @@ use cashline_service::wire;
 use super::{ok, ApiResult};
 use crate::error::ApiError;
 use crate::extract::Params;
+use crate::openapi::{BadRequest, Bytes, NotFound};
 use crate::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/positions", get(positions))
-        .route("/forecast", get(forecast))
-        .route("/history", get(history))
-        .route("/intraday", get(intraday))
-        .route("/entries", get(entries))
-        .route("/charts/{name}", get(chart))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(positions))
+        .routes(routes!(forecast))
+        .routes(routes!(history))
+        .routes(routes!(intraday))
+        .routes(routes!(entries))
+        .routes(routes!(chart))
 }
 
+/// Positions now, or as they stood at the end of a past day.
+#[utoipa::path(
+    get,
+    path = "/positions",
+    params(PositionsRequest),
+    responses((status = 200, body = wire::PositionsReport), BadRequest, NotFound)
+)]
 async fn positions(
     State(state): State<AppState>,
     Params(request): Params<PositionsRequest>,
@@ -33,6 +41,13 @@ async fn positions(
     ok(state.service.positions(request).await?)
 }
 
+/// The forecast over the next business days, consolidated and per currency.
+#[utoipa::path(
+    get,
+    path = "/forecast",
+    params(ForecastRequest),
+    responses((status = 200, body = wire::ForecastReport), BadRequest, NotFound)
+)]
 async fn forecast(
     State(state): State<AppState>,
     Params(request): Params<ForecastRequest>,
@@ -40,6 +55,13 @@ async fn forecast(
     ok(state.service.forecast(request).await?)
 }
 
+/// Daily closings over a period.
+#[utoipa::path(
+    get,
+    path = "/history",
+    params(HistoryRequest),
+    responses((status = 200, body = wire::HistoryReport), BadRequest)
+)]
 async fn history(
     State(state): State<AppState>,
     Params(request): Params<HistoryRequest>,
@@ -47,6 +69,13 @@ async fn history(
     ok(state.service.history(request).await?)
 }
 
+/// The entries of one day with their running balance.
+#[utoipa::path(
+    get,
+    path = "/intraday",
+    params(IntradayRequest),
+    responses((status = 200, body = wire::IntradayReport), BadRequest)
+)]
 async fn intraday(
     State(state): State<AppState>,
     Params(request): Params<IntradayRequest>,
@@ -54,6 +83,13 @@ async fn intraday(
     ok(state.service.intraday(request).await?)
 }
 
+/// Bank entries, filtered by account and booking dates.
+#[utoipa::path(
+    get,
+    path = "/entries",
+    params(EntriesQuery),
+    responses((status = 200, body = wire::EntriesReport), BadRequest)
+)]
 async fn entries(
     State(state): State<AppState>,
     Params(query): Params<EntriesQuery>,
@@ -63,6 +99,22 @@ async fn entries(
 
 /// `/api/charts/{balances|history|forecast|entities|banks}.{svg|png}` with the scope in the
 /// query.
+#[utoipa::path(
+    get,
+    path = "/charts/{name}",
+    params(
+        ("name" = String, Path, description = "`balances`, `history`, `forecast`, `entities` or `banks`, then `.svg` or `.png`"),
+        ChartRequest,
+    ),
+    responses(
+        (status = 200, description = "The chart, as SVG or PNG as its name asks", content(
+            (String = "image/svg+xml"),
+            (inline(Bytes) = "image/png"),
+        )),
+        BadRequest,
+        NotFound,
+    )
+)]
 async fn chart(
     State(state): State<AppState>,
     Path(name): Path<String>,
