@@ -14,6 +14,12 @@ pub struct Server {
     pub token: String,
 }
 
+impl Server {
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -27,19 +33,35 @@ fn start(workspace: &Workspace) -> Server {
 
 /// Starts `serve` with more environment and its stderr sent where the caller wants it.
 pub fn start_with(workspace: &Workspace, env: &[(&str, &str)], stderr: Stdio) -> Server {
+    start_serving(workspace, &[], env, stderr)
+}
+
+/// Starts `serve` with more arguments (`--demo`) and environment; returns once it serves.
+pub fn start_serving(
+    workspace: &Workspace,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stderr: Stdio,
+) -> Server {
     let ui = workspace.stand_in_ui();
     let mut child = workspace
         .command()
         .envs(env.iter().copied())
         .args(["serve", "--port", "0", "--ui"])
         .arg(&ui)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(stderr)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    let line = lines.next().expect("serve prints its URL").unwrap();
+    // The demo says what it loaded before the server says where it listens.
+    let line = lines
+        .by_ref()
+        .map(|line| line.unwrap())
+        .find(|line| line.contains("http://127.0.0.1:"))
+        .expect("serve prints its URL");
     let url = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))

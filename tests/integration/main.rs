@@ -24,6 +24,7 @@ mod payments;
 mod peers_bai2;
 mod rates;
 mod recon;
+mod schemathesis;
 mod secrets;
 mod support;
 mod tryton;

@@ -97,13 +97,40 @@ async fn entries(
     ok(state.service.entries(query).await?)
 }
 
+/// The charts there are, each as SVG or PNG: the last part of a chart's path. Only the
+/// document uses it; the handler reads the name as text and refuses any other.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+enum ChartFile {
+    #[schema(rename = "balances.svg")]
+    BalancesSvg,
+    #[schema(rename = "balances.png")]
+    BalancesPng,
+    #[schema(rename = "history.svg")]
+    HistorySvg,
+    #[schema(rename = "history.png")]
+    HistoryPng,
+    #[schema(rename = "forecast.svg")]
+    ForecastSvg,
+    #[schema(rename = "forecast.png")]
+    ForecastPng,
+    #[schema(rename = "entities.svg")]
+    EntitiesSvg,
+    #[schema(rename = "entities.png")]
+    EntitiesPng,
+    #[schema(rename = "banks.svg")]
+    BanksSvg,
+    #[schema(rename = "banks.png")]
+    BanksPng,
+}
+
 /// `/api/charts/{balances|history|forecast|entities|banks}.{svg|png}` with the scope in the
 /// query.
 #[utoipa::path(
     get,
     path = "/charts/{name}",
     params(
-        ("name" = String, Path, description = "`balances`, `history`, `forecast`, `entities` or `banks`, then `.svg` or `.png`"),
+        ("name" = inline(ChartFile), Path, description = "The chart, then `.svg` or `.png`"),
         ChartRequest,
     ),
     responses(
