@@ -581,3 +581,56 @@ fn a_bank_file_is_written_beside_the_ledger_and_saved_again_byte_for_byte() {
         file.file_name().unwrap().to_str().unwrap()
     );
 }
+
+#[test]
+fn a_json_body_larger_than_the_command_limit_is_refused_and_changes_nothing() {
+    const BODY_BYTES: usize = 2 * 1024 * 1024;
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    let before = workspace.json(&["entities", "list", "--json"]);
+    // A well-formed entity whose name alone is over the 1 MiB limit of a command.
+    let name = "N".repeat(BODY_BYTES);
+    let body = format!("{{\"code\":\"BIG\",\"name\":\"{name}\"}}");
+    let head = format!(
+        "POST /api/entities HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        server.port,
+        server.token,
+        body.len()
+    );
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    // The server may answer and close before the whole body is sent: that is the refusal.
+    let _ = stream.write_all(body.as_bytes());
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(response.contains("too_large"), "{response}");
+    assert_eq!(workspace.json(&["entities", "list", "--json"]), before);
+}
+
+#[test]
+fn the_openapi_document_is_served_behind_the_token() {
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    assert_eq!(
+        request(&server, "GET", "/api/openapi.json", None, b"").0,
+        401
+    );
+    let (status, body) = request(
+        &server,
+        "GET",
+        "/api/openapi.json",
+        Some(&server.token.clone()),
+        b"",
+    );
+    assert_eq!(status, 200, "{body}");
+    let document: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    assert!(document["paths"]["/api/positions"]["get"].is_object());
+    assert_eq!(
+        document["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
+    );
+}
