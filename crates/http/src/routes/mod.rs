@@ -32,7 +32,8 @@ pub(crate) fn ok<T: Serialize>(value: T) -> ApiResult<T> {
 /// Every documented route, each module contributing its own with their paths in the
 /// OpenAPI document (`crate::openapi`), grouped under the module's name. A module hands back
 /// an `OpenApiRouter` built only through `utoipa_axum::routes!`, which takes nothing but
-/// handlers with a `#[utoipa::path]`; the test below holds the router and the document equal.
+/// handlers with a `#[utoipa::path]`; a test in `crate::openapi` holds the router and the
+/// document equal.
 pub(crate) fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .merge(tagged("treasury", treasury::routes()))
@@ -61,15 +62,7 @@ pub(crate) fn router() -> Router<AppState> {
 /// Puts every operation of a module under its group's tag.
 fn tagged(tag: &str, mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     for item in routes.get_openapi_mut().paths.paths.values_mut() {
-        for operation in [
-            item.get.as_mut(),
-            item.put.as_mut(),
-            item.post.as_mut(),
-            item.delete.as_mut(),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for operation in crate::openapi::operations(item) {
             operation.tags = Some(vec![tag.to_string()]);
         }
     }
