@@ -14,6 +14,12 @@ pub struct Server {
     pub token: String,
 }
 
+impl Server {
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -27,19 +33,35 @@ pub fn start(workspace: &Workspace) -> Server {
 
 /// Starts `serve` with more environment and its stderr sent where the caller wants it.
 pub fn start_with(workspace: &Workspace, env: &[(&str, &str)], stderr: Stdio) -> Server {
+    start_serving(workspace, &[], env, stderr)
+}
+
+/// Starts `serve` with more arguments (`--demo`) and environment; returns once it serves.
+pub fn start_serving(
+    workspace: &Workspace,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stderr: Stdio,
+) -> Server {
     let ui = workspace.stand_in_ui();
     let mut child = workspace
         .command()
         .envs(env.iter().copied())
         .args(["serve", "--port", "0", "--ui"])
         .arg(&ui)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(stderr)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    let line = lines.next().expect("serve prints its URL").unwrap();
+    // The demo says what it loaded before the server says where it listens.
+    let line = lines
+        .by_ref()
+        .map(|line| line.unwrap())
+        .find(|line| line.contains("http://127.0.0.1:"))
+        .expect("serve prints its URL");
     let url = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -567,5 +589,58 @@ fn a_bank_file_is_written_beside_the_ledger_and_saved_again_byte_for_byte() {
     assert_eq!(
         document["file_name"].as_str().unwrap(),
         file.file_name().unwrap().to_str().unwrap()
+    );
+}
+
+#[test]
+fn a_json_body_larger_than_the_command_limit_is_refused_and_changes_nothing() {
+    const BODY_BYTES: usize = 2 * 1024 * 1024;
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    let before = workspace.json(&["entities", "list", "--json"]);
+    // A well-formed entity whose name alone is over the 1 MiB limit of a command.
+    let name = "N".repeat(BODY_BYTES);
+    let body = format!("{{\"code\":\"BIG\",\"name\":\"{name}\"}}");
+    let head = format!(
+        "POST /api/entities HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        server.port,
+        server.token,
+        body.len()
+    );
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    // The server may answer and close before the whole body is sent: that is the refusal.
+    let _ = stream.write_all(body.as_bytes());
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(response.contains("too_large"), "{response}");
+    assert_eq!(workspace.json(&["entities", "list", "--json"]), before);
+}
+
+#[test]
+fn the_openapi_document_is_served_behind_the_token() {
+    let workspace = Workspace::new();
+    let server = start(&workspace);
+    assert_eq!(
+        request(&server, "GET", "/api/openapi.json", None, b"").0,
+        401
+    );
+    let (status, body) = request(
+        &server,
+        "GET",
+        "/api/openapi.json",
+        Some(&server.token.clone()),
+        b"",
+    );
+    assert_eq!(status, 200, "{body}");
+    let document: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    assert!(document["paths"]["/api/positions"]["get"].is_object());
+    assert_eq!(
+        document["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
     );
 }

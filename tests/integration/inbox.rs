@@ -451,7 +451,11 @@ fn the_inbox_an_admin_set_is_imported_from_even_while_a_viewer_has_serve_open() 
     let workspace = Workspace::new();
     let inbox = new_inbox(&workspace);
     let set = workspace.run(&["settings", "--inbox", inbox.to_str().unwrap()]);
-    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
     let ui = workspace.stand_in_ui();
     // `reader` is a viewer: nothing they do imports, but the inbox is tester's.
     let mut serve = workspace

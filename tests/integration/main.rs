@@ -25,6 +25,7 @@ mod peers_bai2;
 mod rates;
 mod recon;
 mod roles;
+mod schemathesis;
 mod secrets;
 mod support;
 mod tryton;

@@ -259,6 +259,17 @@ fn a_full_demo_session_leaves_no_secret_and_no_full_account_number_in_logs_temp_
             .unwrap()
     };
 
+    // A bank that approves through OAuth2, whose tokens are secrets of the keystore: added
+    // first, so its consent is approved before the demo's schedule runs beside it.
+    let sim = crate::connections::BankSim::start(&workspace, &["--oauth"]);
+    let added = crate::connections::add_connection(
+        &workspace,
+        "Oauthbank",
+        &sim,
+        &["--client-id", "cashline-test"],
+    );
+    assert_eq!(added["state"], "healthy", "{added}");
+
     // The demo with its banks and a real Tryton, at trace, its output kept as a crash leaves it.
     let ui = workspace.stand_in_ui();
     let demo_stderr = std::fs::File::create(dir.join("demo.stderr")).unwrap();
@@ -314,16 +325,6 @@ fn a_full_demo_session_leaves_no_secret_and_no_full_account_number_in_logs_temp_
         "the demo connected its ERP: {}",
         String::from_utf8_lossy(&demo_stdout)
     );
-
-    // A bank that approves through OAuth2, whose tokens are secrets of the keystore.
-    let sim = crate::connections::BankSim::start(&workspace, &["--oauth"]);
-    let added = crate::connections::add_connection(
-        &workspace,
-        "Oauthbank",
-        &sim,
-        &["--client-id", "cashline-test"],
-    );
-    assert_eq!(added["state"], "healthy", "{added}");
 
     // A day's work at trace level, every command's output kept.
     let mut outputs: Vec<Output> = Vec::new();

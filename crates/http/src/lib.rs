@@ -23,6 +23,7 @@ use cashline_service::Service;
 mod error;
 mod extract;
 mod guard;
+mod openapi;
 mod routes;
 mod session;
 
@@ -147,7 +148,7 @@ fn router(service: Service, token: String, ui_dir: PathBuf, port: u16) -> Router
         sessions: session::Sessions::default(),
     };
     // `layer`, not `route_layer`: the token also guards the answer to an unknown route.
-    let api = routes::api()
+    let api = routes::router()
         .layer(DefaultBodyLimit::max(JSON_BODY_BYTES_MAX))
         .layer(middleware::from_fn_with_state(
             state.clone(),

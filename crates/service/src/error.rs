@@ -3,6 +3,7 @@
 use serde::Serialize;
 use thiserror::Error;
 use ts_rs::TS;
+use utoipa::ToSchema;
 
 #[derive(Debug, Error)]
 pub enum ServiceError {
@@ -31,7 +32,7 @@ pub enum ServiceError {
 }
 
 /// What a front shows: a stable code to branch on and one plain sentence for the person.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS, ToSchema)]
 pub struct ErrorBody {
     pub code: &'static str,
     pub message: String,

@@ -22,10 +22,13 @@ pub mod payments;
 pub mod positions;
 pub mod recon;
 pub mod reference;
-pub mod request;
 pub mod service;
 pub mod typescript;
 pub mod wire;
+
+/// The request types live in their own crate (`crates/request`), light enough for the fuzz
+/// targets; every front still names them `cashline_service::request`.
+pub use cashline_request as request;
 
 pub use charts::chart_png;
 pub use error::{ErrorBody, ServiceError};

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 use ts_rs::TS;
+use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ImportReport {
     pub files: Vec<FileResult>,
 }
@@ -15,7 +16,7 @@ impl ImportReport {
     }
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct FileResult {
     pub file: String,
     pub format: Option<String>,
@@ -39,9 +40,11 @@ pub struct FileResult {
     pub exceptions: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PositionsReport {
+    #[schema(format = DateTime)]
     pub as_of: String,
+    #[schema(format = Date)]
     pub as_of_date: String,
     pub entity: Option<String>,
     pub reporting_currency: String,
@@ -56,7 +59,7 @@ pub struct PositionsReport {
     pub entities: Vec<Consolidated>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct AccountPosition {
     pub account: String,
     pub account_masked: String,
@@ -69,35 +72,39 @@ pub struct AccountPosition {
     /// Which figure `booked` is: `closing_booked`, `interim_booked`, `interim_available` or
     /// `rolled_forward`.
     pub basis: &'static str,
+    #[schema(format = Date)]
     pub booked_date: String,
+    #[schema(format = DateTime)]
     pub as_of: String,
     pub source: String,
     pub stale: bool,
     pub stale_reason: Option<String>,
     /// The day whose end-of-day statement is due by now (daily accounts).
+    #[schema(format = Date)]
     pub expected_date: Option<String>,
     /// `booked` in the reporting currency, or `null` where no rate is known.
     pub converted: Option<Converted>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Converted {
     pub currency: String,
     pub amount: String,
     /// `null` when the account is in the reporting currency already.
     pub rate: Option<String>,
+    #[schema(format = Date)]
     pub rate_date: Option<String>,
     pub rate_source: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct CurrencyTotal {
     pub currency: String,
     pub booked: String,
     pub accounts: usize,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct BankTotal {
     pub bank: Option<String>,
     pub currency: String,
@@ -105,31 +112,34 @@ pub struct BankTotal {
     pub accounts: usize,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Consolidated {
     /// `group`, or an entity's code.
     pub scope: String,
     pub currency: String,
     /// `null` when a rate is missing: a partial sum is never shown as a total.
     pub booked: Option<String>,
+    #[schema(format = Date)]
     pub rates_date: Option<String>,
     pub complete: bool,
     pub missing_rates: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct EntriesReport {
     pub entries: Vec<Entry>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Entry {
     pub account: String,
     pub bank_ref: Option<String>,
     /// The bank's own number for the entry: camt `NtryRef`, the MT940 `:61:` customer
     /// reference, the BAI2 customer reference.
     pub entry_ref: Option<String>,
+    #[schema(format = Date)]
     pub booking_date: Option<String>,
+    #[schema(format = Date)]
     pub value_date: Option<String>,
     pub amount: String,
     pub currency: String,
@@ -147,7 +157,7 @@ pub struct Entry {
     pub details: Vec<EntryDetail>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct EntryDetail {
     /// From 1, in file order.
     pub position: u32,
@@ -167,12 +177,12 @@ pub struct EntryDetail {
     pub return_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ExceptionsReport {
     pub exceptions: Vec<Exception>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Exception {
     pub id: String,
     pub kind: String,
@@ -180,7 +190,9 @@ pub struct Exception {
     pub detail: Option<String>,
     pub state: String,
     pub owner: Option<String>,
+    #[schema(format = DateTime)]
     pub opened_at: String,
+    #[schema(format = DateTime)]
     pub closed_at: Option<String>,
     pub resolution: Option<String>,
     /// Signed like the entry or item it is about, in `currency`'s minor units as text.
@@ -198,7 +210,7 @@ pub struct Exception {
     pub match_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct AuditReport {
     pub records: u64,
     pub ok: bool,
@@ -215,7 +227,7 @@ pub struct AuditReport {
 }
 
 /// The ledger file: where it is, whether it is encrypted, and whether its key is kept here.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct LedgerFile {
     pub file: String,
     pub exists: bool,
@@ -233,7 +245,7 @@ pub struct LedgerFile {
 }
 
 /// What a change to the ledger file did: encrypted, rekeyed, backed up or restored.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct LedgerFileChange {
     pub file: String,
     pub action: String,
@@ -243,7 +255,7 @@ pub struct LedgerFileChange {
 }
 
 /// The ledger file and its backups, for the Settings screen.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct DbReport {
     pub ledger: LedgerFile,
     pub auto_backup: AutoBackup,
@@ -251,20 +263,20 @@ pub struct DbReport {
 
 /// The automatic daily backup: its folder (none: off), how many it keeps, and those kept,
 /// newest first.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct AutoBackup {
     pub folder: Option<String>,
     pub keep: u32,
     pub backups: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct CsvMappingsReport {
     pub mappings: Vec<CsvMapping>,
 }
 
 /// A saved mapping: its name, the header it recognises, and its whole definition.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct CsvMapping {
     pub name: String,
     /// What its files hold: `statements` (a bank's export), `open_items` or `payments` (an
@@ -296,7 +308,7 @@ impl CsvMapping {
     }
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Settings {
     /// The folder watched for new bank files, or `null`.
     pub inbox_folder: Option<String>,
@@ -305,7 +317,7 @@ pub struct Settings {
     pub inbox_other_files: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ForecastReport {
     /// The reporting currency of the consolidated days below.
     pub currency: String,
@@ -317,14 +329,15 @@ pub struct ForecastReport {
     pub currencies: Vec<CurrencyForecast>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct CurrencyForecast {
     pub currency: String,
     pub days: Vec<ForecastDay>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ForecastDay {
+    #[schema(format = Date)]
     pub date: String,
     pub opening: String,
     pub receipts: String,
@@ -333,13 +346,14 @@ pub struct ForecastDay {
     pub components: Vec<ForecastComponent>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ForecastComponent {
     /// `payment`, `receivable` or `payable`.
     pub kind: &'static str,
     pub id: String,
     pub counterparty: Option<String>,
     /// The requested or due date; the component counts on the day it is listed under.
+    #[schema(format = Date)]
     pub date: String,
     pub amount: String,
     pub currency: String,
@@ -347,15 +361,17 @@ pub struct ForecastComponent {
     pub weighted: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct HistoryReport {
+    #[schema(format = Date)]
     pub from: String,
+    #[schema(format = Date)]
     pub to: String,
     pub accounts: Vec<AccountHistory>,
     pub totals: Vec<CurrencyHistory>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct AccountHistory {
     pub account: String,
     pub account_masked: String,
@@ -364,26 +380,28 @@ pub struct AccountHistory {
     pub days: Vec<HistoryDay>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct HistoryDay {
+    #[schema(format = Date)]
     pub date: String,
     pub closing: String,
     pub reported: bool,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct CurrencyHistory {
     pub currency: String,
     pub days: Vec<HistoryDay>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct IntradayReport {
+    #[schema(format = Date)]
     pub date: String,
     pub entries: Vec<IntradayEntry>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct IntradayEntry {
     pub account: String,
     pub account_masked: String,
@@ -395,12 +413,12 @@ pub struct IntradayEntry {
     pub running: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct EntitiesReport {
     pub entities: Vec<Entity>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Entity {
     pub code: String,
     pub name: String,
@@ -408,12 +426,12 @@ pub struct Entity {
     pub reporting_currency: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct AccountsReport {
     pub accounts: Vec<Account>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Account {
     pub account: String,
     pub account_masked: String,
@@ -428,36 +446,39 @@ pub struct Account {
     pub intraday_hours: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct RatesReport {
     pub rates: Vec<Rate>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Rate {
     pub base: String,
     pub quote: String,
+    #[schema(format = Date)]
     pub date: String,
     pub rate: String,
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct RatesImported {
     pub file: String,
     pub rates: usize,
     pub written: u64,
+    #[schema(format = Date)]
     pub first_date: Option<String>,
+    #[schema(format = Date)]
     pub last_date: Option<String>,
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct OpenItemsReport {
     pub items: Vec<OpenItem>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct OpenItem {
     pub id: String,
     pub kind: String,
@@ -467,6 +488,7 @@ pub struct OpenItem {
     /// What reconciliation has not settled of it yet.
     pub open_amount: String,
     pub currency: String,
+    #[schema(format = Date)]
     pub due_date: Option<String>,
     pub reference: Option<String>,
     /// The ERP's number of the document (an invoice's), where it has one.
@@ -480,7 +502,7 @@ pub struct OpenItem {
     pub entity: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ItemsImported {
     pub file: String,
     /// The saved mapping the file was read through, for an export in another layout.
@@ -489,7 +511,7 @@ pub struct ItemsImported {
     pub new_items: usize,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentsReport {
     pub payments: Vec<Payment>,
     /// How many payments the filters let through, `payments` being the first of them where a
@@ -497,7 +519,7 @@ pub struct PaymentsReport {
     pub matching: usize,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Payment {
     pub id: String,
     pub end_to_end_id: String,
@@ -510,6 +532,7 @@ pub struct Payment {
     pub creditor_iban: String,
     pub amount: String,
     pub currency: String,
+    #[schema(format = Date)]
     pub requested_date: String,
     pub reference: Option<String>,
     pub prepared_by: String,
@@ -528,13 +551,13 @@ pub struct Payment {
     pub events: Vec<PaymentEvent>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentIssue {
     pub field: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentCase {
     /// `payment_duplicate`, `cutoff_missed`, `payment_rejected`, …
     pub kind: String,
@@ -542,7 +565,7 @@ pub struct PaymentCase {
 }
 
 /// What `payments export` wrote.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentsExported {
     /// The new pain.001, if there were approved payments to send.
     pub file: Option<String>,
@@ -553,12 +576,12 @@ pub struct PaymentsExported {
 }
 
 /// The pain.001 files Cashline has written, newest first.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentExportsReport {
     pub exports: Vec<PaymentExport>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentExport {
     pub id: i64,
     pub message_id: String,
@@ -568,14 +591,16 @@ pub struct PaymentExport {
     pub file_name: String,
     pub payments: i64,
     pub digest_sha256: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
     pub created_by: String,
     /// When its file was in place; null while an interrupted export has not been finished.
+    #[schema(format = DateTime)]
     pub written_at: Option<String>,
 }
 
 /// An exported file's exact content, for a lost upload.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentExportDocument {
     pub message_id: String,
     pub format: String,
@@ -584,39 +609,41 @@ pub struct PaymentExportDocument {
     pub document: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct CutoffsReport {
     pub cutoffs: Vec<Cutoff>,
 }
 
 /// After `time` (in `time_zone`) the bank executes a payment in `currency` on the next
 /// business day.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Cutoff {
     pub bank_bic: String,
     pub currency: String,
     pub time: String,
     pub time_zone: String,
     pub set_by: String,
+    #[schema(format = DateTime)]
     pub set_at: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ApprovalLimitsReport {
     pub limits: Vec<ApprovalLimit>,
 }
 
 /// Above `amount` a payment in `currency` needs two different approvers.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ApprovalLimit {
     pub currency: String,
     pub amount: String,
     pub set_by: String,
+    #[schema(format = DateTime)]
     pub set_at: String,
 }
 
 /// One event of a payment's life, in the bank's words where the bank moved it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentEvent {
     /// The state the event moved the payment to (or, when not applied, asked for).
     pub status: String,
@@ -624,6 +651,7 @@ pub struct PaymentEvent {
     /// False for a move the state machine or the order of reports refused.
     pub applied: bool,
     pub refusal: Option<String>,
+    #[schema(format = DateTime)]
     pub at: String,
     /// `user`, `csv`, `pain.001`, `export`, `pain.002`, `camt.054`, `statement`, …
     pub source: String,
@@ -632,6 +660,7 @@ pub struct PaymentEvent {
     pub bank_status: Option<String>,
     pub bank_status_meaning: Option<String>,
     /// The bank's time of the status.
+    #[schema(format = DateTime)]
     pub status_at: Option<String>,
     /// The reason code (`AC04`, …), its meaning, and any words that came with it.
     pub reason: Option<String>,
@@ -641,26 +670,27 @@ pub struct PaymentEvent {
     pub recorded_by: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentRunsReport {
     pub runs: Vec<PaymentRun>,
 }
 
 /// A payment run and where its payments are: the funnel.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentRun {
     pub id: i64,
     /// `csv`, `pain.001` or `erp`.
     pub source: String,
     pub name: String,
     pub message_id: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
     pub imported_by: String,
     pub payments: u64,
     pub states: Vec<RunState>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct RunState {
     pub state: String,
     pub currency: String,
@@ -668,7 +698,7 @@ pub struct RunState {
     pub amount: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentsImported {
     pub file: String,
     /// The saved mapping the file was read through, for an export in another layout.
@@ -680,7 +710,7 @@ pub struct PaymentsImported {
     pub held_as_duplicates: usize,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct CalendarReport {
     pub currency: String,
     /// `TARGET2` for EUR, `weekends` for the others.
@@ -688,8 +718,9 @@ pub struct CalendarReport {
     pub days: Vec<CalendarDay>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct CalendarDay {
+    #[schema(format = Date)]
     pub date: String,
     pub business_day: bool,
     /// Why the day is closed: `Saturday`, `Sunday` or a holiday's name.
@@ -697,42 +728,44 @@ pub struct CalendarDay {
 }
 
 /// Open cases per aging bucket.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct AgingBucket {
     pub bucket: String,
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ExceptionDetail {
     pub exception: Exception,
     pub notes: Vec<ExceptionNote>,
     pub history: Vec<ExceptionEvent>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ExceptionNote {
     pub author: String,
     pub text: String,
+    #[schema(format = DateTime)]
     pub written_at: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ExceptionEvent {
     pub action: String,
     pub detail: Option<String>,
     pub actor: String,
+    #[schema(format = DateTime)]
     pub at: String,
 }
 
 /// What a bulk change did.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ExceptionsChanged {
     pub changed: usize,
 }
 
 /// `cashline recon run --json` (the keys of CLI.md, and more).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconRunReport {
     pub dry_run: bool,
     pub run: Option<String>,
@@ -747,7 +780,7 @@ pub struct ReconRunReport {
     pub matches: Vec<ReconMatch>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconMatch {
     /// `null` in a dry run.
     pub id: Option<String>,
@@ -768,9 +801,12 @@ pub struct ReconMatch {
     pub tentative: bool,
     /// The explanation as stored (rule, evidence, differences, settles, notes, made_by).
     #[ts(type = "Record<string, unknown>")]
+    #[schema(value_type = Object)]
     pub explanation: Box<serde_json::value::RawValue>,
     pub decided_by: Option<String>,
+    #[schema(format = DateTime)]
     pub decided_at: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: Option<String>,
     /// The entries and items in full, for a controller to judge (empty in a run's answer).
     pub entry_lines: Vec<ReconLine>,
@@ -778,7 +814,7 @@ pub struct ReconMatch {
 }
 
 /// An entry or an item as the reconciliation screen shows it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconLine {
     /// The bank reference of an entry; the ERP id of an item or payment.
     pub id: String,
@@ -793,25 +829,26 @@ pub struct ReconLine {
     pub open: String,
     pub currency: String,
     /// The value (or booking) date of an entry, the due date of an item.
+    #[schema(format = Date)]
     pub date: Option<String>,
     pub reference: Option<String>,
     pub remittance: Option<String>,
     pub status: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconMatchesReport {
     pub matches: Vec<ReconMatch>,
 }
 
 /// The manual matching screen: what is left on each side.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconWorkbench {
     pub entries: Vec<ReconLine>,
     pub items: Vec<ReconLine>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconDecision {
     pub id: String,
     pub state: String,
@@ -820,14 +857,14 @@ pub struct ReconDecision {
     pub negatives_learnt: usize,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconRulesReport {
     pub rules: Vec<ReconRule>,
     pub auto_threshold: String,
     pub suggest_threshold: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconRule {
     pub name: String,
     pub kind: String,
@@ -835,17 +872,18 @@ pub struct ReconRule {
     pub enabled: bool,
     pub description: String,
     #[ts(type = "Record<string, unknown>")]
+    #[schema(value_type = Object)]
     pub params: serde_json::Value,
     pub created_by: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconLearntReport {
     pub aliases: Vec<ReconAlias>,
     pub negatives: Vec<ReconNegative>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconAlias {
     pub id: String,
     /// `name` or `iban`.
@@ -853,20 +891,22 @@ pub struct ReconAlias {
     pub alias: String,
     pub party: String,
     pub created_by: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconNegative {
     pub id: String,
     pub entry: String,
     pub target: String,
     pub created_by: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
 /// `cashline recon evaluate --json` (the keys of CLI.md).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconEvaluation {
     pub auto: EvaluationAuto,
     pub recall: String,
@@ -875,14 +915,14 @@ pub struct ReconEvaluation {
     pub false_matches: Vec<FalseMatch>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct EvaluationAuto {
     pub matches: usize,
     pub right: usize,
     pub precision: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct FalseMatch {
     pub entries: Vec<String>,
     pub items: Vec<String>,
@@ -891,7 +931,7 @@ pub struct FalseMatch {
 }
 
 /// The controller's figures on the dashboard.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ReconSummary {
     /// Entries matched automatically over entries looked at, 2 decimals.
     pub automation_rate: String,
@@ -902,10 +942,11 @@ pub struct ReconSummary {
     pub unmatched_entries: i64,
     pub unreconciled: Vec<UnreconciledTotal>,
     pub open_exceptions: Vec<AgingBucket>,
+    #[schema(format = DateTime)]
     pub last_run_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct UnreconciledTotal {
     pub currency: String,
     pub entries: i64,
@@ -914,7 +955,7 @@ pub struct UnreconciledTotal {
 }
 
 /// A bank connection and its health.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Connection {
     pub name: String,
     /// `psd2`.
@@ -925,14 +966,18 @@ pub struct Connection {
     /// The state in a sentence, for the screen.
     pub state_text: String,
     pub consent_status: Option<String>,
+    #[schema(format = Date)]
     pub consent_valid_until: Option<String>,
     pub consent_days_left: Option<i64>,
     /// Where the PSU approves a consent that waits for it.
     pub sca_redirect: Option<String>,
     pub accounts: Vec<ConnectionAccount>,
+    #[schema(format = DateTime)]
     pub last_sync_at: Option<String>,
+    #[schema(format = DateTime)]
     pub last_ok_at: Option<String>,
     pub last_error: Option<String>,
+    #[schema(format = DateTime)]
     pub next_sync_at: Option<String>,
     /// Unattended reads a day per account the consent allows, and what is left today of the
     /// account with the least.
@@ -941,15 +986,16 @@ pub struct Connection {
     pub runs: Vec<ConnectionRun>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ConnectionAccount {
     /// Masked: the last four characters.
     pub account: String,
     pub currency: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ConnectionRun {
+    #[schema(format = DateTime)]
     pub started_at: String,
     pub outcome: Option<String>,
     /// `scheduled` or `user`.
@@ -961,13 +1007,13 @@ pub struct ConnectionRun {
     pub correlation_id: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ConnectionsReport {
     pub connections: Vec<Connection>,
 }
 
 /// One run of `cashline sync`, keyed as CLI.md says.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct SyncRun {
     pub connection: String,
     /// `ok` or `failed`.
@@ -978,13 +1024,13 @@ pub struct SyncRun {
     pub correlation_id: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct SyncReport {
     pub runs: Vec<SyncRun>,
 }
 
 /// One payment asked to be sent through a bank's API, and what became of it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentSent {
     pub payment: String,
     /// `answered` (the bank holds it), `unknown` (no answer; asked about again under the same
@@ -1000,17 +1046,18 @@ pub struct PaymentSent {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct PaymentsSent {
     pub connection: String,
     pub payments: Vec<PaymentSent>,
 }
 
 /// One sync of an ERP connection: what it read, closed and wrote back.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ErpSyncRun {
     pub connection: String,
     /// When it began, for a run recorded in the ledger.
+    #[schema(format = DateTime)]
     pub started_at: Option<String>,
     /// `ok` or `failed` (`running` for one under way).
     pub outcome: String,
@@ -1027,13 +1074,13 @@ pub struct ErpSyncRun {
     pub correlation_id: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ErpSyncReport {
     pub runs: Vec<ErpSyncRun>,
 }
 
 /// One write-back to the ERP, as the connection's screen lists it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ErpWriteback {
     /// `payment:<id>:<state>` or `match:<id>`, as the ledger knows it.
     pub subject: String,
@@ -1047,18 +1094,19 @@ pub struct ErpWriteback {
     pub erp_reference: Option<String>,
     pub attempts: i64,
     pub error: Option<String>,
+    #[schema(format = DateTime)]
     pub at: String,
 }
 
 /// A count of a connection's open items in one state.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ErpItemCount {
     pub state: String,
     pub items: i64,
 }
 
 /// An ERP connection and its health.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ErpConnection {
     pub name: String,
     /// `tryton`.
@@ -1070,9 +1118,12 @@ pub struct ErpConnection {
     pub state: String,
     pub state_text: String,
     pub cadence_minutes: i64,
+    #[schema(format = DateTime)]
     pub last_sync_at: Option<String>,
+    #[schema(format = DateTime)]
     pub last_ok_at: Option<String>,
     pub last_error: Option<String>,
+    #[schema(format = DateTime)]
     pub next_sync_at: Option<String>,
     pub items: Vec<ErpItemCount>,
     pub payments: i64,
@@ -1080,13 +1131,13 @@ pub struct ErpConnection {
     pub runs: Vec<ErpSyncRun>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct ErpConnectionsReport {
     pub connections: Vec<ErpConnection>,
 }
 
 /// Who is acting, their role, and the rights it carries (a front hides what they may not do).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Session {
     pub user: String,
     pub role: &'static str,
@@ -1094,7 +1145,7 @@ pub struct Session {
 }
 
 /// A user of the ledger.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct User {
     pub name: String,
     pub role: &'static str,
@@ -1103,20 +1154,20 @@ pub struct User {
     pub disabled: bool,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct UsersReport {
     pub users: Vec<User>,
 }
 
 /// A session of the local API, begun by logging in: its token acts as `session.user`.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct SessionStarted {
     pub token: String,
     pub session: Session,
 }
 
 /// One audit record as the audit screen and its export show it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     /// RFC 3339, UTC.
@@ -1131,7 +1182,7 @@ pub struct AuditEntry {
 }
 
 /// A page of the audit log, newest first, with what its filters can choose from.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct AuditLog {
     pub records: Vec<AuditEntry>,
     /// The id to ask `before_id` for the next (older) page; none when this page is the last.
@@ -1141,7 +1192,7 @@ pub struct AuditLog {
 }
 
 /// A reveal granted: the screen it is for, and who asked (recorded in the audit log).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, ToSchema)]
 pub struct Revealed {
     pub view: String,
     pub user: String,

@@ -2,8 +2,8 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use cashline_service::request::AuditQuery;
 use cashline_service::wire;
@@ -11,14 +11,22 @@ use cashline_service::wire;
 use super::{ok, ApiResult};
 use crate::error::ApiError;
 use crate::extract::{Acting, Params};
+use crate::openapi::BadRequest;
 use crate::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/audit", get(audit_log))
-        .route("/audit/export", get(audit_export))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(audit_log))
+        .routes(routes!(audit_export))
 }
 
+/// Audit records, newest first, filtered, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/audit",
+    params(AuditQuery),
+    responses((status = 200, body = wire::AuditLog), BadRequest)
+)]
 async fn audit_log(
     Acting(service): Acting,
     Params(query): Params<AuditQuery>,
@@ -26,7 +34,16 @@ async fn audit_log(
     ok(service.audit_log(&query).await?)
 }
 
-/// A CSV download, named so a browser saves it rather than shows it.
+/// Every record the filters take, oldest first, as a CSV download.
+#[utoipa::path(
+    get,
+    path = "/audit/export",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "The records as CSV", content_type = "text/csv", body = String),
+        BadRequest
+    )
+)]
 async fn audit_export(
     Acting(service): Acting,
     Params(query): Params<AuditQuery>,

@@ -1,7 +1,7 @@
 //! The exception queue (listing, one case, assigning, commenting, resolving) and the audit log.
 
-use axum::routing::{get, post};
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use cashline_service::request::{
     ExceptionComment, ExceptionId, ExceptionsAssign, ExceptionsQuery, ExceptionsResolve,
@@ -11,18 +11,26 @@ use cashline_service::wire;
 use super::{ok, ApiResult};
 use crate::extract::Acting;
 use crate::extract::{Body, Params};
+use crate::openapi::{BadRequest, JsonBody, NotFound};
 use crate::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/exceptions", get(exceptions))
-        .route("/exceptions/detail", get(detail))
-        .route("/exceptions/assign", post(assign))
-        .route("/exceptions/comment", post(comment))
-        .route("/exceptions/resolve", post(resolve))
-        .route("/audit/verify", get(audit_verify))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(exceptions))
+        .routes(routes!(detail))
+        .routes(routes!(assign))
+        .routes(routes!(comment))
+        .routes(routes!(resolve))
+        .routes(routes!(audit_verify))
 }
 
+/// The exception queue, filtered.
+#[utoipa::path(
+    get,
+    path = "/exceptions",
+    params(ExceptionsQuery),
+    responses((status = 200, body = wire::ExceptionsReport), BadRequest)
+)]
 async fn exceptions(
     Acting(service): Acting,
     Params(query): Params<ExceptionsQuery>,
@@ -30,6 +38,13 @@ async fn exceptions(
     ok(service.exceptions(query).await?)
 }
 
+/// One case with its notes and history.
+#[utoipa::path(
+    get,
+    path = "/exceptions/detail",
+    params(ExceptionId),
+    responses((status = 200, body = wire::ExceptionDetail), BadRequest, NotFound)
+)]
 async fn detail(
     Acting(service): Acting,
     Params(request): Params<ExceptionId>,
@@ -37,6 +52,13 @@ async fn detail(
     ok(service.exception_detail(request).await?)
 }
 
+/// Gives cases to an owner, or none.
+#[utoipa::path(
+    post,
+    path = "/exceptions/assign",
+    request_body = ExceptionsAssign,
+    responses((status = 200, body = wire::ExceptionsChanged), JsonBody, NotFound)
+)]
 async fn assign(
     Acting(service): Acting,
     Body(request): Body<ExceptionsAssign>,
@@ -44,6 +66,13 @@ async fn assign(
     ok(service.exceptions_assign(request).await?)
 }
 
+/// A comment on a case.
+#[utoipa::path(
+    post,
+    path = "/exceptions/comment",
+    request_body = ExceptionComment,
+    responses((status = 200, body = wire::ExceptionDetail), JsonBody, NotFound)
+)]
 async fn comment(
     Acting(service): Acting,
     Body(request): Body<ExceptionComment>,
@@ -51,6 +80,13 @@ async fn comment(
     ok(service.exception_comment(request).await?)
 }
 
+/// Moves cases to a state, with the resolution in words.
+#[utoipa::path(
+    post,
+    path = "/exceptions/resolve",
+    request_body = ExceptionsResolve,
+    responses((status = 200, body = wire::ExceptionsChanged), JsonBody, NotFound)
+)]
 async fn resolve(
     Acting(service): Acting,
     Body(request): Body<ExceptionsResolve>,
@@ -58,6 +94,8 @@ async fn resolve(
     ok(service.exceptions_resolve(request).await?)
 }
 
+/// Checks the audit log's chain, and its length against the anchor outside the ledger.
+#[utoipa::path(get, path = "/audit/verify", responses((status = 200, body = wire::AuditReport)))]
 async fn audit_verify(Acting(service): Acting) -> ApiResult<wire::AuditReport> {
     ok(service.audit_verify().await?)
 }

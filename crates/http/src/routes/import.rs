@@ -9,29 +9,30 @@ use std::time::Duration;
 use axum::body::Body as RequestBody;
 use axum::extract::Path;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::routing::{delete, get, post};
-use axum::Router;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use cashline_service::request::ImportOptions;
-use cashline_service::{wire, FILE_BYTES_MAX};
+use cashline_service::{wire, ErrorBody, FILE_BYTES_MAX};
 
 use super::{ok, ApiResult};
 use crate::error::ApiError;
 use crate::extract::Acting;
 use crate::extract::{Body, Params};
+use crate::openapi::{BadRequest, Bytes, JsonBody, NotFound};
 use crate::AppState;
 
 /// An upload that sends nothing for this long is abandoned.
 pub(crate) const UPLOAD_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/import", post(import))
-        .route("/csv-mappings", get(csv_mappings).post(csv_mapping_save))
-        .route("/csv-mappings/{name}", delete(csv_mapping_remove))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(import))
+        .routes(routes!(csv_mappings, csv_mapping_save))
+        .routes(routes!(csv_mapping_remove))
 }
 
 #[derive(Deserialize)]
@@ -48,6 +49,23 @@ fn too_large() -> ApiError {
     ))
 }
 
+/// Imports one uploaded file (the body, as it is) under its name; a file that fails is a
+/// `failed` result in the report, not an error.
+#[utoipa::path(
+    post,
+    path = "/import",
+    params(
+        ("file" = String, Query, description = "The file's name as the person's machine knows it"),
+        ImportOptions,
+    ),
+    request_body(content = inline(Bytes), content_type = "application/octet-stream", description = "The file's bytes"),
+    responses(
+        (status = 200, body = wire::ImportReport),
+        BadRequest,
+        (status = 408, description = "`timeout`: the upload sent nothing for 30 seconds", body = ErrorBody),
+        (status = 413, description = "`too_large`: the file is larger than the import limit", body = ErrorBody),
+    )
+)]
 async fn import(
     Acting(service): Acting,
     Params(params): Params<UploadParams>,
@@ -118,10 +136,19 @@ async fn receive(body: RequestBody) -> Result<tempfile::TempPath, ApiError> {
     Ok(path)
 }
 
+/// The saved CSV mappings.
+#[utoipa::path(get, path = "/csv-mappings", responses((status = 200, body = wire::CsvMappingsReport)))]
 async fn csv_mappings(Acting(service): Acting) -> ApiResult<wire::CsvMappingsReport> {
     ok(service.csv_mappings().await?)
 }
 
+/// Saves a CSV mapping: a bank's statement layout or an ERP's export layout, by its name.
+#[utoipa::path(
+    post,
+    path = "/csv-mappings",
+    request_body(content = Object, description = "The mapping's definition"),
+    responses((status = 200, body = wire::CsvMapping), JsonBody)
+)]
 async fn csv_mapping_save(
     Acting(service): Acting,
     Body(definition): Body<serde_json::Value>,
@@ -129,6 +156,13 @@ async fn csv_mapping_save(
     ok(service.csv_mapping_save(definition).await?)
 }
 
+/// Removes a saved CSV mapping.
+#[utoipa::path(
+    delete,
+    path = "/csv-mappings/{name}",
+    params(("name" = String, Path, description = "The mapping's name")),
+    responses((status = 204, description = "Removed"), BadRequest, NotFound)
+)]
 async fn csv_mapping_remove(
     Acting(service): Acting,
     Path(name): Path<String>,

@@ -1,7 +1,7 @@
 //! The ERP's side: open items and payments, and approving payments.
 
-use axum::routing::{get, post};
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use cashline_service::request::{
     ApprovalLimitSet, CutoffSet, ExportId, OpenItemsQuery, PaymentCancel, PaymentId,
@@ -12,28 +12,33 @@ use cashline_service::wire;
 use super::{ok, ApiResult};
 use crate::extract::Acting;
 use crate::extract::{Body, Params};
+use crate::openapi::{BadRequest, JsonBody, NotFound, Unavailable};
 use crate::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/open-items", get(open_items))
-        .route("/payments", get(payments))
-        .route("/payments/approve", post(payments_approve))
-        .route("/payments/show", get(payment_show))
-        .route("/payments/cancel", post(payments_cancel))
-        .route("/payments/runs", get(payment_runs))
-        .route("/payments/release", post(payments_release))
-        .route("/payments/send", post(payments_send))
-        .route("/payments/export", post(payments_export))
-        .route("/payments/exports", get(payment_exports))
-        .route("/payments/exports/document", get(payment_export_document))
-        .route(
-            "/payments/limits",
-            get(approval_limits).post(approval_limit_set),
-        )
-        .route("/cutoffs", get(cutoffs).post(cutoff_set))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(open_items))
+        .routes(routes!(payments))
+        .routes(routes!(payments_approve))
+        .routes(routes!(payment_show))
+        .routes(routes!(payments_cancel))
+        .routes(routes!(payment_runs))
+        .routes(routes!(payments_release))
+        .routes(routes!(payments_send))
+        .routes(routes!(payments_export))
+        .routes(routes!(payment_exports))
+        .routes(routes!(payment_export_document))
+        .routes(routes!(approval_limits, approval_limit_set))
+        .routes(routes!(cutoffs, cutoff_set))
 }
 
+/// Open items from the ERP, filtered.
+#[utoipa::path(
+    get,
+    path = "/open-items",
+    params(OpenItemsQuery),
+    responses((status = 200, body = wire::OpenItemsReport), BadRequest)
+)]
 async fn open_items(
     Acting(service): Acting,
     Params(query): Params<OpenItemsQuery>,
@@ -41,6 +46,13 @@ async fn open_items(
     ok(service.open_items(&query).await?)
 }
 
+/// Payments, filtered.
+#[utoipa::path(
+    get,
+    path = "/payments",
+    params(PaymentsQuery),
+    responses((status = 200, body = wire::PaymentsReport), BadRequest)
+)]
 async fn payments(
     Acting(service): Acting,
     Params(query): Params<PaymentsQuery>,
@@ -48,6 +60,13 @@ async fn payments(
     ok(service.payments_filtered(&query).await?)
 }
 
+/// Approves payments by their ids, as the person asking.
+#[utoipa::path(
+    post,
+    path = "/payments/approve",
+    request_body = PaymentsApprove,
+    responses((status = 200, body = wire::PaymentsReport), JsonBody, NotFound)
+)]
 async fn payments_approve(
     Acting(service): Acting,
     Body(request): Body<PaymentsApprove>,
@@ -55,6 +74,13 @@ async fn payments_approve(
     ok(service.payments_approve(&request.ids).await?)
 }
 
+/// One payment with its timeline.
+#[utoipa::path(
+    get,
+    path = "/payments/show",
+    params(PaymentId),
+    responses((status = 200, body = wire::Payment), BadRequest, NotFound)
+)]
 async fn payment_show(
     Acting(service): Acting,
     Params(request): Params<PaymentId>,
@@ -62,6 +88,13 @@ async fn payment_show(
     ok(service.payment_show(&request.id).await?)
 }
 
+/// Cancels a payment not yet sent, with the reason.
+#[utoipa::path(
+    post,
+    path = "/payments/cancel",
+    request_body = PaymentCancel,
+    responses((status = 200, body = wire::Payment), JsonBody, NotFound)
+)]
 async fn payments_cancel(
     Acting(service): Acting,
     Body(request): Body<PaymentCancel>,
@@ -71,10 +104,23 @@ async fn payments_cancel(
         .await?)
 }
 
+/// Payment runs and where their payments are.
+#[utoipa::path(
+    get,
+    path = "/payments/runs",
+    responses((status = 200, body = wire::PaymentRunsReport))
+)]
 async fn payment_runs(Acting(service): Acting) -> ApiResult<wire::PaymentRunsReport> {
     ok(service.payment_runs().await?)
 }
 
+/// Releases a payment held as a possible duplicate.
+#[utoipa::path(
+    post,
+    path = "/payments/release",
+    request_body = PaymentId,
+    responses((status = 200, body = wire::Payment), JsonBody, NotFound)
+)]
 async fn payments_release(
     Acting(service): Acting,
     Body(request): Body<PaymentId>,
@@ -82,10 +128,23 @@ async fn payments_release(
     ok(service.payments_release(&request.id).await?)
 }
 
+/// The amounts above which a payment needs two approvers.
+#[utoipa::path(
+    get,
+    path = "/payments/limits",
+    responses((status = 200, body = wire::ApprovalLimitsReport))
+)]
 async fn approval_limits(Acting(service): Acting) -> ApiResult<wire::ApprovalLimitsReport> {
     ok(service.approval_limits().await?)
 }
 
+/// Sets or removes the two-approver limit of a currency.
+#[utoipa::path(
+    post,
+    path = "/payments/limits",
+    request_body = ApprovalLimitSet,
+    responses((status = 200, body = wire::ApprovalLimitsReport), JsonBody)
+)]
 async fn approval_limit_set(
     Acting(service): Acting,
     Body(request): Body<ApprovalLimitSet>,
@@ -95,10 +154,19 @@ async fn approval_limit_set(
         .await?)
 }
 
+/// The banks' cut-off times.
+#[utoipa::path(get, path = "/cutoffs", responses((status = 200, body = wire::CutoffsReport)))]
 async fn cutoffs(Acting(service): Acting) -> ApiResult<wire::CutoffsReport> {
     ok(service.cutoffs().await?)
 }
 
+/// Sets a bank's cut-off for a currency.
+#[utoipa::path(
+    post,
+    path = "/cutoffs",
+    request_body = CutoffSet,
+    responses((status = 200, body = wire::CutoffsReport), JsonBody)
+)]
 async fn cutoff_set(
     Acting(service): Acting,
     Body(request): Body<CutoffSet>,
@@ -106,6 +174,13 @@ async fn cutoff_set(
     ok(service.cutoff_set(&request).await?)
 }
 
+/// Sends approved payments through a bank connection's API.
+#[utoipa::path(
+    post,
+    path = "/payments/send",
+    request_body = PaymentsSend,
+    responses((status = 200, body = wire::PaymentsSent), JsonBody, NotFound, Unavailable)
+)]
 async fn payments_send(
     Acting(service): Acting,
     Body(request): Body<PaymentsSend>,
@@ -113,6 +188,13 @@ async fn payments_send(
     ok(service.payments_send(&request).await?)
 }
 
+/// Writes the approved, unsent payments as one pain.001 in the data folder's `exports`.
+#[utoipa::path(
+    post,
+    path = "/payments/export",
+    request_body = PaymentsExport,
+    responses((status = 200, body = wire::PaymentsExported), JsonBody)
+)]
 async fn payments_export(
     Acting(service): Acting,
     Body(request): Body<PaymentsExport>,
@@ -120,10 +202,23 @@ async fn payments_export(
     ok(service.payments_export_here(&request.format).await?)
 }
 
+/// The pain.001 files written, newest first.
+#[utoipa::path(
+    get,
+    path = "/payments/exports",
+    responses((status = 200, body = wire::PaymentExportsReport))
+)]
 async fn payment_exports(Acting(service): Acting) -> ApiResult<wire::PaymentExportsReport> {
     ok(service.payment_exports().await?)
 }
 
+/// An exported file's exact content.
+#[utoipa::path(
+    get,
+    path = "/payments/exports/document",
+    params(ExportId),
+    responses((status = 200, body = wire::PaymentExportDocument), BadRequest, NotFound)
+)]
 async fn payment_export_document(
     Acting(service): Acting,
     Params(request): Params<ExportId>,

@@ -3,8 +3,8 @@
 use axum::extract::Path;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use cashline_service::request::{
     ChartRequest, EntriesQuery, ForecastRequest, HistoryRequest, IntradayRequest, PositionsRequest,
@@ -15,18 +15,26 @@ use super::{ok, ApiResult};
 use crate::error::ApiError;
 use crate::extract::Acting;
 use crate::extract::Params;
+use crate::openapi::{BadRequest, Bytes, NotFound};
 use crate::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/positions", get(positions))
-        .route("/forecast", get(forecast))
-        .route("/history", get(history))
-        .route("/intraday", get(intraday))
-        .route("/entries", get(entries))
-        .route("/charts/{name}", get(chart))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(positions))
+        .routes(routes!(forecast))
+        .routes(routes!(history))
+        .routes(routes!(intraday))
+        .routes(routes!(entries))
+        .routes(routes!(chart))
 }
 
+/// Positions now, or as they stood at the end of a past day.
+#[utoipa::path(
+    get,
+    path = "/positions",
+    params(PositionsRequest),
+    responses((status = 200, body = wire::PositionsReport), BadRequest, NotFound)
+)]
 async fn positions(
     Acting(service): Acting,
     Params(request): Params<PositionsRequest>,
@@ -34,6 +42,13 @@ async fn positions(
     ok(service.positions(request).await?)
 }
 
+/// The forecast over the next business days, consolidated and per currency.
+#[utoipa::path(
+    get,
+    path = "/forecast",
+    params(ForecastRequest),
+    responses((status = 200, body = wire::ForecastReport), BadRequest, NotFound)
+)]
 async fn forecast(
     Acting(service): Acting,
     Params(request): Params<ForecastRequest>,
@@ -41,6 +56,13 @@ async fn forecast(
     ok(service.forecast(request).await?)
 }
 
+/// Daily closings over a period.
+#[utoipa::path(
+    get,
+    path = "/history",
+    params(HistoryRequest),
+    responses((status = 200, body = wire::HistoryReport), BadRequest)
+)]
 async fn history(
     Acting(service): Acting,
     Params(request): Params<HistoryRequest>,
@@ -48,6 +70,13 @@ async fn history(
     ok(service.history(request).await?)
 }
 
+/// The entries of one day with their running balance.
+#[utoipa::path(
+    get,
+    path = "/intraday",
+    params(IntradayRequest),
+    responses((status = 200, body = wire::IntradayReport), BadRequest)
+)]
 async fn intraday(
     Acting(service): Acting,
     Params(request): Params<IntradayRequest>,
@@ -55,6 +84,13 @@ async fn intraday(
     ok(service.intraday(request).await?)
 }
 
+/// Bank entries, filtered by account and booking dates.
+#[utoipa::path(
+    get,
+    path = "/entries",
+    params(EntriesQuery),
+    responses((status = 200, body = wire::EntriesReport), BadRequest)
+)]
 async fn entries(
     Acting(service): Acting,
     Params(query): Params<EntriesQuery>,
@@ -62,8 +98,51 @@ async fn entries(
     ok(service.entries(query).await?)
 }
 
+/// The charts there are, each as SVG or PNG: the last part of a chart's path. Only the
+/// document uses it; the handler reads the name as text and refuses any other.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+enum ChartFile {
+    #[schema(rename = "balances.svg")]
+    BalancesSvg,
+    #[schema(rename = "balances.png")]
+    BalancesPng,
+    #[schema(rename = "history.svg")]
+    HistorySvg,
+    #[schema(rename = "history.png")]
+    HistoryPng,
+    #[schema(rename = "forecast.svg")]
+    ForecastSvg,
+    #[schema(rename = "forecast.png")]
+    ForecastPng,
+    #[schema(rename = "entities.svg")]
+    EntitiesSvg,
+    #[schema(rename = "entities.png")]
+    EntitiesPng,
+    #[schema(rename = "banks.svg")]
+    BanksSvg,
+    #[schema(rename = "banks.png")]
+    BanksPng,
+}
+
 /// `/api/charts/{balances|history|forecast|entities|banks}.{svg|png}` with the scope in the
 /// query.
+#[utoipa::path(
+    get,
+    path = "/charts/{name}",
+    params(
+        ("name" = inline(ChartFile), Path, description = "The chart, then `.svg` or `.png`"),
+        ChartRequest,
+    ),
+    responses(
+        (status = 200, description = "The chart, as SVG or PNG as its name asks", content(
+            (String = "image/svg+xml"),
+            (inline(Bytes) = "image/png"),
+        )),
+        BadRequest,
+        NotFound,
+    )
+)]
 async fn chart(
     Acting(service): Acting,
     Path(name): Path<String>,

@@ -9,6 +9,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 use ts_rs::TS;
+use utoipa::{IntoParams, ToSchema};
 
 /// An optional date: absent, `null` or `""` is none; anything else must be `YYYY-MM-DD`.
 fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
@@ -34,7 +35,8 @@ fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D:
 }
 
 /// Positions now, or as they stood at the end of a past day.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct PositionsRequest {
@@ -48,7 +50,8 @@ pub struct PositionsRequest {
 }
 
 /// The forecast: `days` business days from today.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ForecastRequest {
@@ -60,7 +63,8 @@ pub struct ForecastRequest {
 }
 
 /// Daily closings over a period (by default the last 90 days up to today).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct HistoryRequest {
@@ -75,7 +79,8 @@ pub struct HistoryRequest {
 }
 
 /// The entries of one day (today by default).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct IntradayRequest {
@@ -85,7 +90,8 @@ pub struct IntradayRequest {
 }
 
 /// Bank entries, filtered by account and booking dates (both ends included).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct EntriesQuery {
@@ -101,7 +107,8 @@ pub struct EntriesQuery {
 }
 
 /// A filter by kind and state (exceptions, open items, payments).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct FilterQuery {
@@ -112,7 +119,8 @@ pub struct FilterQuery {
 }
 
 /// The open items list's filters: each blank one is no filter.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct OpenItemsQuery {
@@ -139,11 +147,13 @@ pub struct OpenItemsQuery {
 }
 
 /// Which chart, over which scope.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ChartRequest {
     /// `balances`, `history`, `forecast`, `entities` or `banks` (over HTTP, from the path).
+    #[param(ignore)]
     pub chart: String,
     #[serde(deserialize_with = "text")]
     pub entity: Option<String>,
@@ -163,7 +173,8 @@ pub struct ChartRequest {
 }
 
 /// Business days of a currency (EUR when none is given).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct CalendarRequest {
@@ -178,7 +189,7 @@ pub struct CalendarRequest {
 }
 
 /// An entity to create, or to change by its code.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[ts(optional_fields)]
 pub struct EntitySave {
     pub code: String,
@@ -190,7 +201,7 @@ pub struct EntitySave {
 }
 
 /// A change to an account, from a form or the CLI; an absent field stays as it is.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct AccountUpdate {
@@ -204,7 +215,8 @@ pub struct AccountUpdate {
 }
 
 /// The rates known on a day (the latest by default).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct RatesQuery {
@@ -214,7 +226,7 @@ pub struct RatesQuery {
 }
 
 /// A rate entered by hand: 1 `base` = `rate` `quote` on `date`.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS, ToSchema)]
 pub struct RateInput {
     pub base: String,
     pub quote: String,
@@ -225,13 +237,14 @@ pub struct RateInput {
 }
 
 /// Payments to approve, by their ids.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct PaymentsApprove {
     pub ids: Vec<String>,
 }
 
 /// Which payments: in a state, of a run, only the overdue ones; `None` is no filter.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct PaymentsQuery {
@@ -262,7 +275,7 @@ pub struct PaymentsQuery {
 }
 
 /// A bank's cut-off for a currency: `HH:MM` in the IANA `time_zone`.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct CutoffSet {
     pub bic: String,
     pub currency: String,
@@ -271,40 +284,42 @@ pub struct CutoffSet {
 }
 
 /// Writes the approved, unsent payments as one bank file, in the data folder's `exports`.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct PaymentsExport {
     /// `pain.001.001.09` or `pain.001.001.03`.
     pub format: String,
 }
 
 /// One exported file, by its message id (or its number).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportId {
     pub id: String,
 }
 
 /// One payment, by its id.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PaymentId {
     pub id: String,
 }
 
 /// The amount above which a payment in `currency` needs two approvers; none removes it.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct ApprovalLimitSet {
     pub currency: String,
     pub amount: Option<String>,
 }
 
 /// A payment to cancel, and why.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct PaymentCancel {
     pub id: String,
     pub reason: String,
 }
 
 /// The settings a person can change; an absent or empty inbox folder stops watching one.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct SettingsUpdate {
@@ -314,7 +329,7 @@ pub struct SettingsUpdate {
 
 /// The daily backup as a person sets it: a folder (an existing one, in full; absent or empty
 /// turns it off) and how many to keep (the default when absent).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct AutoBackupUpdate {
@@ -324,7 +339,8 @@ pub struct AutoBackupUpdate {
 }
 
 /// How an uploaded or named file is to be read.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ImportOptions {
@@ -334,7 +350,7 @@ pub struct ImportOptions {
 }
 
 /// A reconciliation run; a dry run decides and writes nothing.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ReconRun {
@@ -342,7 +358,8 @@ pub struct ReconRun {
 }
 
 /// Matches, newest first, optionally in one state.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct MatchesQuery {
@@ -352,13 +369,13 @@ pub struct MatchesQuery {
 }
 
 /// One match, by its id (confirm, reject, undo).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct MatchId {
     pub id: String,
 }
 
 /// A match made by hand: entries by bank reference, items and payments by their ERP ids.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ManualMatch {
@@ -374,7 +391,7 @@ pub struct ManualMatch {
 }
 
 /// A rule by name (enable, disable, remove), or moved to a position (1 = first).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[ts(optional_fields)]
 pub struct RuleChange {
     pub name: String,
@@ -383,7 +400,7 @@ pub struct RuleChange {
 }
 
 /// A rule as a controller writes it: a custom rule's criteria, or a built-in kind's settings.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[ts(optional_fields)]
 pub struct RuleAdd {
     /// The JSON of the rule (`{"name": …, "criteria": [...], "confidence": "0.90"}`).
@@ -391,19 +408,20 @@ pub struct RuleAdd {
 }
 
 /// An alias or a hard negative, by its id.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct LearntId {
     pub id: String,
 }
 
 /// The labelled truth to judge the current matches against, as its JSON text.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct ReconEvaluate {
     pub truth: String,
 }
 
 /// The exception queue's filters; blank is no filter. `age` is an aging bucket.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ExceptionsQuery {
@@ -425,13 +443,14 @@ pub struct ExceptionsQuery {
 }
 
 /// One case (its notes and history).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExceptionId {
     pub id: String,
 }
 
 /// Cases given to an owner (none: unassigned).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[ts(optional_fields)]
 pub struct ExceptionsAssign {
     pub ids: Vec<String>,
@@ -440,7 +459,7 @@ pub struct ExceptionsAssign {
 }
 
 /// A comment on a case.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct ExceptionComment {
     pub id: String,
     pub text: String,
@@ -448,7 +467,7 @@ pub struct ExceptionComment {
 
 /// Cases moved to a state: `in_progress`, `open` again, or an end (`resolved`, `written_off`)
 /// with the resolution in words.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[ts(optional_fields)]
 pub struct ExceptionsResolve {
     pub ids: Vec<String>,
@@ -490,7 +509,7 @@ mod tests {
 
 /// A bank connection over the Berlin Group NextGenPSD2 API, asked for a consent to read every
 /// account.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ConnectionAdd {
@@ -516,13 +535,14 @@ pub struct ConnectionAdd {
 }
 
 /// One connection, by name.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ConnectionName {
     pub name: String,
 }
 
 /// Sync every connection, or one.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct SyncRequest {
@@ -531,7 +551,7 @@ pub struct SyncRequest {
 }
 
 /// Approved payments to send through a bank connection's API instead of a file.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 pub struct PaymentsSend {
     pub ids: Vec<String>,
     /// The connection's name.
@@ -539,7 +559,7 @@ pub struct PaymentsSend {
 }
 
 /// An ERP connection to add: a Tryton server, its database, and a user's login.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ErpAdd {
@@ -554,7 +574,8 @@ pub struct ErpAdd {
     pub cadence_minutes: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ErpName {
@@ -562,7 +583,7 @@ pub struct ErpName {
 }
 
 /// Syncs every ERP connection, or the one named.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ErpSyncRequest {
@@ -571,7 +592,7 @@ pub struct ErpSyncRequest {
 }
 
 /// A new user: a name and one of the roles.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct UserAdd {
@@ -580,7 +601,7 @@ pub struct UserAdd {
 }
 
 /// A user's new role, or their disabling (`true`) or enabling again (`false`).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct UserChange {
@@ -591,7 +612,7 @@ pub struct UserChange {
 }
 
 /// Who starts working in the window or through the local API.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct Login {
@@ -599,7 +620,8 @@ pub struct Login {
 }
 
 /// The audit log's filters; each blank one is no filter. Dates are UTC days, both included.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct AuditQuery {
@@ -624,7 +646,7 @@ pub struct AuditQuery {
 }
 
 /// Full account numbers asked for on one screen (`positions` or `accounts`).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct Reveal {
@@ -632,7 +654,7 @@ pub struct Reveal {
 }
 
 /// New confidence thresholds for matching, each a decimal from 0.01 to 0.99 (absent: as is).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS, ToSchema)]
 #[serde(default)]
 #[ts(optional_fields)]
 pub struct ThresholdsSet {
