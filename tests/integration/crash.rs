@@ -72,6 +72,34 @@ fn killed(
     !ended
 }
 
+/// Runs the killed work again to its end: the rows `sql` reads and the positions are then a
+/// clean run's, and the audit chain verifies.
+fn rerun_equals_clean(
+    workspace: &Workspace,
+    args: &[&str],
+    sql: &str,
+    (clean_rows, clean_positions): (&[String], &serde_json::Value),
+    kill: usize,
+) {
+    let output = workspace.run(args);
+    assert!(
+        output.status.success(),
+        "kill {kill}: the rerun failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        rows_behind(workspace.dir.path(), sql),
+        clean_rows,
+        "kill {kill}"
+    );
+    assert_eq!(
+        &workspace.json(&["positions", "--json"]),
+        clean_positions,
+        "kill {kill}"
+    );
+    audit_verifies(workspace, &format!("kill {kill}, rerun"));
+}
+
 fn audit_verifies(workspace: &Workspace, what: &str) {
     let report = workspace.json(&["audit", "verify", "--json"]);
     assert_eq!(report["ok"], true, "{what}: {report}");
@@ -111,19 +139,13 @@ fn imports_killed_at_random_leave_whole_files_or_none_and_a_rerun_equals_a_clean
         );
         audit_verifies(&workspace, &format!("kill {kill}"));
         // Run again: the files already in are duplicates, the rest go in, nothing twice.
-        let output = workspace.run(&import);
-        assert!(output.status.success(), "kill {kill}: the rerun failed");
-        assert_eq!(
-            rows_behind(workspace.dir.path(), PER_FILE),
-            clean_files,
-            "kill {kill}"
+        rerun_equals_clean(
+            &workspace,
+            &import,
+            PER_FILE,
+            (&clean_files, &clean_positions),
+            kill,
         );
-        assert_eq!(
-            workspace.json(&["positions", "--json"]),
-            clean_positions,
-            "kill {kill}"
-        );
-        audit_verifies(&workspace, &format!("kill {kill}, rerun"));
     }
     eprintln!("imports: {kills} kills, {cut_short} while the import ran, invariants held");
     assert!(
@@ -247,23 +269,13 @@ fn syncs_killed_at_random_lose_and_double_no_entry_and_a_rerun_equals_a_clean_sy
         );
         audit_verifies(&workspace, &format!("kill {kill}"));
         // The next sync completes the work: all entries, once, and the same positions.
-        let output = workspace.run(&["sync", "--json"]);
-        assert!(
-            output.status.success(),
-            "kill {kill}: the rerun failed: {}",
-            String::from_utf8_lossy(&output.stderr)
+        rerun_equals_clean(
+            &workspace,
+            &["sync", "--json"],
+            ENTRIES,
+            (&clean_entries, &clean_positions),
+            kill,
         );
-        assert_eq!(
-            rows_behind(workspace.dir.path(), ENTRIES),
-            clean_entries,
-            "kill {kill}"
-        );
-        assert_eq!(
-            workspace.json(&["positions", "--json"]),
-            clean_positions,
-            "kill {kill}"
-        );
-        audit_verifies(&workspace, &format!("kill {kill}, rerun"));
     }
     eprintln!("syncs: {kills} kills, {cut_short} while the sync ran, invariants held");
     assert!(

@@ -26,7 +26,7 @@ impl Actor {
     }
 }
 
-fn role_of(row: &user::UserRow) -> Result<Role, ServiceError> {
+fn stored_role(row: &user::UserRow) -> Result<Role, ServiceError> {
     row.role.parse().map_err(|_| {
         ServiceError::Corrupt(format!(
             "user '{}' has the role '{}', which is not one Cashline knows",
@@ -80,7 +80,7 @@ fn enabled_role(name: &str, row: Option<user::UserRow>) -> Result<Role, ServiceE
             "user '{}' is disabled in this ledger",
             shown(name)
         ))),
-        Some(row) => role_of(&row),
+        Some(row) => stored_role(&row),
     }
 }
 
@@ -93,7 +93,7 @@ fn refuse(name: &str, role: Role, right: Right) -> ServiceError {
 }
 
 fn wire_user(row: user::UserRow) -> Result<wire::User, ServiceError> {
-    let role = role_of(&row)?;
+    let role = stored_role(&row)?;
     Ok(wire::User {
         name: row.name,
         role: role.as_str(),
@@ -109,18 +109,23 @@ impl Service {
         &self.actor.name
     }
 
-    /// The acting user's name, once their role is found to carry `right`: the only way a
-    /// command gets the name its writes are recorded under. The role is read now, so a user
-    /// whose role an admin has just changed is held to the new one at their next command.
-    pub(crate) async fn allow(&self, right: Right) -> Result<&str, ServiceError> {
+    /// The role of `name` as the ledger holds it now, or the refusal of a name that is not an
+    /// enabled user.
+    async fn role_of(&self, name: &str) -> Result<Role, ServiceError> {
         let mut connection = self
             .ledger
             .pool()
             .acquire()
             .await
             .map_err(LedgerError::from)?;
-        let row = user::find(&mut connection, &self.actor.name).await?;
-        let role = enabled_role(&self.actor.name, row)?;
+        enabled_role(name, user::find(&mut connection, name).await?)
+    }
+
+    /// The acting user's name, once their role is found to carry `right`: the only way a
+    /// command gets the name its writes are recorded under. The role is read now, so a user
+    /// whose role an admin has just changed is held to the new one at their next command.
+    pub(crate) async fn allow(&self, right: Right) -> Result<&str, ServiceError> {
+        let role = self.role_of(&self.actor.name).await?;
         if role.may(right) {
             Ok(&self.actor.name)
         } else {
@@ -151,13 +156,7 @@ impl Service {
     /// an enabled user of the ledger.
     pub async fn acting_as(&self, name: &str) -> Result<Service, ServiceError> {
         let name = role::user_name(name).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
-        let mut connection = self
-            .ledger
-            .pool()
-            .acquire()
-            .await
-            .map_err(LedgerError::from)?;
-        enabled_role(name, user::find(&mut connection, name).await?)?;
+        self.role_of(name).await?;
         Ok(Service {
             actor: Actor::new(name),
             ..self.clone()
@@ -196,31 +195,13 @@ impl Service {
         } else {
             drop(tx);
         }
-        let mut connection = self
-            .ledger
-            .pool()
-            .acquire()
-            .await
-            .map_err(LedgerError::from)?;
-        enabled_role(
-            &self.actor.name,
-            user::find(&mut connection, &self.actor.name).await?,
-        )?;
+        self.role_of(&self.actor.name).await?;
         Ok(())
     }
 
     /// Who is acting, their role and what it lets them do.
     pub async fn whoami(&self) -> Result<wire::Session, ServiceError> {
-        let mut connection = self
-            .ledger
-            .pool()
-            .acquire()
-            .await
-            .map_err(LedgerError::from)?;
-        let role = enabled_role(
-            &self.actor.name,
-            user::find(&mut connection, &self.actor.name).await?,
-        )?;
+        let role = self.role_of(&self.actor.name).await?;
         Ok(wire::Session {
             user: self.actor.name.to_string(),
             role: role.as_str(),
