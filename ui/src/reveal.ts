@@ -31,6 +31,7 @@ export function revealButton(view: RevealableView, status: HTMLElement, redraw: 
     void revealAccounts(view)
       .then(() => {
         revealed = view;
+        button.textContent = 'Full numbers shown';
         redraw();
       })
       .catch((error: unknown) => {
