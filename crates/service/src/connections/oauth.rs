@@ -87,7 +87,8 @@ pub(super) async fn finish(
 ) -> Result<(), ServiceError> {
     if let Some(error) = &returned.error {
         return Err(ServiceError::BadRequest(format!(
-            "the bank's authorisation server refused: {error}"
+            "the bank's authorisation server refused: {}",
+            cashline_domain::shown(error)
         )));
     }
     if returned.state.as_deref() != Some(pending.state.as_str()) {
