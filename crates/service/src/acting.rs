@@ -2,9 +2,9 @@
 //! right the command needs. The CLI acts as `--user` (else the OS user), the local API as the
 //! user its session logged in, the window as whoever is working there.
 //!
-//! The acting name is private to this module: a write gets it only from `allow`, which checks
-//! the role first, or through `write`, which checks it inside the write's own transaction
-//! and appends the audit record there. No write can name its actor without the check.
+//! The acting name is private to this module. Writes take it from `allow`, which checks the
+//! role first, or from `write`, which checks it inside the write's own transaction and
+//! appends the audit record there; `user()` is only for showing who is acting.
 
 use std::sync::Arc;
 
