@@ -259,8 +259,7 @@ fn a_full_demo_session_leaves_no_secret_and_no_full_account_number_in_logs_temp_
             .unwrap()
     };
 
-    // A bank that approves through OAuth2, whose tokens are secrets of the keystore: added
-    // first, so its consent is approved before the demo's schedule runs beside it.
+    // A bank that approves through OAuth2, whose tokens are secrets of the keystore.
     let sim = crate::connections::BankSim::start(&workspace, &["--oauth"]);
     let added = crate::connections::add_connection(
         &workspace,
