@@ -9,7 +9,11 @@
 //! Only IBANs are masked, because only they can be told apart from other numbers: their
 //! ISO 13616 checksum confirms them. Bare national account numbers are digit runs like dates,
 //! amounts, statement and line numbers, and masking those would make logs and messages useless,
-//! so they are left as they are.
+//! so they are left as they are. Nor are digests and keys made here (a word of 32 or more
+//! lower-case hexadecimal digits, such as a key's reference or an audit hash): one in a few
+//! dozen holds a run that passes the checksum by chance, and masking it would make the
+//! reference useless to whoever must find it; no IBAN is written that way, as the longest
+//! whose letters are all hexadecimal (`AE…`) has 23 characters.
 
 use std::fmt::Write;
 
@@ -42,6 +46,11 @@ pub fn shown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
+        if let Some(end) = digest_at(&chars, i) {
+            out.extend(&chars[i..end]);
+            i = end;
+            continue;
+        }
         if let Some(end) = iban_at(&chars, i) {
             let run: String = chars[i..end].iter().collect();
             out.push_str(&mask_account(&run));
@@ -68,6 +77,25 @@ fn push_escaped(out: &mut String, c: char) {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(other));
         }
     }
+}
+
+/// The shortest word a digest or key reference made here can be: 16 bytes in hexadecimal.
+const DIGEST_CHARS_MIN: usize = 32;
+
+/// The end of the digest (a whole word of lower-case hexadecimal digits, at least
+/// [`DIGEST_CHARS_MIN`] long) starting at `start`, if one does.
+fn digest_at(chars: &[char], start: usize) -> Option<usize> {
+    if start > 0 && chars[start - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let word = chars[start..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    let hex = chars[start..start + word]
+        .iter()
+        .all(|c| c.is_ascii_digit() || ('a'..='f').contains(c));
+    (word >= DIGEST_CHARS_MIN && hex).then_some(start + word)
 }
 
 /// The end (exclusive, in `chars`) of the IBAN starting at `start`, if one does. The run may
@@ -161,6 +189,42 @@ mod tests {
     }
 
     #[test]
+    fn leaves_digests_and_key_references_whole() {
+        // `ab37…` passes the checksum as a 21-character IBAN by chance.
+        let reference = "ledger-key:ab37963e810dc061b6f7fbe01c2a3e67";
+        assert_eq!(shown(reference), reference);
+        let mut seen_masked = 0;
+        for seed in 0u64..2000 {
+            let digest = hex_of(seed);
+            assert_eq!(shown(&format!("hash {digest}.")), format!("hash {digest}."));
+            let longer = format!("x{digest}");
+            seen_masked += usize::from(shown(&longer) != longer);
+        }
+        assert!(
+            seen_masked > 0,
+            "without the word boundary, chance IBANs are masked"
+        );
+        assert_eq!(
+            shown("DE89370400440532013000"),
+            "…3000",
+            "upper case is never a digest"
+        );
+    }
+
+    /// 32 hexadecimal digits spread from `seed`, as a key's salt would be.
+    fn hex_of(seed: u64) -> String {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..32)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                char::from_digit((state % 16) as u32, 16).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
     fn leaves_ordinary_text_dates_and_amounts_alone() {
         for text in [
             "statement 2026-11-23 of 1234567890.50 EUR",
@@ -215,7 +279,10 @@ mod tests {
             if lower {
                 written = written.to_lowercase();
             }
-            let out = shown(&format!("{before}{written}{after}"));
+            let text = format!("{before}{written}{after}");
+            let chars: Vec<char> = text.chars().collect();
+            prop_assume!((0..chars.len()).all(|i| digest_at(&chars, i).is_none()));
+            let out = shown(&text);
             let compact: String = out.chars().filter(|c| !c.is_whitespace()).collect();
             prop_assert!(
                 !compact.to_ascii_uppercase().contains(iban.reveal()),
