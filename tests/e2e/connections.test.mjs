@@ -47,12 +47,19 @@ test('a consent approved at the bank in another tab turns the connection healthy
     await page.getByTestId('connections-empty').waitFor();
 
     // The browser opens the bank's page by itself; the link on the card is there if it did not.
+    // The bank's page is held until the waiting state has been seen: it approves as it loads,
+    // and could otherwise turn the card healthy before the test looks.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    const sca = /\/sim\/sca\//;
+    await page.context().route(sca, async (route) => { await held; await route.continue(); });
     const popup = page.context().waitForEvent('page', { timeout: 5_000 }).catch(() => null);
     await addThroughForm('Hausbank', bank.url);
     const hausbank = card('Hausbank');
     assert.equal(await hausbank.getAttribute('data-state'), 'awaiting_consent');
     const link = hausbank.getByTestId('connection-approve-link');
-    assert.match(await link.getAttribute('href'), /\/sim\/sca\//);
+    assert.match(await link.getAttribute('href'), sca);
+    release();
     let tab = await popup;
     if (tab === null) {
       [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
@@ -60,6 +67,7 @@ test('a consent approved at the bank in another tab turns the connection healthy
     await tab.waitForLoadState();
     assert.match(await tab.locator('body').innerText(), /sent you back to Cashline/);
     await tab.close();
+    await page.context().unroute(sca);
 
     // The screen asks every few seconds while a consent waits.
     await page.locator('[data-testid="connection-card"][data-name="Hausbank"][data-state="healthy"]').waitFor();
