@@ -57,8 +57,10 @@ pub enum Shown {
     Target(u32, TargetText),
     Amount(i64, Currency),
     Date(NaiveDate),
-    /// A value made up for the evidence (a list of items, an operator): rare.
-    Text(Box<str>),
+    /// A value made up for the evidence (a list of items, an operator): rare. Boxed once more
+    /// so that the rare case keeps every piece of evidence at a thin pointer's size.
+    #[allow(clippy::box_collection)]
+    Text(Box<String>),
 }
 
 impl Shown {
@@ -67,6 +69,10 @@ impl Shown {
             u32::try_from(index).expect("fewer than 4 billion targets"),
             text,
         )
+    }
+
+    pub fn made(text: String) -> Shown {
+        Shown::Text(Box::new(text))
     }
 
     pub fn detail(index: usize, text: EntryText) -> Shown {

@@ -133,11 +133,15 @@ impl Memory {
     }
 
     pub fn is_negative(&self, entry_id: i64, target: TargetId) -> bool {
-        self.negatives.contains(&(entry_id, target))
+        !self.negatives.is_empty() && self.negatives.contains(&(entry_id, target))
     }
 
     /// The ERP parties (as `party_key`s) an entry's name or IBAN was confirmed to stand for.
     pub fn parties_of(&self, alias: &str) -> &[String] {
+        // Asked for most entries of a run: the key is not worked out when nothing is learnt.
+        if self.aliases.is_empty() {
+            return &[];
+        }
         self.aliases
             .get(&alias_key(alias))
             .map_or(&[], Vec::as_slice)

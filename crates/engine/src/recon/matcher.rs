@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
+use smallvec::{smallvec, SmallVec};
 
 use cashline_domain::{CreditorReference, Currency, DifferenceKind, MatchState};
 
@@ -56,12 +57,19 @@ pub struct Settle {
     pub companion: bool,
 }
 
+/// What a proposal settles: nearly always one target, kept inline.
+pub type Settles = SmallVec<[Settle; 1]>;
+
+/// A proposal's evidence: nearly always three pieces (the key, the amount, the counterparty),
+/// kept inline.
+pub type Evidences = SmallVec<[Evidence; 3]>;
+
 /// A decision about one entry.
 #[derive(Debug, Clone)]
 pub struct Proposal {
     /// Index into the entries given to the matcher.
     pub entry: usize,
-    pub settles: Vec<Settle>,
+    pub settles: Settles,
     /// The rule's name (as stored).
     pub rule: Arc<str>,
     pub score: u8,
@@ -71,7 +79,7 @@ pub struct Proposal {
     pub difference_kind: Option<DifferenceKind>,
     /// On a pending entry: final once it books.
     pub tentative: bool,
-    pub evidence: Vec<Evidence>,
+    pub evidence: Evidences,
     /// Value date less due date, where both are known (the first target's).
     pub days_apart: Option<i64>,
     pub notes: Vec<Note>,
@@ -88,12 +96,12 @@ pub struct Outcome {
 /// A candidate before the decision.
 #[derive(Debug, Clone)]
 struct Candidate {
-    settles: Vec<Settle>,
+    settles: Settles,
     rule: usize,
     score: i32,
     difference_minor: i64,
     difference_kind: Option<DifferenceKind>,
-    evidence: Vec<Evidence>,
+    evidence: Evidences,
     notes: Vec<Note>,
 }
 
@@ -147,39 +155,61 @@ impl Postings {
 
 /// A key's targets. Keys borrow the target's own text where it is already compact (most
 /// references and IBANs are), so building an index over a million targets allocates little.
+/// Each key holds one `u32`: the target itself, or (high bit set) the position of its list in
+/// `lists`, since most keys name one target and a million slots are most of the index.
 #[derive(Debug, Default)]
 struct Index<'a> {
-    map: FxHashMap<Cow<'a, str>, Postings>,
+    map: FxHashMap<Cow<'a, str>, u32>,
+    lists: Vec<Vec<u32>>,
 }
+
+/// The bit of a slot that says it is a list's position rather than a target.
+const LIST: u32 = 1 << 31;
 
 impl<'a> Index<'a> {
     fn with_capacity(capacity: usize) -> Index<'a> {
         let mut map = FxHashMap::default();
         map.reserve(capacity);
-        Index { map }
+        Index {
+            map,
+            lists: Vec::new(),
+        }
     }
 
     fn push(&mut self, key: Cow<'a, str>, target: usize) {
         if key.len() < 3 {
             return;
         }
-        let target = u32::try_from(target).expect("fewer than 4 billion targets");
+        let target = u32::try_from(target)
+            .ok()
+            .filter(|t| t & LIST == 0)
+            .expect("fewer than 2 billion targets");
         match self.map.entry(key) {
             std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(Postings::One(target));
+                slot.insert(target);
             }
             std::collections::hash_map::Entry::Occupied(mut slot) => {
-                let postings = slot.get_mut();
-                match postings {
-                    Postings::One(first) => *postings = Postings::Many(vec![*first, target]),
-                    Postings::Many(list) => list.push(target),
+                let held = *slot.get();
+                if held & LIST == 0 {
+                    let list = u32::try_from(self.lists.len())
+                        .ok()
+                        .filter(|l| l & LIST == 0)
+                        .expect("fewer than 2 billion keys");
+                    self.lists.push(vec![held, target]);
+                    slot.insert(list | LIST);
+                } else {
+                    self.lists[(held & !LIST) as usize].push(target);
                 }
             }
         }
     }
 
     fn get(&self, key: &str) -> &[u32] {
-        self.map.get(key).map_or(&[], Postings::as_slice)
+        match self.map.get(key) {
+            None => &[],
+            Some(held) if held & LIST == 0 => std::slice::from_ref(held),
+            Some(held) => &self.lists[(held & !LIST) as usize],
+        }
     }
 
     fn contains(&self, key: &str) -> bool {
@@ -252,23 +282,42 @@ struct Parties<'a> {
     by_iban: Index<'a>,
 }
 
-impl<'a> Parties<'a> {
-    fn build(targets: &'a [Target]) -> Parties<'a> {
-        let mut parties = Parties {
+/// The targets' IBANs, compact, and the index by IBAN: one half of [`Parties`].
+struct Ibans<'a> {
+    target_iban: Vec<Option<Cow<'a, str>>>,
+    by_iban: Index<'a>,
+}
+
+impl<'a> Ibans<'a> {
+    fn build(targets: &'a [Target]) -> Ibans<'a> {
+        let mut ibans = Ibans {
             target_iban: Vec::with_capacity(targets.len()),
+            by_iban: Index::with_capacity(targets.len() / 8),
+        };
+        for (i, target) in targets.iter().enumerate() {
+            let iban = target.counterparty_iban.as_deref().map(compact_cow);
+            if let Some(iban) = &iban {
+                ibans.by_iban.push(iban.clone(), i);
+            }
+            ibans.target_iban.push(iban);
+        }
+        ibans
+    }
+}
+
+impl<'a> Parties<'a> {
+    /// The party keys of `targets`, joined to their IBANs worked out beside them.
+    fn build(targets: &'a [Target], ibans: impl FnOnce() -> Ibans<'a>) -> Parties<'a> {
+        let mut parties = Parties {
+            target_iban: Vec::new(),
             target_party: Vec::with_capacity(targets.len()),
             keys: Vec::new(),
             targets_of: Vec::new(),
             ids: FxHashMap::default(),
-            by_iban: Index::with_capacity(targets.len() / 8),
+            by_iban: Index::default(),
         };
         let mut key = String::new();
         for (i, target) in targets.iter().enumerate() {
-            let iban = target.counterparty_iban.as_deref().map(compact_cow);
-            if let Some(iban) = &iban {
-                parties.by_iban.push(iban.clone(), i);
-            }
-            parties.target_iban.push(iban);
             let party = match target.counterparty_name.as_deref() {
                 Some(name) => {
                     party_key_into(name, &mut key);
@@ -278,6 +327,9 @@ impl<'a> Parties<'a> {
             };
             parties.target_party.push(party);
         }
+        let ibans = ibans();
+        parties.target_iban = ibans.target_iban;
+        parties.by_iban = ibans.by_iban;
         parties
     }
 
@@ -351,15 +403,22 @@ impl<'a> Matcher<'a> {
             _ => None,
         });
         let instalments = enabled.iter().any(|r| r.kind == RuleKind::SeveralItems);
-        // The two indexes read the same targets and share nothing: built side by side.
+        // The indexes read the same targets and share nothing: the IBANs (the costliest, a
+        // million keys into a few thousand lists) are built beside the references and the
+        // party keys.
         let (references, parties) = if targets.len() >= PARALLEL_FROM && threads() > 1 {
             std::thread::scope(|scope| {
-                let references = scope.spawn(|| References::build(targets));
-                let parties = Parties::build(targets);
-                (references.join().expect("indexing does not panic"), parties)
+                let ibans = scope.spawn(|| Ibans::build(targets));
+                let references = References::build(targets);
+                let parties =
+                    Parties::build(targets, || ibans.join().expect("indexing does not panic"));
+                (references, parties)
             })
         } else {
-            (References::build(targets), Parties::build(targets))
+            (
+                References::build(targets),
+                Parties::build(targets, || Ibans::build(targets)),
+            )
         };
         let mut matcher = Matcher {
             targets,
@@ -401,11 +460,14 @@ impl<'a> Matcher<'a> {
     /// one by one against targets nobody changes, so the cores share them out; the proposals
     /// come back in the entries' order whatever the number of cores.
     pub fn run(&self, entries: &[EntryFacts]) -> Outcome {
-        let parts = by_share(entries, |part, first| self.decide_all(part, first));
-        let mut outcome = Outcome {
-            proposals: Vec::with_capacity(parts.iter().map(|p| p.proposals.len()).sum()),
-            unmatched: Vec::with_capacity(parts.iter().map(|p| p.unmatched.len()).sum()),
-        };
+        // The first share's proposals are the run's: it has room for all of them, so the
+        // others are appended rather than every proposal copied into fresh memory once more.
+        let parts = by_share(entries, |part, first| {
+            let room = if first == 0 { entries.len() } else { 0 };
+            self.decide_all(part, first, room)
+        });
+        let mut parts = parts.into_iter();
+        let mut outcome = parts.next().unwrap_or_default();
         for part in parts {
             outcome.proposals.extend(part.proposals);
             outcome.unmatched.extend(part.unmatched);
@@ -414,10 +476,11 @@ impl<'a> Matcher<'a> {
         outcome
     }
 
-    /// Decides `entries`, the first of which is entry `first` of the run.
-    fn decide_all(&self, entries: &[EntryFacts], first: usize) -> Outcome {
+    /// Decides `entries`, the first of which is entry `first` of the run, with room for
+    /// `room` proposals at least.
+    fn decide_all(&self, entries: &[EntryFacts], first: usize, room: usize) -> Outcome {
         let mut outcome = Outcome {
-            proposals: Vec::with_capacity(entries.len()),
+            proposals: Vec::with_capacity(room.max(entries.len())),
             unmatched: Vec::new(),
         };
         let mut buffer = String::new();
@@ -630,7 +693,7 @@ impl<'a> Matcher<'a> {
             Fit::Wrong => return None,
         };
         let mut candidate = Candidate {
-            settles: vec![Settle {
+            settles: smallvec![Settle {
                 target,
                 settled_minor: settled,
                 companion: false,
@@ -639,7 +702,7 @@ impl<'a> Matcher<'a> {
             score: base - penalty,
             difference_minor,
             difference_kind,
-            evidence: vec![evidence],
+            evidence: smallvec![evidence],
             notes: note.into_iter().collect(),
         };
         if difference_kind.is_none() {
@@ -838,7 +901,7 @@ impl<'a> Matcher<'a> {
         if let Some(remittance) = &entry.remittance {
             for rf in CreditorReference::find_all(remittance) {
                 let rf = rf.to_string();
-                let shown = Shown::Text(rf.as_str().into());
+                let shown = Shown::made(rf.clone());
                 keys.push((Cow::Owned(rf), shown, true));
             }
         }
@@ -987,7 +1050,7 @@ impl<'a> Matcher<'a> {
         named: &[(usize, EntryText)],
         out: &mut Vec<Candidate>,
     ) {
-        let evidence_of = |set: &[usize]| -> Vec<Evidence> {
+        let evidence_of = |set: &[usize]| -> Evidences {
             set.iter()
                 .filter_map(|&t| {
                     let (_, shown) = named.iter().find(|(n, _)| *n == t)?;
@@ -1028,7 +1091,7 @@ impl<'a> Matcher<'a> {
         entry: &EntryFacts,
         set: &[usize],
         base: i32,
-        evidence: Vec<Evidence>,
+        evidence: Evidences,
     ) -> Option<Candidate> {
         let first = &self.targets[*set.first()?];
         if set.iter().any(|&t| {
@@ -1128,7 +1191,7 @@ impl<'a> Matcher<'a> {
                 continue;
             }
             let mut candidate = Candidate {
-                settles: vec![Settle {
+                settles: smallvec![Settle {
                     target,
                     settled_minor: t.open_minor,
                     companion: false,
@@ -1137,7 +1200,7 @@ impl<'a> Matcher<'a> {
                 score: if field == "counterparty_iban" { 80 } else { 78 },
                 difference_minor: 0,
                 difference_kind: None,
-                evidence: vec![
+                evidence: smallvec![
                     Evidence {
                         field,
                         entry: Shown::Entry(EntryText::CounterpartyIban),
@@ -1223,15 +1286,14 @@ impl<'a> Matcher<'a> {
         }
         for subset in found.sets {
             let set: Vec<usize> = subset.iter().map(|&i| pool[i]).collect();
-            let evidence = vec![Evidence {
+            let evidence = smallvec![Evidence {
                 field: "sum_of_items",
                 entry: Shown::Amount(paid, entry.currency),
-                target: Shown::Text(
+                target: Shown::made(
                     set.iter()
                         .map(|&t| self.targets[t].external_id.as_str())
                         .collect::<Vec<_>>()
-                        .join(" + ")
-                        .into(),
+                        .join(" + "),
                 ),
             }];
             if let Some(mut candidate) = self.set_candidate(position, entry, &set, 72, evidence) {
@@ -1256,8 +1318,8 @@ impl<'a> Matcher<'a> {
         if entry.details.len() < 2 {
             return;
         }
-        let mut settles: Vec<Settle> = Vec::new();
-        let mut evidence = Vec::new();
+        let mut settles = Settles::new();
+        let mut evidence = Evidences::new();
         let mut unmatched = 0_usize;
         let mut unmatched_minor = 0_i64;
         for (position_in_batch, detail) in entry.details.iter().enumerate() {
@@ -1410,13 +1472,13 @@ impl<'a> Matcher<'a> {
                     continue;
                 }
             }
-            let mut evidence: Vec<Evidence> = params
+            let mut evidence: Evidences = params
                 .criteria
                 .iter()
                 .map(|c| Evidence {
                     field: criterion_field(c.field),
-                    entry: Shown::Text("".into()),
-                    target: Shown::Text(format!("{:?}", c.operator).to_lowercase().into()),
+                    entry: Shown::made(String::new()),
+                    target: Shown::made(format!("{:?}", c.operator).to_lowercase()),
                 })
                 .collect();
             if let Some(days) = days {
@@ -1434,7 +1496,7 @@ impl<'a> Matcher<'a> {
             }
             let difference_minor = entry.amount_minor - t.expected_entry_minor();
             out.push(Candidate {
-                settles: vec![Settle {
+                settles: smallvec![Settle {
                     target,
                     settled_minor: t.open_minor,
                     companion: false,
