@@ -13,7 +13,7 @@
 //! lower-case hexadecimal digits, such as a key's reference or an audit hash): one in a few
 //! dozen holds a run that passes the checksum by chance, and masking it would make the
 //! reference useless to whoever must find it; no IBAN is written that way, as the longest
-//! whose letters are all hexadecimal (`AE…`) has 23 characters.
+//! whose country code is in hexadecimal letters (Andorra's, `AD…`) has 24 characters.
 
 use std::fmt::Write;
 
