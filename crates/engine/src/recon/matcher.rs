@@ -6,6 +6,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use chrono::Datelike;
+
 use rustc_hash::FxHashMap;
 use smallvec::{smallvec, SmallVec};
 
@@ -137,83 +139,158 @@ impl Candidate {
     }
 }
 
-/// Targets under one key: most keys name one target, which needs no list of its own.
-#[derive(Debug, Clone)]
-enum Postings {
-    One(u32),
-    Many(Vec<u32>),
+/// Each group's targets in one flat array, in target order: built by counting, so a million
+/// targets under fifty thousand keys cost two passes and no list of their own.
+#[derive(Debug, Default)]
+struct Postings {
+    /// Group `g`'s targets are `targets[starts[g]..starts[g + 1]]`.
+    starts: Vec<u32>,
+    targets: Vec<u32>,
+    /// Where kept: each posted target's glance, in the same order, so the rules that look at
+    /// every target of a counterparty read one run of memory.
+    glances: Vec<Glance>,
+}
+
+/// In `group_of`: the target is in no group.
+const NO_GROUP: u32 = u32::MAX;
+
+/// What the amount and date rules compare of a target, packed: those rules look at every
+/// target of a counterparty, and reading these from the targets themselves is a cache miss
+/// each.
+#[derive(Debug, Clone, Copy)]
+struct Glance {
+    open_minor: i64,
+    expected_minor: i64,
+    /// Days from the common era, `i32::MIN` when there is no due date.
+    due_day: i32,
+    currency: Currency,
+    kind: TargetKind,
+}
+
+impl Glance {
+    fn of(target: &Target) -> Glance {
+        Glance {
+            open_minor: target.open_minor,
+            expected_minor: target.expected_entry_minor(),
+            due_day: target.due_date.map_or(i32::MIN, |d| d.num_days_from_ce()),
+            currency: target.currency,
+            kind: target.kind,
+        }
+    }
+
+    /// Days from the due date to `day` (days from the common era), if there is one.
+    fn days_after_due(&self, day: i32) -> Option<i64> {
+        (self.due_day != i32::MIN).then(|| i64::from(day) - i64::from(self.due_day))
+    }
 }
 
 impl Postings {
-    fn as_slice(&self) -> &[u32] {
-        match self {
-            Postings::One(one) => std::slice::from_ref(one),
-            Postings::Many(many) => many,
+    /// `group_of[t]` is target `t`'s group (or `NO_GROUP`), of `groups` groups.
+    fn build(group_of: &[u32], groups: usize) -> Postings {
+        let mut starts = vec![0_u32; groups + 1];
+        for &g in group_of.iter().filter(|&&g| g != NO_GROUP) {
+            starts[g as usize + 1] += 1;
         }
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
+        }
+        let mut next = starts.clone();
+        let mut targets = vec![0_u32; starts[groups] as usize];
+        for (t, &g) in group_of.iter().enumerate() {
+            if g != NO_GROUP {
+                let slot = &mut next[g as usize];
+                targets[*slot as usize] = u32::try_from(t).expect("fewer than 4 billion targets");
+                *slot += 1;
+            }
+        }
+        Postings {
+            starts,
+            targets,
+            glances: Vec::new(),
+        }
+    }
+
+    /// Keeps each posted target's glance beside it.
+    fn with_glances(mut self, glances: &[Glance]) -> Postings {
+        self.glances = self.targets.iter().map(|&t| glances[t as usize]).collect();
+        self
+    }
+
+    fn range(&self, group: u32) -> std::ops::Range<usize> {
+        let g = group as usize;
+        self.starts[g] as usize..self.starts[g + 1] as usize
+    }
+
+    fn of(&self, group: u32) -> &[u32] {
+        &self.targets[self.range(group)]
+    }
+
+    /// A group's targets with their glances (kept by `with_glances`).
+    fn glanced(&self, group: u32) -> impl Iterator<Item = (usize, &Glance)> + '_ {
+        let range = self.range(group);
+        self.targets[range.clone()]
+            .iter()
+            .map(|&t| t as usize)
+            .zip(&self.glances[range])
     }
 }
 
 /// A key's targets. Keys borrow the target's own text where it is already compact (most
 /// references and IBANs are), so building an index over a million targets allocates little.
-/// Each key holds one `u32`: the target itself, or (high bit set) the position of its list in
-/// `lists`, since most keys name one target and a million slots are most of the index.
 #[derive(Debug, Default)]
 struct Index<'a> {
+    /// Key → group.
     map: FxHashMap<Cow<'a, str>, u32>,
-    lists: Vec<Vec<u32>>,
+    /// While building: each target's group.
+    group_of: Vec<u32>,
+    postings: Postings,
 }
 
-/// The bit of a slot that says it is a list's position rather than a target.
-const LIST: u32 = 1 << 31;
-
 impl<'a> Index<'a> {
-    fn with_capacity(capacity: usize) -> Index<'a> {
+    fn with_capacity(keys: usize, targets: usize) -> Index<'a> {
         let mut map = FxHashMap::default();
-        map.reserve(capacity);
+        map.reserve(keys);
         Index {
             map,
-            lists: Vec::new(),
+            group_of: Vec::with_capacity(targets),
+            postings: Postings::default(),
         }
     }
 
+    /// Files `target` under `key`; each target is filed once at most.
     fn push(&mut self, key: Cow<'a, str>, target: usize) {
         if key.len() < 3 {
             return;
         }
-        let target = u32::try_from(target)
-            .ok()
-            .filter(|t| t & LIST == 0)
-            .expect("fewer than 2 billion targets");
-        match self.map.entry(key) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(target);
-            }
-            std::collections::hash_map::Entry::Occupied(mut slot) => {
-                let held = *slot.get();
-                if held & LIST == 0 {
-                    let list = u32::try_from(self.lists.len())
-                        .ok()
-                        .filter(|l| l & LIST == 0)
-                        .expect("fewer than 2 billion keys");
-                    self.lists.push(vec![held, target]);
-                    slot.insert(list | LIST);
-                } else {
-                    self.lists[(held & !LIST) as usize].push(target);
-                }
-            }
+        let next = u32::try_from(self.map.len()).expect("fewer than 4 billion keys");
+        let group = *self.map.entry(key).or_insert(next);
+        if self.group_of.len() <= target {
+            self.group_of.resize(target + 1, NO_GROUP);
         }
+        self.group_of[target] = group;
+    }
+
+    /// Ready for lookups.
+    fn finish(mut self) -> Index<'a> {
+        self.postings = Postings::build(&self.group_of, self.map.len());
+        self.group_of = Vec::new();
+        self
     }
 
     fn get(&self, key: &str) -> &[u32] {
-        match self.map.get(key) {
-            None => &[],
-            Some(held) if held & LIST == 0 => std::slice::from_ref(held),
-            Some(held) => &self.lists[(held & !LIST) as usize],
-        }
+        self.map.get(key).map_or(&[], |&g| self.postings.of(g))
     }
 
     fn contains(&self, key: &str) -> bool {
         self.map.contains_key(key)
+    }
+
+    /// A key's targets with their glances (kept by `with_glances`).
+    fn glanced(&self, key: &str) -> impl Iterator<Item = (usize, &Glance)> + '_ {
+        self.map
+            .get(key)
+            .into_iter()
+            .flat_map(|&g| self.postings.glanced(g))
     }
 }
 
@@ -242,28 +319,30 @@ struct References<'a> {
 
 impl<'a> References<'a> {
     fn build(targets: &'a [Target]) -> References<'a> {
-        let mut references = References {
-            by_end_to_end: Index::default(),
-            by_reference: Index::with_capacity(targets.len()),
-            starts: rustc_hash::FxHashSet::default(),
-        };
+        let mut by_end_to_end = Index::default();
+        let mut by_reference = Index::with_capacity(targets.len(), targets.len());
+        let mut starts = rustc_hash::FxHashSet::default();
         for (i, target) in targets.iter().enumerate() {
             if let Some(id) = target
                 .end_to_end_id
                 .as_deref()
                 .filter(|id| !is_placeholder(id))
             {
-                references.by_end_to_end.push(compact_cow(id), i);
+                by_end_to_end.push(compact_cow(id), i);
             }
             if let Some(reference) = &target.reference {
                 let key = compact_cow(reference);
                 if let Some(start) = key.as_bytes().get(..3) {
-                    references.starts.insert([start[0], start[1], start[2]]);
+                    starts.insert([start[0], start[1], start[2]]);
                 }
-                references.by_reference.push(key, i);
+                by_reference.push(key, i);
             }
         }
-        references
+        References {
+            by_end_to_end: by_end_to_end.finish(),
+            by_reference: by_reference.finish(),
+            starts,
+        }
     }
 }
 
@@ -272,95 +351,100 @@ impl<'a> References<'a> {
 /// twenty open invoices is one key.
 struct Parties<'a> {
     target_iban: Vec<Option<Cow<'a, str>>>,
-    /// Index into `keys`.
-    target_party: Vec<Option<u32>>,
+    /// Each target's party (an index into `keys`), or `NO_GROUP`.
+    target_party: Vec<u32>,
     keys: Vec<String>,
-    /// By party index: its targets.
-    targets_of: Vec<Postings>,
+    /// By party: its targets.
+    targets_of: Postings,
     ids: FxHashMap<String, u32>,
     /// Compact IBAN → targets.
     by_iban: Index<'a>,
+    /// By target.
+    glances: Vec<Glance>,
 }
 
 /// The targets' IBANs, compact, and the index by IBAN: one half of [`Parties`].
 struct Ibans<'a> {
     target_iban: Vec<Option<Cow<'a, str>>>,
     by_iban: Index<'a>,
+    glances: Vec<Glance>,
 }
 
 impl<'a> Ibans<'a> {
     fn build(targets: &'a [Target]) -> Ibans<'a> {
-        let mut ibans = Ibans {
-            target_iban: Vec::with_capacity(targets.len()),
-            by_iban: Index::with_capacity(targets.len() / 8),
-        };
+        let mut target_iban = Vec::with_capacity(targets.len());
+        let mut by_iban = Index::with_capacity(targets.len() / 8, targets.len());
         for (i, target) in targets.iter().enumerate() {
             let iban = target.counterparty_iban.as_deref().map(compact_cow);
             if let Some(iban) = &iban {
-                ibans.by_iban.push(iban.clone(), i);
+                by_iban.push(iban.clone(), i);
             }
-            ibans.target_iban.push(iban);
+            target_iban.push(iban);
         }
-        ibans
+        let glances: Vec<Glance> = targets.iter().map(Glance::of).collect();
+        let mut by_iban = by_iban.finish();
+        by_iban.postings = std::mem::take(&mut by_iban.postings).with_glances(&glances);
+        Ibans {
+            target_iban,
+            by_iban,
+            glances,
+        }
     }
 }
 
 impl<'a> Parties<'a> {
     /// The party keys of `targets`, joined to their IBANs worked out beside them.
     fn build(targets: &'a [Target], ibans: impl FnOnce() -> Ibans<'a>) -> Parties<'a> {
-        let mut parties = Parties {
-            target_iban: Vec::new(),
-            target_party: Vec::with_capacity(targets.len()),
-            keys: Vec::new(),
-            targets_of: Vec::new(),
-            ids: FxHashMap::default(),
-            by_iban: Index::default(),
-        };
+        let mut keys: Vec<String> = Vec::new();
+        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+        // A party's targets mostly carry its name written the same way: the key is worked
+        // out once per spelling, not once per target.
+        let mut by_name: FxHashMap<&'a str, u32> = FxHashMap::default();
         let mut key = String::new();
-        for (i, target) in targets.iter().enumerate() {
+        let mut target_party = Vec::with_capacity(targets.len());
+        for target in targets {
             let party = match target.counterparty_name.as_deref() {
-                Some(name) => {
+                Some(name) => *by_name.entry(name).or_insert_with(|| {
                     party_key_into(name, &mut key);
-                    (!key.is_empty()).then(|| parties.intern(&key, i))
-                }
-                None => None,
+                    if key.is_empty() {
+                        return NO_GROUP;
+                    }
+                    if let Some(&id) = ids.get(key.as_str()) {
+                        return id;
+                    }
+                    let id = u32::try_from(keys.len()).expect("fewer than 4 billion parties");
+                    ids.insert(key.clone(), id);
+                    keys.push(key.clone());
+                    id
+                }),
+                None => NO_GROUP,
             };
-            parties.target_party.push(party);
+            target_party.push(party);
         }
         let ibans = ibans();
-        parties.target_iban = ibans.target_iban;
-        parties.by_iban = ibans.by_iban;
-        parties
-    }
-
-    fn intern(&mut self, key: &str, target: usize) -> u32 {
-        let target = u32::try_from(target).expect("fewer than 4 billion targets");
-        if let Some(&id) = self.ids.get(key) {
-            let postings = &mut self.targets_of[id as usize];
-            match postings {
-                Postings::One(first) => *postings = Postings::Many(vec![*first, target]),
-                Postings::Many(list) => list.push(target),
-            }
-            return id;
+        let targets_of = Postings::build(&target_party, keys.len()).with_glances(&ibans.glances);
+        Parties {
+            target_iban: ibans.target_iban,
+            target_party,
+            keys,
+            targets_of,
+            ids,
+            by_iban: ibans.by_iban,
+            glances: ibans.glances,
         }
-        let id = u32::try_from(self.keys.len()).expect("fewer than 4 billion parties");
-        self.ids.insert(key.to_string(), id);
-        self.keys.push(key.to_string());
-        self.targets_of.push(Postings::One(target));
-        id
     }
 
     fn party(&self, target: usize) -> Option<&str> {
-        self.target_party[target].map(|id| self.keys[id as usize].as_str())
+        let id = self.target_party[target];
+        (id != NO_GROUP).then(|| self.keys[id as usize].as_str())
     }
 
-    /// The targets of the party with this key.
-    fn targets(&self, key: &str) -> impl Iterator<Item = usize> + '_ {
+    /// The targets of the party with this key, with their glances.
+    fn glanced(&self, key: &str) -> impl Iterator<Item = (usize, &Glance)> + '_ {
         self.ids
             .get(key)
-            .map_or(&[][..], |&id| self.targets_of[id as usize].as_slice())
-            .iter()
-            .map(|&t| t as usize)
+            .into_iter()
+            .flat_map(|&id| self.targets_of.glanced(id))
     }
 }
 
@@ -383,10 +467,10 @@ pub struct Matcher<'a> {
 
 /// End-to-end ids banks write when the payer gave none.
 fn is_placeholder(id: &str) -> bool {
-    matches!(
-        id.trim().to_ascii_uppercase().as_str(),
-        "NOTPROVIDED" | "NONREF" | "NOTPROVIDED/" | ""
-    )
+    let id = id.trim();
+    ["NOTPROVIDED", "NONREF", "NOTPROVIDED/", ""]
+        .iter()
+        .any(|p| id.eq_ignore_ascii_case(p))
 }
 
 impl<'a> Matcher<'a> {
@@ -484,9 +568,16 @@ impl<'a> Matcher<'a> {
             unmatched: Vec::new(),
         };
         let mut buffer = String::new();
+        let mut candidates = Vec::new();
         for (n, entry) in entries.iter().enumerate() {
             let before = outcome.proposals.len();
-            self.decide(first + n, entry, &mut buffer, &mut outcome.proposals);
+            self.decide(
+                first + n,
+                entry,
+                &mut buffer,
+                &mut candidates,
+                &mut outcome.proposals,
+            );
             if outcome.proposals.len() == before {
                 outcome.unmatched.push(first + n);
             }
@@ -500,12 +591,13 @@ impl<'a> Matcher<'a> {
         index: usize,
         entry: &EntryFacts,
         buffer: &mut String,
+        candidates: &mut Vec<Candidate>,
         proposals: &mut Vec<Proposal>,
     ) {
-        let mut candidates: Vec<Candidate> = Vec::new();
+        candidates.clear();
         for (position, rule) in self.rules.iter().enumerate() {
             let before = candidates.len();
-            self.apply(position, rule, entry, buffer, &mut candidates);
+            self.apply(position, rule, entry, buffer, candidates);
             if candidates.len() > before {
                 // A rule earlier in the order that settles the entry beyond doubt ends the search.
                 candidates.retain(|c| {
@@ -513,7 +605,7 @@ impl<'a> Matcher<'a> {
                         .iter()
                         .any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id))
                 });
-                if self.decisive(&candidates) {
+                if self.decisive(candidates) {
                     break;
                 }
             }
@@ -526,7 +618,7 @@ impl<'a> Matcher<'a> {
         if candidates.is_empty() {
             return;
         }
-        let candidates = merge(candidates);
+        merge(candidates);
         let best = candidates[0].score;
         let margin = i32::from(self.thresholds.tie_margin);
         let contenders = candidates
@@ -537,7 +629,7 @@ impl<'a> Matcher<'a> {
         let suggest = i32::from(self.thresholds.suggest);
         if contenders > 1 {
             for candidate in candidates
-                .into_iter()
+                .drain(..)
                 .take_while(|c| c.score >= best - margin)
                 .filter(|c| c.score >= suggest)
                 .take(5)
@@ -548,7 +640,7 @@ impl<'a> Matcher<'a> {
                 proposals.push(self.proposal(index, entry, candidate, MatchState::Suggested));
             }
         } else {
-            let candidate = candidates.into_iter().next().expect("not empty");
+            let candidate = candidates.swap_remove(0);
             if candidate.score >= auto {
                 proposals.push(self.proposal(index, entry, candidate, MatchState::Auto));
             } else if candidate.score >= suggest {
@@ -596,25 +688,26 @@ impl<'a> Matcher<'a> {
     /// Two automatic matches that together settle more of a target than it has open: neither
     /// is safe, both become suggestions.
     fn settle_conflicts(&self, proposals: &mut [Proposal]) {
-        let mut claimed: FxHashMap<usize, (i64, u32)> = FxHashMap::default();
+        // By target: what the automatic matches settle of it, and how many claim it.
+        let mut claimed: Vec<(i64, u32)> = vec![(0, 0); self.targets.len()];
         for proposal in proposals.iter().filter(|p| p.state == MatchState::Auto) {
             for settle in &proposal.settles {
-                let claim = claimed.entry(settle.target).or_default();
+                let claim = &mut claimed[settle.target];
                 claim.0 += settle.settled_minor;
                 claim.1 += 1;
             }
         }
-        let over: Vec<usize> = claimed
+        let over: Vec<bool> = claimed
             .iter()
-            .filter(|(target, (sum, count))| *count > 1 && *sum > self.targets[**target].open_minor)
-            .map(|(target, _)| *target)
+            .zip(&self.parties.glances)
+            .map(|((sum, count), g)| *count > 1 && *sum > g.open_minor)
             .collect();
-        if over.is_empty() {
+        if !over.contains(&true) {
             return;
         }
         let auto = self.thresholds.auto;
         for proposal in proposals.iter_mut().filter(|p| p.state == MatchState::Auto) {
-            if proposal.settles.iter().any(|s| over.contains(&s.target)) {
+            if proposal.settles.iter().any(|s| over[s.target]) {
                 proposal.state = MatchState::Suggested;
                 proposal.score = proposal.score.min(auto - 1);
                 proposal.notes.push(
@@ -1165,31 +1258,35 @@ impl<'a> Matcher<'a> {
             return;
         };
         compact_into(iban, buffer);
-        let mut targets: Vec<(usize, &'static str)> = Self::lookup(&self.parties.by_iban, buffer)
-            .map(|t| (t, "counterparty_iban"))
-            .collect();
-        for party in self.memory.parties_of(iban) {
-            targets.extend(
-                self.parties
-                    .targets(party)
-                    .map(|t| (t, "counterparty_alias")),
-            );
-        }
+        let day = date.num_days_from_ce();
+        let by_iban = self
+            .parties
+            .by_iban
+            .glanced(buffer)
+            .map(|(t, g)| (t, g, "counterparty_iban"));
+        let aliased = self
+            .memory
+            .parties_of(iban)
+            .iter()
+            .flat_map(|party| self.parties.glanced(party))
+            .map(|(t, g)| (t, g, "counterparty_alias"));
         let mut seen = Vec::new();
-        for (target, field) in targets {
-            let t = &self.targets[target];
-            if seen.contains(&target)
-                || t.currency != entry.currency
-                || t.expected_entry_minor() != entry.amount_minor
+        for (target, g, field) in by_iban.chain(aliased) {
+            if g.currency != entry.currency
+                || g.expected_minor != entry.amount_minor
+                || seen.contains(&target)
             {
                 continue;
             }
             seen.push(target);
-            let Some(due) = t.due_date else { continue };
-            let days = (date - due).num_days();
+            let Some(days) = g.days_after_due(day) else {
+                continue;
+            };
             if days < -window.days_before || days > window.days_after {
                 continue;
             }
+            let t = &self.targets[target];
+            let Some(due) = t.due_date else { continue };
             let mut candidate = Candidate {
                 settles: smallvec![Settle {
                     target,
@@ -1244,41 +1341,43 @@ impl<'a> Matcher<'a> {
         buffer: &mut String,
         out: &mut Vec<Candidate>,
     ) {
-        let mut pool: Vec<usize> = Vec::new();
+        let paid = entry.amount_minor.abs();
+        let fits = |g: &Glance| {
+            g.currency == entry.currency
+                && g.kind.entry_sign() == entry.amount_minor.signum()
+                && g.open_minor < paid
+        };
+        // The counterparty's targets that could be part of the sum, read with their glances.
+        let mut pool: Vec<(usize, Glance)> = Vec::new();
+        let mut add = |found: &mut dyn Iterator<Item = (usize, &Glance)>| {
+            pool.extend(found.filter(|(_, g)| fits(g)).map(|(t, g)| (t, *g)));
+        };
         if let Some(iban) = &entry.counterparty_iban {
             compact_into(iban, buffer);
-            pool.extend(Self::lookup(&self.parties.by_iban, buffer));
+            add(&mut self.parties.by_iban.glanced(buffer));
             for party in self.memory.parties_of(iban) {
-                pool.extend(self.parties.targets(party));
+                add(&mut self.parties.glanced(party));
             }
         }
         if let Some(name) = &entry.counterparty_name {
-            pool.extend(self.parties.targets(&party_key(name)));
+            party_key_into(name, buffer);
+            add(&mut self.parties.glanced(buffer));
             for party in self.memory.parties_of(name) {
-                pool.extend(self.parties.targets(party));
+                add(&mut self.parties.glanced(party));
             }
         }
-        pool.sort_unstable();
-        pool.dedup();
-        let paid = entry.amount_minor.abs();
-        pool.retain(|&t| {
-            let t = &self.targets[t];
-            t.currency == entry.currency
-                && t.kind.entry_sign() == entry.amount_minor.signum()
-                && t.open_minor < paid
-        });
+        pool.sort_unstable_by_key(|(t, _)| *t);
+        pool.dedup_by_key(|(t, _)| *t);
         if pool.len() < 2 {
             return;
         }
         if let Some(date) = entry.date() {
-            pool.sort_by_key(|&t| {
-                self.targets[t]
-                    .due_date
-                    .map_or(i64::MAX, |d| (date - d).num_days().abs())
-            });
+            let day = date.num_days_from_ce();
+            pool.sort_by_key(|(_, g)| g.days_after_due(day).map_or(i64::MAX, i64::abs));
         }
         pool.truncate(params.candidates_max);
-        let amounts: Vec<i64> = pool.iter().map(|&t| self.targets[t].open_minor).collect();
+        let amounts: Vec<i64> = pool.iter().map(|(_, g)| g.open_minor).collect();
+        let pool: Vec<usize> = pool.into_iter().map(|(t, _)| t).collect();
         let found =
             subsets_summing_to(&amounts, paid, 2, params.items_max, params.search_budget, 2);
         if found.exhausted {
@@ -1535,17 +1634,27 @@ fn looks_like_rf(text: &str) -> bool {
 
 /// One candidate per target set, the best score kept (the earlier rule on a tie), sorted best
 /// first.
-fn merge(candidates: Vec<Candidate>) -> Vec<Candidate> {
-    let mut best: Vec<Candidate> = Vec::new();
-    for candidate in candidates {
-        match best.iter_mut().find(|c| c.same_targets(&candidate)) {
-            Some(existing) if candidate.score > existing.score => *existing = candidate,
-            Some(_) => {}
-            None => best.push(candidate),
+fn merge(candidates: &mut Vec<Candidate>) {
+    if candidates.len() < 2 {
+        return;
+    }
+    let mut kept = 0;
+    for next in 0..candidates.len() {
+        match (0..kept).find(|&k| candidates[k].same_targets(&candidates[next])) {
+            Some(k) => {
+                if candidates[next].score > candidates[k].score {
+                    candidates.swap(k, next);
+                }
+            }
+            None => {
+                candidates.swap(kept, next);
+                kept += 1;
+            }
         }
     }
-    best.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
-    best
+    candidates.truncate(kept);
+    // Stable, so candidates of one score and rule keep the order they were found in.
+    candidates.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
 }
 
 fn criterion_field(field: Field) -> &'static str {

@@ -25,14 +25,16 @@ pub fn subsets_summing_to(
         .collect();
     // Largest first: the remaining total shrinks fastest, and the suffix sums prune early.
     order.sort_by(|&a, &b| amounts[b].cmp(&amounts[a]).then(a.cmp(&b)));
-    let mut suffix = vec![0_i64; order.len() + 1];
-    for i in (0..order.len()).rev() {
-        suffix[i] = suffix[i + 1].saturating_add(amounts[order[i]]);
+    // `prefix[i]`: the sum of the `i` largest; any `k` of them from `i` on sum to at most
+    // `prefix[i + k] - prefix[i]`.
+    let mut prefix = vec![0_i64; order.len() + 1];
+    for i in 0..order.len() {
+        prefix[i + 1] = prefix[i].saturating_add(amounts[order[i]]);
     }
     let mut search = Search {
         amounts,
         order: &order,
-        suffix: &suffix,
+        prefix: &prefix,
         items_min,
         items_max,
         budget,
@@ -47,7 +49,7 @@ pub fn subsets_summing_to(
 struct Search<'a> {
     amounts: &'a [i64],
     order: &'a [usize],
-    suffix: &'a [i64],
+    prefix: &'a [i64],
     items_min: usize,
     items_max: usize,
     budget: usize,
@@ -57,6 +59,12 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
+    /// The largest sum of at most `slots` items from position `from` of the order.
+    fn most_from(&self, from: usize, slots: usize) -> i64 {
+        let end = (from + slots).min(self.order.len());
+        self.prefix[end] - self.prefix[from]
+    }
+
     fn walk(&mut self, from: usize, remaining: i64) {
         if self.found.sets.len() >= self.results_max || self.found.exhausted {
             return;
@@ -69,13 +77,16 @@ impl Search<'_> {
             }
             return;
         }
-        if self.chosen.len() == self.items_max
-            || from == self.order.len()
-            || self.suffix[from] < remaining
-        {
+        if self.chosen.len() == self.items_max || from == self.order.len() {
             return;
         }
+        let slots = self.items_max - self.chosen.len();
         for i in from..self.order.len() {
+            // The largest sum left within the items still allowed: amounts only shrink from
+            // here, so when it falls short, nothing further can reach.
+            if self.most_from(i, slots) < remaining {
+                return;
+            }
             if self.budget == 0 {
                 self.found.exhausted = true;
                 return;
@@ -84,9 +95,6 @@ impl Search<'_> {
             let amount = self.amounts[self.order[i]];
             if amount > remaining {
                 continue;
-            }
-            if self.suffix[i] < remaining {
-                return;
             }
             self.chosen.push(self.order[i]);
             self.walk(i + 1, remaining - amount);
@@ -120,6 +128,19 @@ mod tests {
         // Which two? The amounts cannot say, so the caller must see more than one answer.
         let found = subsets_summing_to(&[100, 100, 100], 200, 2, 3, 1000, 2);
         assert_eq!(found.sets.len(), 2);
+    }
+
+    #[test]
+    fn a_total_beyond_the_largest_items_allowed_is_ruled_out_without_a_search() {
+        // Forty items sum to far more than the total, but no six of them reach it: the
+        // search must say "none" at once rather than spend its budget and give up.
+        let amounts: Vec<i64> = (1..=40).map(|i| i * 10).collect();
+        let seven_largest: i64 = (34..=40).map(|i| i * 10).sum();
+        let found = subsets_summing_to(&amounts, seven_largest, 2, 6, 500, 2);
+        assert!(found.sets.is_empty());
+        assert!(!found.exhausted);
+        let found = subsets_summing_to(&amounts, seven_largest, 2, 7, 500, 2);
+        assert_eq!(found.sets, vec![(33..40).collect::<Vec<usize>>()]);
     }
 
     #[test]
