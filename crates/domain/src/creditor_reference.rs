@@ -32,6 +32,14 @@ impl CreditorReference {
     /// A reference split by spaces is not looked for: `RF` texts are printed without them.
     pub fn find_all(text: &str) -> Vec<CreditorReference> {
         let mut found: Vec<CreditorReference> = Vec::new();
+        // Most remittance texts hold no "RF" at all: said without copying the text.
+        if !text
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].eq_ignore_ascii_case(&b'R') && w[1].eq_ignore_ascii_case(&b'F'))
+        {
+            return found;
+        }
         let upper = text.to_ascii_uppercase();
         let bytes = upper.as_bytes();
         let mut at = 0;

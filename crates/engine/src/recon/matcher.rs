@@ -23,8 +23,7 @@ use super::rule::{
 };
 use super::subset::subsets_summing_to;
 use super::text::{
-    compact, compact_into, party_key, party_key_into, push_upper, same_party, same_party_key,
-    tokens,
+    compact, compact_into, party_key, party_key_into, push_upper, same_party_key, tokens,
 };
 
 /// Scores are hundredths: 90 is a confidence of 0.90.
@@ -1034,7 +1033,7 @@ impl<'a> Matcher<'a> {
         buffer: &mut String,
     ) -> Vec<(usize, EntryText)> {
         let mut found: Vec<(usize, EntryText)> = Vec::new();
-        let runs: Vec<&str> = tokens(text).collect();
+        let runs: SmallVec<[&str; 24]> = tokens(text).collect();
         let note = |key: &str, shown: EntryText, found: &mut Vec<(usize, EntryText)>| {
             for target in Self::lookup(&self.references.by_reference, key) {
                 if !found.iter().any(|(t, _)| *t == target) {
@@ -1271,6 +1270,7 @@ impl<'a> Matcher<'a> {
             .flat_map(|party| self.parties.glanced(party))
             .map(|(t, g)| (t, g, "counterparty_alias"));
         let mut seen = Vec::new();
+        let mut entry_party: Option<String> = None;
         for (target, g, field) in by_iban.chain(aliased) {
             if g.currency != entry.currency
                 || g.expected_minor != entry.amount_minor
@@ -1316,8 +1316,17 @@ impl<'a> Matcher<'a> {
                 ],
                 notes: Vec::new(),
             };
-            if let (Some(a), Some(b)) = (&entry.counterparty_name, &t.counterparty_name) {
-                if same_party(a, b) {
+            // The target's party key was worked out when it was indexed; the entry's, once
+            // for all its candidates.
+            let entry_party = entry_party.get_or_insert_with(|| {
+                entry
+                    .counterparty_name
+                    .as_deref()
+                    .map(party_key)
+                    .unwrap_or_default()
+            });
+            if let Some(b) = self.parties.party(target) {
+                if same_party_key(entry_party, b) {
                     candidate.score += 3;
                     candidate.evidence.push(Evidence {
                         field: "counterparty_name",
