@@ -23,7 +23,7 @@ use super::rule::{
 };
 use super::subset::subsets_summing_to;
 use super::text::{
-    compact, compact_into, party_key, party_key_into, push_upper, same_party_key, tokens,
+    compact, compact_into, party_key, party_key_into, push_upper, same_party_key, upper_prefix, tokens,
 };
 
 /// Scores are hundredths: 90 is a confidence of 0.90.
@@ -1042,19 +1042,17 @@ impl<'a> Matcher<'a> {
             }
         };
         for start in 0..runs.len() {
+            let window = &runs[start..runs.len().min(start + params.runs_max)];
+            // No reference starts like the runs from here: nothing from here can be one, and
+            // most starts are ruled out so, before any run is copied.
+            match upper_prefix(window) {
+                Some(prefix) if self.references.starts.contains(&prefix) => {}
+                _ => continue,
+            }
             buffer.clear();
-            let mut checked_start = false;
             let first = runs[start];
-            for run in runs.iter().skip(start).take(params.runs_max) {
+            for run in window {
                 push_upper(run, buffer);
-                if !checked_start && buffer.len() >= 3 {
-                    // No reference starts like this run: nothing from here can be one.
-                    let b = buffer.as_bytes();
-                    if !self.references.starts.contains(&[b[0], b[1], b[2]]) {
-                        break;
-                    }
-                    checked_start = true;
-                }
                 if buffer.len() >= 4 && self.references.by_reference.contains(buffer.as_str()) {
                     // The words as written, from the first run to this one.
                     let begin = span_of(text, first);

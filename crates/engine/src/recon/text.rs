@@ -46,6 +46,44 @@ pub fn push_upper(word: &str, out: &mut String) {
     }
 }
 
+/// The first three bytes of `runs` joined and upper-cased as [`push_upper`] writes them, if
+/// they come to three bytes: what a reference's start is told by without copying the runs.
+pub fn upper_prefix(runs: &[&str]) -> Option<[u8; 3]> {
+    let mut prefix = [0_u8; 3];
+    let mut filled = 0;
+    for &b in runs.iter().flat_map(|run| run.as_bytes()) {
+        if !b.is_ascii() {
+            return upper_prefix_of_chars(runs);
+        }
+        prefix[filled] = b.to_ascii_uppercase();
+        filled += 1;
+        if filled == prefix.len() {
+            return Some(prefix);
+        }
+    }
+    None
+}
+
+/// [`upper_prefix`] where a character beyond ASCII comes first: Unicode's upper case may be
+/// longer than the character.
+fn upper_prefix_of_chars(runs: &[&str]) -> Option<[u8; 3]> {
+    let mut prefix = [0_u8; 3];
+    let mut filled = 0;
+    for c in runs.iter().flat_map(|run| run.chars()) {
+        for upper in c.to_uppercase() {
+            let mut bytes = [0_u8; 4];
+            for &b in upper.encode_utf8(&mut bytes).as_bytes() {
+                prefix[filled] = b;
+                filled += 1;
+                if filled == prefix.len() {
+                    return Some(prefix);
+                }
+            }
+        }
+    }
+    None
+}
+
 /// The runs of letters and digits of a text, in order: a number split by a space, a dash, a
 /// slash or a line break is several runs the matcher joins back.
 pub fn tokens(text: &str) -> Tokens<'_> {
@@ -82,23 +120,25 @@ impl<'a> Tokens<'a> {
     /// Moves past the characters that are (`word`) or are not letters or digits.
     fn skip(&mut self, word: bool) {
         let bytes = self.text.as_bytes();
-        while let Some(&b) = bytes.get(self.at) {
-            let (is_word, width) = match BYTE_CLASS[usize::from(b)] {
-                0 => (false, 1),
-                1 => (true, 1),
-                _ => {
-                    let c = self.text[self.at..]
+        let same = u8::from(word);
+        let mut at = self.at;
+        while let Some(&b) = bytes.get(at) {
+            match BYTE_CLASS[usize::from(b)] {
+                class if class == same => at += 1,
+                2 => {
+                    let c = self.text[at..]
                         .chars()
                         .next()
                         .expect("at a character boundary");
-                    (c.is_alphanumeric(), c.len_utf8())
+                    if c.is_alphanumeric() != word {
+                        break;
+                    }
+                    at += c.len_utf8();
                 }
-            };
-            if is_word != word {
-                return;
+                _ => break,
             }
-            self.at += width;
         }
+        self.at = at;
     }
 }
 
@@ -224,6 +264,13 @@ mod tests {
             let mut pushed = String::from("AB");
             push_upper(text, &mut pushed);
             assert_eq!(pushed, format!("AB{}", text.to_uppercase()), "{text:?}");
+            let runs: Vec<&str> = tokens(text).collect();
+            let joined = upper.as_bytes();
+            assert_eq!(
+                upper_prefix(&runs),
+                joined.get(..3).map(|b| [b[0], b[1], b[2]]),
+                "{text:?}"
+            );
         }
     }
 
@@ -236,13 +283,19 @@ mod tests {
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|t| !t.is_empty())
                 .collect();
-            proptest::prop_assert_eq!(tokens(&text).collect::<Vec<_>>(), plain);
+            proptest::prop_assert_eq!(tokens(&text).collect::<Vec<_>>(), plain.clone());
             let upper: String = text
                 .chars()
                 .filter(|c| c.is_alphanumeric())
                 .flat_map(char::to_uppercase)
                 .collect();
-            proptest::prop_assert_eq!(compact(&text), upper);
+            proptest::prop_assert_eq!(compact(&text), upper.clone());
+            let mut joined = String::new();
+            for run in &plain {
+                push_upper(run, &mut joined);
+            }
+            let expected = joined.as_bytes().get(..3).map(|b| [b[0], b[1], b[2]]);
+            proptest::prop_assert_eq!(upper_prefix(&plain), expected);
         }
     }
 
