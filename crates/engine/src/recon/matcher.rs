@@ -23,7 +23,8 @@ use super::rule::{
 };
 use super::subset::subsets_summing_to;
 use super::text::{
-    compact, compact_into, party_key, party_key_into, push_upper, same_party_key, upper_prefix, tokens,
+    compact, compact_into, party_key, party_key_into, push_upper, same_party_key, tokens,
+    upper_prefix,
 };
 
 /// Scores are hundredths: 90 is a confidence of 0.90.
