@@ -118,7 +118,7 @@ const BYTE_CLASS: [u8; 256] = {
 
 impl<'a> Tokens<'a> {
     /// Moves past the characters that are (`word`) or are not letters or digits.
-    fn skip(&mut self, word: bool) {
+    fn move_past(&mut self, word: bool) {
         let bytes = self.text.as_bytes();
         let same = u8::from(word);
         let mut at = self.at;
@@ -146,12 +146,12 @@ impl<'a> Iterator for Tokens<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        self.skip(false);
+        self.move_past(false);
         if self.at >= self.text.len() {
             return None;
         }
         let start = self.at;
-        self.skip(true);
+        self.move_past(true);
         Some(&self.text[start..self.at])
     }
 }
