@@ -235,6 +235,22 @@ mod tests {
         );
     }
 
+    /// The runs of a text by the plain definition: split on every character that is not a
+    /// letter or digit.
+    fn plain_tokens(text: &str) -> Vec<&str> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .collect()
+    }
+
+    /// A text compact by the plain definition: its letters and digits, in Unicode upper case.
+    fn plain_compact(text: &str) -> String {
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_uppercase)
+            .collect()
+    }
+
     /// The fast paths give what the plain definitions give, ASCII or not.
     #[test]
     fn the_fast_paths_agree_with_the_plain_definitions() {
@@ -250,16 +266,12 @@ mod tests {
             "-x-",
         ];
         for text in texts {
-            let plain: Vec<&str> = text
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|t| !t.is_empty())
-                .collect();
-            assert_eq!(tokens(text).collect::<Vec<_>>(), plain, "{text:?}");
-            let upper: String = text
-                .chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_uppercase)
-                .collect();
+            assert_eq!(
+                tokens(text).collect::<Vec<_>>(),
+                plain_tokens(text),
+                "{text:?}"
+            );
+            let upper = plain_compact(text);
             assert_eq!(compact(text), upper, "{text:?}");
             let mut pushed = String::from("AB");
             push_upper(text, &mut pushed);
@@ -279,17 +291,9 @@ mod tests {
         /// paths never panic and agree with the character-level definitions.
         #[test]
         fn the_fast_paths_agree_on_any_text(text in "\\PC*|[ -~\\t\\n]*") {
-            let plain: Vec<&str> = text
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|t| !t.is_empty())
-                .collect();
+            let plain = plain_tokens(&text);
             proptest::prop_assert_eq!(tokens(&text).collect::<Vec<_>>(), plain.clone());
-            let upper: String = text
-                .chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_uppercase)
-                .collect();
-            proptest::prop_assert_eq!(compact(&text), upper.clone());
+            proptest::prop_assert_eq!(compact(&text), plain_compact(&text));
             let mut joined = String::new();
             for run in &plain {
                 push_upper(run, &mut joined);
