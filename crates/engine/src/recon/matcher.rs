@@ -16,6 +16,7 @@ use cashline_domain::{CreditorReference, Currency, DifferenceKind, MatchState};
 use super::amount::{fit, fit_amount, Fit};
 use super::evidence::{span_of, EntryText, Evidence, Shown, TargetText};
 use super::facts::{EntryFacts, Memory, Target, TargetKind};
+use super::index::{is_key, same_compact, Glance, Index, Postings, NO_GROUP};
 use super::parallel::{by_share, threads, PARALLEL_FROM};
 use super::rule::{
     CustomParams, Drift, Field, InvoiceParams, Params, Rule, RuleKind, SeveralParams, Test,
@@ -139,161 +140,6 @@ impl Candidate {
     }
 }
 
-/// Each group's targets in one flat array, in target order: built by counting, so a million
-/// targets under fifty thousand keys cost two passes and no list of their own.
-#[derive(Debug, Default)]
-struct Postings {
-    /// Group `g`'s targets are `targets[starts[g]..starts[g + 1]]`.
-    starts: Vec<u32>,
-    targets: Vec<u32>,
-    /// Where kept: each posted target's glance, in the same order, so the rules that look at
-    /// every target of a counterparty read one run of memory.
-    glances: Vec<Glance>,
-}
-
-/// In `group_of`: the target is in no group.
-const NO_GROUP: u32 = u32::MAX;
-
-/// What the amount and date rules compare of a target, packed: those rules look at every
-/// target of a counterparty, and reading these from the targets themselves is a cache miss
-/// each.
-#[derive(Debug, Clone, Copy)]
-struct Glance {
-    open_minor: i64,
-    expected_minor: i64,
-    /// Days from the common era, `i32::MIN` when there is no due date.
-    due_day: i32,
-    currency: Currency,
-    kind: TargetKind,
-}
-
-impl Glance {
-    fn of(target: &Target) -> Glance {
-        Glance {
-            open_minor: target.open_minor,
-            expected_minor: target.expected_entry_minor(),
-            due_day: target.due_date.map_or(i32::MIN, |d| d.num_days_from_ce()),
-            currency: target.currency,
-            kind: target.kind,
-        }
-    }
-
-    /// Days from the due date to `day` (days from the common era), if there is one.
-    fn days_after_due(&self, day: i32) -> Option<i64> {
-        (self.due_day != i32::MIN).then(|| i64::from(day) - i64::from(self.due_day))
-    }
-}
-
-impl Postings {
-    /// `group_of[t]` is target `t`'s group (or `NO_GROUP`), of `groups` groups.
-    fn build(group_of: &[u32], groups: usize) -> Postings {
-        let mut starts = vec![0_u32; groups + 1];
-        for &g in group_of.iter().filter(|&&g| g != NO_GROUP) {
-            starts[g as usize + 1] += 1;
-        }
-        for g in 0..groups {
-            starts[g + 1] += starts[g];
-        }
-        let mut next = starts.clone();
-        let mut targets = vec![0_u32; starts[groups] as usize];
-        for (t, &g) in group_of.iter().enumerate() {
-            if g != NO_GROUP {
-                let slot = &mut next[g as usize];
-                targets[*slot as usize] = u32::try_from(t).expect("fewer than 4 billion targets");
-                *slot += 1;
-            }
-        }
-        Postings {
-            starts,
-            targets,
-            glances: Vec::new(),
-        }
-    }
-
-    /// Keeps each posted target's glance beside it.
-    fn with_glances(mut self, glances: &[Glance]) -> Postings {
-        self.glances = self.targets.iter().map(|&t| glances[t as usize]).collect();
-        self
-    }
-
-    fn range(&self, group: u32) -> std::ops::Range<usize> {
-        let g = group as usize;
-        self.starts[g] as usize..self.starts[g + 1] as usize
-    }
-
-    fn of(&self, group: u32) -> &[u32] {
-        &self.targets[self.range(group)]
-    }
-
-    /// A group's targets with their glances (kept by `with_glances`).
-    fn glanced(&self, group: u32) -> impl Iterator<Item = (usize, &Glance)> + '_ {
-        let range = self.range(group);
-        self.targets[range.clone()]
-            .iter()
-            .map(|&t| t as usize)
-            .zip(&self.glances[range])
-    }
-}
-
-/// A key's targets. Keys borrow the target's own text where it is already compact (most
-/// references and IBANs are), so building an index over a million targets allocates little.
-#[derive(Debug, Default)]
-struct Index<'a> {
-    /// Key → group.
-    map: FxHashMap<Cow<'a, str>, u32>,
-    /// While building: each target's group.
-    group_of: Vec<u32>,
-    postings: Postings,
-}
-
-impl<'a> Index<'a> {
-    fn with_capacity(keys: usize, targets: usize) -> Index<'a> {
-        let mut map = FxHashMap::default();
-        map.reserve(keys);
-        Index {
-            map,
-            group_of: Vec::with_capacity(targets),
-            postings: Postings::default(),
-        }
-    }
-
-    /// Files `target` under `key`; each target is filed once at most.
-    fn push(&mut self, key: Cow<'a, str>, target: usize) {
-        if key.len() < 3 {
-            return;
-        }
-        let next = u32::try_from(self.map.len()).expect("fewer than 4 billion keys");
-        let group = *self.map.entry(key).or_insert(next);
-        if self.group_of.len() <= target {
-            self.group_of.resize(target + 1, NO_GROUP);
-        }
-        self.group_of[target] = group;
-    }
-
-    /// Ready for lookups.
-    fn finish(mut self) -> Index<'a> {
-        self.postings = Postings::build(&self.group_of, self.map.len());
-        self.group_of = Vec::new();
-        self
-    }
-
-    fn get(&self, key: &str) -> &[u32] {
-        self.map.get(key).map_or(&[], |&g| self.postings.of(g))
-    }
-
-    fn contains(&self, key: &str) -> bool {
-        self.map.contains_key(key)
-    }
-
-    /// A key's targets with their glances (kept by `with_glances`).
-    fn glanced(&self, key: &str) -> impl Iterator<Item = (usize, &Glance)> + '_ {
-        self.map
-            .get(key)
-            .into_iter()
-            .flat_map(|&g| self.postings.glanced(g))
-    }
-}
-
 /// `text` compact, borrowed when it is compact already.
 fn compact_cow(text: &str) -> Cow<'_, str> {
     if text
@@ -317,25 +163,33 @@ struct References<'a> {
     starts: rustc_hash::FxHashSet<[u8; 3]>,
 }
 
+fn end_to_end_id(target: &Target) -> Option<&str> {
+    target
+        .end_to_end_id
+        .as_deref()
+        .filter(|id| !is_placeholder(id))
+}
+
+fn reference(target: &Target) -> Option<&str> {
+    target.reference.as_deref()
+}
+
+fn iban(target: &Target) -> Option<&str> {
+    target.counterparty_iban.as_deref()
+}
+
 impl<'a> References<'a> {
     fn build(targets: &'a [Target]) -> References<'a> {
-        let mut by_end_to_end = Index::default();
-        let mut by_reference = Index::with_capacity(targets.len(), targets.len());
+        let payments = targets.iter().filter(|t| t.end_to_end_id.is_some()).count();
+        let mut by_end_to_end = Index::new(targets, end_to_end_id, payments);
+        let mut by_reference = Index::new(targets, reference, targets.len());
         let mut starts = rustc_hash::FxHashSet::default();
-        for (i, target) in targets.iter().enumerate() {
-            if let Some(id) = target
-                .end_to_end_id
-                .as_deref()
-                .filter(|id| !is_placeholder(id))
-            {
-                by_end_to_end.push(compact_cow(id), i);
+        for i in 0..targets.len() {
+            if payments > 0 {
+                by_end_to_end.push(i);
             }
-            if let Some(reference) = &target.reference {
-                let key = compact_cow(reference);
-                if let Some(start) = key.as_bytes().get(..3) {
-                    starts.insert([start[0], start[1], start[2]]);
-                }
-                by_reference.push(key, i);
+            if let Some(start) = by_reference.push(i) {
+                starts.insert(start);
             }
         }
         References {
@@ -346,11 +200,10 @@ impl<'a> References<'a> {
     }
 }
 
-/// Who each target is: its IBAN compact and its party key, worked out once rather than per
-/// comparison. Party keys are kept once per party, not once per target: a customer with
+/// Who each target is: its party key, worked out once rather than per comparison, and the
+/// index by IBAN. Party keys are kept once per party, not once per target: a customer with
 /// twenty open invoices is one key.
 struct Parties<'a> {
-    target_iban: Vec<Option<Cow<'a, str>>>,
     /// Each target's party (an index into `keys`), or `NO_GROUP`.
     target_party: Vec<u32>,
     keys: Vec<String>,
@@ -363,32 +216,21 @@ struct Parties<'a> {
     glances: Vec<Glance>,
 }
 
-/// The targets' IBANs, compact, and the index by IBAN: one half of [`Parties`].
+/// The index by IBAN and the targets' glances: one half of [`Parties`].
 struct Ibans<'a> {
-    target_iban: Vec<Option<Cow<'a, str>>>,
     by_iban: Index<'a>,
     glances: Vec<Glance>,
 }
 
 impl<'a> Ibans<'a> {
     fn build(targets: &'a [Target]) -> Ibans<'a> {
-        let mut target_iban = Vec::with_capacity(targets.len());
-        let mut by_iban = Index::with_capacity(targets.len() / 8, targets.len());
-        for (i, target) in targets.iter().enumerate() {
-            let iban = target.counterparty_iban.as_deref().map(compact_cow);
-            if let Some(iban) = &iban {
-                by_iban.push(iban.clone(), i);
-            }
-            target_iban.push(iban);
+        let mut by_iban = Index::new(targets, iban, targets.len() / 8);
+        for i in 0..targets.len() {
+            by_iban.push(i);
         }
         let glances: Vec<Glance> = targets.iter().map(Glance::of).collect();
-        let mut by_iban = by_iban.finish();
-        by_iban.postings = std::mem::take(&mut by_iban.postings).with_glances(&glances);
-        Ibans {
-            target_iban,
-            by_iban,
-            glances,
-        }
+        let by_iban = by_iban.finish().with_glances(&glances);
+        Ibans { by_iban, glances }
     }
 }
 
@@ -424,7 +266,6 @@ impl<'a> Parties<'a> {
         let ibans = ibans();
         let targets_of = Postings::build(&target_party, keys.len()).with_glances(&ibans.glances);
         Parties {
-            target_iban: ibans.target_iban,
             target_party,
             keys,
             targets_of,
@@ -837,8 +678,9 @@ impl<'a> Matcher<'a> {
             party.is_some_and(|p| self.memory.parties_of(alias).iter().any(|q| q == p))
         };
         let entry_iban = entry.counterparty_iban.as_deref().map(compact_cow);
-        if let (Some(a), Some(b)) = (&entry_iban, &self.parties.target_iban[target]) {
-            if a == b {
+        let target_iban = self.targets[target].counterparty_iban.as_deref();
+        if let (Some(a), Some(b)) = (&entry_iban, target_iban) {
+            if is_key(b, a) {
                 return Agreement::Iban(Evidence {
                     field: "counterparty_iban",
                     entry: Shown::Entry(EntryText::CounterpartyIban),
@@ -884,7 +726,7 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        match (&entry_iban, &self.parties.target_iban[target]) {
+        match (&entry_iban, target_iban) {
             (Some(_), Some(_)) => Agreement::Differs,
             _ if entry_party.is_some() && party.is_some() => Agreement::Differs,
             _ => Agreement::Unknown,
@@ -909,10 +751,10 @@ impl<'a> Matcher<'a> {
                         && p.currency == payment.currency
                         && p.open_minor == payment.open_minor
                         && match (
-                            &self.parties.target_iban[i],
-                            &self.parties.target_iban[target],
+                            p.counterparty_iban.as_deref(),
+                            payment.counterparty_iban.as_deref(),
                         ) {
-                            (Some(a), Some(b)) => a == b,
+                            (Some(a), Some(b)) => same_compact(a, b),
                             _ => self
                                 .parties
                                 .party(i)
@@ -1054,7 +896,7 @@ impl<'a> Matcher<'a> {
             let first = runs[start];
             for run in window {
                 push_upper(run, buffer);
-                if buffer.len() >= 4 && self.references.by_reference.contains(buffer.as_str()) {
+                if buffer.len() >= 4 && self.references.by_reference.may_contain(buffer) {
                     // The words as written, from the first run to this one.
                     let begin = span_of(text, first);
                     let end = span_of(text, run);

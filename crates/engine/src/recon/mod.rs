@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod evidence;
 pub mod explanation;
 pub mod facts;
+pub mod index;
 pub mod matcher;
 pub mod parallel;
 pub mod rule;

@@ -16,14 +16,17 @@ pub fn compact_into(text: &str, out: &mut String) {
         // rather than a character at a time through UTF-8 encoding.
         if text.bytes().all(|b| b.is_ascii_alphanumeric()) {
             out.push_str(text);
+            out.make_ascii_uppercase();
         } else {
-            out.extend(
+            // Bytes rather than characters: pushing a `char` encodes it, byte by byte.
+            let mut bytes = std::mem::take(out).into_bytes();
+            bytes.extend(
                 text.bytes()
                     .filter(u8::is_ascii_alphanumeric)
-                    .map(char::from),
+                    .map(|b| b.to_ascii_uppercase()),
             );
+            *out = String::from_utf8(bytes).expect("ASCII letters and digits");
         }
-        out.make_ascii_uppercase();
         return;
     }
     for c in text.chars() {
