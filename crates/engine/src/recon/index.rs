@@ -17,6 +17,10 @@ use super::text::{compact, compact_into};
 /// In `group_of`: the target is in no group.
 pub const NO_GROUP: u32 = u32::MAX;
 
+/// In a key's slot of `groups` once `finish` has run: the value is a group of several
+/// targets, not the one target a key nearly always has.
+const SHARED: u32 = 1 << 31;
+
 /// Keys shorter than this (compact) name nothing safely.
 const KEY_MIN: usize = 3;
 
@@ -157,7 +161,8 @@ pub type KeyOf = fn(&Target) -> Option<&str>;
 pub struct Index<'a> {
     targets: &'a [Target],
     key_of: KeyOf,
-    /// Key hash → group.
+    /// Key hash → group while building; once finished, the key's one target, or its group
+    /// with `SHARED` set: a reference names one item, and its lookup then reads no postings.
     groups: FxHashMap<u64, u32>,
     /// Keys whose hash an earlier key of other text holds: a collision, rare enough to keep
     /// as text.
@@ -168,11 +173,15 @@ pub struct Index<'a> {
     /// While building: each target's group.
     group_of: Vec<u32>,
     postings: Postings,
+    /// Whether a key's one target is filed in its slot (see `groups`).
+    direct: bool,
     scratch: String,
 }
 
 impl<'a> Index<'a> {
-    pub fn new(targets: &'a [Target], key_of: KeyOf, keys: usize) -> Index<'a> {
+    /// An index of about `keys` keys; `direct` where nearly every key has one target (a
+    /// reference), not where they share (an IBAN).
+    pub fn new(targets: &'a [Target], key_of: KeyOf, keys: usize, direct: bool) -> Index<'a> {
         let mut groups = FxHashMap::default();
         groups.reserve(keys);
         Index {
@@ -183,6 +192,7 @@ impl<'a> Index<'a> {
             keys: Vec::with_capacity(keys),
             group_of: vec![NO_GROUP; targets.len()],
             postings: Postings::default(),
+            direct,
             scratch: String::new(),
         }
     }
@@ -233,6 +243,12 @@ impl<'a> Index<'a> {
         self.postings = Postings::build(&self.group_of, self.keys.len());
         self.group_of = Vec::new();
         self.keys = Vec::new();
+        for value in self.groups.values_mut() {
+            *value = match self.postings.of(*value) {
+                [one] if self.direct => *one,
+                _ => *value | SHARED,
+            };
+        }
         self
     }
 
@@ -242,23 +258,27 @@ impl<'a> Index<'a> {
         self
     }
 
-    /// The group of `key` (compact), its text checked.
-    fn group(&self, key: &str) -> Option<u32> {
-        if key.len() < KEY_MIN {
-            return None;
-        }
-        let group = *self.groups.get(&hash_of(key.as_bytes()))?;
-        let first = self.postings.of(group)[0] as usize;
-        if (self.key_of)(&self.targets[first]).is_some_and(|text| is_key(text, key)) {
-            Some(group)
-        } else {
-            self.collided.get(key).copied()
-        }
-    }
-
-    /// The targets filed under `key` (compact).
+    /// The targets filed under `key` (compact), its text checked.
     pub fn get(&self, key: &str) -> &[u32] {
-        self.group(key).map_or(&[], |g| self.postings.of(g))
+        if key.len() < KEY_MIN {
+            return &[];
+        }
+        let Some(value) = self.groups.get(&hash_of(key.as_bytes())) else {
+            return &[];
+        };
+        let posted = if value & SHARED == 0 {
+            std::slice::from_ref(value)
+        } else {
+            self.postings.of(value & !SHARED)
+        };
+        let first = posted[0] as usize;
+        if (self.key_of)(&self.targets[first]).is_some_and(|text| is_key(text, key)) {
+            posted
+        } else {
+            self.collided
+                .get(key)
+                .map_or(&[], |&group| self.postings.of(group))
+        }
     }
 
     /// Whether some key may be `key` (compact): a hash only, the text not checked, for ruling
@@ -267,11 +287,27 @@ impl<'a> Index<'a> {
         key.len() >= KEY_MIN && self.groups.contains_key(&hash_of(key.as_bytes()))
     }
 
-    /// A key's targets with their glances (kept by `with_glances`).
+    /// A key's targets with their glances (kept by `with_glances`, on an index that files
+    /// no key's one target directly).
     pub fn glanced(&self, key: &str) -> impl Iterator<Item = (usize, &Glance)> + '_ {
+        debug_assert!(!self.direct, "glances are kept by group");
         self.group(key)
             .into_iter()
             .flat_map(|g| self.postings.glanced(g))
+    }
+
+    /// The group of `key` (compact), its text checked: on an index that is not `direct`.
+    fn group(&self, key: &str) -> Option<u32> {
+        if key.len() < KEY_MIN {
+            return None;
+        }
+        let group = self.groups.get(&hash_of(key.as_bytes()))? & !SHARED;
+        let first = self.postings.of(group)[0] as usize;
+        if (self.key_of)(&self.targets[first]).is_some_and(|text| is_key(text, key)) {
+            Some(group)
+        } else {
+            self.collided.get(key).copied()
+        }
     }
 }
 
@@ -314,7 +350,7 @@ mod tests {
     }
 
     fn by_reference(targets: &[Target]) -> Index<'_> {
-        let mut index = Index::new(targets, |t| t.reference.as_deref(), targets.len());
+        let mut index = Index::new(targets, |t| t.reference.as_deref(), targets.len(), true);
         for t in 0..targets.len() {
             index.push(t);
         }
@@ -345,8 +381,9 @@ mod tests {
             target(1, "AAA111"),
             target(2, "BBB222"),
             target(3, "BBB222"),
+            target(4, "CCC333"),
         ];
-        let mut index = Index::new(&targets, |t| t.reference.as_deref(), 3);
+        let mut index = Index::new(&targets, |t| t.reference.as_deref(), 4, true);
         index.push(0);
         let hash = hash_of(b"BBB222");
         let first = hash_of(b"AAA111");
@@ -356,8 +393,10 @@ mod tests {
         // Now "AAA111"'s group sits under "BBB222"'s hash: filing BBB222 meets other text.
         index.push(1);
         index.push(2);
+        index.push(3);
         let index = index.finish();
         assert_eq!(index.get("BBB222"), &[1, 2]);
+        assert_eq!(index.get("CCC333"), &[3]);
         assert!(index.get("AAA111").is_empty(), "its hash was moved away");
     }
 }

@@ -181,8 +181,8 @@ fn iban(target: &Target) -> Option<&str> {
 impl<'a> References<'a> {
     fn build(targets: &'a [Target]) -> References<'a> {
         let payments = targets.iter().filter(|t| t.end_to_end_id.is_some()).count();
-        let mut by_end_to_end = Index::new(targets, end_to_end_id, payments);
-        let mut by_reference = Index::new(targets, reference, targets.len());
+        let mut by_end_to_end = Index::new(targets, end_to_end_id, payments, true);
+        let mut by_reference = Index::new(targets, reference, targets.len(), true);
         let mut starts = rustc_hash::FxHashSet::default();
         for i in 0..targets.len() {
             if payments > 0 {
@@ -224,7 +224,7 @@ struct Ibans<'a> {
 
 impl<'a> Ibans<'a> {
     fn build(targets: &'a [Target]) -> Ibans<'a> {
-        let mut by_iban = Index::new(targets, iban, targets.len() / 8);
+        let mut by_iban = Index::new(targets, iban, targets.len() / 8, false);
         for i in 0..targets.len() {
             by_iban.push(i);
         }
@@ -673,10 +673,6 @@ impl<'a> Matcher<'a> {
     }
 
     fn counterparty(&self, entry: &EntryFacts, target: usize) -> Agreement {
-        let party = self.parties.party(target);
-        let aliased = |alias: &str| {
-            party.is_some_and(|p| self.memory.parties_of(alias).iter().any(|q| q == p))
-        };
         let entry_iban = entry.counterparty_iban.as_deref().map(compact_cow);
         let target_iban = self.targets[target].counterparty_iban.as_deref();
         if let (Some(a), Some(b)) = (&entry_iban, target_iban) {
@@ -688,6 +684,11 @@ impl<'a> Matcher<'a> {
                 });
             }
         }
+        // Only now: most entries agree by IBAN, and the party is one more read of memory.
+        let party = self.parties.party(target);
+        let aliased = |alias: &str| {
+            party.is_some_and(|p| self.memory.parties_of(alias).iter().any(|q| q == p))
+        };
         if !self.memory.is_empty() {
             if let Some(a) = &entry.counterparty_iban {
                 if aliased(a) {
