@@ -210,6 +210,8 @@ struct Parties<'a> {
     /// By party: its targets.
     targets_of: Postings,
     ids: FxHashMap<String, u32>,
+    /// Each name as the targets write it → its party (or `NO_GROUP` where it makes no key).
+    by_name: FxHashMap<&'a str, u32>,
     /// Compact IBAN → targets.
     by_iban: Index<'a>,
     /// By target.
@@ -270,6 +272,7 @@ impl<'a> Parties<'a> {
             keys,
             targets_of,
             ids,
+            by_name,
             by_iban: ibans.by_iban,
             glances: ibans.glances,
         }
@@ -286,6 +289,25 @@ impl<'a> Parties<'a> {
             .get(key)
             .into_iter()
             .flat_map(|&id| self.targets_of.glanced(id))
+    }
+
+    /// The party key of a name as an entry writes it: read from the index where a target
+    /// wrote the name the same way (a bank and an ERP mostly do), else worked out.
+    fn key_of_name(&self, name: &str) -> Cow<'_, str> {
+        match self.by_name.get(name) {
+            Some(&NO_GROUP) => Cow::Borrowed(""),
+            Some(&id) => Cow::Borrowed(&self.keys[id as usize]),
+            None => Cow::Owned(party_key(name)),
+        }
+    }
+
+    /// The targets of the party a name stands for, with their glances.
+    fn glanced_by_name(&self, name: &str) -> impl Iterator<Item = (usize, &Glance)> + '_ {
+        let id = match self.by_name.get(name) {
+            Some(&id) => (id != NO_GROUP).then_some(id),
+            None => self.ids.get(party_key(name).as_str()).copied(),
+        };
+        id.into_iter().flat_map(|id| self.targets_of.glanced(id))
     }
 }
 
@@ -703,7 +725,7 @@ impl<'a> Matcher<'a> {
         let entry_party = entry
             .counterparty_name
             .as_deref()
-            .map(party_key)
+            .map(|name| self.parties.key_of_name(name))
             .filter(|p| !p.is_empty());
         if let (Some(a), Some(b)) = (&entry_party, party) {
             if same_party_key(a, b) {
@@ -1112,7 +1134,7 @@ impl<'a> Matcher<'a> {
             .flat_map(|party| self.parties.glanced(party))
             .map(|(t, g)| (t, g, "counterparty_alias"));
         let mut seen = Vec::new();
-        let mut entry_party: Option<String> = None;
+        let mut entry_party: Option<Cow<'_, str>> = None;
         for (target, g, field) in by_iban.chain(aliased) {
             if g.currency != entry.currency
                 || g.expected_minor != entry.amount_minor
@@ -1164,7 +1186,7 @@ impl<'a> Matcher<'a> {
                 entry
                     .counterparty_name
                     .as_deref()
-                    .map(party_key)
+                    .map(|name| self.parties.key_of_name(name))
                     .unwrap_or_default()
             });
             if let Some(b) = self.parties.party(target) {
@@ -1211,8 +1233,7 @@ impl<'a> Matcher<'a> {
             }
         }
         if let Some(name) = &entry.counterparty_name {
-            party_key_into(name, buffer);
-            add(&mut self.parties.glanced(buffer));
+            add(&mut self.parties.glanced_by_name(name));
             for party in self.memory.parties_of(name) {
                 add(&mut self.parties.glanced(party));
             }
