@@ -182,6 +182,11 @@ impl<'a> Index<'a> {
     /// An index of about `keys` keys; `direct` where nearly every key has one target (a
     /// reference), not where they share (an IBAN).
     pub fn new(targets: &'a [Target], key_of: KeyOf, keys: usize, direct: bool) -> Index<'a> {
+        // A slot holds a target or a group with `SHARED` set: both must stay below it.
+        assert!(
+            targets.len() < SHARED as usize,
+            "fewer than 2 billion targets"
+        );
         let mut groups = FxHashMap::default();
         groups.reserve(keys);
         Index {
