@@ -378,6 +378,35 @@ mod tests {
         assert!(index.may_contain("INV20260042"));
     }
 
+    proptest::proptest! {
+        /// Whatever the references (separators, case, letters beyond ASCII, repeats), a key
+        /// finds exactly the targets whose reference is that key once compact, in order.
+        #[test]
+        fn a_key_finds_exactly_the_targets_that_carry_it(
+            references in proptest::collection::vec("[a-cA-C0-2 ./ä-]{0,6}", 0..40),
+        ) {
+            let targets: Vec<Target> = references
+                .iter()
+                .enumerate()
+                .map(|(i, r)| target(i64::try_from(i).expect("small"), r))
+                .collect();
+            let index = by_reference(&targets);
+            for probe in &references {
+                let key = compact(probe);
+                let expected: Vec<u32> = if key.len() < KEY_MIN {
+                    Vec::new()
+                } else {
+                    (0..targets.len())
+                        .filter(|&t| compact(&references[t]) == key)
+                        .map(|t| u32::try_from(t).expect("small"))
+                        .collect()
+                };
+                proptest::prop_assert_eq!(index.get(&key), expected.as_slice());
+                proptest::prop_assert!(expected.is_empty() || index.may_contain(&key));
+            }
+        }
+    }
+
     #[test]
     fn two_keys_whose_hashes_collide_keep_their_own_targets() {
         // Force the collision: file the second target under the first's hash by hand, as a
