@@ -147,6 +147,11 @@ impl Memory {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// Whether any hard negative is known: without one, no candidate needs checking.
+    pub fn has_negatives(&self) -> bool {
+        !self.negatives.is_empty()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.aliases.is_empty() && self.negatives.is_empty()
     }

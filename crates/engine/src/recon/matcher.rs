@@ -16,7 +16,7 @@ use cashline_domain::{CreditorReference, Currency, DifferenceKind, MatchState};
 use super::amount::{fit, fit_amount, Fit};
 use super::evidence::{span_of, EntryText, Evidence, Shown, TargetText};
 use super::facts::{EntryFacts, Memory, Target, TargetKind};
-use super::index::{is_key, same_compact, Glance, Index, Postings, NO_GROUP};
+use super::index::{same_compact, Glance, Index, Postings, NO_GROUP};
 use super::parallel::{by_share, threads, PARALLEL_FROM};
 use super::rule::{
     CustomParams, Drift, Field, InvoiceParams, Params, Rule, RuleKind, SeveralParams, Test,
@@ -463,21 +463,13 @@ impl<'a> Matcher<'a> {
             self.apply(position, rule, entry, buffer, candidates);
             if candidates.len() > before {
                 // A rule earlier in the order that settles the entry beyond doubt ends the search.
-                candidates.retain(|c| {
-                    !c.settles
-                        .iter()
-                        .any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id))
-                });
+                self.drop_negatives(entry, candidates);
                 if self.decisive(candidates) {
                     break;
                 }
             }
         }
-        candidates.retain(|c| {
-            !c.settles
-                .iter()
-                .any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id))
-        });
+        self.drop_negatives(entry, candidates);
         if candidates.is_empty() {
             return;
         }
@@ -510,6 +502,18 @@ impl<'a> Matcher<'a> {
                 proposals.push(self.proposal(index, entry, candidate, MatchState::Suggested));
             }
         }
+    }
+
+    /// Drops the candidates that pair the entry with a target a person rejected for it.
+    fn drop_negatives(&self, entry: &EntryFacts, candidates: &mut Vec<Candidate>) {
+        if !self.memory.has_negatives() {
+            return;
+        }
+        candidates.retain(|c| {
+            !c.settles
+                .iter()
+                .any(|s| self.memory.is_negative(entry.id, self.targets[s.target].id))
+        });
     }
 
     fn decisive(&self, candidates: &[Candidate]) -> bool {
@@ -695,10 +699,11 @@ impl<'a> Matcher<'a> {
     }
 
     fn counterparty(&self, entry: &EntryFacts, target: usize) -> Agreement {
-        let entry_iban = entry.counterparty_iban.as_deref().map(compact_cow);
+        let entry_iban = entry.counterparty_iban.as_deref();
         let target_iban = self.targets[target].counterparty_iban.as_deref();
-        if let (Some(a), Some(b)) = (&entry_iban, target_iban) {
-            if is_key(b, a) {
+        if let (Some(a), Some(b)) = (entry_iban, target_iban) {
+            // Written alike (nearly always) is one comparison; else compared compact.
+            if same_compact(a, b) {
                 return Agreement::Iban(Evidence {
                     field: "counterparty_iban",
                     entry: Shown::Entry(EntryText::CounterpartyIban),
@@ -749,7 +754,7 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        match (&entry_iban, target_iban) {
+        match (entry_iban, target_iban) {
             (Some(_), Some(_)) => Agreement::Differs,
             _ if entry_party.is_some() && party.is_some() => Agreement::Differs,
             _ => Agreement::Unknown,

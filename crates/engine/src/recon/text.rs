@@ -11,6 +11,14 @@ pub fn compact(text: &str) -> String {
 /// `compact` into a reused buffer (the matcher calls it for every span of every entry).
 pub fn compact_into(text: &str, out: &mut String) {
     out.clear();
+    // Most end-to-end ids, references and IBANs are compact as written: one pass and a copy.
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        out.push_str(text);
+        return;
+    }
     if text.is_ascii() {
         // Nearly every reference and IBAN: copied a run at a time and upper-cased in place,
         // rather than a character at a time through UTF-8 encoding.
