@@ -16,7 +16,7 @@ use cashline_domain::{CreditorReference, Currency, DifferenceKind, MatchState};
 use super::amount::{fit, fit_amount, Fit};
 use super::evidence::{span_of, EntryText, Evidence, Shown, TargetText};
 use super::facts::{EntryFacts, Memory, Target, TargetKind};
-use super::index::{same_compact, Glance, Index, Postings, NO_GROUP};
+use super::index::{Glance, Index, Postings, NO_GROUP};
 use super::parallel::{by_share, threads, PARALLEL_FROM};
 use super::rule::{
     CustomParams, Drift, Field, InvoiceParams, Params, Rule, RuleKind, SeveralParams, Test,
@@ -24,8 +24,8 @@ use super::rule::{
 };
 use super::subset::subsets_summing_to;
 use super::text::{
-    compact, compact_into, party_key, party_key_into, push_upper, same_party_key, tokens,
-    upper_prefix,
+    compact, compact_cow, compact_into, party_key, party_key_into, push_upper, same_compact,
+    same_party_key, tokens, upper_prefix,
 };
 
 /// Scores are hundredths: 90 is a confidence of 0.90.
@@ -137,18 +137,6 @@ impl Candidate {
             .collect();
         key.sort_unstable();
         key
-    }
-}
-
-/// `text` compact, borrowed when it is compact already.
-fn compact_cow(text: &str) -> Cow<'_, str> {
-    if text
-        .bytes()
-        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(compact(text))
     }
 }
 

@@ -8,14 +8,67 @@ pub fn compact(text: &str) -> String {
     out
 }
 
+/// Whether `text` is compact as written (most end-to-end ids, references and IBANs are).
+pub fn is_compact(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// `text` compact, borrowed when it is compact already.
+pub fn compact_cow(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_compact(text) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(compact(text))
+    }
+}
+
+/// `text` compact: itself when compact already, else written into `buffer`.
+pub fn compact_in<'t>(text: &'t str, buffer: &'t mut String) -> &'t str {
+    if is_compact(text) {
+        return text;
+    }
+    compact_into(text, buffer);
+    buffer
+}
+
+/// Whether `text`, made compact, is `key` (compact already; compacting it again could drop
+/// what an upper case wrote, such as a combining accent).
+pub fn compacts_to(text: &str, key: &str) -> bool {
+    if text == key {
+        return true;
+    }
+    if text.is_ascii() {
+        ascii_compact_bytes(text).eq(key.bytes())
+    } else {
+        compact(text) == key
+    }
+}
+
+/// Whether two texts are one reference once compact; written alike (nearly always) is one
+/// comparison, and ASCII texts are compared without copying either.
+pub fn same_compact(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        ascii_compact_bytes(a).eq(ascii_compact_bytes(b))
+    } else {
+        compact(a) == compact(b)
+    }
+}
+
+/// The bytes of `compact(text)` for an ASCII text, without writing them anywhere.
+fn ascii_compact_bytes(text: &str) -> impl Iterator<Item = u8> + '_ {
+    text.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_uppercase())
+}
+
 /// `compact` into a reused buffer (the matcher calls it for every span of every entry).
 pub fn compact_into(text: &str, out: &mut String) {
     out.clear();
-    // Most end-to-end ids, references and IBANs are compact as written: one pass and a copy.
-    if text
-        .bytes()
-        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
+    if is_compact(text) {
         out.push_str(text);
         return;
     }
@@ -305,6 +358,14 @@ mod tests {
             let plain = plain_tokens(&text);
             proptest::prop_assert_eq!(tokens(&text).collect::<Vec<_>>(), plain.clone());
             proptest::prop_assert_eq!(compact(&text), plain_compact(&text));
+            let mut buffer = String::new();
+            proptest::prop_assert_eq!(compact_in(&text, &mut buffer), plain_compact(&text));
+            proptest::prop_assert!(compacts_to(&text, &plain_compact(&text)));
+            proptest::prop_assert_eq!(compacts_to(&text, "X"), plain_compact(&text) == "X");
+            proptest::prop_assert_eq!(
+                same_compact(&text, "X"),
+                plain_compact(&text) == "X"
+            );
             let mut joined = String::new();
             for run in &plain {
                 push_upper(run, &mut joined);
